@@ -1,0 +1,45 @@
+"""Everything the rules look at for one artifact, gathered in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interlock.analysis.entry_points import ConsoleScript
+from interlock.analysis.facts import Capability, Fact, When
+from interlock.analysis.pth import PthLine
+from interlock.analysis.python_source import SourceProblem
+from interlock.artifact.model import Artifact
+
+
+@dataclass(frozen=True)
+class InstallHook:
+    """A setup.py command class that overrides an install-time command."""
+
+    path: str
+    line: int
+    command: str
+    class_name: str
+    snippet: str
+
+
+@dataclass
+class Evidence:
+    artifact: Artifact
+    facts: list[Fact] = field(default_factory=list)
+    source_problems: list[tuple[str, SourceProblem]] = field(default_factory=list)
+    pth_lines: list[tuple[str, PthLine]] = field(default_factory=list)
+    startup_modules: list[str] = field(default_factory=list)
+    """Members run at every interpreter start (sitecustomize, modules a .pth imports)."""
+    shipped_modules: set[str] = field(default_factory=set)
+    """Top-level module names the artifact installs."""
+    console_scripts: list[ConsoleScript] = field(default_factory=list)
+    install_hooks: list[InstallHook] = field(default_factory=list)
+
+    def facts_of(self, capability: Capability, minimum: When = When.CALL) -> list[Fact]:
+        return [f for f in self.facts if f.capability is capability and f.when >= minimum]
+
+    def by_path(self) -> dict[str, list[Fact]]:
+        grouped: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            grouped.setdefault(fact.path, []).append(fact)
+        return grouped

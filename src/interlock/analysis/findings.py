@@ -1,0 +1,49 @@
+"""Findings: what a rule concluded, with the evidence a person needs to check it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; expected one of {', '.join(s.label for s in cls)}") from None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    """Stable rule id, e.g. `decoded-exec`."""
+    severity: Severity
+    path: str
+    """Member path inside the artifact ('' for the artifact as a whole)."""
+    line: int | None
+    message: str
+    """One line: what was found and why it matters."""
+    evidence: str
+    """The offending source line or value, trimmed."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+            "evidence": self.evidence,
+        }

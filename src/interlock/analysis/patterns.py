@@ -1,0 +1,319 @@
+"""The vocabulary of capabilities: which calls and which strings mean what.
+
+Kept as data so a reader can audit what Interlock looks for without reading the analyser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interlock.analysis.facts import Capability
+
+# Fully qualified call names (after resolving imports and aliases) and what they let code do.
+CALLS: dict[str, Capability] = {}
+
+
+def _register(capability: Capability, *names: str) -> None:
+    for name in names:
+        CALLS[name] = capability
+
+
+_register(
+    Capability.PROCESS,
+    *(f"subprocess.{n}" for n in ("Popen", "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput")),
+    *(f"os.{n}" for n in ("system", "popen", "popen2", "popen3", "popen4", "startfile", "posix_spawn", "posix_spawnp")),
+    *(f"os.exec{s}" for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
+    *(f"os.spawn{s}" for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
+    "pty.spawn",
+    "commands.getoutput",
+    "commands.getstatusoutput",
+    "asyncio.create_subprocess_shell",
+    "asyncio.create_subprocess_exec",
+    "pexpect.spawn",
+    "pexpect.run",
+    "win32api.ShellExecute",
+    "win32process.CreateProcess",
+    "ctypes.windll.shell32.ShellExecuteW",
+    "ctypes.windll.shell32.ShellExecuteA",
+)
+_register(
+    Capability.EXEC,
+    "exec",
+    "eval",
+    "execfile",
+    "builtins.exec",
+    "builtins.eval",
+    "runpy.run_path",
+    "runpy.run_module",
+    "types.FunctionType",
+    "code.InteractiveInterpreter",
+    # Shellcode loaders: memory made executable and jumped into.
+    "ctypes.windll.kernel32.VirtualAlloc",
+    "ctypes.windll.kernel32.CreateThread",
+    "ctypes.windll.kernel32.RtlMoveMemory",
+)
+_register(
+    Capability.DECODE,
+    *(
+        f"base64.{n}"
+        for n in (
+            "b64decode",
+            "b32decode",
+            "b16decode",
+            "a85decode",
+            "b85decode",
+            "decodebytes",
+            "decodestring",
+            "urlsafe_b64decode",
+            "standard_b64decode",
+        )
+    ),
+    "binascii.a2b_base64",
+    "binascii.unhexlify",
+    "binascii.a2b_hex",
+    "codecs.decode",
+    "zlib.decompress",
+    "gzip.decompress",
+    "bz2.decompress",
+    "lzma.decompress",
+    "marshal.loads",
+    "bytes.fromhex",
+    "bytearray.fromhex",
+    "cryptography.fernet.Fernet",
+    "fernet.Fernet",
+    "Crypto.Cipher.AES.new",
+)
+_register(
+    Capability.NETWORK,
+    *(f"urllib.request.{n}" for n in ("urlopen", "Request", "urlretrieve", "build_opener")),
+    "urllib.urlopen",
+    "urllib.urlretrieve",
+    "urllib2.urlopen",
+    "urllib2.Request",
+    *(f"requests.{n}" for n in ("get", "post", "put", "patch", "delete", "head", "request")),
+    *(f"httpx.{n}" for n in ("get", "post", "put", "patch", "delete", "request", "stream")),
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+    "httplib.HTTPConnection",
+    "httplib.HTTPSConnection",
+    "socket.socket",
+    "socket.create_connection",
+    "aiohttp.request",
+    "urllib3.request",
+    "smtplib.SMTP",
+    "smtplib.SMTP_SSL",
+    "ftplib.FTP",
+    "telnetlib.Telnet",
+    "pycurl.Curl",
+    "websocket.create_connection",
+    "websockets.connect",
+    "discord_webhook.DiscordWebhook",
+    "dhooks.Webhook",
+    "wget.download",
+)
+_register(
+    Capability.DNS,
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.getaddrinfo",
+    "dns.resolver.resolve",
+    "dns.resolver.query",
+    "dns.resolver.Resolver",
+)
+_register(
+    Capability.SYSINFO,
+    "socket.gethostname",
+    "getpass.getuser",
+    "os.getlogin",
+    "platform.node",
+    "platform.uname",
+    "uuid.getnode",
+    "os.uname",
+)
+_register(Capability.CHMOD_EXEC, "os.chmod")
+
+# Client objects: making one sends nothing; calling its methods does (`requests.Session().post`).
+CLIENT_CONSTRUCTORS = {
+    "requests.Session",
+    "requests.session",
+    "httpx.Client",
+    "httpx.AsyncClient",
+    "aiohttp.ClientSession",
+    "urllib3.PoolManager",
+    "paramiko.SSHClient",
+}
+
+# Names of install-command classes whose overrides run during `pip install` of an sdist.
+INSTALL_COMMANDS = {
+    "install",
+    "develop",
+    "egg_info",
+    "build_py",
+    "build",
+    "build_ext",
+    "sdist",
+    "bdist_egg",
+    "bdist_wheel",
+    "install_lib",
+    "install_scripts",
+    "easy_install",
+}
+
+# Programs that setup.py scripts legitimately run while building.
+BUILD_TOOLS = {
+    "git",
+    "hg",
+    "cmake",
+    "make",
+    "ninja",
+    "gcc",
+    "g++",
+    "cc",
+    "c++",
+    "clang",
+    "cl",
+    "nvcc",
+    "pkg-config",
+    "cython",
+    "swig",
+    "meson",
+    "cargo",
+    "rustc",
+    "go",
+    "npm",
+    "yarn",
+    "node",
+    "protoc",
+    "xcrun",
+    "uname",
+    "lsb_release",
+    "ldconfig",
+    "which",
+    "where",
+    "sw_vers",
+    "nproc",
+    "python",
+    "python3",
+    "sys.executable",
+}
+
+# Commands shadowing which lets an entry point hijack what users or tools run.
+SHADOWED_COMMANDS = {
+    "pip",
+    "pip3",
+    "python",
+    "python3",
+    "sudo",
+    "ls",
+    "cd",
+    "cat",
+    "ssh",
+    "scp",
+    "git",
+    "curl",
+    "wget",
+    "bash",
+    "sh",
+    "zsh",
+    "env",
+    "apt",
+    "apt-get",
+    "brew",
+    "docker",
+    "kubectl",
+    "aws",
+    "gcloud",
+    "az",
+    "npm",
+    "node",
+    "uv",
+    "poetry",
+    "conda",
+    "twine",
+    "gpg",
+    "openssl",
+    "systemctl",
+}
+
+# Each credential store and the strings that point at it. A harvester touches many of them.
+CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "ssh": r"(^|[/\\~])\.ssh([/\\]|$)|\bid_(rsa|dsa|ecdsa|ed25519)\b",
+        "aws": r"(^|[/\\~])\.aws([/\\]|$)|\.aws[/\\]credentials",
+        "gcloud": r"\.config[/\\]gcloud|application_default_credentials\.json|gcloud[/\\]credentials",
+        "azure": r"(^|[/\\~])\.azure([/\\]|$)|azureProfile\.json",
+        "kubernetes": r"(^|[/\\~])\.kube([/\\]config|$)|serviceaccount[/\\]token",
+        "docker": r"\.docker[/\\]config\.json",
+        "dotenv": r"(^|[/\\~])\.env$",
+        "git": r"\.git-credentials|(^|[/\\~])[._]netrc$|\.config[/\\]gh[/\\]hosts\.yml",
+        "package-registry": r"(^|[/\\~])\.(npmrc|pypirc)$",
+        "shell-history": r"\.(bash|zsh|sh|mysql|psql)_history\b",
+        "system": r"/etc/shadow|/proc/(self|\*|\{|\d)[^\"']*/(environ|mem|maps)",
+        "browser": r"\bLogin Data\b|\bWeb Data\b|\bLocal State\b|\bcookies\.sqlite\b|\blogins\.json\b|\bkey[34]\.db\b|Local Storage[/\\]+leveldb",
+        "wallet": r"\bwallet\.dat\b|\bExodus\b|\bElectrum\b|Ethereum[/\\]keystore|\bCoinomi\b|\batomic[/\\]|nkbihfbeogaeaoehlefnkodbefgpgknn",
+        "messaging": r"Telegram Desktop|\btdata\b|discord(canary|ptb)?[/\\]Local Storage",
+        "discord-token": r"\[\\w-\]\{24\}|mfa\\\.\[\\w-\]\{84\}|dQw4w9WgXcQ",
+        "gnupg": r"(^|[/\\~])\.gnupg([/\\]|$)",
+        "ftp-client": r"FileZilla[/\\]+(recentservers|sitemanager)\.xml",
+    }.items()
+}
+
+PERSISTENCE_PATTERN = re.compile(
+    r"\.config[/\\]systemd[/\\]user|/etc/systemd/system|systemctl\s+(--user\s+)?enable"
+    r"|\bcrontab\b|/etc/cron|/var/spool/cron"
+    r"|(^|[/\\~])\.(bashrc|zshrc|bash_profile|profile|zprofile|bash_login)$"
+    r"|Library[/\\]Launch(Agents|Daemons)"
+    r"|CurrentVersion\\+Run|Start Menu\\+Programs\\+Startup|\bschtasks\b"
+    r"|\.ipython[/\\]profile_default[/\\]startup|/etc/rc\.local|/etc/init\.d/"
+    r"|authorized_keys",
+    re.IGNORECASE,
+)
+
+KUBERNETES_PATTERN = re.compile(
+    r"/var/run/secrets/kubernetes\.io/serviceaccount|/api/v1/namespaces/[^\"']*/pods|\bhostPID\b",
+)
+
+EXFIL_PATTERN = re.compile(
+    r"discord(app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com/services"
+    r"|pastebin\.com/raw|paste\.ee/|hastebin\.|transfer\.sh|\.ngrok(-free)?\.(io|app)|webhook\.site"
+    r"|requestbin|pipedream\.net|burpcollaborator\.net|oastify\.com|interact\.sh|\boast\.(pro|live|site|online|fun|me)"
+    r"|dnslog\.cn|ceye\.io|dnshook\.site|requestcatcher\.com|beeceptor\.com|hookbin\.com|canarytokens|anonfiles\.|gofile\.io|file\.io/|temp\.sh|trycloudflare\.com|serveo\.net"
+    r"|cdn\.discordapp\.com/attachments|ipinfo\.io|api\.ipify\.org|ifconfig\.me|checkip\.amazonaws|icanhazip"
+    r"|\.onion\b"
+    r"|https?://\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?(/|$)",
+    re.IGNORECASE,
+)
+# Loopback, link-local and documentation-free private addresses are normal in tests and config.
+_LOCAL_IP_URL = re.compile(r"https?://(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)")
+
+SHELL_DOWNLOAD_PATTERN = re.compile(
+    r"\b(curl|wget)\b[^\n]{0,200}(https?://|\|\s*(ba|z)?sh\b)|Invoke-WebRequest|\biwr\s|DownloadString|DownloadFile"
+    r"|Net\.WebClient|certutil[^\n]{0,40}-urlcache|bitsadmin[^\n]{0,40}/transfer|\bmshta\s+https?:|Invoke-Expression|\bIEX\s*\(",
+    re.IGNORECASE,
+)
+ENCODED_SHELL_PATTERN = re.compile(
+    r"powershell[^\n]{0,80}\s-(e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}|-w(indowstyle)?\s+hidden",
+    re.IGNORECASE,
+)
+
+PYARMOR_PATTERN = re.compile(r"__pyarmor__|pyarmor_runtime|from pytransform import")
+
+
+# One pass that rules out almost every string before the individual patterns run.
+DATA_PREFILTER = re.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in (*CREDENTIAL_PATTERNS.values(), PERSISTENCE_PATTERN, KUBERNETES_PATTERN, EXFIL_PATTERN, PYARMOR_PATTERN)
+    ),
+    re.IGNORECASE,
+)
+
+
+def credential_categories(text: str) -> list[str]:
+    return [name for name, pattern in CREDENTIAL_PATTERNS.items() if pattern.search(text)]
+
+
+def is_exfil_endpoint(text: str) -> bool:
+    match = EXFIL_PATTERN.search(text)
+    return match is not None and not _LOCAL_IP_URL.match(text, match.start())

@@ -1,0 +1,665 @@
+"""Facts from Python source: what the code can do and when each part of it runs.
+
+The source is parsed with `ast`, never compiled or executed. Imports and aliases are resolved
+so `import subprocess as s; s.Popen` and `__import__('os').system` read as what they are;
+constant decoding chains are folded and the payloads they hide are analysed in turn.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import io
+import math
+import re
+import tokenize
+from collections import Counter
+from dataclasses import dataclass, field
+
+from interlock.analysis import patterns
+from interlock.analysis.constant_fold import ConstantFolder, FoldResult
+from interlock.analysis.facts import Capability, Fact, When
+from interlock.analysis.reachability import is_main_guard, reachable_functions
+
+_MAX_PAYLOAD_DEPTH = 3
+_MAX_STRING_SCAN = 64 * 1024
+_SNIPPET = 160
+_BLOB_MIN = 1024
+_OBFUSCATED_NAME = re.compile(r"(?<![\w.])(?:_{4,}|[Il]{7,}|O[O0]{6,})(?![\w(])")
+_NON_ASCII_ASSIGNMENT = re.compile(r"^[ \t]*[^\x00-\x7f\s=]+[ \t]*=[^=]", re.MULTILINE)
+_OBFUSCATED_NAMES_MIN = 20
+# "\x70\x72\x69\x6e\x74": printable ASCII spelled as escapes, which only obfuscators write.
+_ESCAPED_ASCII_RUN = re.compile(r"(?:\\(?:x[2-7][0-9a-fA-F]|1[0-7]{2}|[4-7][0-7])){6,}")
+_ESCAPED_RUNS_MIN = 10
+LITERAL_CODE = "literal code"
+_DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
+_PYTHON_C = re.compile(r"^(python[\d.]*|sys\.executable)$")
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """Why a source file could not be analysed fully."""
+
+    kind: str
+    """`unparseable`, `null-bytes`, `not-utf8` or `too-deep`."""
+    line: int
+    detail: str
+
+
+@dataclass
+class SourceReport:
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+    local_imports: set[str] = field(default_factory=set)
+    """Top-level module names this file imports (to find modules a .pth or setup.py runs)."""
+
+
+def decode_source(data: bytes, report: SourceReport) -> str:
+    """Decode as Python would (PEP 263 cookie, UTF-8 default); record anything odd."""
+    if b"\x00" in data:
+        report.problems.append(SourceProblem("null-bytes", 1, "source contains NUL bytes; Python refuses to run it"))
+        data = data.replace(b"\x00", b"")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        report.problems.append(SourceProblem("not-utf8", 1, "source is not valid in its declared encoding"))
+        return data.decode("latin-1")
+
+
+def analyse_python(path: str, data: bytes, when: When, *, everything_runs: bool = False) -> SourceReport:
+    """Facts for one Python file whose top level runs at `when`.
+
+    `everything_runs` marks files such as setup.py, where every function exists to be run
+    at that time, so function bodies are not demoted to call time.
+    """
+    report = SourceReport()
+    text = decode_source(data, report)
+    _analyse_text(path, text, when, everything_runs, report, payload_depth=0, origin=None)
+    return report
+
+
+def _analyse_text(
+    path: str,
+    text: str,
+    when: When,
+    everything_runs: bool,
+    report: SourceReport,
+    payload_depth: int,
+    origin: tuple[int, str] | None,
+    scope: str = "<module>",
+) -> None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        if origin is None:
+            report.problems.append(SourceProblem("unparseable", line, f"not valid Python 3: {str(exc).splitlines()[0][:120]}"))
+        _scan_text_fallback(path, text, when, report, origin, scope)
+        return
+    except (RecursionError, MemoryError):
+        report.problems.append(SourceProblem("too-deep", 1, "nested too deeply for the parser"))
+        _scan_text_fallback(path, text, when, report, origin, scope)
+        return
+    analyser = _Analyser(path, text, when, everything_runs, report, payload_depth, origin, scope)
+    try:
+        analyser.run(tree)
+    except RecursionError:
+        report.problems.append(SourceProblem("too-deep", 1, "expression nested too deeply to analyse completely"))
+        _scan_text_fallback(path, text, when, report, origin, scope)
+
+
+# Calls seen as plain text, for source that does not parse (Python 2, damaged, or hostile).
+_FALLBACK_CALLS: list[tuple[re.Pattern[str], Capability]] = [
+    (re.compile(r"\b(os\.system|os\.popen|subprocess\.\w+|Popen)\s*\("), Capability.PROCESS),
+    (re.compile(r"(?<![\w.])(exec|eval|execfile)\s*[\( ]"), Capability.EXEC),
+    (re.compile(r"\b(b64decode|b32decode|unhexlify|decompress|marshal\.loads|fromhex)\s*\("), Capability.DECODE),
+    (re.compile(r"\b(urlopen|urlretrieve|requests\.(get|post)|socket\.socket|HTTPS?Connection)\s*\("), Capability.NETWORK),
+    (re.compile(r"\b(gethostbyname|getaddrinfo)\s*\("), Capability.DNS),
+    (re.compile(r"\b(gethostname|getuser|getlogin|platform\.node)\s*\("), Capability.SYSINFO),
+]
+_STRING_LITERAL = re.compile(r"""(?:[rRbBuU]{0,2})("[^"\n]{4,}"|'[^'\n]{4,}')""")
+
+
+def _scan_text_fallback(
+    path: str, text: str, when: When, report: SourceReport, origin: tuple[int, str] | None, scope: str
+) -> None:
+    """Line-by-line scan used when the AST is unavailable; coarser, never silent."""
+    for number, line in enumerate(text.splitlines()[:200_000], start=1):
+        if len(line) > _MAX_STRING_SCAN:
+            line = line[:_MAX_STRING_SCAN]
+        at_line, snippet = origin if origin else (number, _snippet(line))
+        for pattern, capability in _FALLBACK_CALLS:
+            match = pattern.search(line)
+            if match:
+                report.facts.append(Fact(capability, when, path, at_line, snippet, f"{match.group(0).rstrip('( ')} (text match)", scope))
+        # In a decoded payload every line may be a shell command; elsewhere only string literals count.
+        texts = [line] if origin is not None else [literal.group(1)[1:-1] for literal in _STRING_LITERAL.finditer(line)]
+        for text_part in texts:
+            for capability, detail in command_capabilities(text_part):
+                report.facts.append(Fact(capability, when, path, at_line, snippet, detail, scope))
+        if "(" in line and _is_blob_line(line):
+            report.facts.append(Fact(Capability.OBFUSCATION, when, path, at_line, snippet, f"high-entropy line of {len(line)} characters", scope))
+
+
+def string_capabilities(value: str) -> list[tuple[Capability, str]]:
+    """Capabilities that a string constant reveals (credential paths, persistence spots, URLs)."""
+    text = value[:_MAX_STRING_SCAN]
+    if len(text) < 4 or not patterns.DATA_PREFILTER.search(text):
+        return []
+    return list(_data_capabilities(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
+    found = [(Capability.CREDENTIALS, f"{category}: {_short(text)}") for category in patterns.credential_categories(text)]
+    if patterns.PERSISTENCE_PATTERN.search(text):
+        found.append((Capability.PERSISTENCE, _short(text)))
+    if patterns.KUBERNETES_PATTERN.search(text):
+        found.append((Capability.KUBERNETES, _short(text)))
+    if patterns.is_exfil_endpoint(text):
+        found.append((Capability.EXFIL_ENDPOINT, _short(text)))
+    if patterns.PYARMOR_PATTERN.search(text):
+        found.append((Capability.OBFUSCATION, "PyArmor-protected code"))
+    return tuple(found)
+
+
+def command_capabilities(command: str) -> list[tuple[Capability, str]]:
+    """What a command line (run by a process call, or a decoded shell payload) does."""
+    found = string_capabilities(command)
+    if patterns.SHELL_DOWNLOAD_PATTERN.search(command[:_MAX_STRING_SCAN]):
+        found.append((Capability.SHELL_DOWNLOAD, _short(command)))
+    if patterns.ENCODED_SHELL_PATTERN.search(command[:_MAX_STRING_SCAN]):
+        found.append((Capability.ENCODED_SHELL, _short(command)))
+    return found
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _snippet(line: str) -> str:
+    line = line.strip()
+    if len(line) <= _SNIPPET:
+        return line
+    return line[: _SNIPPET - 20] + " … " + line[-16:]
+
+
+def shannon_entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    total = len(text)
+    return -sum(c / total * math.log2(c / total) for c in counts.values())
+
+
+def is_blob(value: str | bytes) -> bool:
+    """A long run of encoded data: base64/hex-like alphabet and high entropy."""
+    if len(value) < _BLOB_MIN:
+        return False
+    sample = value[:8192]
+    text = sample if isinstance(sample, str) else sample.decode("latin-1")
+    if " " in text[:200] and text.count(" ") > len(text) / 50:
+        return False  # prose, not encoding
+    return shannon_entropy(text) > 4.5
+
+
+def _is_blob_line(line: str) -> bool:
+    return len(line) >= 4 * _BLOB_MIN and is_blob(max(re.findall(r"[A-Za-z0-9+/=_-]{64,}", line) or [""], key=len))
+
+
+class _Analyser(ast.NodeVisitor):
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        base_when: When,
+        everything_runs: bool,
+        report: SourceReport,
+        payload_depth: int,
+        origin: tuple[int, str] | None,
+        scope: str,
+    ) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.base_when = base_when
+        self.everything_runs = everything_runs
+        self.report = report
+        self.payload_depth = payload_depth
+        self.origin = origin
+        self.aliases: dict[str, str] = {}
+        self.star_modules: list[str] = []
+        self.when = base_when
+        self.scope = scope
+        # Names bound to decoded / downloaded data or constants, per function scope.
+        self.tainted: list[dict[str, str]] = [{}]
+        self.constants: list[dict[str, FoldResult]] = [{}]
+        self.reachable: set[str] = set()
+        self.folded_concatenations: set[int] = set()
+        self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
+
+    # -- entry ---------------------------------------------------------------------------
+
+    def run(self, tree: ast.Module) -> None:
+        if not self.everything_runs:
+            self.reachable = reachable_functions(tree)
+        self.visit(tree)
+        if self.payload_depth == 0:
+            self._check_identifiers()
+
+    def _check_identifiers(self) -> None:
+        """Names like `_____`, `IlIlIl`, a wall of CJK variables, or text spelled as escapes: an obfuscator's output."""
+        text = "\n".join(self.lines)
+        odd = len(_OBFUSCATED_NAME.findall(text)) + len(_NON_ASCII_ASSIGNMENT.findall(text))
+        snippet = _snippet(self.lines[0]) if self.lines else ""
+        if odd >= _OBFUSCATED_NAMES_MIN:
+            self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{odd} obfuscator-style identifiers"))
+        escaped = len(_ESCAPED_ASCII_RUN.findall(text))
+        if escaped >= _ESCAPED_RUNS_MIN:
+            self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{escaped} strings of plain text spelled as escapes"))
+
+    # -- facts ---------------------------------------------------------------------------
+
+    def add(self, capability: Capability, node: ast.AST, detail: str, when: When | None = None) -> None:
+        if self.origin is not None:
+            line, snippet = self.origin
+            detail = f"{detail} (in a hidden payload)"
+        else:
+            line = getattr(node, "lineno", 1)
+            snippet = _snippet(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
+        self.report.facts.append(Fact(capability, self.when if when is None else when, self.path, line, snippet, detail, self.scope))
+
+    # -- names ---------------------------------------------------------------------------
+
+    def qualify(self, node: ast.expr) -> str | None:
+        """Dotted name a callee resolves to, following imports and aliases."""
+        if isinstance(node, ast.Name):
+            if node.id in self.aliases:
+                return self.aliases[node.id]
+            return node.id
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            callee = self.qualify(node.func)
+            first = node.args[0] if node.args else None
+            # __import__('os') and importlib.import_module('os') name the module itself.
+            if callee in ("__import__", "importlib.import_module") and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return first.value
+            # eval('os.system') evaluates to os.system itself: obfuscators hide callees this way.
+            if callee in ("eval", "builtins.eval") and first is not None:
+                named = self.folder.fold(first)
+                if named is not None and isinstance(named.value, str) and _DOTTED_NAME.match(named.value.strip()):
+                    return self.qualify_text(named.value.strip())
+            if callee == "getattr" and len(node.args) >= 2:
+                attribute = self.folder.fold(node.args[1])
+                base = self.qualify(node.args[0])
+                if attribute is not None and isinstance(attribute.value, str) and base:
+                    return f"{base}.{attribute.value}" if base not in ("__builtins__", "builtins") else attribute.value
+            return f"{callee}()" if callee else None
+        return None
+
+    def qualify_text(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        base = self.aliases.get(head, head)
+        return f"{base}.{rest}" if rest else base
+
+    def _capability_of(self, name: str) -> Capability | None:
+        if name in patterns.CALLS:
+            return patterns.CALLS[name]
+        if "." not in name:
+            for module in self.star_modules:
+                candidate = f"{module}.{name}"
+                if candidate in patterns.CALLS:
+                    return patterns.CALLS[candidate]
+        if name in patterns.CLIENT_CONSTRUCTORS:
+            return None
+        # requests.Session().post, httpx.Client().get: a method of a network library's client.
+        head = name.split("()", 1)[0]
+        if head != name and (head in patterns.CLIENT_CONSTRUCTORS or patterns.CALLS.get(head) is Capability.NETWORK):
+            return Capability.NETWORK
+        return None
+
+    # -- scopes --------------------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".")[0]
+                self.aliases[top] = top
+            self.report.local_imports.add(alias.name.split(".")[0])
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level == 0 and module:
+            self.report.local_imports.add(module.split(".")[0])
+        for alias in node.names:
+            if alias.name == "*":
+                self.star_modules.append(module)
+            else:
+                self.aliases[alias.asname or alias.name] = f"{module}.{alias.name}" if module else alias.name
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        name = getattr(node, "name", "<lambda>")
+        if not isinstance(node, ast.Lambda):
+            for decorator in node.decorator_list:
+                self.visit(decorator)
+        self.visit(node.args)
+        if not isinstance(node, ast.Lambda) and node.returns:
+            self.visit(node.returns)
+        saved = (self.when, self.scope)
+        if isinstance(node, ast.Lambda):
+            pass  # lambdas run where they are used, which is almost always right here
+        elif not (self.everything_runs or name in self.reachable):
+            self.when = min(self.when, When.CALL)
+        self.scope = f"{self.scope}.{name}"
+        self.tainted.append({})
+        self.constants.append({})
+        body = node.body if isinstance(node.body, list) else [node.body]
+        for statement in body:
+            self.visit(statement)
+        self.tainted.pop()
+        self.constants.pop()
+        self.when, self.scope = saved
+
+    visit_FunctionDef = _visit_function  # type: ignore[assignment]
+    visit_AsyncFunctionDef = _visit_function  # type: ignore[assignment]
+    visit_Lambda = _visit_function  # type: ignore[assignment]
+
+    def visit_If(self, node: ast.If) -> None:
+        if is_main_guard(node.test) and not self.everything_runs:
+            saved = self.when
+            self.when = min(self.when, When.CALL)
+            for statement in node.body:
+                self.visit(statement)
+            self.when = saved
+            for statement in node.orelse:
+                self.visit(statement)
+            return
+        self.generic_visit(node)
+
+    # -- data flow -----------------------------------------------------------------------
+
+    def _taint_of(self, node: ast.AST) -> str | None:
+        """'decoded' or 'downloaded' if the expression carries such data."""
+        kind = None
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name):
+                for scope in reversed(self.tainted):
+                    if sub.id in scope:
+                        kind = kind or scope[sub.id]
+                        break
+            elif isinstance(sub, ast.Call):
+                name = self.qualify(sub.func) or ""
+                capability = self._capability_of(name)
+                if capability is Capability.NETWORK:
+                    return "downloaded"
+                if capability is Capability.DECODE or _is_decode_method(sub) or _is_chr_join(sub):
+                    kind = kind or "decoded"
+        return kind
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        taint = self._taint_of(node.value)
+        folded = self.folder.fold(node.value) if isinstance(node.value, (ast.Constant, ast.BinOp, ast.Call, ast.Subscript)) else None
+        client = self._client_of(node.value) or self._callable_alias(node.value)
+        for target in node.targets:
+            self.visit(target)
+            if isinstance(target, ast.Name) and client:
+                self.aliases[target.id] = client
+            if isinstance(target, ast.Name):
+                if taint:
+                    self.tainted[-1][target.id] = taint
+                if folded is not None:
+                    self.constants[-1][target.id] = folded
+                else:
+                    self.constants[-1].pop(target.id, None)
+
+    def _client_of(self, node: ast.expr) -> str | None:
+        """`requests.Session()` → 'requests.Session()', so `s.post` later reads as a network call."""
+        if isinstance(node, ast.Call):
+            name = self.qualify(node.func)
+            if name in patterns.CLIENT_CONSTRUCTORS:
+                return f"{name}()"
+        return None
+
+    def _callable_alias(self, node: ast.expr) -> str | None:
+        """`run = os.system` or `e = eval('eval')`: the name now stands for a dangerous callable."""
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
+            name = self.qualify(node)
+            if name and (name in patterns.CALLS or name in ("eval", "exec", "compile", "__import__", "getattr")):
+                return name
+        return None
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        client = self._client_of(node.context_expr)
+        if client and isinstance(node.optional_vars, ast.Name):
+            self.aliases[node.optional_vars.id] = client
+        self.generic_visit(node)
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = self.qualify(node.func) or ""
+        capability = self._capability_of(name)
+        if name in ("exec", "eval", "builtins.exec", "builtins.eval", "execfile") or (capability is Capability.EXEC and name.startswith("runpy")):
+            self._exec_call(node, name)
+        elif capability is Capability.PROCESS:
+            self._process_call(node, name)
+        elif capability is Capability.CHMOD_EXEC:
+            if len(node.args) >= 2 and _has_exec_bits(node.args[1]):
+                self.add(Capability.CHMOD_EXEC, node, f"{name} with execute permission")
+        elif capability is Capability.DECODE:
+            self.add(Capability.DECODE, node, name)
+            self._reveal_payload(node)
+        elif capability is not None:
+            self.add(capability, node, name)
+        elif name in ("__import__", "importlib.import_module") and node.args and not isinstance(node.args[0], ast.Constant):
+            self.add(Capability.EXEC, node, f"{name} of a computed module name")
+        elif name == "getattr" and len(node.args) >= 2 and self._is_builtins(node.args[0]) and self.folder.fold(node.args[1]) is None:
+            self.add(Capability.EXEC, node, "builtin looked up by a computed name")
+        elif _is_decode_method(node):
+            self.add(Capability.DECODE, node, f".decode({node.args[0].value!r})")  # type: ignore[attr-defined]
+            self._reveal_payload(node)
+        elif _is_chr_join(node):
+            self.add(Capability.DECODE, node, "string assembled from character codes")
+            self._reveal_payload(node)
+        elif name == "open" or name.endswith((".write_text", ".write_bytes")):
+            if name != "open" or _opens_for_writing(node):
+                self.add(Capability.FILE_WRITE, node, name)
+        if name == "os.environ.copy" or (name in ("dict", "str", "json.dumps", "repr") and node.args and self.qualify(node.args[0]) == "os.environ"):
+            self.add(Capability.ENV_DUMP, node, f"{name}(os.environ)" if name != "os.environ.copy" else name)
+        self.generic_visit(node)
+
+    def _is_builtins(self, node: ast.expr) -> bool:
+        name = self.qualify(node)
+        return name in ("__builtins__", "builtins", "globals()", "vars()", "locals()")
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        # globals()['ex' + 'ec'] / __builtins__.__dict__[name]: a builtin fetched by computed key.
+        base = self.qualify(node.value)
+        if base in ("globals()", "vars()", "locals()", "__builtins__.__dict__", "builtins.__dict__", "__builtins__"):
+            key = self.folder.fold(node.slice) if isinstance(node.slice, ast.expr) else None
+            if key is None or (isinstance(key.value, str) and key.value in ("exec", "eval", "__import__", "compile")):
+                self.add(Capability.EXEC, node, f"{base}[…] used to reach a builtin")
+        self.generic_visit(node)
+
+    def _exec_call(self, node: ast.Call, name: str) -> None:
+        if not node.args:
+            return
+        argument = node.args[0]
+        if isinstance(argument, ast.Call) and self.qualify(argument.func) == "compile" and argument.args:
+            argument = argument.args[0]
+        folded = self.folder.fold(argument)
+        taint = self._taint_of(argument)
+        if taint == "downloaded":
+            self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of data fetched from the network")
+        elif taint == "decoded" or (folded is not None and folded.decoded):
+            self.add(Capability.DECODED_EXEC, node, f"{name} of decoded data")
+        elif folded is None:
+            self.add(Capability.EXEC, node, f"{name} of a computed string")
+        else:
+            self.add(Capability.EXEC, node, f"{name} of {LITERAL_CODE}")
+        if folded is None:
+            pass
+        elif isinstance(folded.value, str) and _DOTTED_NAME.match(folded.value.strip()) and not isinstance(argument, ast.Constant):
+            self.add(Capability.OBFUSCATION, node, f"{name}() assembles the name {folded.value.strip()!r} to hide it")
+        if folded is not None:
+            self._analyse_payload(folded, node)
+
+    def _process_call(self, node: ast.Call, name: str) -> None:
+        command = node.args[0] if node.args else _keyword(node, "args")
+        words = self._command_words(command)
+        program = words[0].rsplit("/", 1)[-1] if words else ""
+        detail = f"{name}: {_short(' '.join(words), 80)}" if words else name
+        if words and program in patterns.BUILD_TOOLS and not self._python_dash_c(words, command):
+            detail += " (build tool)"
+        self.add(Capability.PROCESS, node, detail)
+        if command is not None and not self._python_dash_c(words, command):
+            folded_command = self.folder.fold(command) if not isinstance(command, (ast.List, ast.Tuple)) else None
+            if self._taint_of(command) == "decoded" or (folded_command is not None and folded_command.decoded):
+                self.add(Capability.DECODED_EXEC, node, f"{name} of a decoded command line")
+            elif self._taint_of(command) == "downloaded":
+                self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of a command fetched from the network")
+        joined = " ".join(words)
+        for capability, text in command_capabilities(joined):
+            self.add(capability, node, text)
+        if command is not None and self._python_dash_c(words, command):
+            # [sys.executable, '-c', code]: the code argument is as good as exec'd.
+            code = command.elts[2] if isinstance(command, (ast.List, ast.Tuple)) and len(command.elts) > 2 else None
+            if code is not None:
+                folded = self.folder.fold(code)
+                taint = self._taint_of(code)
+                if taint == "downloaded":
+                    self.add(Capability.DOWNLOAD_EXEC, node, "python -c with data fetched from the network")
+                elif taint == "decoded" or (folded is not None and folded.decoded):
+                    self.add(Capability.DECODED_EXEC, node, "python -c with decoded code")
+                if folded is not None:
+                    self._analyse_payload(folded, node)
+
+    def _python_dash_c(self, words: list[str], command: ast.expr | None) -> bool:
+        return len(words) >= 2 and bool(_PYTHON_C.match(words[0].rsplit("/", 1)[-1])) and words[1] == "-c"
+
+    def _command_words(self, command: ast.expr | None) -> list[str]:
+        if command is None:
+            return []
+        if isinstance(command, (ast.List, ast.Tuple)):
+            words = []
+            for element in command.elts:
+                folded = self.folder.fold(element)
+                if folded is not None:
+                    words.append(folded.value if isinstance(folded.value, str) else folded.value.decode("latin-1"))
+                else:
+                    words.append(self.qualify(element) or "…")
+            return words
+        folded = self.folder.fold(command)
+        if folded is not None:
+            value = folded.value if isinstance(folded.value, str) else folded.value.decode("latin-1")
+            return value.split()
+        return []
+
+    # -- payloads ------------------------------------------------------------------------
+
+    def _reveal_payload(self, node: ast.Call) -> None:
+        folded = self.folder.fold(node)
+        if folded is not None:
+            self._analyse_payload(folded, node)
+
+    def _analyse_payload(self, folded: FoldResult, node: ast.AST) -> None:
+        if self.payload_depth >= _MAX_PAYLOAD_DEPTH:
+            return
+        value = folded.value
+        text = value if isinstance(value, str) else value.decode("utf-8", errors="replace")
+        if not text.strip():
+            return
+        origin = self.origin or (getattr(node, "lineno", 1), _snippet(self.lines[getattr(node, "lineno", 1) - 1]) if self.lines else "")
+        _analyse_text(self.path, text, self.when, True, self.report, self.payload_depth + 1, origin, self.scope)
+
+    # -- strings -------------------------------------------------------------------------
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        # A bare string statement is a docstring or a comment: prose, not behaviour.
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not isinstance(value, str):
+            return
+        for capability, detail in string_capabilities(value):
+            self.add(capability, node, detail)
+        if is_blob(value):
+            self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters")
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        for capability, detail in string_capabilities(literal):
+            self.add(capability, node, detail)
+        for value in node.values:
+            if not isinstance(value, ast.Constant):
+                self.visit(value)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        # '~/.s' + 'sh/id_rsa': a concatenation of constants is checked as one string, once.
+        if isinstance(node.op, ast.Add) and id(node) not in self.folded_concatenations:
+            self.folded_concatenations.update(id(sub) for sub in ast.walk(node) if isinstance(sub, ast.BinOp))
+            folded = self.folder.fold(node)
+            if folded is not None and isinstance(folded.value, str):
+                for capability, detail in string_capabilities(folded.value):
+                    self.add(capability, node, detail)
+        self.generic_visit(node)
+
+
+class _ChainMap(dict):  # type: ignore[type-arg]
+    """Read-only view looking a name up from the innermost scope outward."""
+
+    def __init__(self, scopes: list[dict[str, FoldResult]]) -> None:
+        super().__init__()
+        self._scopes = scopes
+
+    def get(self, key: str, default: FoldResult | None = None) -> FoldResult | None:  # type: ignore[override]
+        for scope in reversed(self._scopes):
+            if key in scope:
+                return scope[key]
+        return default
+
+
+def _keyword(node: ast.Call, name: str) -> ast.expr | None:
+    for keyword in node.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _is_decode_method(node: ast.Call) -> bool:
+    return (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr == "decode"
+        and len(node.args) >= 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and node.args[0].value.lower().replace("-", "_") in ("hex", "base64", "rot13", "rot_13", "zlib", "hex_codec", "base64_codec")
+    )
+
+
+def _is_chr_join(node: ast.Call) -> bool:
+    if not (isinstance(node.func, ast.Attribute) and node.func.attr == "join" and len(node.args) == 1):
+        return False
+    return any(isinstance(sub, ast.Name) and sub.id == "chr" for sub in ast.walk(node.args[0]))
+
+
+def _opens_for_writing(node: ast.Call) -> bool:
+    mode = node.args[1] if len(node.args) >= 2 else _keyword(node, "mode")
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(c in mode.value for c in "wax+")
+
+
+def _has_exec_bits(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return bool(node.value & 0o111)
+    return any(isinstance(sub, (ast.Name, ast.Attribute)) and re.search(r"S_IX|S_IEXEC|S_IRWX", ast.unparse(sub)) for sub in ast.walk(node))

@@ -1,0 +1,14 @@
+"""The rule set: every rule Interlock applies, by stable id."""
+
+from __future__ import annotations
+
+from interlock.analysis.rules import capabilities, combinations, structure
+from interlock.analysis.rules.base import Rule
+
+RULESET_VERSION = "2026.11.28.1"
+"""Bump on any change that can alter a verdict: cached results are keyed by it."""
+
+ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES)
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
+
+__all__ = ["ALL_RULES", "RULES_BY_ID", "RULESET_VERSION", "Rule"]

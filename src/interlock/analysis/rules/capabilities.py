@@ -1,0 +1,200 @@
+"""One rule per capability, its severity set by WHEN the code runs.
+
+The same call is routine when a user invokes it and alarming when it runs by itself at install
+time or at every interpreter start; the tables below say how alarming, per capability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from interlock.analysis.evidence import Evidence
+from interlock.analysis.facts import Capability, Fact, When
+from interlock.analysis.python_source import LITERAL_CODE
+from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.rules.base import Rule, finding_from
+
+C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
+
+SeverityTable = dict[When, Severity]
+
+
+def _capability_rule(
+    rule_id: str,
+    capability: Capability,
+    table: SeverityTable,
+    verb: str,
+    description: str,
+    adjust: Callable[[Fact, Severity], Severity | None] | None = None,
+) -> Rule:
+    def check(evidence: Evidence) -> Iterable[Finding]:
+        for fact in evidence.facts:
+            if fact.capability is not capability or fact.when not in table:
+                continue
+            severity: Severity | None = table[fact.when]
+            if adjust is not None:
+                severity = adjust(fact, table[fact.when])
+            if severity is None:
+                continue
+            yield finding_from(rule_id, severity, fact, f"{verb} {fact.when.label}: {fact.detail}")
+
+    severities = tuple(sorted(set(table.values())))
+    return Rule(rule_id, f"{verb} ({', '.join(w.label for w in sorted(table))})", severities, description, check)
+
+
+def _build_tools_are_routine(fact: Fact, severity: Severity) -> Severity | None:
+    # setup.py calling git, cmake or a compiler is how native packages build.
+    if fact.detail.endswith("(build tool)"):
+        return Severity.INFO if fact.when is When.INSTALL else None
+    return severity
+
+
+def _literal_exec_is_routine(fact: Fact, severity: Severity) -> Severity | None:
+    # exec of a string written in the source hides nothing; the string itself is analysed.
+    return None if fact.detail.endswith(LITERAL_CODE) else severity
+
+
+def _top_level_network_is_worse(fact: Fact, severity: Severity) -> Severity | None:
+    # A request made by the module body itself (not by a function it happens to call) is a beacon.
+    if fact.when is When.IMPORT and fact.scope == "<module>":
+        return Severity.HIGH
+    return severity
+
+
+def _pyarmor_is_worse(fact: Fact, severity: Severity) -> Severity | None:
+    if "PyArmor" in fact.detail:
+        return max(severity, Severity.HIGH)
+    return severity
+
+
+RULES = [
+    _capability_rule(
+        "process-spawn",
+        Capability.PROCESS,
+        {When.IMPORT: L, When.STARTUP: C, When.INSTALL: H},
+        "starts a process",
+        "Code that starts another program without anyone calling it: in setup.py or a build backend "
+        "(install time), at every interpreter start, or at import. Build tools (git, cmake, compilers) "
+        "at install time are routine and reported as info only.",
+        _build_tools_are_routine,
+    ),
+    _capability_rule(
+        "shell-download",
+        Capability.SHELL_DOWNLOAD,
+        {When.CALL: M, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        "runs a command that downloads",
+        "A command line that fetches from the network (curl/wget, Invoke-WebRequest, certutil "
+        "-urlcache, bitsadmin, `| sh`): the classic first stage of a dropper.",
+    ),
+    _capability_rule(
+        "powershell-hidden",
+        Capability.ENCODED_SHELL,
+        {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        "runs hidden or encoded PowerShell",
+        "PowerShell with -EncodedCommand or a hidden window: a command built to be unreadable and unseen.",
+    ),
+    _capability_rule(
+        "dynamic-exec",
+        Capability.EXEC,
+        {When.IMPORT: L, When.STARTUP: H, When.INSTALL: M},
+        "executes code built at run time",
+        "exec/eval of a computed string, __import__ of a computed name, or a builtin reached through "
+        "globals()/getattr with a computed key. Common in old setup.py files that exec a version file; "
+        "alarming at every interpreter start. exec of a literal string is not reported (the string is analysed).",
+        _literal_exec_is_routine,
+    ),
+    _capability_rule(
+        "decoded-exec",
+        Capability.DECODED_EXEC,
+        {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        "executes decoded data",
+        "exec/eval (or `python -c`) of data that was base64/hex/zlib/rot13/chr-decoded first: a hidden "
+        "payload. Interlock decodes such constants statically and analyses the payload too.",
+    ),
+    _capability_rule(
+        "download-exec",
+        Capability.DOWNLOAD_EXEC,
+        {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        "executes code fetched from the network",
+        "exec/eval or `python -c` of a network response: whoever controls the URL controls the machine.",
+    ),
+    _capability_rule(
+        "network-access",
+        Capability.NETWORK,
+        {When.IMPORT: M, When.STARTUP: C, When.INSTALL: H},
+        "opens a network connection",
+        "An HTTP client, socket, mail or FTP connection made without anyone calling for it. Installing or "
+        "importing a library should not phone anywhere; a request made by a module body itself is high.",
+        _top_level_network_is_worse,
+    ),
+    _capability_rule(
+        "dns-lookup",
+        Capability.DNS,
+        {When.IMPORT: L, When.STARTUP: H, When.INSTALL: M},
+        "resolves a host name",
+        "DNS lookups at install time are the covert channel of dependency-confusion probes.",
+    ),
+    _capability_rule(
+        "exfil-endpoint",
+        Capability.EXFIL_ENDPOINT,
+        {When.CALL: L, When.IMPORT: M, When.STARTUP: C, When.INSTALL: H},
+        "names a data-drop endpoint",
+        "Webhook, chat-bot, paste, tunnel or out-of-band-testing services, public-IP lookups and raw-IP "
+        "URLs: where stolen data is sent and payloads are fetched from.",
+    ),
+    _capability_rule(
+        "credential-access",
+        Capability.CREDENTIALS,
+        {When.IMPORT: M, When.STARTUP: C, When.INSTALL: H},
+        "touches a credential store",
+        "SSH keys, cloud CLI credentials, kube config, docker config, .env, shell history, browser and "
+        "wallet stores, /proc/*/environ. Libraries for those services read their own store when called; "
+        "nothing should read them at install, start-up or import.",
+    ),
+    _capability_rule(
+        "env-dump",
+        Capability.ENV_DUMP,
+        {When.IMPORT: L, When.STARTUP: H, When.INSTALL: M},
+        "copies the whole environment",
+        "The process environment holds tokens and keys; serialising all of it is how they are stolen.",
+    ),
+    _capability_rule(
+        "host-fingerprint",
+        Capability.SYSINFO,
+        {When.STARTUP: M, When.INSTALL: L},
+        "collects host identity",
+        "User name, host name, MAC address: the payload of dependency-confusion probes.",
+    ),
+    _capability_rule(
+        "persistence",
+        Capability.PERSISTENCE,
+        {When.IMPORT: H, When.STARTUP: C, When.INSTALL: H},
+        "touches a persistence location",
+        "systemd units, cron, shell rc files, login items, autorun registry keys, IPython start-up, "
+        "authorized_keys: places that make code run again later.",
+    ),
+    _capability_rule(
+        "kubernetes-takeover",
+        Capability.KUBERNETES,
+        {When.IMPORT: H, When.STARTUP: C, When.INSTALL: H},
+        "uses Kubernetes credentials",
+        "The pod's service-account token or a privileged pod spec used without being called: how the "
+        "litellm payload spread to every node of a cluster.",
+    ),
+    _capability_rule(
+        "obfuscated-code",
+        Capability.OBFUSCATION,
+        {When.CALL: L, When.IMPORT: L, When.STARTUP: M, When.INSTALL: M},
+        "carries obfuscated code",
+        "PyArmor-packed code (high), long high-entropy blobs and lines. Blobs alone are common (embedded "
+        "fonts, certificates, protobuf descriptors); they matter with exec/decode nearby.",
+        _pyarmor_is_worse,
+    ),
+    _capability_rule(
+        "chmod-executable",
+        Capability.CHMOD_EXEC,
+        {When.IMPORT: L, When.STARTUP: H, When.INSTALL: M},
+        "makes a file executable",
+        "Setting execute bits is the step between writing a dropped binary and running it.",
+    ),
+]

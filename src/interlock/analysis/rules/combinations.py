@@ -1,0 +1,162 @@
+"""Threats: capabilities that together, in one file or one function, make an attack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from interlock.analysis.evidence import Evidence
+from interlock.analysis.facts import Capability, Fact, When
+from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.rules.base import Rule, finding_from
+
+_SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
+_RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}
+_IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.CREDENTIALS}
+_ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
+_HARVEST_CATEGORIES = 3
+
+
+def _category(fact: Fact) -> str:
+    return fact.detail.split(":", 1)[0]
+
+
+def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
+    for path, facts in evidence.by_path().items():
+        running = [f for f in facts if f.when >= When.CALL]
+        credentials = [f for f in running if f.capability is Capability.CREDENTIALS]
+        sends = [f for f in running if f.capability in _SENDS]
+        if not credentials or not sends:
+            continue
+        categories = sorted({_category(f) for f in credentials})
+        early_credentials = [f for f in credentials if f.when >= When.IMPORT]
+        early_sends = [f for f in sends if f.when >= When.IMPORT]
+        if len(categories) >= _HARVEST_CATEGORIES:
+            yield finding_from(
+                "credential-exfiltration",
+                Severity.CRITICAL,
+                credentials[0],
+                f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) and sends data ({sends[0].detail})",
+            )
+        elif early_credentials and early_sends:
+            yield finding_from(
+                "credential-exfiltration",
+                Severity.CRITICAL,
+                early_credentials[0],
+                f"reads {_category(early_credentials[0])} credentials and sends data {early_sends[0].when.label} ({early_sends[0].detail})",
+            )
+
+
+def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
+    """Host identity or secrets sent out by code that runs on its own."""
+    for facts in _groups_running_on_their_own(evidence):
+        identity = [f for f in facts if f.capability in _IDENTITY]
+        sends = [f for f in facts if f.capability in _SENDS]
+        if identity and sends:
+            yield finding_from(
+                "host-exfiltration",
+                Severity.CRITICAL,
+                sends[0],
+                f"collects {identity[0].detail} and sends it out {sends[0].when.label}",
+            )
+
+
+def _beacon(evidence: Evidence) -> Iterable[Finding]:
+    """A request to a data-drop endpoint made by code that runs on its own."""
+    for facts in _groups_running_on_their_own(evidence):
+        endpoints = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT]
+        sends = [f for f in facts if f.capability in (Capability.NETWORK, Capability.DNS, Capability.PROCESS)]
+        if endpoints and sends:
+            yield finding_from("beacon", Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}")
+
+
+def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
+    """Facts that act together without anyone calling them: per file for install and start-up code
+    (all of it runs), per function or module body for import-time code."""
+    groups: dict[tuple[str, str], list[Fact]] = {}
+    for fact in evidence.facts:
+        if fact.when in (When.INSTALL, When.STARTUP):
+            groups.setdefault((fact.path, ""), []).append(fact)
+        elif fact.when is When.IMPORT:
+            groups.setdefault((fact.path, fact.scope), []).append(fact)
+    return groups.values()
+
+
+def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
+    """Network and execution in one function (or module body) that runs on its own."""
+    scopes: dict[tuple[str, str], list[Fact]] = {}
+    for fact in evidence.facts:
+        if fact.when >= When.IMPORT:
+            scopes.setdefault((fact.path, fact.scope), []).append(fact)
+    for facts in scopes.values():
+        fetches = [f for f in facts if f.capability in (Capability.NETWORK, Capability.SHELL_DOWNLOAD)]
+        runs = [f for f in facts if f.capability in _RUNS and not f.detail.endswith("(build tool)")]
+        if fetches and runs:
+            yield finding_from(
+                "download-and-run",
+                Severity.CRITICAL,
+                runs[0],
+                f"fetches ({fetches[0].detail}) and runs ({runs[0].detail}) in the same code {runs[0].when.label}",
+            )
+
+
+def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
+    """Obfuscation and execution in one file that runs on its own: packed malware, even when the
+    unpacking chain is too convoluted to fold statically."""
+    for path, facts in evidence.by_path().items():
+        hidden = [f for f in facts if f.capability is Capability.OBFUSCATION and f.when >= When.IMPORT]
+        acting = [f for f in facts if f.capability in _ACTS and f.when >= When.IMPORT and not f.detail.endswith("(build tool)")]
+        if hidden and acting:
+            worst = Severity.CRITICAL if max(f.when for f in hidden + acting) >= When.STARTUP else Severity.HIGH
+            yield finding_from(
+                "obfuscated-exec",
+                worst,
+                hidden[0],
+                f"obfuscated code ({hidden[0].detail}) that also {acting[0].capability.value}s ({acting[0].detail}) {acting[0].when.label}",
+            )
+
+
+RULES = [
+    Rule(
+        "credential-exfiltration",
+        "reads credential stores and sends data out",
+        (Severity.CRITICAL,),
+        "A file that reads several kinds of credentials (SSH, cloud, kube, docker, .env, browsers, wallets) "
+        "and talks to the network, or reads any credential and sends data without being called. This is the "
+        "litellm 1.82.8 payload's core. A cloud SDK reading its own credential file when called does not match.",
+        _credential_exfiltration,
+    ),
+    Rule(
+        "host-exfiltration",
+        "sends host identity or secrets from code that runs on its own",
+        (Severity.CRITICAL,),
+        "User name, host name, environment or credentials collected and sent (HTTP, socket, DNS) by setup.py, "
+        "a build backend, a start-up hook, or one function or module body that runs at import: the "
+        "dependency-confusion probe and the install-time stealer.",
+        _host_exfiltration,
+    ),
+    Rule(
+        "beacon",
+        "contacts a data-drop endpoint from code that runs on its own",
+        (Severity.CRITICAL,),
+        "A request to a webhook, out-of-band-testing, paste or tunnel service, or a raw IP, made at install, "
+        "start-up or import: the call-home of probes and stealers.",
+        _beacon,
+    ),
+    Rule(
+        "download-and-run",
+        "fetches from the network and executes, on its own",
+        (Severity.CRITICAL,),
+        "A network fetch and a process, exec or chmod +x in the same function (or module body) that runs at "
+        "install, start-up or import: a dropper.",
+        _download_and_run,
+    ),
+    Rule(
+        "obfuscated-exec",
+        "obfuscated code that also executes, spawns or connects, on its own",
+        (Severity.HIGH, Severity.CRITICAL),
+        "Obfuscation (high-entropy blobs, obfuscator-style names, eval-assembled names, PyArmor) in a file that "
+        "also executes code, starts processes or connects out when imported (high) or installed / at start-up "
+        "(critical): packed malware, even when the unpacking chain is too convoluted to fold statically.",
+        _obfuscated_execution,
+    ),
+]

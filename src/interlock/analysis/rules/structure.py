@@ -1,0 +1,150 @@
+"""Rules about the archive and its files as objects: layout, start-up hooks, entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from packaging.utils import canonicalize_name
+
+from interlock.analysis import patterns
+from interlock.analysis.evidence import Evidence
+from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.rules.base import Rule
+from interlock.artifact.model import ProblemKind
+
+_ARCHIVE_SEVERITY = {
+    ProblemKind.PATH_TRAVERSAL: Severity.HIGH,
+    ProblemKind.ABSOLUTE_PATH: Severity.HIGH,
+    ProblemKind.DEVICE: Severity.HIGH,
+    ProblemKind.LINK: Severity.MEDIUM,
+    ProblemKind.DUPLICATE: Severity.MEDIUM,
+    ProblemKind.RATIO: Severity.HIGH,
+    ProblemKind.MEMBER_TOO_LARGE: Severity.MEDIUM,
+    ProblemKind.NESTING: Severity.LOW,
+    ProblemKind.UNREADABLE_MEMBER: Severity.LOW,
+}
+
+
+def _archive_rule(kind: ProblemKind) -> Rule:
+    severity = _ARCHIVE_SEVERITY[kind]
+
+    def check(evidence: Evidence) -> Iterable[Finding]:
+        for problem in evidence.artifact.problems:
+            if problem.kind is kind:
+                yield Finding(f"archive-{kind.value}", severity, problem.path, None, problem.detail, problem.path)
+
+    return Rule(
+        f"archive-{kind.value}",
+        f"archive structure: {kind.value.replace('-', ' ')}",
+        (severity,),
+        "A structural oddity no genuine build tool produces (path traversal, absolute paths, links, devices, "
+        "duplicate members, zip bombs). Reported as a finding; the member is not analysed.",
+        check,
+    )
+
+
+_SOURCE_PROBLEMS = {
+    "unparseable": (Severity.LOW, "Python source that does not parse (Python 2, damaged, or hostile); scanned line by line instead."),
+    "null-bytes": (Severity.MEDIUM, "Python source containing NUL bytes, which Python refuses to run: damaged or hostile."),
+    "not-utf8": (Severity.LOW, "Source not valid in its declared encoding; read as Latin-1 and analysed anyway."),
+    "too-deep": (Severity.MEDIUM, "Source nested too deeply to parse or walk, a known trick against analysers; scanned line by line."),
+    "too-large": (Severity.MEDIUM, "A Python file over the analysis size limit; not analysed, which is itself worth a look."),
+}
+
+
+def _source_rule(kind: str) -> Rule:
+    severity, description = _SOURCE_PROBLEMS[kind]
+
+    def check(evidence: Evidence) -> Iterable[Finding]:
+        for path, problem in evidence.source_problems:
+            if problem.kind == kind:
+                yield Finding(f"source-{kind}", severity, path, problem.line, problem.detail, "")
+
+    return Rule(f"source-{kind}", description.split(";")[0].split(",")[0], (severity,), description, check)
+
+
+def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
+    for path, line in evidence.pth_lines:
+        evidence_text = line.code if len(line.code) <= 160 else line.code[:140] + " …"
+        if line.shape:
+            yield Finding("startup-pth-exec", Severity.INFO, path, line.line, f"runs at every interpreter start; recognised as the {line.shape}", evidence_text)
+            continue
+        shipped = [module for module in line.imports if module in evidence.shipped_modules]
+        if shipped and len(line.code) < 200:
+            message = f"runs at every interpreter start: imports {', '.join(shipped)} from this release (analysed as start-up code)"
+            yield Finding("startup-pth-exec", Severity.MEDIUM, path, line.line, message, evidence_text)
+        else:
+            message = f"runs code at every interpreter start that matches no known .pth shape ({len(line.code)} characters)"
+            yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text)
+
+
+def _sitecustomize(evidence: Evidence) -> Iterable[Finding]:
+    for path in evidence.startup_modules:
+        if path.rsplit("/", 1)[-1] in ("sitecustomize.py", "usercustomize.py"):
+            yield Finding("startup-sitecustomize", Severity.HIGH, path, None, f"installs {path}, which Python imports at every start", path)
+
+
+def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
+    project = canonicalize_name(evidence.artifact.name or "")
+    for script in evidence.console_scripts:
+        command = script.command.lower()
+        if command in patterns.SHADOWED_COMMANDS and canonicalize_name(command) != project:
+            yield Finding(
+                "entrypoint-shadows-command",
+                Severity.HIGH,
+                script.path,
+                script.line,
+                f"console script '{script.command}' would replace the system's '{command}' with {script.target}",
+                f"{script.command} = {script.target}",
+            )
+
+
+def _install_hooks(evidence: Evidence) -> Iterable[Finding]:
+    for hook in evidence.install_hooks:
+        yield Finding(
+            "install-hook",
+            Severity.LOW,
+            hook.path,
+            hook.line,
+            f"class {hook.class_name} overrides the '{hook.command}' command: its code runs during pip install",
+            hook.snippet,
+        )
+
+
+RULES = [
+    *(_archive_rule(kind) for kind in ProblemKind),
+    *(_source_rule(kind) for kind in _SOURCE_PROBLEMS),
+    Rule(
+        "startup-pth-exec",
+        "a .pth file line that runs code at every interpreter start",
+        (Severity.INFO, Severity.MEDIUM, Severity.HIGH),
+        "site.py executes `.pth` lines starting with `import`. Known shapes (setuptools' distutils hook, "
+        "namespace packages, virtualenv, editable finders, coverage and pytest-cov) are info only when they "
+        "match exactly; a line importing a module of the same release is medium and that module is analysed "
+        "as start-up code; anything else is high. litellm 1.82.8's litellm_init.pth is the example.",
+        _pth_exec,
+    ),
+    Rule(
+        "startup-sitecustomize",
+        "ships sitecustomize.py or usercustomize.py at the top level",
+        (Severity.HIGH,),
+        "Python imports these at every start. A library has no business installing them.",
+        _sitecustomize,
+    ),
+    Rule(
+        "entrypoint-shadows-command",
+        "console script named like a common command (pip, python, sudo, ls…)",
+        (Severity.HIGH,),
+        "An entry point called `pip` or `python` replaces the real one on PATH and sees everything typed "
+        "into it, index credentials included. The project that owns the command (pip's own `pip`) is exempt.",
+        _shadowed_commands,
+    ),
+    Rule(
+        "install-hook",
+        "setup.py overrides an install-time command",
+        (Severity.LOW,),
+        "cmdclass overrides of install/develop/egg_info/build_py run arbitrary code during pip install. "
+        "Common for building native code; what the override does is judged by the capability rules.",
+        _install_hooks,
+    ),
+]

@@ -1,0 +1,37 @@
+"""Turning findings into a verdict: the policy in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from interlock.analysis.findings import Finding, Severity
+
+
+class Verdict(StrEnum):
+    CLEAN = "clean"
+    SUSPICIOUS = "suspicious"
+    MALICIOUS = "malicious"
+    ERROR = "error"
+    """Could not analyse: a gate treats it as a block (fail closed)."""
+
+    @property
+    def rank(self) -> int:
+        return {Verdict.CLEAN: 0, Verdict.SUSPICIOUS: 1, Verdict.MALICIOUS: 2, Verdict.ERROR: 3}[self]
+
+
+WEIGHTS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 5, Severity.HIGH: 25, Severity.CRITICAL: 100}
+# Medium findings from this many different rules together make a release suspicious.
+_MEDIUM_RULES_FOR_SUSPICIOUS = 3
+
+
+def decide(findings: Iterable[Finding]) -> tuple[Verdict, int]:
+    """Verdict and a 0–100 score. Any critical finding is malicious; any high is suspicious."""
+    findings = list(findings)
+    score = min(100, sum(WEIGHTS[f.severity] for f in findings))
+    if any(f.severity is Severity.CRITICAL for f in findings):
+        return Verdict.MALICIOUS, score
+    medium_rules = {f.rule for f in findings if f.severity is Severity.MEDIUM}
+    if any(f.severity is Severity.HIGH for f in findings) or len(medium_rules) >= _MEDIUM_RULES_FOR_SUSPICIOUS:
+        return Verdict.SUSPICIOUS, score
+    return Verdict.CLEAN, score

@@ -1,0 +1,332 @@
+"""Read wheels, sdists and eggs into memory without extracting or running anything.
+
+Every structural oddity (traversal, links, devices, duplicates, bombs) is recorded as an
+`ArchiveProblem`; anything that stops us reading the whole artifact sets `Artifact.fatal`.
+Nothing here raises on hostile input except `OSError` for a file that cannot be opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits
+from interlock.artifact.model import ArchiveProblem, Artifact, ArtifactKind, Member, ProblemKind
+
+HEAD_BYTES = 512
+_CHUNK = 1024 * 1024
+_NESTED_SUFFIXES = (".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
+_EGG_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-py\d[\d.]*)?(-.+)?\.egg$")
+ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".egg", ".tar.bz2", ".tar.xz")
+
+
+class UnsupportedArtifact(ValueError):
+    """The file is not an artifact type Interlock reads."""
+
+
+def is_artifact_name(filename: str) -> bool:
+    return filename.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def read_artifact(path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None) -> Artifact:
+    """Read an artifact file. Raises `UnsupportedArtifact` for unknown types, `OSError` if unreadable."""
+    filename = path.name
+    if not is_artifact_name(filename):
+        raise UnsupportedArtifact(f"{filename}: not a wheel, sdist (.tar.gz/.zip) or egg")
+    with path.open("rb") as handle:
+        digest = _file_sha256(handle)
+        size = handle.tell()
+        handle.seek(0)
+        return _read(handle, filename, digest, size, limits, deadline or Deadline(limits.max_seconds))
+
+
+def read_artifact_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Artifact:
+    """Read an artifact held in memory (for example, just downloaded)."""
+    if not is_artifact_name(filename):
+        raise UnsupportedArtifact(f"{filename}: not a wheel, sdist (.tar.gz/.zip) or egg")
+    digest = hashlib.sha256(data).hexdigest()
+    return _read(io.BytesIO(data), filename, digest, len(data), limits, Deadline(limits.max_seconds))
+
+
+def artifact_kind(filename: str) -> ArtifactKind:
+    lower = filename.lower()
+    if lower.endswith(".whl"):
+        return ArtifactKind.WHEEL
+    if lower.endswith(".egg"):
+        return ArtifactKind.EGG
+    if lower.endswith(".zip"):
+        return ArtifactKind.ZIP
+    return ArtifactKind.SDIST
+
+
+def name_and_version(filename: str) -> tuple[str | None, str | None]:
+    """Project name and version as the file name states them (None where it does not)."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+            return str(name), str(version)
+        if filename.endswith((".tar.gz", ".zip")):
+            name, version = parse_sdist_filename(filename)
+            return str(name), str(version)
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        pass
+    match = _EGG_NAME.match(filename)
+    if match:
+        return match["name"], match["version"]
+    stem = re.sub(r"\.(tar\.gz|tgz|zip|whl|egg|tar\.bz2|tar\.xz)$", "", filename, flags=re.I)
+    if "-" in stem:
+        name, _, version = stem.rpartition("-")
+        return name, version
+    return stem or None, None
+
+
+def _file_sha256(handle: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Budget:
+    """Counters shared by an artifact and the archives nested inside it."""
+
+    limits: Limits
+    deadline: Deadline
+    total_bytes: int = 0
+    members: int = 0
+
+    def add_member(self, declared_size: int) -> None:
+        self.members += 1
+        self.total_bytes += declared_size
+        if self.members > self.limits.max_members:
+            raise LimitExceeded(f"more than {self.limits.max_members} members")
+        if self.total_bytes > self.limits.max_total_bytes:
+            raise LimitExceeded(f"more than {self.limits.max_total_bytes // (1024 * 1024)} MiB uncompressed")
+        self.deadline.check()
+
+
+@dataclass
+class _Entry:
+    """A member as the archive lists it, before its content is read."""
+
+    raw_name: str
+    declared_size: int
+    compressed_size: int | None
+    is_file: bool
+    is_dir: bool
+    is_link: bool
+    is_device: bool
+    open: object  # callable returning a binary stream
+
+
+def _read(handle: IO[bytes], filename: str, digest: str, size: int, limits: Limits, deadline: Deadline) -> Artifact:
+    kind = artifact_kind(filename)
+    name, version = name_and_version(filename)
+    artifact = Artifact(filename=filename, sha256=digest, size=size, kind=kind, name=name, version=version)
+    budget = _Budget(limits, deadline)
+    raw: dict[str, Member] = {}
+    try:
+        _read_archive(handle, filename, "", 0, budget, raw, artifact.problems)
+    except LimitExceeded as exc:
+        artifact.fatal = str(exc)
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        artifact.fatal = f"corrupt or truncated archive: {_describe(exc)}"
+    if kind is ArtifactKind.SDIST and any(_is_wheel_metadata(path) for path in raw):
+        kind = artifact.kind = ArtifactKind.WHEEL  # a wheel uploaded under an sdist's name
+    artifact.members = _strip_sdist_root(raw) if kind is ArtifactKind.SDIST else raw
+    return artifact
+
+
+def _is_wheel_metadata(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "WHEEL"
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _read_archive(
+    handle: IO[bytes],
+    filename: str,
+    prefix: str,
+    depth: int,
+    budget: _Budget,
+    out: dict[str, Member],
+    problems: list[ArchiveProblem],
+) -> None:
+    entries = _zip_entries(handle) if _is_zip(handle) else _tar_entries(handle)
+    for entry in entries:
+        budget.deadline.check()
+        shown = _printable(entry.raw_name)
+        path = _safe_path(entry.raw_name, shown, problems)
+        if path is None or entry.is_dir:
+            continue
+        if entry.is_link:
+            problems.append(ArchiveProblem(ProblemKind.LINK, shown, "symbolic or hard link inside the archive"))
+            continue
+        if entry.is_device or not entry.is_file:
+            problems.append(ArchiveProblem(ProblemKind.DEVICE, shown, "device, FIFO or other special file"))
+            continue
+        full_path = prefix + path
+        if full_path in out:
+            problems.append(ArchiveProblem(ProblemKind.DUPLICATE, shown, "the same path appears twice; installers disagree on which wins"))
+            continue
+        budget.add_member(entry.declared_size)
+        if entry.declared_size > budget.limits.max_member_bytes:
+            problems.append(ArchiveProblem(ProblemKind.MEMBER_TOO_LARGE, shown, f"declares {entry.declared_size} bytes; not read"))
+            continue
+        if _is_bomb(entry, budget.limits):
+            problems.append(
+                ArchiveProblem(
+                    ProblemKind.RATIO,
+                    shown,
+                    f"expands {entry.declared_size} bytes from {entry.compressed_size} (ratio over {budget.limits.max_ratio:g}); not read",
+                )
+            )
+            continue
+        try:
+            member = _read_member(entry, full_path, budget.limits)
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+            problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, shown, _describe(exc)))
+            continue
+        out[full_path] = member
+        if member.data is not None and path.lower().endswith(_NESTED_SUFFIXES):
+            _read_nested(member, full_path, depth, budget, out, problems)
+
+
+def _read_nested(
+    member: Member, full_path: str, depth: int, budget: _Budget, out: dict[str, Member], problems: list[ArchiveProblem]
+) -> None:
+    if depth + 1 > budget.limits.max_nesting:
+        problems.append(ArchiveProblem(ProblemKind.NESTING, full_path, f"archive nested more than {budget.limits.max_nesting} deep; not read"))
+        return
+    assert member.data is not None
+    try:
+        _read_archive(io.BytesIO(member.data), member.name, full_path + "!/", depth + 1, budget, out, problems)
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        # A damaged archive inside a release is odd but not a reason to stop reading the release.
+        problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, full_path, f"nested archive unreadable: {_describe(exc)}"))
+
+
+def _is_bomb(entry: _Entry, limits: Limits) -> bool:
+    if entry.compressed_size is None or entry.declared_size < 1024 * 1024:
+        return False
+    return entry.declared_size / max(entry.compressed_size, 1) > limits.max_ratio
+
+
+def _read_member(entry: _Entry, path: str, limits: Limits) -> Member:
+    digest = hashlib.sha256()
+    keep = entry.declared_size <= limits.max_kept_bytes
+    chunks: list[bytes] = []
+    head = b""
+    total = 0
+    with entry.open() as stream:  # type: ignore[operator]
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > entry.declared_size:
+                # The stream produced more than the header declared: never trust it further.
+                raise ValueError(f"member produces more bytes than its declared {entry.declared_size}")
+            digest.update(chunk)
+            if len(head) < HEAD_BYTES:
+                head += chunk[: HEAD_BYTES - len(head)]
+            if keep:
+                chunks.append(chunk)
+    data = b"".join(chunks) if keep else None
+    return Member(path=path, size=total, sha256=digest.hexdigest(), head=head, data=data)
+
+
+def _is_zip(handle: IO[bytes]) -> bool:
+    """By content, not name: uploads named .tar.gz that are really zips exist (and vice versa)."""
+    start = handle.tell()
+    magic = handle.read(4)
+    handle.seek(start)
+    return magic in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _zip_entries(handle: IO[bytes]) -> Iterator[_Entry]:
+    archive = zipfile.ZipFile(handle)
+    for info in archive.infolist():
+        mode = info.external_attr >> 16
+        file_type = stat.S_IFMT(mode)
+        is_link = file_type == stat.S_IFLNK
+        is_device = file_type in (stat.S_IFCHR, stat.S_IFBLK, stat.S_IFIFO, stat.S_IFSOCK)
+        yield _Entry(
+            raw_name=info.filename,
+            declared_size=info.file_size,
+            compressed_size=info.compress_size,
+            is_file=not info.is_dir() and not is_link and not is_device,
+            is_dir=info.is_dir(),
+            is_link=is_link,
+            is_device=is_device,
+            open=lambda info=info: archive.open(info),
+        )
+
+
+def _tar_entries(handle: IO[bytes]) -> Iterator[_Entry]:
+    # Stream mode: members are read in order and never seeked, so a huge member costs time, not memory.
+    archive = tarfile.open(fileobj=handle, mode="r|*")
+    for info in archive:
+        yield _Entry(
+            raw_name=info.name,
+            declared_size=info.size if info.isreg() else 0,
+            compressed_size=None,
+            is_file=info.isreg(),
+            is_dir=info.isdir(),
+            is_link=info.issym() or info.islnk(),
+            is_device=info.ischr() or info.isblk() or info.isfifo(),
+            open=lambda info=info: _tar_stream(archive, info),
+        )
+
+
+def _tar_stream(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
+    stream = archive.extractfile(info)
+    if stream is None:
+        raise ValueError("member has no content")
+    return stream
+
+
+def _printable(name: str) -> str:
+    return name.encode("unicode_escape", errors="backslashreplace").decode("ascii")[:300]
+
+
+def _safe_path(raw_name: str, shown: str, problems: list[ArchiveProblem]) -> str | None:
+    """Normalise a member name; None (with a problem recorded) if it escapes the archive root."""
+    name = raw_name.replace("\\", "/")
+    if "\x00" in name:
+        problems.append(ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, "member name contains a NUL byte"))
+        return None
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        problems.append(ArchiveProblem(ProblemKind.ABSOLUTE_PATH, shown, "absolute path would be written outside the install directory"))
+        return None
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        problems.append(ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, "'..' in the path would escape the install directory"))
+        return None
+    return "/".join(parts)
+
+
+def _strip_sdist_root(members: dict[str, Member]) -> dict[str, Member]:
+    """Remove an sdist's single top-level directory (`name-1.0/`) so paths read as in the project."""
+    roots = {path.split("/", 1)[0] for path in members}
+    if len(roots) != 1 or all("/" not in path for path in members):
+        return members
+    root = next(iter(roots)) + "/"
+    stripped: dict[str, Member] = {}
+    for path, member in members.items():
+        new_path = path[len(root) :] if path.startswith(root) else path
+        stripped[new_path] = Member(new_path, member.size, member.sha256, member.head, member.data)
+    return stripped
