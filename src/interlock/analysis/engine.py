@@ -12,7 +12,8 @@ from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Fact, When
 from interlock.analysis.findings import Finding
 from interlock.analysis.pth import executable_lines
-from interlock.analysis.python_source import SourceProblem, analyse_python
+from interlock.analysis.parallel import Job, analyse_files
+from interlock.analysis.python_source import SourceProblem, SourceReport, analyse_python
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULESET_VERSION
 from interlock.analysis.setup_script import install_hooks
@@ -22,6 +23,8 @@ from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
 from interlock.artifact.model import Artifact, ArtifactKind
 
 MAX_FINDINGS_PER_RULE = 20
+_RULE_RANK = {rule.id: rank for rank, rule in enumerate(ALL_RULES)}
+_WHEN_RANK = {when.name.lower(): int(when) for when in When}
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
 
 
@@ -79,12 +82,12 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
 
     startup_files = _read_pth_files(artifact, evidence, deadline)
     install_files: set[str] = set()
+    jobs: list[Job] = []
     # setup.py and build backends first: modules they import from the sdist run at install too.
     ordered = sorted(artifact.members, key=lambda p: 0 if (p == "setup.py" or p in backends) else 1)
     for path in ordered:
         if not roles.is_python(path):
             continue
-        deadline.check()
         member = artifact.members[path]
         role = roles.role_of(artifact, path, backends)
         when, everything_runs = role.when, role.everything_runs
@@ -99,14 +102,23 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
         if member.data is None:
             evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
             continue
-        report = analyse_python(path, member.data, when, everything_runs=everything_runs)
-        evidence.facts.extend(report.facts)
-        evidence.source_problems.extend((path, problem) for problem in report.problems)
         if when is When.INSTALL and everything_runs:
+            deadline.check()
+            report = analyse_python(path, member.data, when, everything_runs=True)
+            _record(evidence, path, report)
             install_files.update(_local_module_files(artifact, report.local_imports))
             if artifact.kind in (ArtifactKind.SDIST, ArtifactKind.ZIP) and path == "setup.py":
                 evidence.install_hooks.extend(install_hooks(path, artifact.text(path) or ""))
+        else:
+            jobs.append((path, when, everything_runs))
+    for path, report in analyse_files(artifact, jobs, deadline):
+        _record(evidence, path, report)
     return evidence
+
+
+def _record(evidence: Evidence, path: str, report: SourceReport) -> None:
+    evidence.facts.extend(report.facts)
+    evidence.source_problems.extend((path, problem) for problem in report.problems)
 
 
 def _read_pth_files(artifact: Artifact, evidence: Evidence, deadline: Deadline) -> set[str]:
@@ -157,7 +169,13 @@ def _tidy(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, str, int | None]] = set()
     per_rule: dict[str, int] = {}
     tidy = []
-    for finding in sorted(findings, key=lambda f: (-f.severity, f.path, f.line or 0, f.rule)):
+    # Within a severity: code that runs earliest first (a .pth before an import-time module), then
+    # threat rules before the capabilities they combine, since they explain more.
+    def order(finding: Finding) -> tuple[int, int, int, str, int]:
+        when = _WHEN_RANK.get(finding.when or "", 0)
+        return (-finding.severity, -when, _RULE_RANK.get(finding.rule, len(_RULE_RANK)), finding.path, finding.line or 0)
+
+    for finding in sorted(findings, key=order):
         key = (finding.rule, finding.path, finding.line)
         if key in seen:
             continue

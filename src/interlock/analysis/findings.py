@@ -37,9 +37,11 @@ class Finding:
     """One line: what was found and why it matters."""
     evidence: str
     """The offending source line or value, trimmed."""
+    when: str | None = None
+    """When the code runs (`install`, `startup`, `import`, `call`), for findings about code."""
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.label,
             "path": self.path,
@@ -47,3 +49,6 @@ class Finding:
             "message": self.message,
             "evidence": self.evidence,
         }
+        if self.when:
+            data["when"] = self.when
+        return data

@@ -237,6 +237,7 @@ class _Analyser(ast.NodeVisitor):
         self.constants: list[dict[str, FoldResult]] = [{}]
         self.reachable: set[str] = set()
         self.folded_concatenations: set[int] = set()
+        self.value_calls: list[set[Capability]] = []
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
 
     # -- entry ---------------------------------------------------------------------------
@@ -251,13 +252,19 @@ class _Analyser(ast.NodeVisitor):
     def _check_identifiers(self) -> None:
         """Names like `_____`, `IlIlIl`, a wall of CJK variables, or text spelled as escapes: an obfuscator's output."""
         text = "\n".join(self.lines)
-        odd = len(_OBFUSCATED_NAME.findall(text)) + len(_NON_ASCII_ASSIGNMENT.findall(text))
         snippet = _snippet(self.lines[0]) if self.lines else ""
+        # Cheap substring tests first: the regexes below are costly over megabytes of source.
+        odd = 0
+        if "____" in text or "IlI" in text or "lIl" in text or "OO0" in text:
+            odd += len(_OBFUSCATED_NAME.findall(text))
+        if not text.isascii():
+            odd += len(_NON_ASCII_ASSIGNMENT.findall(text))
         if odd >= _OBFUSCATED_NAMES_MIN:
             self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{odd} obfuscator-style identifiers"))
-        escaped = len(_ESCAPED_ASCII_RUN.findall(text))
-        if escaped >= _ESCAPED_RUNS_MIN:
-            self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{escaped} strings of plain text spelled as escapes"))
+        if "\\x" in text or "\\1" in text:
+            escaped = len(_ESCAPED_ASCII_RUN.findall(text))
+            if escaped >= _ESCAPED_RUNS_MIN:
+                self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{escaped} strings of plain text spelled as escapes"))
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -402,9 +409,17 @@ class _Analyser(ast.NodeVisitor):
         return kind
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        # Calls inside the value report what they are as they are visited (see visit_Call), which
+        # spares a second walk of every assigned expression.
+        self.value_calls.append(set())
         self.visit(node.value)
-        taint = self._taint_of(node.value)
-        folded = self.folder.fold(node.value) if isinstance(node.value, (ast.Constant, ast.BinOp, ast.Call, ast.Subscript)) else None
+        seen = self.value_calls.pop()
+        if self.value_calls:
+            self.value_calls[-1] |= seen
+        taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
+        if taint is None and any(self.tainted):
+            taint = self._taint_of(node.value)
+        folded = self.folder.fold(node.value) if _may_fold(node.value) else None
         client = self._client_of(node.value) or self._callable_alias(node.value)
         for target in node.targets:
             self.visit(target)
@@ -445,6 +460,11 @@ class _Analyser(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = self.qualify(node.func) or ""
         capability = self._capability_of(name)
+        if self.value_calls:
+            if capability is Capability.NETWORK:
+                self.value_calls[-1].add(Capability.NETWORK)
+            elif capability is Capability.DECODE or _is_decode_method(node) or _is_chr_join(node):
+                self.value_calls[-1].add(Capability.DECODE)
         if name in ("exec", "eval", "builtins.exec", "builtins.eval", "execfile") or (capability is Capability.EXEC and name.startswith("runpy")):
             self._exec_call(node, name)
         elif capability is Capability.PROCESS:
@@ -628,6 +648,21 @@ class _ChainMap(dict):  # type: ignore[type-arg]
             if key in scope:
                 return scope[key]
         return default
+
+
+_FOLDABLE_METHODS = {"decode", "encode", "join", "replace", "format", "strip", "lower", "upper"}
+
+
+def _may_fold(node: ast.expr) -> bool:
+    """Worth trying to fold: literals, concatenations, slices, and string or decoding calls."""
+    if isinstance(node, (ast.Constant, ast.BinOp, ast.JoinedStr, ast.Subscript)):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in _FOLDABLE_METHODS or func.attr.endswith(("decode", "decompress", "fromhex", "unhexlify"))
+        return isinstance(func, ast.Name) and func.id in ("bytes", "chr", "b64decode", "decompress", "unhexlify")
+    return False
 
 
 def _keyword(node: ast.Call, name: str) -> ast.expr | None:

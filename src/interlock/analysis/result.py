@@ -50,6 +50,7 @@ class ScanResult:
                 line=f["line"] if isinstance(f["line"], int) else None,
                 message=str(f["message"]),
                 evidence=str(f["evidence"]),
+                when=str(f["when"]) if f.get("when") else None,  # type: ignore[union-attr]
             )
             for f in data["findings"]  # type: ignore[union-attr]
         ]

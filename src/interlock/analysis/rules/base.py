@@ -23,4 +23,4 @@ class Rule:
 
 
 def finding_from(rule_id: str, severity: Severity, fact: Fact, message: str) -> Finding:
-    return Finding(rule_id, severity, fact.path, fact.line, message, fact.snippet)
+    return Finding(rule_id, severity, fact.path, fact.line, message, fact.snippet, fact.when.name.lower())

@@ -176,10 +176,11 @@ RULES = [
     _capability_rule(
         "kubernetes-takeover",
         Capability.KUBERNETES,
-        {When.IMPORT: H, When.STARTUP: C, When.INSTALL: H},
+        {When.IMPORT: L, When.STARTUP: C, When.INSTALL: H},
         "uses Kubernetes credentials",
-        "The pod's service-account token or a privileged pod spec used without being called: how the "
-        "litellm payload spread to every node of a cluster.",
+        "The pod's service-account token or the pods API used without being called: how the litellm "
+        "payload spread to every node of a cluster. Kubernetes client libraries name both in module-level "
+        "constants, so at import it is low; at install or start-up it is not.",
     ),
     _capability_rule(
         "obfuscated-code",

@@ -69,6 +69,20 @@ def _beacon(evidence: Evidence) -> Iterable[Finding]:
             yield finding_from("beacon", Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}")
 
 
+def _installs_persistence(evidence: Evidence) -> Iterable[Finding]:
+    """A persistence location written or enabled by code that runs on its own."""
+    for facts in _groups_running_on_their_own(evidence):
+        spots = [f for f in facts if f.capability is Capability.PERSISTENCE]
+        acts = [f for f in facts if f.capability in (Capability.FILE_WRITE, Capability.PROCESS, Capability.CHMOD_EXEC)]
+        if spots and acts:
+            yield finding_from(
+                "persistence-install",
+                Severity.CRITICAL,
+                spots[0],
+                f"sets up {spots[0].detail} ({acts[0].detail}) {spots[0].when.label}",
+            )
+
+
 def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
     """Facts that act together without anyone calling them: per file for install and start-up code
     (all of it runs), per function or module body for import-time code."""
@@ -141,6 +155,15 @@ RULES = [
         "A request to a webhook, out-of-band-testing, paste or tunnel service, or a raw IP, made at install, "
         "start-up or import: the call-home of probes and stealers.",
         _beacon,
+    ),
+    Rule(
+        "persistence-install",
+        "writes or enables a persistence location from code that runs on its own",
+        (Severity.CRITICAL,),
+        "A systemd unit, cron entry, shell rc file, autorun key or authorized_keys written or enabled (file "
+        "write, systemctl, crontab) by setup.py, a start-up hook or code that runs at import: the litellm "
+        "payload's sysmon service. A CLI that installs a service when asked runs at call time and does not match.",
+        _installs_persistence,
     ),
     Rule(
         "download-and-run",

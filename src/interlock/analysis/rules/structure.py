@@ -67,21 +67,21 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
     for path, line in evidence.pth_lines:
         evidence_text = line.code if len(line.code) <= 160 else line.code[:140] + " …"
         if line.shape:
-            yield Finding("startup-pth-exec", Severity.INFO, path, line.line, f"runs at every interpreter start; recognised as the {line.shape}", evidence_text)
+            yield Finding("startup-pth-exec", Severity.INFO, path, line.line, f"runs at every interpreter start; recognised as the {line.shape}", evidence_text, "startup")
             continue
         shipped = [module for module in line.imports if module in evidence.shipped_modules]
         if shipped and len(line.code) < 200:
             message = f"runs at every interpreter start: imports {', '.join(shipped)} from this release (analysed as start-up code)"
-            yield Finding("startup-pth-exec", Severity.MEDIUM, path, line.line, message, evidence_text)
+            yield Finding("startup-pth-exec", Severity.MEDIUM, path, line.line, message, evidence_text, "startup")
         else:
             message = f"runs code at every interpreter start that matches no known .pth shape ({len(line.code)} characters)"
-            yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text)
+            yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text, "startup")
 
 
 def _sitecustomize(evidence: Evidence) -> Iterable[Finding]:
     for path in evidence.startup_modules:
         if path.rsplit("/", 1)[-1] in ("sitecustomize.py", "usercustomize.py"):
-            yield Finding("startup-sitecustomize", Severity.HIGH, path, None, f"installs {path}, which Python imports at every start", path)
+            yield Finding("startup-sitecustomize", Severity.HIGH, path, None, f"installs {path}, which Python imports at every start", path, "startup")
 
 
 def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
@@ -108,6 +108,7 @@ def _install_hooks(evidence: Evidence) -> Iterable[Finding]:
             hook.line,
             f"class {hook.class_name} overrides the '{hook.command}' command: its code runs during pip install",
             hook.snippet,
+            "install",
         )
 
 

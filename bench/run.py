@@ -1,0 +1,198 @@
+"""Interlock's detection and speed benchmark: the figures in README.md come from here.
+
+    python bench/run.py                 # everything (fetches popular releases on first run)
+    python bench/run.py --only malicious,attacks,speed
+
+Sections:
+  malicious  every artifact of ../shared/corpus/malicious/ (real malware): share malicious / flagged
+  attacks    every case of ../shared/corpus/attacks/manifest.tsv scanned on its own (no history)
+  benign     latest releases of the N most-downloaded projects of benign-dev.tsv: false positives,
+             each listed with the rule that caused it
+  speed      per-artifact median / p95 / throughput over the malicious corpus; the litellm 1.82.6
+             wheel cold, with peak memory (measured in a fresh process)
+
+Artifacts are only ever read as archives: nothing is installed, imported or run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "corpus"
+BENIGN_CACHE = REPO / ".bench-cache" / "benign"
+RESULTS = REPO / "bench" / "results"
+
+sys.path.insert(0, str(REPO / "src"))
+
+from interlock.analysis.engine import scan_artifact  # noqa: E402
+from interlock.analysis.result import ScanResult  # noqa: E402
+from interlock.analysis.verdict import Verdict  # noqa: E402
+from interlock.artifact.reader import read_artifact  # noqa: E402
+
+
+def scan(path: Path) -> tuple[ScanResult, float]:
+    started = time.perf_counter()
+    result = scan_artifact(read_artifact(path), str(path))
+    return result, time.perf_counter() - started
+
+
+def _cause(result: ScanResult) -> str:
+    worst = result.findings[0] if result.findings else None
+    if worst is None:
+        return result.error or "-"
+    return f"{worst.rule} ({worst.severity.label}) {worst.path}:{worst.line or ''} {worst.message[:90]}"
+
+
+def bench_malicious(report: dict[str, object]) -> list[float]:
+    files = sorted(p for p in (SHARED / "malicious").rglob("*") if p.is_file())
+    verdicts: Counter[str] = Counter()
+    times = []
+    missed = []
+    for path in files:
+        result, seconds = scan(path)
+        times.append(seconds)
+        verdicts[result.verdict.value] += 1
+        if result.verdict is not Verdict.MALICIOUS:
+            missed.append(f"{result.verdict.value:10} {path.relative_to(SHARED / 'malicious')}  {_cause(result)}")
+    total = len(files)
+    malicious = verdicts["malicious"]
+    flagged = malicious + verdicts["suspicious"]
+    report["malicious"] = {
+        "artifacts": total,
+        "verdicts": dict(verdicts),
+        "malicious_rate": round(malicious / total, 4),
+        "flagged_rate": round(flagged / total, 4),
+        "not_malicious": missed,
+    }
+    print(f"\n## Malicious corpus ({total} real malicious artifacts)")
+    print(f"malicious {malicious} ({malicious / total:.1%}), malicious or suspicious {flagged} ({flagged / total:.1%}), verdicts {dict(verdicts)}")
+    for line in missed:
+        print("  " + line)
+    return times
+
+
+def bench_attacks(report: dict[str, object]) -> None:
+    manifest = SHARED / "attacks" / "manifest.tsv"
+    rows = list(csv.DictReader(manifest.open(), delimiter="\t"))
+    print(f"\n## Attack cases scanned on their own ({len(rows)} cases)")
+    cases = []
+    for row in rows:
+        result, seconds = scan(SHARED / "attacks" / row["artifact"])
+        expected = row["expected"]
+        ok = result.verdict in (Verdict.MALICIOUS, Verdict.SUSPICIOUS) if expected == "malicious" else None
+        cases.append({"case": row["case"], "expected": expected, "verdict": result.verdict.value, "cause": _cause(result), "seconds": round(seconds, 2)})
+        mark = {True: "ok  ", False: "MISS", None: "    "}[ok]
+        print(f"  {mark} {row['case']:32} expected {expected:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}")
+    report["attacks"] = cases
+
+
+def bench_benign(report: dict[str, object], top: int) -> None:
+    manifest = BENIGN_CACHE / "manifest.tsv"
+    if not manifest.exists():
+        print(f"\n(fetching the latest releases of the top {top} projects into {BENIGN_CACHE} …)", flush=True)
+        subprocess.run([sys.executable, str(REPO / "bench" / "fetch_benign.py"), "--top", str(top), "--dest", str(BENIGN_CACHE)], check=False)
+    if not manifest.exists():
+        print("benign: no cache and fetching failed; skipped")
+        return
+    rows = sorted(csv.DictReader(manifest.open(), delimiter="\t"), key=lambda r: int(r["rank"]))[:top]
+    verdicts: Counter[str] = Counter()
+    flagged = []
+    for row in rows:
+        path = BENIGN_CACHE / row["filename"]
+        if not row.get("filename") or not path.exists():
+            continue
+        result, _ = scan(path)
+        verdicts[result.verdict.value] += 1
+        if result.verdict is not Verdict.CLEAN:
+            flagged.append(f"{result.verdict.value:10} #{row['rank']:>5} {row['filename']}  {_cause(result)}")
+    total = sum(verdicts.values())
+    malicious = verdicts["malicious"]
+    suspicious_or_worse = malicious + verdicts["suspicious"]
+    report["benign"] = {
+        "artifacts": total,
+        "verdicts": dict(verdicts),
+        "malicious_rate": round(malicious / total, 4) if total else None,
+        "suspicious_or_worse_rate": round(suspicious_or_worse / total, 4) if total else None,
+        "flagged": flagged,
+    }
+    print(f"\n## False positives: latest releases of the top {top} projects ({total} artifacts scanned)")
+    print(f"malicious {malicious} ({malicious / max(total, 1):.2%}), suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), verdicts {dict(verdicts)}")
+    for line in flagged:
+        print("  " + line)
+
+
+_PEAK_PROBE = """
+import resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from interlock.artifact.reader import read_artifact
+from interlock.analysis.engine import scan_artifact
+started = time.perf_counter()
+result = scan_artifact(read_artifact(Path(sys.argv[1])), sys.argv[1])
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{seconds:.3f} {peak:.1f} {result.verdict.value} {len(result.findings)}")
+"""
+
+
+def bench_speed(report: dict[str, object], times: list[float]) -> None:
+    print("\n## Speed (this machine)")
+    if times:
+        ordered = sorted(times)
+        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+        total = sum(times)
+        report["speed_malicious"] = {
+            "artifacts": len(times),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(p95 * 1000, 1),
+            "throughput_per_s": round(len(times) / total, 1),
+        }
+        print(f"malicious corpus: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(times) / total:.1f} artifacts/s")
+    wheel = SHARED / "attacks" / "litellm" / "1.82.6" / "litellm-1.82.6-py3-none-any.whl"
+    if wheel.exists():
+        runs = []
+        for _ in range(3):
+            out = subprocess.run([sys.executable, "-c", _PEAK_PROBE, str(wheel), str(REPO / "src")], capture_output=True, text=True, check=True).stdout.split()
+            runs.append((float(out[0]), float(out[1]), out[2]))
+        seconds = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        report["speed_litellm"] = {"wheel_mb": round(wheel.stat().st_size / 1e6, 1), "seconds_median_of_3": round(seconds, 2), "peak_rss_mb": round(peak, 1), "verdict": runs[0][2]}
+        print(f"litellm 1.82.6 wheel ({wheel.stat().st_size / 1e6:.1f} MB): {seconds:.2f} s cold (median of 3 fresh processes), peak RSS {peak:.0f} MB, verdict {runs[0][2]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="malicious,attacks,benign,speed", help="comma-separated sections")
+    parser.add_argument("--top", type=int, default=300, help="how many popular projects for the false-positive run")
+    arguments = parser.parse_args()
+    sections = set(arguments.only.split(","))
+    if not SHARED.exists():
+        print(f"corpus not found at {SHARED}", file=sys.stderr)
+        return 2
+    report: dict[str, object] = {"date": time.strftime("%Y-%m-%d %H:%M")}
+    times: list[float] = []
+    if "malicious" in sections or "speed" in sections:
+        times = bench_malicious(report)
+    if "attacks" in sections:
+        bench_attacks(report)
+    if "benign" in sections:
+        bench_benign(report, arguments.top)
+    if "speed" in sections:
+        bench_speed(report, times)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    print(f"\nfull results: {RESULTS / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

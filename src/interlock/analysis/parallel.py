@@ -1,0 +1,67 @@
+"""Analyse many source files on all cores, for the large releases that sit in install paths.
+
+Workers are forked so they share the artifact already in memory (copy-on-write) instead of
+receiving it pickled; only the small reports travel back. Small artifacts, single-core machines
+and multi-threaded callers (where forking is unsafe) analyse in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+
+from interlock.analysis.facts import When
+from interlock.analysis.python_source import SourceReport, analyse_python
+from interlock.artifact.limits import Deadline
+from interlock.artifact.model import Artifact
+
+Job = tuple[str, When, bool]
+"""(member path, when its top level runs, whether every function in it runs then too)."""
+
+_PARALLEL_MIN_FILES = 200
+_PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+_MAX_WORKERS = 4
+
+_shared_artifact: Artifact | None = None
+
+
+def analyse_files(artifact: Artifact, jobs: list[Job], deadline: Deadline) -> Iterator[tuple[str, SourceReport]]:
+    """Reports for each job, in job order."""
+    if not _worth_parallel(artifact, jobs):
+        for path, when, everything_runs in jobs:
+            deadline.check()
+            yield path, _analyse(artifact, path, when, everything_runs)
+        return
+    global _shared_artifact
+    _shared_artifact = artifact
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes=min(os.cpu_count() or 1, _MAX_WORKERS)) as pool:
+            for item in pool.imap(_analyse_shared, jobs, chunksize=8):
+                deadline.check()
+                yield item
+    finally:
+        _shared_artifact = None
+
+
+def _worth_parallel(artifact: Artifact, jobs: list[Job]) -> bool:
+    if len(jobs) < _PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        return False
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    total = sum(artifact.members[path].size for path, _, _ in jobs)
+    return total >= _PARALLEL_MIN_BYTES
+
+
+def _analyse_shared(job: Job) -> tuple[str, SourceReport]:
+    assert _shared_artifact is not None
+    path, when, everything_runs = job
+    return path, _analyse(_shared_artifact, path, when, everything_runs)
+
+
+def _analyse(artifact: Artifact, path: str, when: When, everything_runs: bool) -> SourceReport:
+    data = artifact.members[path].data
+    assert data is not None
+    return analyse_python(path, data, when, everything_runs=everything_runs)

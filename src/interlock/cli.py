@@ -1,0 +1,208 @@
+"""The `interlock` command: thin, delegating to functions that tests call directly."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from interlock import __version__
+from interlock.analysis.result import ScanResult
+from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
+from interlock.analysis.verdict import Verdict
+from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.report import FORMATS, render
+from interlock.scanner import ScanOptions, Scanner
+from interlock.targets import Target, TargetError, expand
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+FAIL_ON = {"suspicious": Verdict.SUSPICIOUS, "malicious": Verdict.MALICIOUS, "never": None}
+
+_DESCRIPTION = """\
+Interlock reads Python package releases the way a careful reviewer would — what runs at install
+time, at every interpreter start, at import — without ever installing, building or running them,
+and gives a verdict (malicious, suspicious, clean, or error) with the evidence behind it.
+"""
+
+_SCAN_EPILOG = """\
+examples:
+  interlock scan requests-2.32.3-py3-none-any.whl      a local wheel or sdist
+  interlock scan ./downloads/                          every artifact in a directory
+  interlock scan litellm==1.82.8                       fetched from the index pip uses
+  interlock scan --format sarif -o out.sarif dist/     for GitHub code scanning
+
+exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error,
+             3 a target could not be analysed (fail closed: treat as a block)
+
+The index is the one pip is configured with (PIP_INDEX_URL, pip.conf), unless --index-url.
+Results are cached by artifact sha256 and rule-set version; --no-cache re-analyses.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if not hasattr(arguments, "handler"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(arguments.handler(arguments))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interlock",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run 'interlock COMMAND --help' for each command's options. Start with 'interlock demo'.",
+    )
+    parser.add_argument("--version", action="version", version=f"interlock {__version__} (rules {RULESET_VERSION})")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    scan = commands.add_parser(
+        "scan",
+        help="scan artifacts (files, directories, NAME==VERSION) and give verdicts",
+        description="Scan release artifacts statically and give a verdict with evidence for each.",
+        epilog=_SCAN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    scan.add_argument("targets", nargs="+", metavar="TARGET", help="artifact file, directory of artifacts, or NAME==VERSION")
+    _add_output_options(scan)
+    scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
+    scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
+    scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
+    scan.set_defaults(handler=run_scan)
+
+    rules = commands.add_parser(
+        "rules",
+        help="list the detection rules, or explain one",
+        description="Without an argument, list every rule; with a rule id, explain what it looks for and why.",
+    )
+    rules.add_argument("rule", nargs="?", metavar="RULE_ID", help="e.g. decoded-exec")
+    rules.set_defaults(handler=run_rules)
+
+    demo = commands.add_parser(
+        "demo",
+        help="build a genuine and a trojaned demo release and scan both",
+        description="Builds two releases of a made-up project — a genuine 1.0.0 and a 1.0.1 trojaned the way "
+        "litellm 1.82.8 was — into DIR, and scans them. Nothing is installed or run.",
+    )
+    demo.add_argument("--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)")
+    _add_output_options(demo, default_fail_on="never")
+    demo.set_defaults(handler=run_demo)
+    return parser
+
+
+def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str = "suspicious") -> None:
+    command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    command.add_argument("--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output")
+    command.add_argument(
+        "--fail-on",
+        choices=list(FAIL_ON),
+        default=default_fail_on,
+        help=f"exit 1 when any verdict is at or above this level (default: {default_fail_on})",
+    )
+
+
+def run_scan(arguments: argparse.Namespace) -> int:
+    try:
+        targets = expand(arguments.targets)
+    except TargetError as exc:
+        return _usage_error(str(exc))
+    yara = None
+    if arguments.yara_rules is not None:
+        try:
+            yara = YaraRules(arguments.yara_rules)
+        except (YaraError, OSError) as exc:
+            return _usage_error(f"--yara-rules: {exc}")
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara))
+    results = _scan_with_progress(scanner, targets)
+    return _report(results, arguments)
+
+
+def _scan_with_progress(scanner: Scanner, targets: list[Target]) -> list[ScanResult]:
+    console = Console(stderr=True)
+    if not console.is_terminal or len(targets) < 2:
+        return scanner.scan_all(targets)
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=console) as progress:
+        task = progress.add_task("scanning", total=len(targets))
+
+        def advance(target: Target) -> None:
+            progress.update(task, advance=1, description=f"scanning {target.text}")
+
+        return scanner.scan_all(targets, progress=advance)
+
+
+def _report(results: list[ScanResult], arguments: argparse.Namespace) -> int:
+    to_file = arguments.output is not None
+    color = arguments.format == "text" and not to_file and sys.stdout.isatty()
+    text = render(results, arguments.format, color=color)
+    if to_file:
+        try:
+            arguments.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return exit_status(results, FAIL_ON[arguments.fail_on])
+
+
+def exit_status(results: list[ScanResult], fail_on: Verdict | None) -> int:
+    """1 if any verdict reaches `fail_on`; else 3 if any target could not be analysed; else 0."""
+    if fail_on is not None and any(r.verdict is not Verdict.ERROR and r.verdict.rank >= fail_on.rank for r in results):
+        return EXIT_FOUND
+    if any(r.verdict is Verdict.ERROR for r in results):
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def run_rules(arguments: argparse.Namespace) -> int:
+    console = Console(highlight=False)
+    if arguments.rule is None:
+        width = max(len(rule.id) for rule in ALL_RULES)
+        for rule in ALL_RULES:
+            severities = "/".join(s.label for s in rule.severities)
+            console.print(f"{rule.id:<{width}}  [dim]{severities:<22}[/dim] {rule.summary}", markup=True)
+        console.print(f"\n{len(ALL_RULES)} rules (rule set {RULESET_VERSION}). 'interlock rules RULE_ID' explains one.")
+        return EXIT_OK
+    rule = RULES_BY_ID.get(arguments.rule)
+    if rule is None:
+        close = [r.id for r in ALL_RULES if arguments.rule in r.id]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; 'interlock rules' lists them"
+        return _usage_error(f"no rule {arguments.rule!r}{hint}")
+    console.print(f"[bold]{rule.id}[/bold] — {rule.summary}")
+    console.print(f"severity: {' / '.join(s.label for s in rule.severities)}\n")
+    console.print(rule.description)
+    return EXIT_OK
+
+
+def run_demo(arguments: argparse.Namespace) -> int:
+    from interlock.demo import build_demo_releases
+
+    try:
+        paths = build_demo_releases(arguments.dir)
+    except OSError as exc:
+        return _usage_error(f"--dir: cannot write demo releases to {arguments.dir}: {exc.strerror or exc}")
+    scanner = Scanner(ScanOptions(use_cache=False))
+    results = scanner.scan_all([Target(str(path), path=path) for path in paths])
+    status = _report(results, arguments)
+    if arguments.format == "text" and arguments.output is None:
+        print(
+            f"\nThe demo releases are in {arguments.dir}/ — nothing was installed or run.\n"
+            "Next: scan a release by name (interlock scan NAME==VERSION) or a file you downloaded;\n"
+            "'interlock rules RULE_ID' explains any finding."
+        )
+    return status
+
+
+def _usage_error(message: str) -> int:
+    print(f"interlock: error: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,114 @@
+"""Scan targets end to end: fetch if needed, read, analyse, cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from interlock.analysis.engine import scan_artifact
+from interlock.analysis.result import ScanResult
+from interlock.analysis.rules import RULESET_VERSION
+from interlock.analysis.verdict import Verdict
+from interlock.analysis.yara_rules import YaraRules
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
+from interlock.artifact.reader import UnsupportedArtifact, read_artifact
+from interlock.index.client import IndexClient
+from interlock.index.config import configured_index_url
+from interlock.index.errors import IndexProblem
+from interlock.store.cache import ResultCache
+from interlock.targets import Target
+
+
+@dataclass
+class ScanOptions:
+    index_url: str | None = None
+    """Overrides the index pip is configured with."""
+    use_cache: bool = True
+    yara: YaraRules | None = None
+    limits: Limits = DEFAULT_LIMITS
+    cache: ResultCache | None = None
+
+
+class Scanner:
+    """Scans targets one by one; cheap to construct, opens the index and cache lazily."""
+
+    def __init__(self, options: ScanOptions) -> None:
+        self.options = options
+        self._client: IndexClient | None = None
+        self._cache = options.cache
+
+    @property
+    def ruleset(self) -> str:
+        yara = self.options.yara
+        return RULESET_VERSION + (f"+yara:{yara.digest[:12]}" if yara else "")
+
+    def client(self) -> IndexClient:
+        if self._client is None:
+            self._client = IndexClient(configured_index_url(self.options.index_url))
+        return self._client
+
+    def cache(self) -> ResultCache | None:
+        if not self.options.use_cache:
+            return None
+        if self._cache is None:
+            self._cache = ResultCache()
+        return self._cache
+
+    def scan_all(self, targets: Iterable[Target], progress: Callable[[Target], None] | None = None) -> list[ScanResult]:
+        results = []
+        for target in targets:
+            if progress is not None:
+                progress(target)
+            results.append(self.scan(target))
+        return results
+
+    def scan(self, target: Target) -> ScanResult:
+        try:
+            path = target.path if target.path is not None else self._fetch(target)
+        except IndexProblem as exc:
+            return _error_result(target, str(exc))
+        return self.scan_file(path, target.text)
+
+    def scan_file(self, path: Path, label: str) -> ScanResult:
+        try:
+            digest = _sha256(path)
+        except OSError as exc:
+            return _error_result_for_file(path, label, f"cannot read {path}: {exc.strerror or exc}")
+        cache = self.cache()
+        if cache is not None:
+            cached = cache.get(digest, self.ruleset, label)
+            if cached is not None:
+                return cached
+        try:
+            artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
+        except (UnsupportedArtifact, OSError) as exc:
+            return _error_result_for_file(path, label, str(exc))
+        result = scan_artifact(artifact, label, self.options.yara, Deadline(self.options.limits.max_seconds))
+        if cache is not None:
+            cache.put(result)
+        return result
+
+    def _fetch(self, target: Target) -> Path:
+        assert target.pin is not None
+        name, version = target.pin
+        client = self.client()
+        return client.download(client.resolve(f"{name}=={version}"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _error_result(target: Target, reason: str) -> ScanResult:
+    name, version = target.pin if target.pin else (None, None)
+    return ScanResult(target.text, target.path.name if target.path else "", name, version, None, Verdict.ERROR, 0, [], reason)
+
+
+def _error_result_for_file(path: Path, label: str, reason: str) -> ScanResult:
+    return ScanResult(label, path.name, None, None, None, Verdict.ERROR, 0, [], reason)
