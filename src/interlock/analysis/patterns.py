@@ -96,7 +96,6 @@ _register(
     "http.client.HTTPSConnection",
     "httplib.HTTPConnection",
     "httplib.HTTPSConnection",
-    "socket.socket",
     "socket.create_connection",
     "aiohttp.request",
     "urllib3.request",
@@ -132,6 +131,15 @@ _register(
 )
 _register(Capability.CHMOD_EXEC, "os.chmod")
 
+# Calls that read a credential store, by category (a browser-cookie or DPAPI call is a stealer's tool).
+CREDENTIAL_CALLS = {
+    "win32crypt.CryptUnprotectData": "dpapi",
+    "browser_cookie3": "browser",
+    "keyring.get_password": "keyring",
+}
+# Categories that only stealers read: no library has a reason to open another program's secrets.
+STEALER_CATEGORIES = {"browser", "wallet", "messaging", "discord-token", "dpapi", "ftp-client"}
+
 # Client objects: making one sends nothing; calling its methods does (`requests.Session().post`).
 CLIENT_CONSTRUCTORS = {
     "requests.Session",
@@ -141,7 +149,13 @@ CLIENT_CONSTRUCTORS = {
     "aiohttp.ClientSession",
     "urllib3.PoolManager",
     "paramiko.SSHClient",
+    "socket.socket",
 }
+# Methods of such clients that actually send (a socket that only binds and listens is a server).
+SENDING_METHODS = {
+    "get", "post", "put", "patch", "delete", "head", "request", "stream", "send", "sendall", "sendto",
+    "connect", "connect_ex", "open", "exec_command", "sendmail", "urlopen", "fetch",
+}  # fmt: skip
 
 # Names of install-command classes whose overrides run during `pip install` of an sdist.
 INSTALL_COMMANDS = {
@@ -195,6 +209,9 @@ BUILD_TOOLS = {
     "python",
     "python3",
     "sys.executable",
+    "twine",
+    "tox",
+    "sphinx-build",
 }
 
 # Commands shadowing which lets an entry point hijack what users or tools run.

@@ -145,8 +145,8 @@ def _scan_text_fallback(
 def string_capabilities(value: str) -> list[tuple[Capability, str]]:
     """Capabilities that a string constant reveals (credential paths, persistence spots, URLs)."""
     text = value[:_MAX_STRING_SCAN]
-    if len(text) < 4 or not patterns.DATA_PREFILTER.search(text):
-        return []
+    if len(text) < 4 or (len(text) > 200 and "\n" in text) or not patterns.DATA_PREFILTER.search(text):
+        return []  # too short to mean anything, or documentation and templates rather than a path or URL
     return list(_data_capabilities(text))
 
 
@@ -235,9 +235,11 @@ class _Analyser(ast.NodeVisitor):
         # Names bound to decoded / downloaded data or constants, per function scope.
         self.tainted: list[dict[str, str]] = [{}]
         self.constants: list[dict[str, FoldResult]] = [{}]
-        self.reachable: set[str] = set()
+        self.reachable: set[int] = set()
         self.folded_concatenations: set[int] = set()
         self.value_calls: list[set[Capability]] = []
+        self.decoder_functions: set[str] = set()
+        self.call_depth = 0
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
 
     # -- entry ---------------------------------------------------------------------------
@@ -245,6 +247,8 @@ class _Analyser(ast.NodeVisitor):
     def run(self, tree: ast.Module) -> None:
         if not self.everything_runs:
             self.reachable = reachable_functions(tree)
+        if _DECODER_HINT.search("\n".join(self.lines[:20000])):
+            self.decoder_functions = _decoder_functions(tree)
         self.visit(tree)
         if self.payload_depth == 0:
             self._check_identifiers()
@@ -315,6 +319,8 @@ class _Analyser(ast.NodeVisitor):
     def _capability_of(self, name: str) -> Capability | None:
         if name in patterns.CALLS:
             return patterns.CALLS[name]
+        if name in self.decoder_functions:
+            return Capability.DECODE
         if "." not in name:
             for module in self.star_modules:
                 candidate = f"{module}.{name}"
@@ -323,8 +329,10 @@ class _Analyser(ast.NodeVisitor):
         if name in patterns.CLIENT_CONSTRUCTORS:
             return None
         # requests.Session().post, httpx.Client().get: a method of a network library's client.
-        head = name.split("()", 1)[0]
-        if head != name and (head in patterns.CLIENT_CONSTRUCTORS or patterns.CALLS.get(head) is Capability.NETWORK):
+        head, _, method = name.partition("().")
+        if method and head in patterns.CLIENT_CONSTRUCTORS and method in patterns.SENDING_METHODS:
+            return Capability.NETWORK
+        if method and patterns.CALLS.get(head) is Capability.NETWORK:
             return Capability.NETWORK
         return None
 
@@ -360,7 +368,7 @@ class _Analyser(ast.NodeVisitor):
         saved = (self.when, self.scope)
         if isinstance(node, ast.Lambda):
             pass  # lambdas run where they are used, which is almost always right here
-        elif not (self.everything_runs or name in self.reachable):
+        elif not (self.everything_runs or id(node) in self.reachable):
             self.when = min(self.when, When.CALL)
         self.scope = f"{self.scope}.{name}"
         self.tainted.append({})
@@ -458,6 +466,13 @@ class _Analyser(ast.NodeVisitor):
     # -- calls ---------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> None:
+        self.call_depth += 1
+        try:
+            self._visit_call(node)
+        finally:
+            self.call_depth -= 1
+
+    def _visit_call(self, node: ast.Call) -> None:
         name = self.qualify(node.func) or ""
         capability = self._capability_of(name)
         if self.value_calls:
@@ -487,9 +502,14 @@ class _Analyser(ast.NodeVisitor):
         elif _is_chr_join(node):
             self.add(Capability.DECODE, node, "string assembled from character codes")
             self._reveal_payload(node)
-        elif name == "open" or name.endswith((".write_text", ".write_bytes")):
+        elif name == "open" or name.endswith((".write_text", ".write_bytes", ".write")):
             if name != "open" or _opens_for_writing(node):
                 self.add(Capability.FILE_WRITE, node, name)
+            if name != "open" and node.args:
+                self._written_code(node)
+        category = patterns.CREDENTIAL_CALLS.get(name) or patterns.CREDENTIAL_CALLS.get(name.split(".")[0])
+        if category:
+            self.add(Capability.CREDENTIALS, node, f"{category}: {name}")
         if name == "os.environ.copy" or (name in ("dict", "str", "json.dumps", "repr") and node.args and self.qualify(node.args[0]) == "os.environ"):
             self.add(Capability.ENV_DUMP, node, f"{name}(os.environ)" if name != "os.environ.copy" else name)
         self.generic_visit(node)
@@ -533,9 +553,11 @@ class _Analyser(ast.NodeVisitor):
     def _process_call(self, node: ast.Call, name: str) -> None:
         command = node.args[0] if node.args else _keyword(node, "args")
         words = self._command_words(command)
+        if all(word == "…" for word in words):
+            words = []  # nothing of the command is known
         program = words[0].rsplit("/", 1)[-1] if words else ""
         detail = f"{name}: {_short(' '.join(words), 80)}" if words else name
-        if words and program in patterns.BUILD_TOOLS and not self._python_dash_c(words, command):
+        if words and _is_build_step(program, words) and not self._python_dash_c(words, command):
             detail += " (build tool)"
         self.add(Capability.PROCESS, node, detail)
         if command is not None and not self._python_dash_c(words, command):
@@ -579,9 +601,18 @@ class _Analyser(ast.NodeVisitor):
         if folded is not None:
             value = folded.value if isinstance(folded.value, str) else folded.value.decode("latin-1")
             return value.split()
-        return []
+        return _literal_parts(command).split()
 
     # -- payloads ------------------------------------------------------------------------
+
+    def _written_code(self, node: ast.Call) -> None:
+        """Python source written to a file (to be run next) is analysed as if it ran here."""
+        folded = self.folder.fold(node.args[0])
+        if folded is None:
+            return
+        text = folded.value if isinstance(folded.value, str) else folded.value.decode("utf-8", errors="replace")
+        if len(text) >= 16 and _LOOKS_LIKE_CODE.search(text):
+            self._analyse_payload(folded, node)
 
     def _reveal_payload(self, node: ast.Call) -> None:
         folded = self.folder.fold(node)
@@ -606,21 +637,30 @@ class _Analyser(ast.NodeVisitor):
             return
         self.generic_visit(node)
 
+    def _data_when(self) -> When:
+        """A constant in a module-level table is data; it acts wherever it is used, typically in a
+        function called later. One passed to a call at module level acts now."""
+        if self.scope == "<module>" and not self.call_depth and not self.everything_runs and self.payload_depth == 0:
+            return min(self.when, When.CALL)
+        return self.when
+
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, bytes):
             value = value.decode("latin-1")
         if not isinstance(value, str):
             return
+        when = self._data_when()
         for capability, detail in string_capabilities(value):
-            self.add(capability, node, detail)
+            self.add(capability, node, detail, when)
         if is_blob(value):
             self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters")
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        when = self._data_when()
         for capability, detail in string_capabilities(literal):
-            self.add(capability, node, detail)
+            self.add(capability, node, detail, when)
         for value in node.values:
             if not isinstance(value, ast.Constant):
                 self.visit(value)
@@ -631,8 +671,9 @@ class _Analyser(ast.NodeVisitor):
             self.folded_concatenations.update(id(sub) for sub in ast.walk(node) if isinstance(sub, ast.BinOp))
             folded = self.folder.fold(node)
             if folded is not None and isinstance(folded.value, str):
+                when = self._data_when()
                 for capability, detail in string_capabilities(folded.value):
-                    self.add(capability, node, detail)
+                    self.add(capability, node, detail, when)
         self.generic_visit(node)
 
 
@@ -650,6 +691,31 @@ class _ChainMap(dict):  # type: ignore[type-arg]
         return default
 
 
+_DECODER_HINT = re.compile(r"decode|decompress|fromhex|unhexlify|a2b_|marshal|fernet", re.IGNORECASE)
+_DECODER_CALLS = {
+    "b64decode", "b32decode", "b16decode", "a85decode", "b85decode", "decodebytes", "urlsafe_b64decode",
+    "unhexlify", "a2b_base64", "a2b_hex", "fromhex", "decompress", "decrypt",
+}  # fmt: skip
+
+
+def _decoder_functions(tree: ast.Module) -> set[str]:
+    """Local helpers such as `def b64d(s): return base64.b64decode(s).decode()`: calling one decodes."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            body = node.body if isinstance(node.body, list) else [node.body]
+            calls = {
+                (sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", ""))
+                for statement in body
+                for sub in ast.walk(statement)
+                if isinstance(sub, ast.Call)
+            }
+            if calls & _DECODER_CALLS and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found.add(node.name)
+    return found
+
+
+_LOOKS_LIKE_CODE = re.compile(r"\bimport\s+\w|\bexec\s*\(|\beval\s*\(|__import__")
 _FOLDABLE_METHODS = {"decode", "encode", "join", "replace", "format", "strip", "lower", "upper"}
 
 
@@ -663,6 +729,24 @@ def _may_fold(node: ast.expr) -> bool:
             return func.attr in _FOLDABLE_METHODS or func.attr.endswith(("decode", "decompress", "fromhex", "unhexlify"))
         return isinstance(func, ast.Name) and func.id in ("bytes", "chr", "b64decode", "decompress", "unhexlify")
     return False
+
+
+def _is_build_step(program: str, words: list[str]) -> bool:
+    if program in patterns.BUILD_TOOLS:
+        return True
+    # `rm -rf build dist` in a release helper; removing anything under / or ~ is not a build step.
+    return program == "rm" and all(not w.startswith(("/", "~", "$", "…")) for w in words[1:])
+
+
+def _literal_parts(node: ast.expr) -> str:
+    """The constant text of an f-string or concatenation whose variable parts are unknown ('…')."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "…" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _literal_parts(node.left) + _literal_parts(node.right)
+    return "…"
 
 
 def _keyword(node: ast.Call, name: str) -> ast.expr | None:

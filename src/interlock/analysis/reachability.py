@@ -16,12 +16,22 @@ def is_main_guard(test: ast.expr) -> bool:
     )
 
 
+_CONSTRUCTORS = ("__init__", "__new__", "__call__", "__enter__", "__post_init__")
 
-def reachable_functions(tree: ast.Module) -> set[str]:
-    """Functions that run at import: called (or handed to a caller) from module level, transitively.
 
-    Names are matched loosely (any function or method of that name) — an over-approximation
-    that errs towards treating code as running earlier, never later.
+def _names_own_object(node: ast.expr, classes: dict[str, ast.ClassDef]) -> bool:
+    """`self.x`, `cls.x`, `Harvester.x`, `Harvester().x`: a method of this module's own classes."""
+    if isinstance(node, ast.Name):
+        return node.id in ("self", "cls") or node.id in classes
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
+
+
+def reachable_functions(tree: ast.Module) -> set[int]:
+    """Functions (as `id()` of their nodes) that run at import: called (or handed to a caller) from module level, transitively.
+
+    Names are matched loosely (any function of that name; any method of that name reached through
+    `self`, `cls` or one of the module's classes) — an over-approximation that errs towards treating
+    code as running earlier, never later.
     """
     functions: dict[str, list[ast.AST]] = {}
     methods: dict[str, list[ast.AST]] = {}
@@ -53,37 +63,44 @@ def reachable_functions(tree: ast.Module) -> set[str]:
                 # A nested definition runs only if referenced; its decorators run now.
                 stack.extend(node.decorator_list)
                 continue
-            if isinstance(node, ast.If) and is_main_guard(node.test) and id(node) not in roots:
-                stack.extend(node.orelse)
+            if isinstance(node, ast.ClassDef):
+                # The class body runs now; naming a base class instantiates nothing.
+                stack.extend(node.decorator_list)
+                stack.extend(node.body)
+                continue
+            if isinstance(node, ast.If) and is_main_guard(node.test):
+                stack.extend(node.orelse)  # the guarded body runs as a script, not on import
                 continue
             if isinstance(node, ast.Name):
                 names.add(node.id)
-            elif isinstance(node, ast.Attribute):
+            elif isinstance(node, ast.Attribute) and _names_own_object(node.value, classes):
                 attributes.add(node.attr)
             stack.extend(ast.iter_child_nodes(node))
         return names, attributes
 
     top_level = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    reachable: set[str] = set()
-    names, attributes = references(top_level)
-    pending_names, pending_attributes = set(names), set(attributes)
+    reachable: set[int] = set()
+    reached_classes: set[str] = set()
+
+    def reach(function: ast.AST, bodies: list[ast.AST]) -> None:
+        if id(function) not in reachable:
+            reachable.add(id(function))
+            bodies.extend(function.body)  # type: ignore[attr-defined]
+
+    pending_names, pending_attributes = references(top_level)
     while pending_names or pending_attributes:
         bodies: list[ast.AST] = []
         for name in pending_names:
-            if name in functions and name not in reachable:
-                reachable.add(name)
-                for function in functions[name]:
-                    bodies.extend(function.body)  # type: ignore[attr-defined]
-            if name in classes:
-                for constructor in ("__init__", "__new__", "__call__", "__enter__", "__post_init__"):
-                    if constructor in methods and constructor not in reachable:
-                        reachable.add(constructor)
-                        for method in methods[constructor]:
-                            bodies.extend(method.body)  # type: ignore[attr-defined]
+            for function in functions.get(name, []):
+                reach(function, bodies)
+            if name in classes and name not in reached_classes:
+                # Naming a class here may instantiate it: its own constructors run.
+                reached_classes.add(name)
+                for statement in classes[name].body:
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
+                        reach(statement, bodies)
         for attribute in pending_attributes:
-            if attribute in methods and attribute not in reachable:
-                reachable.add(attribute)
-                for method in methods[attribute]:
-                    bodies.extend(method.body)  # type: ignore[attr-defined]
+            for method in methods.get(attribute, []):
+                reach(method, bodies)
         pending_names, pending_attributes = references(bodies) if bodies else (set(), set())
     return reachable

@@ -19,8 +19,10 @@ class Limits:
     """A member declaring more than this is not read at all."""
     max_kept_bytes: int = 8 * MiB
     """Members up to this size are kept in memory for analysis; larger ones are hashed and skipped."""
-    max_ratio: float = 200.0
-    """Uncompressed/compressed size of one member; above it (and above 1 MiB) it is a zip bomb."""
+    max_ratio: float = 1000.0
+    """Uncompressed/compressed size of one member; above it (and above `min_bomb_bytes`) it is a zip bomb.
+    Native libraries padded with zeros reach a few hundred; bombs reach thousands."""
+    min_bomb_bytes: int = 16 * MiB
     max_nesting: int = 2
     """Archives inside archives are read this many levels deep."""
     max_seconds: float = 120.0

@@ -46,6 +46,10 @@ def _build_tools_are_routine(fact: Fact, severity: Severity) -> Severity | None:
     # setup.py calling git, cmake or a compiler is how native packages build.
     if fact.detail.endswith("(build tool)"):
         return Severity.INFO if fact.when is When.INSTALL else None
+    # A command computed at run time (compiler paths, version probes) is common in native builds; a
+    # fixed command that is not a build tool is what droppers write.
+    if fact.when is When.INSTALL and ":" not in fact.detail:
+        return Severity.MEDIUM
     return severity
 
 
@@ -114,9 +118,10 @@ RULES = [
     _capability_rule(
         "download-exec",
         Capability.DOWNLOAD_EXEC,
-        {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        {When.CALL: M, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
         "executes code fetched from the network",
-        "exec/eval or `python -c` of a network response: whoever controls the URL controls the machine.",
+        "exec/eval or `python -c` of a network response: whoever controls the URL controls the machine. In a "
+        "function only a caller runs it is medium: some libraries still eval() JSON-like responses.",
     ),
     _capability_rule(
         "network-access",

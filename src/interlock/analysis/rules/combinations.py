@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, When
 from interlock.analysis.findings import Finding, Severity
@@ -30,7 +31,15 @@ def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
         categories = sorted({_category(f) for f in credentials})
         early_credentials = [f for f in credentials if f.when >= When.IMPORT]
         early_sends = [f for f in sends if f.when >= When.IMPORT]
-        if len(categories) >= _HARVEST_CATEGORIES:
+        stolen = sorted(set(categories) & patterns.STEALER_CATEGORIES)
+        if len(stolen) >= 2:
+            yield finding_from(
+                "credential-exfiltration",
+                Severity.CRITICAL,
+                next(f for f in credentials if _category(f) in stolen),
+                f"reads another program's secrets ({', '.join(stolen)}) and sends data ({sends[0].detail})",
+            )
+        elif len(categories) >= _HARVEST_CATEGORIES:
             yield finding_from(
                 "credential-exfiltration",
                 Severity.CRITICAL,
@@ -83,6 +92,19 @@ def _installs_persistence(evidence: Evidence) -> Iterable[Finding]:
             )
 
 
+def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
+    """A command line that was base64/hex-decoded before running, and downloads or hides itself."""
+    by_line: dict[tuple[str, int], list[Fact]] = {}
+    for fact in evidence.facts:
+        if fact.when >= When.CALL:
+            by_line.setdefault((fact.path, fact.line), []).append(fact)
+    for facts in by_line.values():
+        decoded = [f for f in facts if f.capability is Capability.DECODED_EXEC and "command line" in f.detail]
+        shells = [f for f in facts if f.capability in (Capability.SHELL_DOWNLOAD, Capability.ENCODED_SHELL)]
+        if decoded and shells:
+            yield finding_from("hidden-command", Severity.CRITICAL, decoded[0], f"runs a decoded command that {shells[0].capability.value}s: {shells[0].detail}")
+
+
 def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
     """Facts that act together without anyone calling them: per file for install and start-up code
     (all of it runs), per function or module body for import-time code."""
@@ -96,21 +118,47 @@ def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
 
 
 def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
-    """Network and execution in one function (or module body) that runs on its own."""
-    scopes: dict[tuple[str, str], list[Fact]] = {}
-    for fact in evidence.facts:
-        if fact.when >= When.IMPORT:
-            scopes.setdefault((fact.path, fact.scope), []).append(fact)
-    for facts in scopes.values():
+    """Fetched or unpacked data, then execution, in code that runs on its own: a dropper."""
+    for facts in _groups_running_on_their_own(evidence):
         fetches = [f for f in facts if f.capability in (Capability.NETWORK, Capability.SHELL_DOWNLOAD)]
-        runs = [f for f in facts if f.capability in _RUNS and not f.detail.endswith("(build tool)")]
-        if fetches and runs:
+        # Unpacking embedded data to a file counts in install and start-up code (import-time code
+        # legitimately decodes and writes, e.g. caches).
+        writes_decoded = (
+            facts[0].when >= When.STARTUP
+            and any(f.capability is Capability.DECODE for f in facts)
+            and any(f.capability is Capability.FILE_WRITE for f in facts)
+        )
+        if not fetches and not writes_decoded:
+            continue
+        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f)]
+        if runs:
+            source = fetches[0].detail if fetches else "decoded data written to a file"
             yield finding_from(
                 "download-and-run",
                 Severity.CRITICAL,
                 runs[0],
-                f"fetches ({fetches[0].detail}) and runs ({runs[0].detail}) in the same code {runs[0].when.label}",
+                f"fetches or unpacks ({source}) and runs ({runs[0].detail}) {runs[0].when.label}",
             )
+    # A shell download and execution in one function, even one that only runs when called.
+    scopes: dict[tuple[str, str], list[Fact]] = {}
+    for fact in evidence.facts:
+        if fact.when is When.CALL:
+            scopes.setdefault((fact.path, fact.scope), []).append(fact)
+    for facts in scopes.values():
+        downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
+        runs = [f for f in facts if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC) and f.line != downloads[0].line] if downloads else []
+        if runs:
+            yield finding_from(
+                "download-and-run",
+                Severity.HIGH,
+                downloads[0],
+                f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called",
+            )
+
+
+def _is_compiler_step(fact: Fact) -> bool:
+    """git, cmake, a compiler: routine in builds. A Python interpreter running fetched code is not."""
+    return fact.detail.endswith("(build tool)") and "python" not in fact.detail and "sys.executable" not in fact.detail
 
 
 def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
@@ -118,7 +166,12 @@ def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
     unpacking chain is too convoluted to fold statically."""
     for path, facts in evidence.by_path().items():
         hidden = [f for f in facts if f.capability is Capability.OBFUSCATION and f.when >= When.IMPORT]
-        acting = [f for f in facts if f.capability in _ACTS and f.when >= When.IMPORT and not f.detail.endswith("(build tool)")]
+        acting = [
+            f
+            for f in facts
+            if (f.capability in _ACTS and f.when >= When.IMPORT and not f.detail.endswith("(build tool)"))
+            or (f.capability is Capability.FILE_WRITE and f.when >= When.STARTUP)
+        ]
         if hidden and acting:
             worst = Severity.CRITICAL if max(f.when for f in hidden + acting) >= When.STARTUP else Severity.HIGH
             yield finding_from(
@@ -157,6 +210,14 @@ RULES = [
         _beacon,
     ),
     Rule(
+        "hidden-command",
+        "runs a decoded command line that downloads or hides itself",
+        (Severity.CRITICAL,),
+        "A shell or PowerShell command that was base64/hex-encoded in the source, and downloads (curl, wget, "
+        "Invoke-WebRequest) or runs hidden: no library has a reason to hide such a command, whenever it runs.",
+        _hidden_command,
+    ),
+    Rule(
         "persistence-install",
         "writes or enables a persistence location from code that runs on its own",
         (Severity.CRITICAL,),
@@ -167,10 +228,11 @@ RULES = [
     ),
     Rule(
         "download-and-run",
-        "fetches from the network and executes, on its own",
-        (Severity.CRITICAL,),
-        "A network fetch and a process, exec or chmod +x in the same function (or module body) that runs at "
-        "install, start-up or import: a dropper.",
+        "fetches or unpacks code and executes it",
+        (Severity.HIGH, Severity.CRITICAL),
+        "A network fetch (or decoded data written to a file) and a process, exec or chmod +x in setup.py, a "
+        "start-up hook, or one function or module body that runs at import: a dropper (critical). A shell "
+        "download (curl/wget) and execution in one function that only runs when called is high.",
         _download_and_run,
     ),
     Rule(
@@ -179,7 +241,8 @@ RULES = [
         (Severity.HIGH, Severity.CRITICAL),
         "Obfuscation (high-entropy blobs, obfuscator-style names, eval-assembled names, PyArmor) in a file that "
         "also executes code, starts processes or connects out when imported (high) or installed / at start-up "
-        "(critical): packed malware, even when the unpacking chain is too convoluted to fold statically.",
+        "(critical), or that writes files at install time or start-up (dropping the blob): packed malware, even "
+        "when the unpacking chain is too convoluted to fold statically.",
         _obfuscated_execution,
     ),
 ]

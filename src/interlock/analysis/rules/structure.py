@@ -8,7 +8,9 @@ from packaging.utils import canonicalize_name
 
 from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
+from interlock.analysis.facts import Capability
 from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import ProblemKind
 
@@ -63,19 +65,29 @@ def _source_rule(kind: str) -> Rule:
     return Rule(f"source-{kind}", description.split(";")[0].split(",")[0], (severity,), description, check)
 
 
+_HARMLESS_AT_STARTUP = {Capability.FILE_WRITE}
+
+
 def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
     for path, line in evidence.pth_lines:
         evidence_text = line.code if len(line.code) <= 160 else line.code[:140] + " …"
         if line.shape:
-            yield Finding("startup-pth-exec", Severity.INFO, path, line.line, f"runs at every interpreter start; recognised as the {line.shape}", evidence_text, "startup")
+            message = f"runs at every interpreter start; recognised as the {line.shape}"
+            yield Finding("startup-pth-exec", Severity.INFO, path, line.line, message, evidence_text, "startup")
             continue
+        dangerous = [
+            f
+            for f in evidence.facts
+            if f.path == path and f.line == line.line and f.capability not in _HARMLESS_AT_STARTUP and not f.detail.endswith(LITERAL_CODE)
+        ]
         shipped = [module for module in line.imports if module in evidence.shipped_modules]
-        if shipped and len(line.code) < 200:
-            message = f"runs at every interpreter start: imports {', '.join(shipped)} from this release (analysed as start-up code)"
-            yield Finding("startup-pth-exec", Severity.MEDIUM, path, line.line, message, evidence_text, "startup")
-        else:
-            message = f"runs code at every interpreter start that matches no known .pth shape ({len(line.code)} characters)"
+        if dangerous:
+            message = f"runs code at every interpreter start that {dangerous[0].capability.value}s ({dangerous[0].detail})"
             yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text, "startup")
+        else:
+            imported = f"; imports {', '.join(shipped)} from this release, analysed as start-up code" if shipped else ""
+            message = f"runs code at every interpreter start ({len(line.code)} characters, nothing dangerous in the line itself{imported})"
+            yield Finding("startup-pth-exec", Severity.MEDIUM, path, line.line, message, evidence_text, "startup")
 
 
 def _sitecustomize(evidence: Evidence) -> Iterable[Finding]:
@@ -121,8 +133,9 @@ RULES = [
         (Severity.INFO, Severity.MEDIUM, Severity.HIGH),
         "site.py executes `.pth` lines starting with `import`. Known shapes (setuptools' distutils hook, "
         "namespace packages, virtualenv, editable finders, coverage and pytest-cov) are info only when they "
-        "match exactly; a line importing a module of the same release is medium and that module is analysed "
-        "as start-up code; anything else is high. litellm 1.82.8's litellm_init.pth is the example.",
+        "match exactly. Any other line is medium when nothing in it is dangerous (modules of the same release "
+        "it imports are analysed as start-up code), and high when it spawns, decodes, executes or connects — "
+        "those capabilities are then critical in their own rules. litellm 1.82.8's litellm_init.pth is the example.",
         _pth_exec,
     ),
     Rule(
