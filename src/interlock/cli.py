@@ -43,6 +43,10 @@ Results are cached by artifact sha256 and rule-set version; --no-cache re-analys
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Evidence quotes hostile files verbatim; a console that cannot encode it must not crash us.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     arguments = parser.parse_args(argv)
     if not hasattr(arguments, "handler"):

@@ -78,42 +78,58 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
     evidence = Evidence(artifact)
     evidence.shipped_modules = _shipped_modules(artifact)
     evidence.console_scripts = console_scripts(artifact)
-    backends = roles.build_backend_paths(artifact)
-
     startup_files = _read_pth_files(artifact, evidence, deadline)
-    install_files: set[str] = set()
+    install_scripts, install_imports = _analyse_install_scripts(artifact, evidence, deadline)
+
+    backends = roles.build_backend_paths(artifact)
     jobs: list[Job] = []
-    # setup.py and build backends first: modules they import from the sdist run at install too.
-    ordered = sorted(artifact.members, key=lambda p: 0 if (p == "setup.py" or p in backends) else 1)
-    for path in ordered:
-        if not roles.is_python(path):
+    for path, member in artifact.members.items():
+        if not roles.is_python(path) or path in install_scripts:
             continue
-        member = artifact.members[path]
         role = roles.role_of(artifact, path, backends)
-        when, everything_runs = role.when, role.everything_runs
+        when = role.when
         if path in startup_files:
             when = When.STARTUP
-        elif path in install_files:
+            evidence.startup_modules.append(path)
+        elif path in install_imports:
             when = max(when, When.INSTALL)
-        if when is When.STARTUP and path not in evidence.startup_modules:
+        elif when is When.STARTUP:
             evidence.startup_modules.append(path)
         if when is When.NEVER:
             continue
         if member.data is None:
             evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
             continue
-        if when is When.INSTALL and everything_runs:
-            deadline.check()
-            report = analyse_python(path, member.data, when, everything_runs=True)
-            _record(evidence, path, report)
-            install_files.update(_local_module_files(artifact, report.local_imports))
-            if artifact.kind in (ArtifactKind.SDIST, ArtifactKind.ZIP) and path == "setup.py":
-                evidence.install_hooks.extend(install_hooks(path, artifact.text(path) or ""))
-        else:
-            jobs.append((path, when, everything_runs))
+        jobs.append((path, when, role.everything_runs))
     for path, report in analyse_files(artifact, jobs, deadline):
         _record(evidence, path, report)
     return evidence
+
+
+def _analyse_install_scripts(artifact: Artifact, evidence: Evidence, deadline: Deadline) -> tuple[set[str], set[str]]:
+    """setup.py and in-tree build backends, then whatever they run with `python x.py` or `python -m x`
+    (as __main__): all of it runs at install time. Returns those files and the modules they import."""
+    is_sdist = artifact.kind in (ArtifactKind.SDIST, ArtifactKind.ZIP)
+    pending = sorted(roles.build_backend_paths(artifact) | ({"setup.py"} if is_sdist and "setup.py" in artifact.members else set()))
+    scripts: set[str] = set()
+    imports: set[str] = set()
+    while pending:
+        path = pending.pop()
+        if path in scripts:
+            continue
+        scripts.add(path)
+        member = artifact.members[path]
+        if member.data is None:
+            evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
+            continue
+        deadline.check()
+        report = analyse_python(path, member.data, When.INSTALL, everything_runs=True)
+        _record(evidence, path, report)
+        imports.update(_local_module_files(artifact, report.local_imports))
+        pending.extend(_local_script_files(artifact, report.python_runs) - scripts)
+        if path == "setup.py":
+            evidence.install_hooks.extend(install_hooks(path, artifact.text(path) or ""))
+    return scripts, imports - scripts
 
 
 def _record(evidence: Evidence, path: str, report: SourceReport) -> None:
@@ -141,6 +157,14 @@ def _read_pth_files(artifact: Artifact, evidence: Evidence, deadline: Deadline) 
 def _relocate(fact: Fact, line: int, code: str) -> Fact:
     snippet = code if len(code) <= 160 else code[:140] + " …"
     return Fact(fact.capability, fact.when, fact.path, line, snippet, fact.detail, fact.scope)
+
+
+def _local_script_files(artifact: Artifact, runs: Iterable[str]) -> set[str]:
+    files = set()
+    for run in runs:
+        candidates = [run.lstrip("./")] if run.endswith(".py") else [f"{run.replace('.', '/')}.py", f"{run.replace('.', '/')}/__main__.py"]
+        files.update(candidate for candidate in candidates if candidate in artifact.members)
+    return files
 
 
 def _local_module_files(artifact: Artifact, modules: Iterable[str]) -> set[str]:

@@ -67,7 +67,36 @@ class Capability(StrEnum):
     """Makes a file executable."""
     OBFUSCATION = "obfuscation"
     """Packed, encrypted or deliberately unreadable code."""
-    SELF_DELETE = "self-delete"
+    EVASION = "evasion"
+    """Disables defences or hides itself (Defender exclusions, UAC bypass, hidden files, firewall rules)."""
+
+
+_ACTIONS = {
+    "process": "starts a process",
+    "shell-download": "downloads with a shell command",
+    "encoded-shell": "runs hidden or encoded PowerShell",
+    "exec": "executes computed code",
+    "decode": "decodes hidden data",
+    "decoded-exec": "executes decoded data",
+    "download-exec": "executes downloaded code",
+    "network": "connects to the network",
+    "dns": "resolves host names",
+    "exfil-endpoint": "contacts a data-drop endpoint",
+    "credentials": "reads credentials",
+    "env-dump": "copies the environment",
+    "sysinfo": "collects host identity",
+    "persistence": "touches a persistence location",
+    "kubernetes": "uses Kubernetes credentials",
+    "file-write": "writes files",
+    "chmod-exec": "makes files executable",
+    "obfuscation": "is obfuscated",
+    "evasion": "evades defences",
+}
+
+
+def action(capability: Capability) -> str:
+    """A verb phrase for messages: 'starts a process', 'connects to the network'."""
+    return _ACTIONS[capability.value]
 
 
 @dataclass(frozen=True)

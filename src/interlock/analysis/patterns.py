@@ -314,6 +314,13 @@ ENCODED_SHELL_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+EVASION_PATTERN = re.compile(
+    r"Add-MpPreference|ExclusionPath|DisableRealtimeMonitoring|Set-MpPreference|\bfodhelper\b|computerdefaults\.exe"
+    r"|ms-settings\\+shell\\+open|\battrib\s+\+[hs]|netsh\s+advfirewall|vssadmin\s+delete|wevtutil\s+cl"
+    r"|bcdedit\s|\bIsDebuggerPresent\b|\bVBoxService\b|\bvmtoolsd\b",
+    re.IGNORECASE,
+)
+
 PYARMOR_PATTERN = re.compile(r"__pyarmor__|pyarmor_runtime|from pytransform import")
 
 
@@ -327,7 +334,8 @@ DATA_PREFILTER = re.compile(
     r"|rc\.local|init\.d|authorized_keys|/api/v1/|http|\.onion|webhook|pastebin|paste\.ee|hastebin|transfer\.sh"
     r"|ngrok|requestbin|pipedream|burpcollaborator|oastify|interact\.sh|oast\.|dnslog|ceye|dnshook|requestcatcher"
     r"|beeceptor|hookbin|canarytokens|anonfiles|gofile|file\.io|temp\.sh|trycloudflare|serveo|ipinfo|ipify"
-    r"|ifconfig|checkip|icanhazip|pyarmor|pytransform",
+    r"|ifconfig|checkip|icanhazip|pyarmor|pytransform|mppreference|exclusionpath|disablerealtime|fodhelper"
+    r"|computerdefaults|ms-settings|attrib|netsh|vssadmin|wevtutil|bcdedit|isdebuggerpresent|vboxservice|vmtoolsd",
     re.IGNORECASE,
 )
 

@@ -22,6 +22,22 @@ from interlock.analysis.facts import Capability, Fact, When
 from interlock.analysis.reachability import is_main_guard, reachable_functions
 
 _MAX_PAYLOAD_DEPTH = 3
+# ast.parse costs up to ~700 bytes of memory per token ("a,a,a,…" is the worst case): 8 MiB of it
+# needs over 5 GB. Above this many tokens (about 1.5 MB of ordinary code) a file is scanned as text.
+_MAX_PARSE_TOKENS = 400_000
+# Hidden payloads of one file analysed in total: a few kilobytes of source can hold many
+# compressed multi-megabyte payloads, each holding more in turn.
+_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
+# A string literal (even an unterminated one) counts as one token, so a file that is one big
+# constant still parses. No alternative can fail after a long scan, so counting stays linear.
+_TOKEN = re.compile(
+    r'"""[\s\S]*?(?:"""|\Z)'
+    r"|'''[\s\S]*?(?:'''|\Z)"
+    r'|"(?:[^"\\\n]|\\[\s\S])*(?:"|$)'
+    r"|'(?:[^'\\\n]|\\[\s\S])*(?:'|$)"
+    r"|#[^\n]*|\w+|[^\w\s]",
+    re.MULTILINE,
+)
 _MAX_STRING_SCAN = 64 * 1024
 _SNIPPET = 160
 _BLOB_MIN = 1024
@@ -52,6 +68,12 @@ class SourceReport:
     problems: list[SourceProblem] = field(default_factory=list)
     local_imports: set[str] = field(default_factory=set)
     """Top-level module names this file imports (to find modules a .pth or setup.py runs)."""
+    python_runs: set[str] = field(default_factory=set)
+    """Modules (`python -m x.y`) and scripts (`python x.py`) this file runs in a new interpreter."""
+    payload_bytes: int = 0
+    """Bytes of hidden payloads analysed so far (bounded by _MAX_PAYLOAD_BYTES)."""
+    payloads_seen: set[int] = field(default_factory=set, repr=False)
+    """Hashes of payloads already analysed: the same one is often revealed by several calls."""
 
 
 def decode_source(data: bytes, report: SourceReport) -> str:
@@ -89,6 +111,12 @@ def _analyse_text(
     origin: tuple[int, str] | None,
     scope: str = "<module>",
 ) -> None:
+    if _count_tokens(text, _MAX_PARSE_TOKENS) > _MAX_PARSE_TOKENS:
+        line = origin[0] if origin else 1
+        detail = f"over {_MAX_PARSE_TOKENS} tokens: too many to parse within the memory budget; scanned as text"
+        report.problems.append(SourceProblem("too-large", line, detail))
+        _scan_text_fallback(path, text, when, report, origin, scope)
+        return
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError) as exc:
@@ -107,6 +135,18 @@ def _analyse_text(
     except RecursionError:
         report.problems.append(SourceProblem("too-deep", 1, "expression nested too deeply to analyse completely"))
         _scan_text_fallback(path, text, when, report, origin, scope)
+
+
+def _count_tokens(text: str, stop: int) -> int:
+    """Rough count of tokens, an upper bound on syntax-tree nodes; stops counting past `stop`."""
+    if len(text) <= stop:
+        return 0  # every token is at least one character: no need to count
+    count = 0
+    for _ in _TOKEN.finditer(text):
+        count += 1
+        if count > stop:
+            break
+    return count
 
 
 # Calls seen as plain text, for source that does not parse (Python 2, damaged, or hostile).
@@ -161,6 +201,8 @@ def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
         found.append((Capability.EXFIL_ENDPOINT, _short(text)))
     if patterns.PYARMOR_PATTERN.search(text):
         found.append((Capability.OBFUSCATION, "PyArmor-protected code"))
+    if patterns.EVASION_PATTERN.search(text):
+        found.append((Capability.EVASION, _short(text)))
     return tuple(found)
 
 
@@ -560,6 +602,11 @@ class _Analyser(ast.NodeVisitor):
         if words and _is_build_step(program, words) and not self._python_dash_c(words, command):
             detail += " (build tool)"
         self.add(Capability.PROCESS, node, detail)
+        if len(words) >= 2 and _PYTHON_C.match(program):
+            if words[1] == "-m" and len(words) >= 3:
+                self.report.python_runs.add(words[2])
+            elif words[1].endswith(".py"):
+                self.report.python_runs.add(words[1])
         if command is not None and not self._python_dash_c(words, command):
             folded_command = self.folder.fold(command) if not isinstance(command, (ast.List, ast.Tuple)) else None
             if self._taint_of(command) == "decoded" or (folded_command is not None and folded_command.decoded):
@@ -615,6 +662,8 @@ class _Analyser(ast.NodeVisitor):
             self._analyse_payload(folded, node)
 
     def _reveal_payload(self, node: ast.Call) -> None:
+        if self.report.payload_bytes >= _MAX_PAYLOAD_BYTES:
+            return  # folding (decompressing) costs time even when the result would not be analysed
         folded = self.folder.fold(node)
         if folded is not None:
             self._analyse_payload(folded, node)
@@ -624,8 +673,17 @@ class _Analyser(ast.NodeVisitor):
             return
         value = folded.value
         text = value if isinstance(value, str) else value.decode("utf-8", errors="replace")
-        if not text.strip():
+        if not text.strip() or hash(text) in self.report.payloads_seen:
             return
+        if self.report.payload_bytes + len(text) > _MAX_PAYLOAD_BYTES:
+            if self.report.payload_bytes < _MAX_PAYLOAD_BYTES:
+                line = self.origin[0] if self.origin else getattr(node, "lineno", 1)
+                detail = f"hidden payloads over {_MAX_PAYLOAD_BYTES // (1024 * 1024)} MiB in total; the rest are not analysed"
+                self.report.problems.append(SourceProblem("too-large", line, detail))
+                self.report.payload_bytes = _MAX_PAYLOAD_BYTES
+            return
+        self.report.payloads_seen.add(hash(text))
+        self.report.payload_bytes += len(text)
         origin = self.origin or (getattr(node, "lineno", 1), _snippet(self.lines[getattr(node, "lineno", 1) - 1]) if self.lines else "")
         _analyse_text(self.path, text, self.when, True, self.report, self.payload_depth + 1, origin, self.scope)
 

@@ -197,6 +197,14 @@ RULES = [
         _pyarmor_is_worse,
     ),
     _capability_rule(
+        "defense-evasion",
+        Capability.EVASION,
+        {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        "disables defences or hides itself",
+        "Windows Defender exclusions, UAC bypasses (fodhelper, ms-settings), hidden files (attrib +h), firewall "
+        "rules, shadow-copy deletion, debugger and VM checks: steps malware takes and libraries never need.",
+    ),
+    _capability_rule(
         "chmod-executable",
         Capability.CHMOD_EXEC,
         {When.IMPORT: L, When.STARTUP: H, When.INSTALL: M},

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.facts import Capability, Fact, When
+from interlock.analysis.facts import Capability, Fact, When, action
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.rules.base import Rule, finding_from
 
@@ -15,6 +15,7 @@ _RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}
 _IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.CREDENTIALS}
 _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
 _HARVEST_CATEGORIES = 3
+_THREAT_KINDS_FOR_MALICIOUS = 3
 
 
 def _category(fact: Fact) -> str:
@@ -102,18 +103,18 @@ def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
         decoded = [f for f in facts if f.capability is Capability.DECODED_EXEC and "command line" in f.detail]
         shells = [f for f in facts if f.capability in (Capability.SHELL_DOWNLOAD, Capability.ENCODED_SHELL)]
         if decoded and shells:
-            yield finding_from("hidden-command", Severity.CRITICAL, decoded[0], f"runs a decoded command that {shells[0].capability.value}s: {shells[0].detail}")
+            yield finding_from("hidden-command", Severity.CRITICAL, decoded[0], f"runs a decoded command that {action(shells[0].capability)}: {shells[0].detail}")
 
 
 def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
-    """Facts that act together without anyone calling them: per file for install and start-up code
-    (all of it runs), per function or module body for import-time code."""
+    """Facts that act together without anyone calling them, per file: install and start-up code runs
+    whole, and import-time facts come only from the module body and the functions it calls."""
     groups: dict[tuple[str, str], list[Fact]] = {}
     for fact in evidence.facts:
         if fact.when in (When.INSTALL, When.STARTUP):
             groups.setdefault((fact.path, ""), []).append(fact)
         elif fact.when is When.IMPORT:
-            groups.setdefault((fact.path, fact.scope), []).append(fact)
+            groups.setdefault((fact.path, "import"), []).append(fact)
     return groups.values()
 
 
@@ -139,26 +140,80 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
                 runs[0],
                 f"fetches or unpacks ({source}) and runs ({runs[0].detail}) {runs[0].when.label}",
             )
-    # A shell download and execution in one function, even one that only runs when called.
+    # A download written to a file and run, or a shell download and a run, in one function that only
+    # runs when called: high (installers of tool binaries do the former; they are worth a look).
     scopes: dict[tuple[str, str], list[Fact]] = {}
     for fact in evidence.facts:
         if fact.when is When.CALL:
-            scopes.setdefault((fact.path, fact.scope), []).append(fact)
+            scopes.setdefault((fact.path, _outer_function(fact.scope)), []).append(fact)
     for facts in scopes.values():
-        downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
-        runs = [f for f in facts if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC) and f.line != downloads[0].line] if downloads else []
-        if runs:
-            yield finding_from(
-                "download-and-run",
-                Severity.HIGH,
-                downloads[0],
-                f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called",
-            )
+        dropper = _call_time_dropper(facts)
+        if dropper is not None:
+            yield dropper
+
+
+def _outer_function(scope: str) -> str:
+    """`<module>.install.download` → `<module>.install`: helpers nested in a function act with it."""
+    return ".".join(scope.split(".")[:2])
+
+
+def _call_time_dropper(facts: list[Fact]) -> Finding | None:
+    downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
+    fetches = [f for f in facts if f.capability is Capability.NETWORK]
+    writes = [f for f in facts if f.capability is Capability.FILE_WRITE]
+    runs = [f for f in facts if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC) and not _is_compiler_step(f)]
+    if downloads and any(f.line != downloads[0].line for f in runs):
+        return finding_from("download-and-run", Severity.HIGH, downloads[0], f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called")
+    if fetches and writes and runs:
+        # Fetching from a raw IP address or a paste/drop site and running the result is no installer.
+        endpoints = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT]
+        severity = Severity.CRITICAL if endpoints else Severity.HIGH
+        source = f" from {endpoints[0].detail}" if endpoints else ""
+        return finding_from("download-and-run", severity, runs[0], f"fetches ({fetches[0].detail}){source}, writes a file and runs ({runs[0].detail}) when called")
+    return None
+
+
+_THREAT_KINDS = {
+    Capability.PERSISTENCE: "persistence",
+    Capability.EVASION: "defence evasion",
+    Capability.SHELL_DOWNLOAD: "shell download",
+    Capability.ENCODED_SHELL: "hidden PowerShell",
+    Capability.DECODED_EXEC: "hidden payload",
+    Capability.DOWNLOAD_EXEC: "remote code execution",
+    Capability.EXFIL_ENDPOINT: "data-drop endpoint",
+}
+
+
+def _many_threats(evidence: Evidence) -> Iterable[Finding]:
+    """One file doing several distinct things only malware does, even if only when called."""
+    for path, facts in evidence.by_path().items():
+        kinds: dict[str, Fact] = {}
+        for fact in facts:
+            if fact.when >= When.CALL and fact.capability in _THREAT_KINDS:
+                kinds.setdefault(_THREAT_KINDS[fact.capability], fact)
+        scopes: dict[str, list[Fact]] = {}
+        for fact in facts:
+            if fact.when >= When.CALL:
+                scopes.setdefault(_outer_function(fact.scope), []).append(fact)
+        dropper = next((d for d in map(_call_time_dropper, scopes.values()) if d is not None), None)
+        if dropper is not None:
+            kinds.setdefault("dropper", next(f for f in facts if f.line == dropper.line))
+        if len(kinds) >= _THREAT_KINDS_FOR_MALICIOUS:
+            first = min(kinds.values(), key=lambda f: f.line)
+            yield finding_from("multiple-threats", Severity.CRITICAL, first, f"combines {', '.join(sorted(kinds))}")
 
 
 def _is_compiler_step(fact: Fact) -> bool:
     """git, cmake, a compiler: routine in builds. A Python interpreter running fetched code is not."""
     return fact.detail.endswith("(build tool)") and "python" not in fact.detail and "sys.executable" not in fact.detail
+
+
+def _technique(fact: Fact) -> str:
+    detail = fact.detail
+    for technique in ("identifiers", "escapes", "blob", "PyArmor", "assembles the name", "high-entropy line"):
+        if technique in detail:
+            return technique
+    return detail
 
 
 def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
@@ -173,16 +228,29 @@ def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
             or (f.capability is Capability.FILE_WRITE and f.when >= When.STARTUP)
         ]
         if hidden and acting:
-            worst = Severity.CRITICAL if max(f.when for f in hidden + acting) >= When.STARTUP else Severity.HIGH
+            # Two different obfuscation techniques (say, mangled names and escape-spelled strings) in
+            # code that runs on import is an obfuscator's output, not a vendor's packed build.
+            techniques = {_technique(f) for f in hidden}
+            early = max(f.when for f in hidden + acting) >= When.STARTUP
+            worst = Severity.CRITICAL if early or len(techniques) >= 2 else Severity.HIGH
             yield finding_from(
                 "obfuscated-exec",
                 worst,
                 hidden[0],
-                f"obfuscated code ({hidden[0].detail}) that also {acting[0].capability.value}s ({acting[0].detail}) {acting[0].when.label}",
+                f"obfuscated code ({hidden[0].detail}) that also {action(acting[0].capability)} ({acting[0].detail}) {acting[0].when.label}",
             )
 
 
 RULES = [
+    Rule(
+        "multiple-threats",
+        "one file combines several behaviours only malware has",
+        (Severity.CRITICAL,),
+        "Three or more of: persistence, defence evasion, shell downloads, hidden PowerShell, hidden (decoded) "
+        "payloads, remote code execution, data-drop endpoints, download-write-run — in one file, even in "
+        "functions that only run when called. Each alone has rare benign uses; together they are a toolkit.",
+        _many_threats,
+    ),
     Rule(
         "credential-exfiltration",
         "reads credential stores and sends data out",

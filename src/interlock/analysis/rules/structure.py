@@ -8,7 +8,7 @@ from packaging.utils import canonicalize_name
 
 from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.facts import Capability
+from interlock.analysis.facts import Capability, action
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.rules.base import Rule
@@ -46,23 +46,43 @@ def _archive_rule(kind: ProblemKind) -> Rule:
 
 
 _SOURCE_PROBLEMS = {
-    "unparseable": (Severity.LOW, "Python source that does not parse (Python 2, damaged, or hostile); scanned line by line instead."),
-    "null-bytes": (Severity.MEDIUM, "Python source containing NUL bytes, which Python refuses to run: damaged or hostile."),
-    "not-utf8": (Severity.LOW, "Source not valid in its declared encoding; read as Latin-1 and analysed anyway."),
-    "too-deep": (Severity.MEDIUM, "Source nested too deeply to parse or walk, a known trick against analysers; scanned line by line."),
-    "too-large": (Severity.MEDIUM, "A Python file over the analysis size limit; not analysed, which is itself worth a look."),
+    "unparseable": (
+        Severity.LOW,
+        "Python source that does not parse",
+        "Python 2, damaged, or hostile source; it is scanned line by line instead, so it is still judged.",
+    ),
+    "null-bytes": (
+        Severity.MEDIUM,
+        "Python source containing NUL bytes",
+        "Python refuses to run such a file: damaged or hostile. It is scanned with the NULs removed.",
+    ),
+    "not-utf8": (
+        Severity.LOW,
+        "source not valid in its declared encoding",
+        "Read as Latin-1 and analysed anyway.",
+    ),
+    "too-deep": (
+        Severity.MEDIUM,
+        "source nested too deeply to parse",
+        "Nesting deep enough to break parsers is a known trick against analysers; the file is scanned line by line.",
+    ),
+    "too-large": (
+        Severity.MEDIUM,
+        "Python file over the analysis size limit",
+        "Not analysed, which is itself worth a look: genuine modules are rarely megabytes of source.",
+    ),
 }
 
 
 def _source_rule(kind: str) -> Rule:
-    severity, description = _SOURCE_PROBLEMS[kind]
+    severity, summary, description = _SOURCE_PROBLEMS[kind]
 
     def check(evidence: Evidence) -> Iterable[Finding]:
         for path, problem in evidence.source_problems:
             if problem.kind == kind:
                 yield Finding(f"source-{kind}", severity, path, problem.line, problem.detail, "")
 
-    return Rule(f"source-{kind}", description.split(";")[0].split(",")[0], (severity,), description, check)
+    return Rule(f"source-{kind}", summary, (severity,), description, check)
 
 
 _HARMLESS_AT_STARTUP = {Capability.FILE_WRITE}
@@ -82,7 +102,7 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
         ]
         shipped = [module for module in line.imports if module in evidence.shipped_modules]
         if dangerous:
-            message = f"runs code at every interpreter start that {dangerous[0].capability.value}s ({dangerous[0].detail})"
+            message = f"runs code at every interpreter start that {action(dangerous[0].capability)} ({dangerous[0].detail})"
             yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text, "startup")
         else:
             imported = f"; imports {', '.join(shipped)} from this release, analysed as start-up code" if shipped else ""
