@@ -79,7 +79,7 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
     evidence.shipped_modules = _shipped_modules(artifact)
     evidence.console_scripts = console_scripts(artifact)
     startup_files = _read_pth_files(artifact, evidence, deadline)
-    install_scripts, install_imports = _analyse_install_scripts(artifact, evidence, deadline)
+    install_scripts, install_imports, install_calls = _analyse_install_scripts(artifact, evidence, deadline)
 
     backends = roles.build_backend_paths(artifact)
     jobs: list[Job] = []
@@ -100,19 +100,23 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
         if member.data is None:
             evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
             continue
-        jobs.append((path, when, role.everything_runs))
+        jobs.append((path, when, role.everything_runs, frozenset(install_calls.get(path, ()))))
     for path, report in analyse_files(artifact, jobs, deadline):
         _record(evidence, path, report)
     return evidence
 
 
-def _analyse_install_scripts(artifact: Artifact, evidence: Evidence, deadline: Deadline) -> tuple[set[str], set[str]]:
+def _analyse_install_scripts(
+    artifact: Artifact, evidence: Evidence, deadline: Deadline
+) -> tuple[set[str], set[str], dict[str, set[str]]]:
     """setup.py and in-tree build backends, then whatever they run with `python x.py` or `python -m x`
-    (as __main__): all of it runs at install time. Returns those files and the modules they import."""
+    (as __main__): all of it runs at install time. Returns those files, the local modules they import
+    (whose top level runs at install) and, per such module, the functions they call in it."""
     is_sdist = artifact.kind in (ArtifactKind.SDIST, ArtifactKind.ZIP)
     pending = sorted(roles.build_backend_paths(artifact) | ({"setup.py"} if is_sdist and "setup.py" in artifact.members else set()))
     scripts: set[str] = set()
     imports: set[str] = set()
+    calls: dict[str, set[str]] = {}
     while pending:
         path = pending.pop()
         if path in scripts:
@@ -127,9 +131,15 @@ def _analyse_install_scripts(artifact: Artifact, evidence: Evidence, deadline: D
         _record(evidence, path, report)
         imports.update(_local_module_files(artifact, report.local_imports))
         pending.extend(_local_script_files(artifact, report.python_runs) - scripts)
+        for call in report.calls:
+            module, _, function = call.rpartition(".")
+            target = _module_path(artifact, module)
+            if target is not None:
+                imports.add(target)
+                calls.setdefault(target, set()).add(function)
         if path == "setup.py":
             evidence.install_hooks.extend(install_hooks(path, artifact.text(path) or ""))
-    return scripts, imports - scripts
+    return scripts, imports - scripts, calls
 
 
 def _record(evidence: Evidence, path: str, report: SourceReport) -> None:
@@ -165,6 +175,15 @@ def _local_script_files(artifact: Artifact, runs: Iterable[str]) -> set[str]:
         candidates = [run.lstrip("./")] if run.endswith(".py") else [f"{run.replace('.', '/')}.py", f"{run.replace('.', '/')}/__main__.py"]
         files.update(candidate for candidate in candidates if candidate in artifact.members)
     return files
+
+
+def _module_path(artifact: Artifact, dotted: str) -> str | None:
+    """The member `import a.b` loads (`a/b.py` or `a/b/__init__.py`), if this artifact has it."""
+    base = dotted.replace(".", "/")
+    for candidate in (f"{base}.py", f"{base}/__init__.py", f"src/{base}.py", f"src/{base}/__init__.py"):
+        if candidate in artifact.members:
+            return candidate
+    return None
 
 
 def _local_module_files(artifact: Artifact, modules: Iterable[str]) -> set[str]:

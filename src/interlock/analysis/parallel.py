@@ -17,8 +17,9 @@ from interlock.analysis.python_source import SourceReport, analyse_python
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 
-Job = tuple[str, When, bool]
-"""(member path, when its top level runs, whether every function in it runs then too)."""
+Job = tuple[str, When, bool, frozenset[str]]
+"""(member path, when its top level runs, whether every function in it runs then too, functions
+other code calls at that time)."""
 
 _PARALLEL_MIN_FILES = 200
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -30,9 +31,9 @@ _shared_artifact: Artifact | None = None
 def analyse_files(artifact: Artifact, jobs: list[Job], deadline: Deadline) -> Iterator[tuple[str, SourceReport]]:
     """Reports for each job, in job order."""
     if not _worth_parallel(artifact, jobs):
-        for path, when, everything_runs in jobs:
+        for job in jobs:
             deadline.check()
-            yield path, _analyse(artifact, path, when, everything_runs)
+            yield job[0], _analyse(artifact, job)
         return
     global _shared_artifact
     _shared_artifact = artifact
@@ -51,17 +52,17 @@ def _worth_parallel(artifact: Artifact, jobs: list[Job]) -> bool:
         return False
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return False
-    total = sum(artifact.members[path].size for path, _, _ in jobs)
+    total = sum(artifact.members[job[0]].size for job in jobs)
     return total >= _PARALLEL_MIN_BYTES
 
 
 def _analyse_shared(job: Job) -> tuple[str, SourceReport]:
     assert _shared_artifact is not None
-    path, when, everything_runs = job
-    return path, _analyse(_shared_artifact, path, when, everything_runs)
+    return job[0], _analyse(_shared_artifact, job)
 
 
-def _analyse(artifact: Artifact, path: str, when: When, everything_runs: bool) -> SourceReport:
+def _analyse(artifact: Artifact, job: Job) -> SourceReport:
+    path, when, everything_runs, roots = job
     data = artifact.members[path].data
     assert data is not None
-    return analyse_python(path, data, when, everything_runs=everything_runs)
+    return analyse_python(path, data, when, everything_runs=everything_runs, roots=roots)

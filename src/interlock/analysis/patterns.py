@@ -301,6 +301,15 @@ EXFIL_PATTERN = re.compile(
     r"|https?://\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?(/|$)",
     re.IGNORECASE,
 )
+# Drops no library has a reason to hard-code: chat webhooks and bots with their secret token in the
+# URL, raw paste pages, out-of-band testing and anonymous file hosts.
+STRONG_DROP_PATTERN = re.compile(
+    r"api\.telegram\.org/bot\d{6,}:[\w-]{30,}|discord(app)?\.com/api/webhooks/\d{6,}/[\w-]{30,}"
+    r"|pastebin\.com/raw|paste\.ee/r/|hastebin\.com/raw|webhook\.site|requestbin|pipedream\.net|burpcollaborator\.net"
+    r"|oastify\.com|interact\.sh|\boast\.(pro|live|site|online|fun|me)|dnslog\.cn|ceye\.io|dnshook\.site"
+    r"|canarytokens|anonfiles\.|gofile\.io|transfer\.sh|temp\.sh|cdn\.discordapp\.com/attachments|\.onion\b",
+    re.IGNORECASE,
+)
 # Loopback, link-local and documentation-free private addresses are normal in tests and config.
 _LOCAL_IP_URL = re.compile(r"https?://(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)")
 

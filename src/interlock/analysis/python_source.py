@@ -68,6 +68,9 @@ class SourceReport:
     problems: list[SourceProblem] = field(default_factory=list)
     local_imports: set[str] = field(default_factory=set)
     """Top-level module names this file imports (to find modules a .pth or setup.py runs)."""
+    calls: set[str] = field(default_factory=set)
+    """Qualified names this file calls (recorded for install scripts: `memlib.show_popup` means
+    that function of a local module runs at install time too)."""
     python_runs: set[str] = field(default_factory=set)
     """Modules (`python -m x.y`) and scripts (`python x.py`) this file runs in a new interpreter."""
     payload_bytes: int = 0
@@ -89,15 +92,18 @@ def decode_source(data: bytes, report: SourceReport) -> str:
         return data.decode("latin-1")
 
 
-def analyse_python(path: str, data: bytes, when: When, *, everything_runs: bool = False) -> SourceReport:
+def analyse_python(
+    path: str, data: bytes, when: When, *, everything_runs: bool = False, roots: frozenset[str] = frozenset()
+) -> SourceReport:
     """Facts for one Python file whose top level runs at `when`.
 
     `everything_runs` marks files such as setup.py, where every function exists to be run
-    at that time, so function bodies are not demoted to call time.
+    at that time, so function bodies are not demoted to call time. `roots` names functions
+    that some other code calls at that time (setup.py calling `mypkg.helpers.fetch()`).
     """
     report = SourceReport()
     text = decode_source(data, report)
-    _analyse_text(path, text, when, everything_runs, report, payload_depth=0, origin=None)
+    _analyse_text(path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots)
     return report
 
 
@@ -110,6 +116,7 @@ def _analyse_text(
     payload_depth: int,
     origin: tuple[int, str] | None,
     scope: str = "<module>",
+    roots: frozenset[str] = frozenset(),
 ) -> None:
     if _count_tokens(text, _MAX_PARSE_TOKENS) > _MAX_PARSE_TOKENS:
         line = origin[0] if origin else 1
@@ -129,7 +136,7 @@ def _analyse_text(
         report.problems.append(SourceProblem("too-deep", 1, "nested too deeply for the parser"))
         _scan_text_fallback(path, text, when, report, origin, scope)
         return
-    analyser = _Analyser(path, text, when, everything_runs, report, payload_depth, origin, scope)
+    analyser = _Analyser(path, text, when, everything_runs, report, payload_depth, origin, scope, roots)
     try:
         analyser.run(tree)
     except RecursionError:
@@ -169,15 +176,16 @@ def _scan_text_fallback(
         if len(line) > _MAX_STRING_SCAN:
             line = line[:_MAX_STRING_SCAN]
         at_line, snippet = origin if origin else (number, _snippet(line))
+        hidden = " (in a hidden payload)" if origin is not None else ""
         for pattern, capability in _FALLBACK_CALLS:
             match = pattern.search(line)
             if match:
-                report.facts.append(Fact(capability, when, path, at_line, snippet, f"{match.group(0).rstrip('( ')} (text match)", scope))
+                report.facts.append(Fact(capability, when, path, at_line, snippet, f"{match.group(0).rstrip('( ')} (text match){hidden}", scope))
         # In a decoded payload every line may be a shell command; elsewhere only string literals count.
         texts = [line] if origin is not None else [literal.group(1)[1:-1] for literal in _STRING_LITERAL.finditer(line)]
         for text_part in texts:
             for capability, detail in command_capabilities(text_part):
-                report.facts.append(Fact(capability, when, path, at_line, snippet, detail, scope))
+                report.facts.append(Fact(capability, when, path, at_line, snippet, detail + hidden, scope))
         if "(" in line and _is_blob_line(line):
             report.facts.append(Fact(Capability.OBFUSCATION, when, path, at_line, snippet, f"high-entropy line of {len(line)} characters", scope))
 
@@ -262,8 +270,10 @@ class _Analyser(ast.NodeVisitor):
         payload_depth: int,
         origin: tuple[int, str] | None,
         scope: str,
+        roots: frozenset[str],
     ) -> None:
         self.path = path
+        self.roots = roots
         self.lines = text.splitlines()
         self.base_when = base_when
         self.everything_runs = everything_runs
@@ -288,7 +298,7 @@ class _Analyser(ast.NodeVisitor):
 
     def run(self, tree: ast.Module) -> None:
         if not self.everything_runs:
-            self.reachable = reachable_functions(tree)
+            self.reachable = reachable_functions(tree, self.roots)
         if _DECODER_HINT.search("\n".join(self.lines[:20000])):
             self.decoder_functions = _decoder_functions(tree)
         self.visit(tree)
@@ -517,6 +527,8 @@ class _Analyser(ast.NodeVisitor):
     def _visit_call(self, node: ast.Call) -> None:
         name = self.qualify(node.func) or ""
         capability = self._capability_of(name)
+        if self.everything_runs and "." in name and self.payload_depth == 0:
+            self.report.calls.add(name)
         if self.value_calls:
             if capability is Capability.NETWORK:
                 self.value_calls[-1].add(Capability.NETWORK)

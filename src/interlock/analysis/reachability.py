@@ -26,7 +26,7 @@ def _names_own_object(node: ast.expr, classes: dict[str, ast.ClassDef]) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
 
 
-def reachable_functions(tree: ast.Module) -> set[int]:
+def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -> set[int]:
     """Functions (as `id()` of their nodes) that run at import: called (or handed to a caller) from module level, transitively.
 
     Names are matched loosely (any function of that name; any method of that name reached through
@@ -88,6 +88,7 @@ def reachable_functions(tree: ast.Module) -> set[int]:
             bodies.extend(function.body)  # type: ignore[attr-defined]
 
     pending_names, pending_attributes = references(top_level)
+    pending_names |= roots  # functions other code is known to call
     while pending_names or pending_attributes:
         bodies: list[ast.AST] = []
         for name in pending_names:

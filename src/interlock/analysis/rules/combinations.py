@@ -15,6 +15,8 @@ _RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}
 _IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.CREDENTIALS}
 _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
 _HARVEST_CATEGORIES = 3
+_CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
+_HIDDEN = "(in a hidden payload)"
 _THREAT_KINDS_FOR_MALICIOUS = 3
 
 
@@ -71,26 +73,45 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
 
 
 def _beacon(evidence: Evidence) -> Iterable[Finding]:
-    """A request to a data-drop endpoint made by code that runs on its own."""
+    """A request to a data-drop endpoint made by code that runs on its own, or — even in code that
+    only runs when called — to a drop no library hard-codes or to an address the source hides."""
+    reported: set[str] = set()
     for facts in _groups_running_on_their_own(evidence):
         endpoints = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT]
-        sends = [f for f in facts if f.capability in (Capability.NETWORK, Capability.DNS, Capability.PROCESS)]
+        sends = [f for f in facts if f.capability in _CONTACTS]
         if endpoints and sends:
+            reported.add(sends[0].path)
             yield finding_from("beacon", Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}")
+    for (path, _), facts in _by_outer_function(evidence).items():
+        drops = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT and (_HIDDEN in f.detail or patterns.STRONG_DROP_PATTERN.search(f.detail))]
+        sends = [f for f in facts if f.capability in _CONTACTS or f.capability is Capability.EXEC]
+        if drops and sends and path not in reported:
+            reported.add(path)
+            yield finding_from("beacon", Severity.CRITICAL, drops[0], f"contacts {drops[0].detail} {sends[0].when.label} ({sends[0].detail})")
+
+
+def _by_outer_function(evidence: Evidence) -> dict[tuple[str, str], list[Fact]]:
+    groups: dict[tuple[str, str], list[Fact]] = {}
+    for fact in evidence.facts:
+        if fact.when >= When.CALL:
+            groups.setdefault((fact.path, _outer_function(fact.scope)), []).append(fact)
+    return groups
 
 
 def _installs_persistence(evidence: Evidence) -> Iterable[Finding]:
-    """A persistence location written or enabled by code that runs on its own."""
+    """A persistence location written or enabled by code that runs on its own. (In code that only
+    runs when called this is what service installers and configuration tools do; not reported.)"""
     for facts in _groups_running_on_their_own(evidence):
-        spots = [f for f in facts if f.capability is Capability.PERSISTENCE]
-        acts = [f for f in facts if f.capability in (Capability.FILE_WRITE, Capability.PROCESS, Capability.CHMOD_EXEC)]
-        if spots and acts:
-            yield finding_from(
-                "persistence-install",
-                Severity.CRITICAL,
-                spots[0],
-                f"sets up {spots[0].detail} ({acts[0].detail}) {spots[0].when.label}",
-            )
+        found = _persistence_step(facts)
+        if found:
+            spot, act = found
+            yield finding_from("persistence-install", Severity.CRITICAL, spot, f"sets up {spot.detail} ({act.detail}) {spot.when.label}")
+
+
+def _persistence_step(facts: list[Fact]) -> tuple[Fact, Fact] | None:
+    spots = [f for f in facts if f.capability is Capability.PERSISTENCE]
+    acts = [f for f in facts if f.capability in (Capability.FILE_WRITE, Capability.PROCESS, Capability.CHMOD_EXEC)]
+    return (spots[0], acts[0]) if spots and acts else None
 
 
 def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
@@ -271,10 +292,12 @@ RULES = [
     ),
     Rule(
         "beacon",
-        "contacts a data-drop endpoint from code that runs on its own",
+        "contacts a data-drop endpoint",
         (Severity.CRITICAL,),
         "A request to a webhook, out-of-band-testing, paste or tunnel service, or a raw IP, made at install, "
-        "start-up or import: the call-home of probes and stealers.",
+        "start-up or import: the call-home of probes and stealers. Even in a function that only runs when "
+        "called: a request to a chat webhook or bot with its secret token in the URL, a raw paste page, an "
+        "anonymous file host, or an address the source hides in encoded form.",
         _beacon,
     ),
     Rule(
@@ -291,7 +314,8 @@ RULES = [
         (Severity.CRITICAL,),
         "A systemd unit, cron entry, shell rc file, autorun key or authorized_keys written or enabled (file "
         "write, systemctl, crontab) by setup.py, a start-up hook or code that runs at import: the litellm "
-        "payload's sysmon service. A CLI that installs a service when asked runs at call time and does not match.",
+        "payload's sysmon service. In a function that only runs when called it is what service installers "
+        "and configuration tools do, and is left to the other rules.",
         _installs_persistence,
     ),
     Rule(
