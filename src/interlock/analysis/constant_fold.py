@@ -14,6 +14,7 @@ import binascii
 import bz2
 import codecs
 import lzma
+import re
 import zlib
 from collections.abc import Callable, Mapping
 
@@ -38,6 +39,24 @@ _BYTES_DECODERS: dict[str, Callable[[bytes], bytes]] = {
     "bytes.fromhex": lambda data: bytes.fromhex(data.decode("ascii")),
     "bytearray.fromhex": lambda data: bytes.fromhex(data.decode("ascii")),
 }
+
+
+_WIDE_FIELD = re.compile(r"%[-+ #0*]*\d{5,}|\{[^{}]*[:!][^{}]*\d{5,}")
+
+
+def _check_size(size: int) -> None:
+    """Refuse before building: checking the length afterwards is too late for a 4 GB string."""
+    if size > MAX_OUTPUT:
+        raise ValueError("folded value too large")
+
+
+def _check_template(template: str, values: list[FoldResult | None]) -> None:
+    """A %- or {}-template can multiply its inputs (`'%9999999999s'`, `'{0}' * 10**6`)."""
+    if _WIDE_FIELD.search(template):
+        raise ValueError("format field too wide")
+    placeholders = template.count("%") + template.count("{")
+    longest = max((len(v.value) for v in values if v), default=0)
+    _check_size(len(template) + placeholders * longest)
 
 
 class FoldResult:
@@ -94,10 +113,7 @@ class ConstantFolder:
         if isinstance(node, ast.Name):
             return self._variables.get(node.id)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._fold(node.left, depth), self._fold(node.right, depth)
-            if left is None or right is None or type(left.value) is not type(right.value):
-                return None
-            return self._result(left.value + right.value, left.decoded or right.decoded)  # type: ignore[operator]
+            return self._fold_concatenation(node, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             return self._fold_percent(node, depth)
         if isinstance(node, ast.JoinedStr):
@@ -110,6 +126,21 @@ class ConstantFolder:
             # A list of small ints is the raw material of bytes([...]) and chr-joins.
             return None
         return None
+
+    def _fold_concatenation(self, node: ast.BinOp, depth: int) -> FoldResult | None:
+        """'a' + 'b' + … folded iteratively: obfuscators chain thousands of one-letter pieces."""
+        operands: list[ast.expr] = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            operands.append(node.right)
+            node = node.left  # type: ignore[assignment]
+        operands.append(node)
+        pieces = [self._fold(operand, depth) for operand in reversed(operands)]
+        if any(p is None for p in pieces) or len({type(p.value) for p in pieces if p}) != 1:
+            return None
+        _check_size(sum(len(p.value) for p in pieces if p))
+        values = [p.value for p in pieces if p]
+        joined = "".join(values) if isinstance(values[0], str) else b"".join(values)  # type: ignore[arg-type]
+        return self._result(joined, any(p.decoded for p in pieces if p))
 
     def _result(self, value: Value, decoded: bool) -> FoldResult:
         if len(value) > MAX_OUTPUT:
@@ -124,6 +155,7 @@ class ConstantFolder:
         values = [self._fold(element, depth) for element in elements]
         if any(v is None or not isinstance(v.value, str) for v in values):
             return None
+        _check_template(template.value, values)
         try:
             text = template.value % tuple(v.value for v in values if v)
         except (TypeError, ValueError, KeyError):
@@ -144,6 +176,7 @@ class ConstantFolder:
                 return None
             pieces.append(folded.value)
             decoded = decoded or folded.decoded
+        _check_size(sum(len(piece) for piece in pieces))
         return self._result("".join(pieces), decoded)
 
     def _fold_slice(self, node: ast.Subscript, depth: int) -> FoldResult | None:
@@ -230,6 +263,7 @@ class ConstantFolder:
             folded_args = [self._fold(arg, depth) for arg in args]
             if any(a is None or not isinstance(a.value, str) for a in folded_args):
                 return None
+            _check_template(value, folded_args)
             try:
                 text = value.format(*(a.value for a in folded_args if a))
             except (IndexError, KeyError, ValueError):
@@ -239,6 +273,10 @@ class ConstantFolder:
             old, new = self._fold(args[0], depth), self._fold(args[1], depth)
             if old is None or new is None or type(old.value) is not type(value) or type(new.value) is not type(value):
                 return None
+            if old.value:
+                _check_size(len(value) + value.count(old.value) * max(0, len(new.value) - len(old.value)))  # type: ignore[arg-type]
+            else:
+                _check_size(len(value) * (len(new.value) + 1))
             return self._result(value.replace(old.value, new.value), inner.decoded)  # type: ignore[arg-type]
         return None
 
@@ -253,6 +291,7 @@ class ConstantFolder:
             folded = [self._fold(element, depth) for element in iterable.elts]
             if any(f is None or not isinstance(f.value, str) for f in folded):
                 return None
+            _check_size(sum(len(f.value) for f in folded if f) + len(separator.value) * len(folded))
             return self._result(separator.value.join(f.value for f in folded if f), any(f.decoded for f in folded if f))  # type: ignore[misc]
         return None
 

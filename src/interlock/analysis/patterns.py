@@ -330,7 +330,6 @@ EVASION_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-PYARMOR_PATTERN = re.compile(r"__pyarmor__|pyarmor_runtime|from pytransform import")
 
 
 # Literal anchors, one of which every pattern above needs: one cheap pass rules out almost every

@@ -35,8 +35,10 @@ _SHAPES: dict[str, re.Pattern[str]] = {
 _NSPKG_NAMES = {
     "sys", "types", "os", "has_mfs", "p", "importlib", "m", "mp", "__import__", "version_info", "path", "join",
     "_getframe", "f_locals", "util", "machinery", "modules", "setdefault", "module_from_spec", "PathFinder",
-    "find_spec", "dirname", "ModuleType", "__dict__", "append", "get", "__path__", "insert",
+    "find_spec", "dirname", "ModuleType", "__dict__", "append", "get", "__path__", "insert", "setattr",
+    "ie", "exists",
 }  # fmt: skip
+_NSPKG_IMPORTS = {"importlib.util", "importlib.machinery"}
 _NSPKG_STRINGS = re.compile(r"^(sitedir|__path__|importlib\.util|importlib\.machinery|[A-Za-z_][\w.]*)$")
 
 
@@ -86,14 +88,23 @@ def _is_namespace_package_line(code: str) -> bool:
             return False
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and not _NSPKG_STRINGS.match(node.value):
             return False
-        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.ClassDef, ast.Subscript)) and not _is_frame_lookup(node):
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.ClassDef)):
             return False
+        if isinstance(node, ast.Subscript) and not _is_allowed_subscript(node):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "__import__":
+            if not (node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value in _NSPKG_IMPORTS):
+                return False
     return True
 
 
-def _is_frame_lookup(node: ast.AST) -> bool:
-    """`sys._getframe(1).f_locals['sitedir']` is the one subscript the shape uses."""
-    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "sitedir"
+def _is_allowed_subscript(node: ast.Subscript) -> bool:
+    """The shape reads `sys._getframe(1).f_locals['sitedir']` and `sys.modules['parent']`, nothing else."""
+    if not isinstance(node.slice, ast.Constant) or not isinstance(node.slice.value, str):
+        return False
+    if node.slice.value == "sitedir":
+        return True
+    return isinstance(node.value, ast.Attribute) and node.value.attr == "modules"
 
 
 def _imported_modules(code: str) -> set[str]:

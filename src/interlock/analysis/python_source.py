@@ -207,8 +207,6 @@ def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
         found.append((Capability.KUBERNETES, _short(text)))
     if patterns.is_exfil_endpoint(text):
         found.append((Capability.EXFIL_ENDPOINT, _short(text)))
-    if patterns.PYARMOR_PATTERN.search(text):
-        found.append((Capability.OBFUSCATION, "PyArmor-protected code"))
     if patterns.EVASION_PATTERN.search(text):
         found.append((Capability.EVASION, _short(text)))
     return tuple(found)
@@ -292,6 +290,7 @@ class _Analyser(ast.NodeVisitor):
         self.value_calls: list[set[Capability]] = []
         self.decoder_functions: set[str] = set()
         self.call_depth = 0
+        self.pyarmor_seen = False
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
 
     # -- entry ---------------------------------------------------------------------------
@@ -401,6 +400,10 @@ class _Analyser(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
+        pyarmor = module == "pytransform" or module.startswith("pyarmor_runtime") or any(a.name.startswith("pyarmor_runtime") for a in node.names)
+        if pyarmor and not self.pyarmor_seen:
+            self.pyarmor_seen = True
+            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
         if node.level == 0 and module:
             self.report.local_imports.add(module.split(".")[0])
         for alias in node.names:
@@ -527,6 +530,9 @@ class _Analyser(ast.NodeVisitor):
     def _visit_call(self, node: ast.Call) -> None:
         name = self.qualify(node.func) or ""
         capability = self._capability_of(name)
+        if name == "__pyarmor__" and not self.pyarmor_seen:
+            self.pyarmor_seen = True
+            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
         if self.everything_runs and "." in name and self.payload_depth == 0:
             self.report.calls.add(name)
         if self.value_calls:

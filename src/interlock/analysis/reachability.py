@@ -16,14 +16,22 @@ def is_main_guard(test: ast.expr) -> bool:
     )
 
 
-_CONSTRUCTORS = ("__init__", "__new__", "__call__", "__enter__", "__post_init__")
+# Methods that run merely because an instance is made or used in a `with` block.
+_CONSTRUCTORS = ("__init__", "__new__", "__call__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__post_init__")
 
 
-def _names_own_object(node: ast.expr, classes: dict[str, ast.ClassDef]) -> bool:
-    """`self.x`, `cls.x`, `Harvester.x`, `Harvester().x`: a method of this module's own classes."""
+def _names_own_object(node: ast.expr, classes: dict[str, ast.ClassDef], instances: set[str]) -> bool:
+    """`self.x`, `cls.x`, `Harvester.x`, `Harvester().x`, `h = Harvester(); h.x`: a method of this
+    module's own classes."""
     if isinstance(node, ast.Name):
-        return node.id in ("self", "cls") or node.id in classes
+        return node.id in ("self", "cls") or node.id in classes or node.id in instances
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
+
+
+def _registers(decorator: ast.expr) -> bool:
+    """`@atexit.register`, `@app.register`, `@signal...`: decorators that keep the function to call it."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(target, ast.Attribute) and target.attr == "register"
 
 
 def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -> set[int]:
@@ -36,9 +44,12 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
     functions: dict[str, list[ast.AST]] = {}
     methods: dict[str, list[ast.AST]] = {}
     classes: dict[str, ast.ClassDef] = {}
+    made: list[tuple[str, str]] = []  # (variable, callee) for `variable = Callee(...)`
 
     def collect(body: list[ast.stmt], in_class: bool) -> None:
         for statement in body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name):
+                made.extend((t.id, statement.value.func.id) for t in statement.targets if isinstance(t, ast.Name))
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 (methods if in_class else functions).setdefault(statement.name, []).append(statement)
                 collect(statement.body, False)
@@ -51,6 +62,7 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
                         collect([child], in_class)
 
     collect(tree.body, False)
+    instances = {variable for variable, callee in made if callee in classes}
 
     def references(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
         roots = {id(node) for node in nodes}
@@ -73,12 +85,23 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
                 continue
             if isinstance(node, ast.Name):
                 names.add(node.id)
-            elif isinstance(node, ast.Attribute) and _names_own_object(node.value, classes):
+            elif isinstance(node, ast.Attribute) and _names_own_object(node.value, classes, instances):
                 attributes.add(node.attr)
             stack.extend(ast.iter_child_nodes(node))
         return names, attributes
 
-    top_level = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    top_level: list[ast.AST] = []
+    registered: list[ast.AST] = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # A definition runs its decorators and default values now; `@atexit.register` and the
+            # like also hand the function itself to something that will call it.
+            top_level.extend(statement.decorator_list)
+            top_level.extend(statement.args.defaults)
+            if any(_registers(decorator) for decorator in statement.decorator_list):
+                registered.append(statement)
+        else:
+            top_level.append(statement)
     reachable: set[int] = set()
     reached_classes: set[str] = set()
 
@@ -87,19 +110,33 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
             reachable.add(id(function))
             bodies.extend(function.body)  # type: ignore[attr-defined]
 
+    def reach_class(name: str, bodies: list[ast.AST]) -> None:
+        """Naming a class here may instantiate it: its constructors run, inherited ones included."""
+        if name not in classes or name in reached_classes:
+            return
+        reached_classes.add(name)
+        for statement in classes[name].body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
+                reach(statement, bodies)
+        for base in classes[name].bases:
+            if isinstance(base, ast.Name):
+                reach_class(base.id, bodies)
+
     pending_names, pending_attributes = references(top_level)
     pending_names |= roots  # functions other code is known to call
+    initial: list[ast.AST] = []
+    for function in registered:
+        reach(function, initial)
+    if initial:
+        more_names, more_attributes = references(initial)
+        pending_names |= more_names
+        pending_attributes |= more_attributes
     while pending_names or pending_attributes:
         bodies: list[ast.AST] = []
         for name in pending_names:
             for function in functions.get(name, []):
                 reach(function, bodies)
-            if name in classes and name not in reached_classes:
-                # Naming a class here may instantiate it: its own constructors run.
-                reached_classes.add(name)
-                for statement in classes[name].body:
-                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
-                        reach(statement, bodies)
+            reach_class(name, bodies)
         for attribute in pending_attributes:
             for method in methods.get(attribute, []):
                 reach(method, bodies)

@@ -23,13 +23,27 @@ class Verdict(StrEnum):
 WEIGHTS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 5, Severity.HIGH: 25, Severity.CRITICAL: 100}
 # Medium findings from this many different rules together make a release suspicious.
 _MEDIUM_RULES_FOR_SUSPICIOUS = 3
+# High findings from two of these different threat rules corroborate each other: malicious.
+THREAT_RULES = {
+    "defense-evasion",
+    "download-and-run",
+    "decoded-exec",
+    "powershell-hidden",
+    "obfuscated-exec",
+    "shell-download",
+    "persistence",
+    "credential-access",
+}
 
 
 def decide(findings: Iterable[Finding]) -> tuple[Verdict, int]:
-    """Verdict and a 0–100 score. Any critical finding is malicious; any high is suspicious."""
+    """Verdict and a 0–100 score. Any critical finding, or high findings from two different threat
+    rules, is malicious; any high finding, or medium findings from three rules, is suspicious."""
     findings = list(findings)
     score = min(100, sum(WEIGHTS[f.severity] for f in findings))
     if any(f.severity is Severity.CRITICAL for f in findings):
+        return Verdict.MALICIOUS, score
+    if len({f.rule for f in findings if f.severity is Severity.HIGH and f.rule in THREAT_RULES}) >= 2:
         return Verdict.MALICIOUS, score
     medium_rules = {f.rule for f in findings if f.severity is Severity.MEDIUM}
     if any(f.severity is Severity.HIGH for f in findings) or len(medium_rules) >= _MEDIUM_RULES_FOR_SUSPICIOUS:

@@ -26,7 +26,9 @@ def _capability_rule(
     verb: str,
     description: str,
     adjust: Callable[[Fact, Severity], Severity | None] | None = None,
+    extra_severities: tuple[Severity, ...] = (),
 ) -> Rule:
+    """`extra_severities`: what `adjust` can report beyond the table (for `interlock rules`)."""
     def check(evidence: Evidence) -> Iterable[Finding]:
         for fact in evidence.facts:
             if fact.capability is not capability or fact.when not in table:
@@ -38,7 +40,7 @@ def _capability_rule(
                 continue
             yield finding_from(rule_id, severity, fact, f"{verb} {fact.when.label}: {fact.detail}")
 
-    severities = tuple(sorted(set(table.values())))
+    severities = tuple(sorted(set(table.values()) | set(extra_severities)))
     return Rule(rule_id, f"{verb} ({', '.join(w.label for w in sorted(table))})", severities, description, check)
 
 
@@ -79,8 +81,9 @@ RULES = [
         "starts a process",
         "Code that starts another program without anyone calling it: in setup.py or a build backend "
         "(install time), at every interpreter start, or at import. Build tools (git, cmake, compilers) "
-        "at install time are routine and reported as info only.",
+        "at install time are routine and reported as info only; a command computed at run time is medium.",
         _build_tools_are_routine,
+        (Severity.INFO, Severity.MEDIUM),
     ),
     _capability_rule(
         "shell-download",
@@ -195,6 +198,7 @@ RULES = [
         "PyArmor-packed code (high), long high-entropy blobs and lines. Blobs alone are common (embedded "
         "fonts, certificates, protobuf descriptors); they matter with exec/decode nearby.",
         _pyarmor_is_worse,
+        (Severity.HIGH,),
     ),
     _capability_rule(
         "defense-evasion",

@@ -152,7 +152,7 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
         )
         if not fetches and not writes_decoded:
             continue
-        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f)]
+        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f) and not _is_plugin_import(f)]
         if runs:
             source = fetches[0].detail if fetches else "decoded data written to a file"
             yield finding_from(
@@ -222,6 +222,11 @@ def _many_threats(evidence: Evidence) -> Iterable[Finding]:
         if len(kinds) >= _THREAT_KINDS_FOR_MALICIOUS:
             first = min(kinds.values(), key=lambda f: f.line)
             yield finding_from("multiple-threats", Severity.CRITICAL, first, f"combines {', '.join(sorted(kinds))}")
+
+
+def _is_plugin_import(fact: Fact) -> bool:
+    """`importlib.import_module(name)` loads installed code (plugins), not what was just fetched."""
+    return fact.capability is Capability.EXEC and "module name" in fact.detail
 
 
 def _is_compiler_step(fact: Fact) -> bool:

@@ -1,0 +1,109 @@
+"""decide(): the verdict policy over findings, and the score that goes with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.verdict import THREAT_RULES, WEIGHTS, Verdict, decide
+
+C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
+
+
+def finding(severity: Severity, rule: str = "some-rule", path: str = "pkg/mod.py", line: int | None = 1) -> Finding:
+    return Finding(rule, severity, path, line, "message", "evidence")
+
+
+def test_no_findings_is_clean_with_score_zero() -> None:
+    assert decide([]) == (Verdict.CLEAN, 0)
+
+
+def test_any_critical_is_malicious() -> None:
+    assert decide([finding(L), finding(C, "decoded-exec")]) == (Verdict.MALICIOUS, 100)
+
+
+def test_any_high_is_suspicious() -> None:
+    assert decide([finding(H, "network-access")]) == (Verdict.SUSPICIOUS, 25)
+
+
+def test_critical_outranks_high() -> None:
+    verdict, _ = decide([finding(H, "a"), finding(C, "b"), finding(H, "c")])
+    assert verdict is Verdict.MALICIOUS
+
+
+def test_high_findings_from_two_different_threat_rules_are_malicious() -> None:
+    assert {"decoded-exec", "persistence"} <= THREAT_RULES
+    assert decide([finding(H, "decoded-exec"), finding(H, "persistence")]) == (Verdict.MALICIOUS, 50)
+
+
+def test_two_high_findings_of_one_threat_rule_are_only_suspicious() -> None:
+    assert decide([finding(H, "decoded-exec", line=1), finding(H, "decoded-exec", line=9)]) == (Verdict.SUSPICIOUS, 50)
+
+
+def test_a_threat_high_with_a_non_threat_high_is_only_suspicious() -> None:
+    assert "network-access" not in THREAT_RULES
+    assert decide([finding(H, "decoded-exec"), finding(H, "network-access")]) == (Verdict.SUSPICIOUS, 50)
+
+
+def test_medium_findings_of_threat_rules_do_not_corroborate() -> None:
+    assert decide([finding(M, "shell-download"), finding(M, "credential-access")]) == (Verdict.CLEAN, 10)
+
+
+def test_three_different_medium_rules_are_suspicious() -> None:
+    findings = [finding(M, "credential-access"), finding(M, "env-dump"), finding(M, "dns-lookup")]
+    assert decide(findings) == (Verdict.SUSPICIOUS, 15)
+
+
+def test_two_different_medium_rules_are_clean() -> None:
+    assert decide([finding(M, "credential-access"), finding(M, "env-dump")]) == (Verdict.CLEAN, 10)
+
+
+def test_many_mediums_of_one_rule_count_once_for_the_verdict() -> None:
+    findings = [finding(M, "obfuscated-code", line=n) for n in range(1, 11)]
+    findings += [finding(M, "env-dump")]
+    assert decide(findings) == (Verdict.CLEAN, 55)
+
+
+def test_lows_and_infos_never_make_a_release_suspicious() -> None:
+    findings = [finding(L, f"low-{n}") for n in range(50)] + [finding(I, f"info-{n}") for n in range(50)]
+    assert decide(findings) == (Verdict.CLEAN, 50)
+
+
+def test_score_is_the_weighted_sum() -> None:
+    findings = [finding(H, "a"), finding(M, "b"), finding(L, "c"), finding(I, "d")]
+    assert decide(findings) == (Verdict.SUSPICIOUS, WEIGHTS[H] + WEIGHTS[M] + WEIGHTS[L] + WEIGHTS[I])
+    assert (WEIGHTS[H], WEIGHTS[M], WEIGHTS[L], WEIGHTS[I]) == (25, 5, 1, 0)
+
+
+@pytest.mark.parametrize(
+    "findings",
+    [
+        [finding(C, "a"), finding(C, "b")],
+        [finding(H, f"h{n}") for n in range(5)],
+        [finding(M, f"m{n}") for n in range(30)],
+    ],
+    ids=["two-criticals", "five-highs", "thirty-mediums"],
+)
+def test_score_is_capped_at_100(findings: list[Finding]) -> None:
+    _, score = decide(findings)
+    assert score == 100
+
+
+def test_score_below_the_cap_is_not_rounded() -> None:
+    assert decide([finding(H, f"h{n}") for n in range(3)] + [finding(L, "l")]) == (Verdict.SUSPICIOUS, 76)
+
+
+def test_accepts_any_iterable_once() -> None:
+    assert decide(f for f in [finding(M, "a"), finding(M, "b"), finding(M, "c")]) == (Verdict.SUSPICIOUS, 15)
+
+
+def test_decide_never_returns_error() -> None:
+    # `error` means "could not analyse": the engine sets it, findings alone never do.
+    for severity in Severity:
+        verdict, _ = decide([finding(severity)])
+        assert verdict is not Verdict.ERROR
+
+
+def test_verdict_rank_orders_error_above_malicious() -> None:
+    ranks = [v.rank for v in (Verdict.CLEAN, Verdict.SUSPICIOUS, Verdict.MALICIOUS, Verdict.ERROR)]
+    assert ranks == sorted(ranks) and len(set(ranks)) == 4
