@@ -109,7 +109,7 @@ def test_shorten_bounds_length_and_says_what_was_cut() -> None:
     assert f"({1000 - cut.index('…')} more characters)" in cut
 
 
-def test_by_severity_orders_most_severe_first_then_by_location() -> None:
+def test_by_severity_orders_most_severe_first_and_keeps_the_engine_order_within_a_severity() -> None:
     ordered = by_severity(
         [
             finding(Severity.LOW, path="b.py", line=1),
@@ -122,9 +122,9 @@ def test_by_severity_orders_most_severe_first_then_by_location() -> None:
     assert [(f.severity, f.path, f.line) for f in ordered] == [
         (Severity.CRITICAL, "z.py", 9),
         (Severity.MEDIUM, "pkg/__init__.py", 3),
+        (Severity.LOW, "b.py", 1),
         (Severity.LOW, "a.py", None),
         (Severity.LOW, "a.py", 2),
-        (Severity.LOW, "b.py", 1),
     ]
 
 

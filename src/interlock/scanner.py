@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interlock.analysis.engine import scan_artifact
 from interlock.analysis.result import ScanResult
@@ -14,11 +15,12 @@ from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact
-from interlock.index.client import IndexClient
-from interlock.index.config import configured_index_url
 from interlock.index.errors import IndexProblem
 from interlock.store.cache import ResultCache
 from interlock.targets import Target
+
+if TYPE_CHECKING:
+    from interlock.index.client import IndexClient
 
 
 @dataclass
@@ -36,7 +38,7 @@ class Scanner:
 
     def __init__(self, options: ScanOptions) -> None:
         self.options = options
-        self._client: IndexClient | None = None
+        self._client: IndexClient | None = None  # made on first NAME==VERSION: imports httpx
         self._cache = options.cache
 
     @property
@@ -46,6 +48,9 @@ class Scanner:
 
     def client(self) -> IndexClient:
         if self._client is None:
+            from interlock.index.client import IndexClient
+            from interlock.index.config import configured_index_url
+
             self._client = IndexClient(configured_index_url(self.options.index_url))
         return self._client
 

@@ -62,13 +62,9 @@ def shorten(text: str, limit: int) -> str:
 
 
 def by_severity(findings: Iterable[Finding]) -> list[Finding]:
-    """Most severe first, then by location, so reports are stable from run to run."""
-    return sorted(findings, key=_sort_key)
-
-
-def _sort_key(finding: Finding) -> tuple[int, str, int, str]:
-    line = finding.line if isinstance(finding.line, int) and positive_line(finding.line) else 0
-    return (-int(finding.severity), str(finding.path), line, str(finding.rule))
+    """Most severe first. Within a severity the engine's order is kept (a stable sort): it puts the
+    finding that explains most — the earliest-running code, the threat before its parts — first."""
+    return sorted(findings, key=lambda finding: -int(finding.severity))
 
 
 def split_shown(findings: Sequence[Finding], max_minor: int = MAX_MINOR_SHOWN) -> tuple[list[Finding], int]:
