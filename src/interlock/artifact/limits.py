@@ -32,6 +32,13 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def describe_size(size: int) -> str:
+    """'2048 MiB', '1.5 MiB' or '4096 bytes': limits are often set small in tests and configs."""
+    if size < MiB:
+        return f"{size} bytes"
+    return f"{size / MiB:.4g} MiB"
+
+
 class LimitExceeded(Exception):
     """Reading or analysis went past a bound; the message says which."""
 

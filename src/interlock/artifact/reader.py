@@ -7,13 +7,15 @@ Nothing here raises on hostile input except `OSError` for a file that cannot be 
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import io
+import lzma
 import re
 import stat
 import tarfile
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import IO
 
 from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
 
-from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits, describe_size
 from interlock.artifact.model import ArchiveProblem, Artifact, ArtifactKind, Member, ProblemKind
 
 HEAD_BYTES = 512
@@ -29,6 +31,11 @@ _CHUNK = 1024 * 1024
 _NESTED_SUFFIXES = (".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
 _EGG_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-py\d[\d.]*)?(-.+)?\.egg$")
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".egg", ".tar.bz2", ".tar.xz")
+_ZIP_SUFFIXES = (".whl", ".zip", ".egg")
+# PAX and GNU long-name records hold a path or a few attributes; tarfile reads each one whole
+# into memory, so a record declaring gigabytes (of well-compressed zeros) is a memory bomb.
+_MAX_TAR_RECORD = 1024 * 1024
+_TAR_RECORD_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 
 
 class UnsupportedArtifact(ValueError):
@@ -44,6 +51,9 @@ def read_artifact(path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadlin
     filename = path.name
     if not is_artifact_name(filename):
         raise UnsupportedArtifact(f"{filename}: not a wheel, sdist (.tar.gz/.zip) or egg")
+    if path.exists() and not path.is_file():
+        # Opening a FIFO named like an artifact would block forever.
+        raise UnsupportedArtifact(f"{filename}: not a regular file")
     with path.open("rb") as handle:
         digest = _file_sha256(handle)
         size = handle.tell()
@@ -107,13 +117,14 @@ class _Budget:
     total_bytes: int = 0
     members: int = 0
 
-    def add_member(self, declared_size: int) -> None:
+    def add_entry(self, declared_size: int) -> None:
+        """Count every entry (directories, links and rejected names too): each costs memory to list."""
         self.members += 1
         self.total_bytes += declared_size
         if self.members > self.limits.max_members:
-            raise LimitExceeded(f"more than {self.limits.max_members} members")
+            raise LimitExceeded(f"more than {self.limits.max_members} archive entries")
         if self.total_bytes > self.limits.max_total_bytes:
-            raise LimitExceeded(f"more than {self.limits.max_total_bytes // (1024 * 1024)} MiB uncompressed")
+            raise LimitExceeded(f"more than {describe_size(self.limits.max_total_bytes)} uncompressed in total")
         self.deadline.check()
 
 
@@ -122,12 +133,20 @@ class _Entry:
     """A member as the archive lists it, before its content is read."""
 
     raw_name: str
+    """The name exactly as the archive stores it (a zip name may hold a NUL)."""
+    name: str
+    """The name an installer uses (zipfile cuts a zip name at its first NUL)."""
     declared_size: int
     compressed_size: int | None
     is_file: bool
     is_dir: bool
     is_link: bool
     is_device: bool
+    has_content: bool
+    """Zip entries carry bytes whatever their mode bits say; installers write them as files."""
+    link_target: str | None
+    streamed: bool
+    """A tar member: a failure while reading it leaves the stream unusable for what follows."""
     open: object  # callable returning a binary stream
 
 
@@ -141,7 +160,10 @@ def _read(handle: IO[bytes], filename: str, digest: str, size: int, limits: Limi
         _read_archive(handle, filename, "", 0, budget, raw, artifact.problems)
     except LimitExceeded as exc:
         artifact.fatal = str(exc)
-    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001
+        # zipfile, tarfile and the decompressors raise a grab-bag of types on damaged input
+        # (BadZipFile, ReadError, EOFError, LZMAError, NotImplementedError, TypeError, IndexError…):
+        # every one of them means "cannot read this artifact", never a crash of the scan.
         artifact.fatal = f"corrupt or truncated archive: {_describe(exc)}"
     if kind is ArtifactKind.SDIST and any(_is_wheel_metadata(path) for path in raw):
         kind = artifact.kind = ArtifactKind.WHEEL  # a wheel uploaded under an sdist's name
@@ -155,8 +177,9 @@ def _is_wheel_metadata(path: str) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200]
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else ""
+    return (f"{type(exc).__name__}: {line}" if line else type(exc).__name__)[:200]
 
 
 def _read_archive(
@@ -168,24 +191,30 @@ def _read_archive(
     out: dict[str, Member],
     problems: list[ArchiveProblem],
 ) -> None:
-    entries = _zip_entries(handle) if _is_zip(handle) else _tar_entries(handle)
+    entries = _zip_entries(handle) if _is_zip(handle, filename) else _tar_entries(handle)
     for entry in entries:
-        budget.deadline.check()
+        budget.add_entry(entry.declared_size)
         shown = _printable(entry.raw_name)
-        path = _safe_path(entry.raw_name, shown, problems)
+        if "\x00" in entry.raw_name and "\x00" not in entry.name:
+            # zipfile (and so pip) cuts the name at the NUL: analyse the file under that name.
+            problems.append(ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, f"member name contains a NUL byte; installers read it as {_printable(entry.name)!r}"))
+        path = _safe_path(entry.name, shown, problems)
         if path is None or entry.is_dir:
             continue
-        if entry.is_link:
-            problems.append(ArchiveProblem(ProblemKind.LINK, shown, "symbolic or hard link inside the archive"))
+        if not path:
+            problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, shown, "member has an empty name"))
             continue
-        if entry.is_device or not entry.is_file:
+        if entry.is_link:
+            target = f" to {_printable(entry.link_target)!r}" if entry.link_target else ""
+            problems.append(ArchiveProblem(ProblemKind.LINK, shown, f"symbolic or hard link{target} inside the archive"))
+        elif entry.is_device or not entry.is_file:
             problems.append(ArchiveProblem(ProblemKind.DEVICE, shown, "device, FIFO or other special file"))
+        if not (entry.is_file or entry.has_content):
             continue
         full_path = prefix + path
         if full_path in out:
-            problems.append(ArchiveProblem(ProblemKind.DUPLICATE, shown, "the same path appears twice; installers disagree on which wins"))
-            continue
-        budget.add_member(entry.declared_size)
+            # Installers write members in order, so the last copy is the one that lands on disk.
+            problems.append(ArchiveProblem(ProblemKind.DUPLICATE, shown, "the same path appears twice; the last copy is the one installed and analysed"))
         if entry.declared_size > budget.limits.max_member_bytes:
             problems.append(ArchiveProblem(ProblemKind.MEMBER_TOO_LARGE, shown, f"declares {entry.declared_size} bytes; not read"))
             continue
@@ -199,10 +228,15 @@ def _read_archive(
             )
             continue
         try:
-            member = _read_member(entry, full_path, budget.limits)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+            member = _read_member(entry, full_path, budget)
+        except LimitExceeded:
+            raise
+        except Exception as exc:  # noqa: BLE001 - damaged member (CRC, method, encryption, truncation…)
+            if entry.streamed:
+                raise  # nothing after a broken tar member can be read: the artifact is unreadable
             problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, shown, _describe(exc)))
             continue
+        out.pop(full_path, None)  # keep the order of appearance of the copy that is kept
         out[full_path] = member
         if member.data is not None and path.lower().endswith(_NESTED_SUFFIXES):
             _read_nested(member, full_path, depth, budget, out, problems)
@@ -217,25 +251,28 @@ def _read_nested(
     assert member.data is not None
     try:
         _read_archive(io.BytesIO(member.data), member.name, full_path + "!/", depth + 1, budget, out, problems)
-    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # noqa: BLE001 - same grab-bag as in _read
         # A damaged archive inside a release is odd but not a reason to stop reading the release.
         problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, full_path, f"nested archive unreadable: {_describe(exc)}"))
 
 
 def _is_bomb(entry: _Entry, limits: Limits) -> bool:
-    if entry.compressed_size is None or entry.declared_size < 1024 * 1024:
+    if entry.compressed_size is None or entry.declared_size < limits.min_bomb_bytes:
         return False
     return entry.declared_size / max(entry.compressed_size, 1) > limits.max_ratio
 
 
-def _read_member(entry: _Entry, path: str, limits: Limits) -> Member:
+def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
     digest = hashlib.sha256()
-    keep = entry.declared_size <= limits.max_kept_bytes
+    keep = entry.declared_size <= budget.limits.max_kept_bytes
     chunks: list[bytes] = []
     head = b""
     total = 0
     with entry.open() as stream:  # type: ignore[operator]
         while chunk := stream.read(_CHUNK):
+            budget.deadline.check()  # one member may be up to max_member_bytes of inflating
             total += len(chunk)
             if total > entry.declared_size:
                 # The stream produced more than the header declared: never trust it further.
@@ -249,12 +286,19 @@ def _read_member(entry: _Entry, path: str, limits: Limits) -> Member:
     return Member(path=path, size=total, sha256=digest.hexdigest(), head=head, data=data)
 
 
-def _is_zip(handle: IO[bytes]) -> bool:
-    """By content, not name: uploads named .tar.gz that are really zips exist (and vice versa)."""
+def _is_zip(handle: IO[bytes], filename: str) -> bool:
+    """Read as a zip whenever pip would: by name, or by content wherever the zip starts.
+
+    pip unzips anything named .zip/.whl *or* that `zipfile.is_zipfile` accepts, and zipfile
+    finds a zip at the end of a file; a .tar.gz with a zip appended must be read as pip reads it.
+    """
+    if filename.lower().endswith(_ZIP_SUFFIXES):
+        return True
     start = handle.tell()
-    magic = handle.read(4)
-    handle.seek(start)
-    return magic in (b"PK\x03\x04", b"PK\x05\x06")
+    try:
+        return zipfile.is_zipfile(handle)
+    finally:
+        handle.seek(start)
 
 
 def _zip_entries(handle: IO[bytes]) -> Iterator[_Entry]:
@@ -264,32 +308,72 @@ def _zip_entries(handle: IO[bytes]) -> Iterator[_Entry]:
         file_type = stat.S_IFMT(mode)
         is_link = file_type == stat.S_IFLNK
         is_device = file_type in (stat.S_IFCHR, stat.S_IFBLK, stat.S_IFIFO, stat.S_IFSOCK)
+        is_dir = info.filename.endswith("/")  # ZipInfo.is_dir() fails on an empty name
         yield _Entry(
-            raw_name=info.filename,
+            raw_name=info.orig_filename,
+            name=info.filename,
             declared_size=info.file_size,
             compressed_size=info.compress_size,
-            is_file=not info.is_dir() and not is_link and not is_device,
-            is_dir=info.is_dir(),
+            is_file=not is_dir and not is_link and not is_device,
+            is_dir=is_dir,
             is_link=is_link,
             is_device=is_device,
+            has_content=not is_dir,
+            link_target=None,
+            streamed=False,
             open=lambda info=info: archive.open(info),
         )
 
 
+class _BoundedTarInfo(tarfile.TarInfo):
+    """Refuses oversized PAX/long-name records before tarfile reads them into memory."""
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        # tarfile's documented extension point for processing headers by type.
+        if self.type in _TAR_RECORD_TYPES and self.size > _MAX_TAR_RECORD:
+            raise LimitExceeded(f"tar header record of {describe_size(self.size)} (PAX or long name); genuine ones are tiny")
+        return super()._proc_member(tarfile_)  # type: ignore[misc]
+
+
 def _tar_entries(handle: IO[bytes]) -> Iterator[_Entry]:
     # Stream mode: members are read in order and never seeked, so a huge member costs time, not memory.
-    archive = tarfile.open(fileobj=handle, mode="r|*")
+    archive = tarfile.open(fileobj=_decompressed(handle), mode="r|", tarinfo=_BoundedTarInfo)
     for info in archive:
+        # Other types that tarfile skips over by size (unknown types) count against the budget too.
+        carries_data = info.isreg() or info.type not in tarfile.SUPPORTED_TYPES
         yield _Entry(
-            raw_name=info.name,
-            declared_size=info.size if info.isreg() else 0,
+            raw_name=_clean_surrogates(info.name),
+            name=_clean_surrogates(info.name),
+            declared_size=info.size if carries_data else 0,
             compressed_size=None,
             is_file=info.isreg(),
             is_dir=info.isdir(),
             is_link=info.issym() or info.islnk(),
             is_device=info.ischr() or info.isblk() or info.isfifo(),
+            has_content=False,
+            link_target=_clean_surrogates(info.linkname) if info.issym() or info.islnk() else None,
+            streamed=True,
             open=lambda info=info: _tar_stream(archive, info),
         )
+
+
+def _decompressed(handle: IO[bytes]) -> IO[bytes]:
+    """The tar stream inside gzip/bzip2/xz, decompressed the way pip's `tarfile.open('r:*')` does.
+
+    tarfile's own stream mode reads only the first gzip member and never checks the trailer, so
+    files appended as a second gzip member (which pip does extract) would go unseen, and a
+    truncated download would read as a shorter, valid archive.
+    """
+    start = handle.tell()
+    magic = handle.read(6)
+    handle.seek(start)
+    if magic.startswith(b"\x1f\x8b"):
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+    if magic.startswith(b"BZh"):
+        return bz2.BZ2File(handle)  # type: ignore[return-value]
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return lzma.LZMAFile(handle)  # type: ignore[return-value]
+    return handle
 
 
 def _tar_stream(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
@@ -297,6 +381,11 @@ def _tar_stream(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
     if stream is None:
         raise ValueError("member has no content")
     return stream
+
+
+def _clean_surrogates(name: str) -> str:
+    """tarfile decodes undecodable name bytes as lone surrogates, which nothing downstream can print."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _printable(name: str) -> str:
