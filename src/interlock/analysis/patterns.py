@@ -332,8 +332,9 @@ EVASION_PATTERN = re.compile(
 
 
 
-# Literal anchors, one of which every pattern above needs: one cheap pass rules out almost every
-# string before the individual patterns run. Keep in step when adding a pattern (tests check it).
+# Literal anchors (lower case; match against the lower-cased string), one of which every pattern
+# above needs: one cheap pass rules out almost every string before the individual patterns run.
+# Keep in step when adding a pattern (tests check it).
 DATA_PREFILTER = re.compile(
     r"ssh|id_|aws|gcloud|azure|kube|serviceaccount|docker|\.env|netrc|git-cred|hosts\.yml|npmrc|pypirc|_history"
     r"|shadow|/proc/|login data|web data|local state|cookies|logins\.json|key[34]\.db|leveldb|wallet|exodus"
@@ -344,7 +345,6 @@ DATA_PREFILTER = re.compile(
     r"|beeceptor|hookbin|canarytokens|anonfiles|gofile|file\.io|temp\.sh|trycloudflare|serveo|ipinfo|ipify"
     r"|ifconfig|checkip|icanhazip|pyarmor|pytransform|mppreference|exclusionpath|disablerealtime|fodhelper"
     r"|computerdefaults|ms-settings|attrib|netsh|vssadmin|wevtutil|bcdedit|isdebuggerpresent|vboxservice|vmtoolsd",
-    re.IGNORECASE,
 )
 
 

@@ -29,12 +29,13 @@ _MAX_PARSE_TOKENS = 400_000
 # compressed multi-megabyte payloads, each holding more in turn.
 _MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
 # A string literal (even an unterminated one) counts as one token, so a file that is one big
-# constant still parses. No alternative can fail after a long scan, so counting stays linear.
+# constant still parses. No alternative can fail after a long scan (a failure retried at every
+# quote would be quadratic), so counting stays linear.
 _TOKEN = re.compile(
     r'"""[\s\S]*?(?:"""|\Z)'
     r"|'''[\s\S]*?(?:'''|\Z)"
-    r'|"(?:[^"\\\n]|\\[\s\S])*(?:"|$)'
-    r"|'(?:[^'\\\n]|\\[\s\S])*(?:'|$)"
+    r'|"(?:[^"\\\n]|\\[\s\S]?)*+(?:"|$)'
+    r"|'(?:[^'\\\n]|\\[\s\S]?)*+(?:'|$)"
     r"|#[^\n]*|\w+|[^\w\s]",
     re.MULTILINE,
 )
@@ -142,6 +143,10 @@ def _analyse_text(
     except RecursionError:
         report.problems.append(SourceProblem("too-deep", 1, "expression nested too deeply to analyse completely"))
         _scan_text_fallback(path, text, when, report, origin, scope)
+    finally:
+        # The folder calls back into the analyser: break that cycle so the syntax tree is freed at
+        # once even while the cycle collector is paused (see engine.scan_artifact).
+        analyser.folder = None  # type: ignore[assignment]
 
 
 def _count_tokens(text: str, stop: int) -> int:
@@ -193,7 +198,7 @@ def _scan_text_fallback(
 def string_capabilities(value: str) -> list[tuple[Capability, str]]:
     """Capabilities that a string constant reveals (credential paths, persistence spots, URLs)."""
     text = value[:_MAX_STRING_SCAN]
-    if len(text) < 4 or (len(text) > 200 and "\n" in text) or not patterns.DATA_PREFILTER.search(text):
+    if len(text) < 4 or (len(text) > 200 and "\n" in text) or not patterns.DATA_PREFILTER.search(text.lower()):
         return []  # too short to mean anything, or documentation and templates rather than a path or URL
     return list(_data_capabilities(text))
 
@@ -767,7 +772,7 @@ class _ChainMap(dict):  # type: ignore[type-arg]
         return default
 
 
-_DECODER_HINT = re.compile(r"decode|decompress|fromhex|unhexlify|a2b_|marshal|fernet", re.IGNORECASE)
+_DECODER_HINT = re.compile(r"b(64|32|16|85)decode|a85decode|decodebytes|decompress|fromhex|unhexlify|a2b_|decrypt")
 _DECODER_CALLS = {
     "b64decode", "b32decode", "b16decode", "a85decode", "b85decode", "decodebytes", "urlsafe_b64decode",
     "unhexlify", "a2b_base64", "a2b_hex", "fromhex", "decompress", "decrypt",
@@ -844,9 +849,16 @@ def _is_decode_method(node: ast.Call) -> bool:
 
 
 def _is_chr_join(node: ast.Call) -> bool:
+    """`''.join(map(chr, ...))` or `''.join(chr(c) for c in ...)`."""
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "join" and len(node.args) == 1):
         return False
-    return any(isinstance(sub, ast.Name) and sub.id == "chr" for sub in ast.walk(node.args[0]))
+    argument = node.args[0]
+    if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name) and argument.func.id == "map" and argument.args:
+        return isinstance(argument.args[0], ast.Name) and argument.args[0].id == "chr"
+    if isinstance(argument, (ast.GeneratorExp, ast.ListComp)):
+        element = argument.elt
+        return isinstance(element, ast.Call) and isinstance(element.func, ast.Name) and element.func.id == "chr"
+    return False
 
 
 def _opens_for_writing(node: ast.Call) -> bool:

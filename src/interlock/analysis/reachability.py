@@ -46,22 +46,21 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
     classes: dict[str, ast.ClassDef] = {}
     made: list[tuple[str, str]] = []  # (variable, callee) for `variable = Callee(...)`
 
-    def collect(body: list[ast.stmt], in_class: bool) -> None:
-        for statement in body:
-            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name):
-                made.extend((t.id, statement.value.func.id) for t in statement.targets if isinstance(t, ast.Name))
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                (methods if in_class else functions).setdefault(statement.name, []).append(statement)
-                collect(statement.body, False)
-            elif isinstance(statement, ast.ClassDef):
-                classes[statement.name] = statement
-                collect(statement.body, True)
-            else:
-                for child in ast.iter_child_nodes(statement):
-                    if isinstance(child, ast.stmt):
-                        collect([child], in_class)
-
-    collect(tree.body, False)
+    # Iterative walks throughout: a nested function that calls itself is a reference cycle that would
+    # keep the whole syntax tree alive while the engine pauses the cycle collector.
+    pending_statements: list[tuple[ast.stmt, bool]] = [(statement, False) for statement in tree.body]
+    while pending_statements:
+        statement, in_class = pending_statements.pop()
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name):
+            made.extend((t.id, statement.value.func.id) for t in statement.targets if isinstance(t, ast.Name))
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            (methods if in_class else functions).setdefault(statement.name, []).append(statement)
+            pending_statements.extend((child, False) for child in statement.body)
+        elif isinstance(statement, ast.ClassDef):
+            classes[statement.name] = statement
+            pending_statements.extend((child, True) for child in statement.body)
+        else:
+            pending_statements.extend((child, in_class) for child in ast.iter_child_nodes(statement) if isinstance(child, ast.stmt))
     instances = {variable for variable, callee in made if callee in classes}
 
     def references(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
@@ -112,15 +111,16 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
 
     def reach_class(name: str, bodies: list[ast.AST]) -> None:
         """Naming a class here may instantiate it: its constructors run, inherited ones included."""
-        if name not in classes or name in reached_classes:
-            return
-        reached_classes.add(name)
-        for statement in classes[name].body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
-                reach(statement, bodies)
-        for base in classes[name].bases:
-            if isinstance(base, ast.Name):
-                reach_class(base.id, bodies)
+        lineage = [name]
+        while lineage:
+            current = lineage.pop()
+            if current not in classes or current in reached_classes:
+                continue
+            reached_classes.add(current)
+            for statement in classes[current].body:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
+                    reach(statement, bodies)
+            lineage.extend(base.id for base in classes[current].bases if isinstance(base, ast.Name))
 
     pending_names, pending_attributes = references(top_level)
     pending_names |= roots  # functions other code is known to call
