@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,46 @@ def test_demo_builds_and_scans(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys)
     assert status == 2 and "scan" in out and "demo" in out
+
+
+# -- NAME==VERSION from an index on loopback -----------------------------------------------------
+
+
+@pytest.fixture
+def served_demo(tmp_path: Path) -> Iterator[str]:
+    from tests.test_index_client import FakeIndex
+
+    index = FakeIndex()
+    index.thread.start()
+    genuine, trojaned = build_demo_releases(tmp_path / "served")
+    index.json_project("acme-greeter", {genuine.name: genuine.read_bytes(), trojaned.name: trojaned.read_bytes()})
+    yield index.simple
+    index.server.shutdown()
+    index.server.server_close()
+
+
+def test_scan_by_name_fetches_from_the_index_and_judges(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.1", "acme-greeter==1.0.0")
+    results = json.loads(out)["results"]
+    assert [(r["target"], r["verdict"]) for r in results] == [("acme-greeter==1.0.1", "malicious"), ("acme-greeter==1.0.0", "clean")]
+    assert results[0]["findings"][0]["path"] == "acme_greeter_init.pth"
+    assert status == 1
+
+
+def test_scan_by_name_of_a_missing_version_is_an_error_verdict(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==9.9")
+    result = json.loads(out)["results"][0]
+    assert status == 3
+    assert result["verdict"] == "error" and "9.9" in result["error"]
+
+
+def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status, out, err = run(capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme-greeter==1.0.1")
+    assert status == 3
+    assert json.loads(out)["results"][0]["verdict"] == "error"
+    assert "Traceback" not in err

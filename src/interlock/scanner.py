@@ -49,9 +49,9 @@ class Scanner:
     def client(self) -> IndexClient:
         if self._client is None:
             from interlock.index.client import IndexClient
-            from interlock.index.config import configured_index_url
 
-            self._client = IndexClient(configured_index_url(self.options.index_url))
+            # The index, and the CA bundle, pip is configured with (or the --index-url flag).
+            self._client = IndexClient.from_pip(self.options.index_url)
         return self._client
 
     def cache(self) -> ResultCache | None:
