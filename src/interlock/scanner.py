@@ -77,6 +77,9 @@ class Scanner:
         return self.scan_file(path, target.text)
 
     def scan_file(self, path: Path, label: str) -> ScanResult:
+        if not path.is_file():
+            # A FIFO or device named like an artifact would block the read forever.
+            return _error_result_for_file(path, label, f"{path}: not a regular file")
         try:
             digest = _sha256(path)
         except OSError as exc:

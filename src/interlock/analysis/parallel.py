@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from interlock.analysis.facts import When
 from interlock.analysis.python_source import SourceReport, analyse_python
-from interlock.artifact.limits import Deadline
+from interlock.artifact.limits import Deadline, LimitExceeded
 from interlock.artifact.model import Artifact
 
 Job = tuple[str, When, bool, frozenset[str]]
@@ -24,6 +24,7 @@ other code calls at that time)."""
 _PARALLEL_MIN_FILES = 200
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 _MAX_WORKERS = 4
+_CHUNK = 8
 
 _shared_artifact: Artifact | None = None
 
@@ -40,9 +41,16 @@ def analyse_files(artifact: Artifact, jobs: list[Job], deadline: Deadline) -> It
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(processes=min(os.cpu_count() or 1, _MAX_WORKERS)) as pool:
-            for item in pool.imap(_analyse_shared, jobs, chunksize=8):
-                deadline.check()
-                yield item
+            # Chunks made here, not by imap: only a chunksize-1 imap can wait with a timeout.
+            chunks = [jobs[start : start + _CHUNK] for start in range(0, len(jobs), _CHUNK)]
+            results = pool.imap(_analyse_chunk, chunks)
+            for _ in chunks:
+                # A worker killed by the OOM killer never answers: wait only as long as the budget allows.
+                try:
+                    reports = results.next(timeout=max(deadline.remaining(), 0.01))
+                except multiprocessing.TimeoutError:
+                    raise LimitExceeded(f"analysis took longer than {deadline.seconds:g} s") from None
+                yield from reports
     finally:
         _shared_artifact = None
 
@@ -56,9 +64,9 @@ def _worth_parallel(artifact: Artifact, jobs: list[Job]) -> bool:
     return total >= _PARALLEL_MIN_BYTES
 
 
-def _analyse_shared(job: Job) -> tuple[str, SourceReport]:
+def _analyse_chunk(jobs: list[Job]) -> list[tuple[str, SourceReport]]:
     assert _shared_artifact is not None
-    return job[0], _analyse(_shared_artifact, job)
+    return [(job[0], _analyse(_shared_artifact, job)) for job in jobs]
 
 
 def _analyse(artifact: Artifact, job: Job) -> SourceReport:

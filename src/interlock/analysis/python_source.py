@@ -575,9 +575,19 @@ class _Analyser(ast.NodeVisitor):
         category = patterns.CREDENTIAL_CALLS.get(name) or patterns.CREDENTIAL_CALLS.get(name.split(".")[0])
         if category:
             self.add(Capability.CREDENTIALS, node, f"{category}: {name}")
-        if name == "os.environ.copy" or (name in ("dict", "str", "json.dumps", "repr") and node.args and self.qualify(node.args[0]) == "os.environ"):
-            self.add(Capability.ENV_DUMP, node, f"{name}(os.environ)" if name != "os.environ.copy" else name)
+        # Serialising the whole environment is how tokens leave; copying it (for a child process) is routine.
+        if name in ("str", "json.dumps", "repr", "pickle.dumps") and node.args and self._is_whole_environment(node.args[0]):
+            self.add(Capability.ENV_DUMP, node, f"{name}(os.environ)")
         self.generic_visit(node)
+
+    def _is_whole_environment(self, node: ast.expr) -> bool:
+        """`os.environ`, `dict(os.environ)` or `os.environ.copy()`."""
+        if isinstance(node, ast.Call):
+            callee = self.qualify(node.func)
+            if callee == "os.environ.copy":
+                return True
+            return callee == "dict" and len(node.args) == 1 and self.qualify(node.args[0]) == "os.environ"
+        return self.qualify(node) == "os.environ"
 
     def _is_builtins(self, node: ast.expr) -> bool:
         name = self.qualify(node)

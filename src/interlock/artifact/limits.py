@@ -50,6 +50,9 @@ class Deadline:
         self.seconds = seconds
         self._end = time.monotonic() + seconds
 
+    def remaining(self) -> float:
+        return self._end - time.monotonic()
+
     def check(self) -> None:
         if time.monotonic() > self._end:
             raise LimitExceeded(f"analysis took longer than {self.seconds:g} s")

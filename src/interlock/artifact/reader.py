@@ -32,6 +32,8 @@ _NESTED_SUFFIXES = (".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar", ".tar.bz2
 _EGG_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-py\d[\d.]*)?(-.+)?\.egg$")
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".egg", ".tar.bz2", ".tar.xz")
 _ZIP_SUFFIXES = (".whl", ".zip", ".egg")
+CORRUPT_ARCHIVE = "corrupt or truncated archive"
+"""How `Artifact.fatal` begins when the bytes themselves are damaged (not a limit being hit)."""
 # PAX and GNU long-name records hold a path or a few attributes; tarfile reads each one whole
 # into memory, so a record declaring gigabytes (of well-compressed zeros) is a memory bomb.
 _MAX_TAR_RECORD = 1024 * 1024
@@ -164,7 +166,7 @@ def _read(handle: IO[bytes], filename: str, digest: str, size: int, limits: Limi
         # zipfile, tarfile and the decompressors raise a grab-bag of types on damaged input
         # (BadZipFile, ReadError, EOFError, LZMAError, NotImplementedError, TypeError, IndexError…):
         # every one of them means "cannot read this artifact", never a crash of the scan.
-        artifact.fatal = f"corrupt or truncated archive: {_describe(exc)}"
+        artifact.fatal = f"{CORRUPT_ARCHIVE}: {_describe(exc)}"
     if kind is ArtifactKind.SDIST and any(_is_wheel_metadata(path) for path in raw):
         kind = artifact.kind = ArtifactKind.WHEEL  # a wheel uploaded under an sdist's name
     artifact.members = _strip_sdist_root(raw) if kind is ArtifactKind.SDIST else raw
@@ -384,8 +386,11 @@ def _tar_stream(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
 
 
 def _clean_surrogates(name: str) -> str:
-    """tarfile decodes undecodable name bytes as lone surrogates, which nothing downstream can print."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """tarfile decodes undecodable name bytes as lone surrogates, which nothing downstream can print.
+
+    U+FFFD stands in for them (a backslash escape would read as a path separator later).
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _printable(name: str) -> str:

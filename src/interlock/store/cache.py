@@ -1,7 +1,12 @@
-"""Scan results cached by artifact sha256 and rule-set version, in SQLite.
+"""Scan results cached by what names them forever: the artifact's sha256 and the rule-set version.
 
-An artifact's sha256 names its verdict forever for one rule set, so a second scan of the same
-file costs a lookup. A damaged database never stops a scan: it is moved aside and recreated.
+A cache must never cost a scan: every database problem becomes a `StoreWarning` and a miss.
+
+What is cached: every result of a completed analysis, and `error` results whose reason is a
+property of the artifact's bytes (a corrupt or truncated archive — the same bytes fail the same
+way every time). Not cached: errors from hitting a limit — a time limit depends on the machine and
+its load, and size or count limits on the configured `Limits`, neither of which is in the key —
+and results without a sha256 (the file could not even be read).
 """
 
 from __future__ import annotations
@@ -9,87 +14,140 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from platformdirs import user_cache_dir
+import platformdirs
 
 from interlock.analysis.result import ScanResult
+from interlock.analysis.verdict import Verdict
+from interlock.artifact.reader import CORRUPT_ARCHIVE
+from interlock.store.database import Database, Migration
 
-_SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS results (
-    sha256     TEXT NOT NULL,
-    ruleset    TEXT NOT NULL,
-    result     TEXT NOT NULL,
-    seconds    REAL NOT NULL,
-    created_at REAL NOT NULL,
-    PRIMARY KEY (sha256, ruleset)
-);
-"""
-# Verdicts that depend on this run rather than on the artifact must not be remembered.
-_TRANSIENT_ERRORS = ("took longer than",)
+_MIGRATIONS: tuple[Migration, ...] = (
+    (
+        # The first cache (before schema versions) used these; a cache can simply start over.
+        "DROP TABLE IF EXISTS results",
+        "DROP TABLE IF EXISTS meta",
+        """
+        CREATE TABLE scan_results (
+            sha256     TEXT NOT NULL,
+            ruleset    TEXT NOT NULL,
+            verdict    TEXT NOT NULL,
+            result     TEXT NOT NULL,  -- ScanResult.to_json(), target left out
+            created_at REAL NOT NULL,  -- Unix time the result was stored
+            seconds    REAL NOT NULL,  -- how long the analysis took
+            PRIMARY KEY (sha256, ruleset)
+        ) WITHOUT ROWID
+        """,
+    ),
+)
 
 
-def default_path() -> Path:
-    return Path(user_cache_dir("interlock")) / "results.sqlite3"
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_cache_dir("interlock")) / "results.sqlite3"
+
+
+def is_cacheable(result: ScanResult) -> bool:
+    """Whether the same bytes under the same rule set would always give this result."""
+    if not result.sha256 or not result.ruleset or result.cached:
+        return False
+    if result.verdict is Verdict.ERROR:
+        return (result.error or "").startswith(CORRUPT_ARCHIVE)
+    return True
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    path: Path
+    entries: int
+    """Cached results, over all rule-set versions."""
+    size_bytes: int
+    """The database file with its write-ahead log."""
+    by_ruleset: dict[str, int] = field(default_factory=dict)
+    by_verdict: dict[str, int] = field(default_factory=dict)
 
 
 class ResultCache:
+    """Scan results in a local SQLite file (by default in the user's cache directory)."""
+
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or default_path()
-        self._connection = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError as exc:
-            broken = self.path.with_name(f"{self.path.name}.broken-{int(time.time())}")
-            self.path.replace(broken)
-            warnings.warn(f"result cache {self.path} was unreadable ({exc}); moved to {broken} and started afresh", stacklevel=2)
-            return self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.executescript(_SCHEMA)
-        connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(_SCHEMA_VERSION),))
-        connection.execute("SELECT count(*) FROM results").fetchone()  # fails here on a damaged file
-        connection.commit()
-        return connection
+        self.path = path if path is not None else default_cache_path()
+        self._database = Database(self.path, _MIGRATIONS)
 
     def get(self, sha256: str, ruleset: str, target: str) -> ScanResult | None:
-        """The cached result, relabelled for `target`, or None."""
-        try:
-            row = self._connection.execute("SELECT result, seconds FROM results WHERE sha256 = ? AND ruleset = ?", (sha256, ruleset)).fetchone()
-        except sqlite3.DatabaseError:
-            return None
+        """The stored result for these bytes and this rule set, relabelled for `target`; None on a miss."""
+
+        def work(connection: sqlite3.Connection) -> tuple[str, float] | None:
+            return connection.execute(
+                "SELECT result, seconds FROM scan_results WHERE sha256 = ? AND ruleset = ?", (sha256.lower(), ruleset)
+            ).fetchone()
+
+        row = self._database.run(work, None)
         if row is None:
             return None
         try:
             result = ScanResult.from_json(json.loads(row[0]), target)
         except (ValueError, KeyError, TypeError):
-            return None  # written by an incompatible version: analyse again
-        result.ruleset, result.cached, result.seconds = ruleset, True, row[1]
+            return None  # a row this version cannot read is a miss; the next put replaces it
+        result.ruleset = ruleset
+        result.cached = True
+        result.seconds = row[1]  # the original analysis time, not the lookup's
         return result
 
     def put(self, result: ScanResult) -> None:
-        if result.sha256 is None or (result.error and any(text in result.error for text in _TRANSIENT_ERRORS)):
+        """Store a result if `is_cacheable` says it may be; silently skip it otherwise."""
+        if not is_cacheable(result):
             return
-        try:
-            with self._connection:
-                self._connection.execute(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                    (result.sha256, result.ruleset, json.dumps(result.to_json()), result.seconds, time.time()),
-                )
-        except sqlite3.DatabaseError as exc:
-            warnings.warn(f"could not write to the result cache {self.path}: {exc}", stacklevel=2)
+        assert result.sha256 is not None
+        row = (
+            result.sha256.lower(),
+            result.ruleset,
+            result.verdict.value,
+            json.dumps(result.to_json(), separators=(",", ":")),
+            time.time(),
+            result.seconds,
+        )
+
+        def work(connection: sqlite3.Connection) -> None:
+            connection.execute(
+                "INSERT OR REPLACE INTO scan_results (sha256, ruleset, verdict, result, created_at, seconds) VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
+
+        self._database.run(work, None)
 
     def clear(self) -> int:
-        with self._connection:
-            return self._connection.execute("DELETE FROM results").rowcount
+        """Forget every cached result; returns how many there were."""
+
+        def work(connection: sqlite3.Connection) -> int:
+            return connection.execute("DELETE FROM scan_results").rowcount
+
+        return self._database.run(work, 0)
+
+    def stats(self) -> CacheStats:
+        def work(connection: sqlite3.Connection) -> tuple[dict[str, int], dict[str, int]]:
+            by_ruleset = dict(connection.execute("SELECT ruleset, count(*) FROM scan_results GROUP BY ruleset").fetchall())
+            by_verdict = dict(connection.execute("SELECT verdict, count(*) FROM scan_results GROUP BY verdict").fetchall())
+            return by_ruleset, by_verdict
+
+        by_ruleset, by_verdict = self._database.run(work, ({}, {}))
+        return CacheStats(self.path, sum(by_ruleset.values()), self._size_on_disk(), by_ruleset, by_verdict)
 
     def close(self) -> None:
-        self._connection.close()
+        self._database.close()
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _size_on_disk(self) -> int:
+        total = 0
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                total += path.stat().st_size
+            except OSError:
+                pass
+        return total

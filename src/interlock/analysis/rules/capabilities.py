@@ -57,7 +57,12 @@ def _build_tools_are_routine(fact: Fact, severity: Severity) -> Severity | None:
 
 def _literal_exec_is_routine(fact: Fact, severity: Severity) -> Severity | None:
     # exec of a string written in the source hides nothing; the string itself is analysed.
-    return None if fact.detail.endswith(LITERAL_CODE) else severity
+    if fact.detail.endswith(LITERAL_CODE):
+        return None
+    # Importing a module by computed name is how plugins load: low except at interpreter start.
+    if "module name" in fact.detail and fact.when is not When.STARTUP:
+        return Severity.LOW
+    return severity
 
 
 def _top_level_network_is_worse(fact: Fact, severity: Severity) -> Severity | None:
@@ -107,8 +112,10 @@ RULES = [
         "executes code built at run time",
         "exec/eval of a computed string, __import__ of a computed name, or a builtin reached through "
         "globals()/getattr with a computed key. Common in old setup.py files that exec a version file; "
-        "alarming at every interpreter start. exec of a literal string is not reported (the string is analysed).",
+        "alarming at every interpreter start. exec of a literal string is not reported (the string is analysed); "
+        "importing a module by a computed name (plugin loading) is low.",
         _literal_exec_is_routine,
+        (Severity.LOW,),
     ),
     _capability_rule(
         "decoded-exec",

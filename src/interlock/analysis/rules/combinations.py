@@ -50,11 +50,12 @@ def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
                 f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) and sends data ({sends[0].detail})",
             )
         elif early_credentials and early_sends:
+            credential, send = early_credentials[0], early_sends[0]
             yield finding_from(
                 "credential-exfiltration",
                 Severity.CRITICAL,
-                early_credentials[0],
-                f"reads {_category(early_credentials[0])} credentials and sends data {early_sends[0].when.label} ({early_sends[0].detail})",
+                credential,
+                f"reads {_category(credential)} credentials and sends data {send.when.label} ({send.detail})",
             )
 
 

@@ -1,0 +1,165 @@
+"""A package index client: list a project's files, pick the artifact pip would install, download it safely."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+from pathlib import Path
+from typing import Self
+from urllib.parse import urlsplit
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from interlock.index.artifacts import artifact_path, atomic_file, default_root, file_sha256, safe_filename
+from interlock.index.config import IndexSettings, configured_index
+from interlock.index.errors import (
+    BadIndexResponse,
+    BadRequirement,
+    HashMismatch,
+    IndexConfigError,
+    ProjectNotFound,
+    UnsafeFile,
+    VersionNotFound,
+)
+from interlock.index.models import IndexFile
+from interlock.index.selection import select_file
+from interlock.index.simple_api import ACCEPT, parse_page
+from interlock.index.transport import Http, redact
+
+GiB = 1024**3
+MiB = 1024**2
+# A project page of the largest projects is a few MiB of JSON; more than this is an attack or a bug.
+PAGE_LIMIT = 64 * MiB
+
+
+class IndexClient:
+    """Reads one index's simple API; thread-safe, so one client can serve a pool of downloads.
+
+    Project pages are kept in memory for the client's lifetime (``resolve`` then ``download``
+    costs one page fetch); artifacts are kept on disk under ``cache_dir``, named by sha256.
+    """
+
+    def __init__(
+        self,
+        index_url: str,
+        *,
+        timeout: float = 30,
+        cache_dir: Path | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        scheme = urlsplit(index_url).scheme.lower()
+        if scheme not in {"http", "https"}:
+            raise IndexConfigError(
+                f"index {redact(index_url)!r}: only http(s) indexes are supported (serve a local directory with a web server)"
+            )
+        self.index_url = index_url.rstrip("/")
+        self.cache_dir = cache_dir if cache_dir is not None else default_root()
+        self._http = Http(timeout=timeout, retries=retries, backoff=backoff, verify=verify)
+        self._pages: dict[str, list[IndexFile]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_pip(cls, explicit: str | None = None, **options: object) -> IndexClient:
+        """A client for the index pip is configured with, trusting pip's CA bundle if it names one."""
+        settings: IndexSettings = configured_index(explicit)
+        if settings.cert and "verify" not in options:
+            try:
+                options["verify"] = ssl.create_default_context(cafile=settings.cert)
+            except (OSError, ssl.SSLError) as exc:
+                raise IndexConfigError(f"pip's CA bundle {settings.cert!r} ({settings.source}) is unusable: {exc}") from None
+        return cls(settings.index_url, **options)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def project_url(self, name: str) -> str:
+        """The PEP 503 page URL: the index root, the canonical name, a trailing slash."""
+        return f"{self.index_url}/{canonicalize_name(name)}/"
+
+    def project_files(self, name: str) -> list[IndexFile]:
+        """Every wheel and sdist the index lists for ``name`` (other files and other projects' files dropped)."""
+        key = canonicalize_name(name)
+        with self._lock:
+            cached = self._pages.get(key)
+        if cached is not None:
+            return list(cached)
+        url = self.project_url(name)
+        page = self._http.get(url, accept=ACCEPT, max_bytes=PAGE_LIMIT)
+        if page.status in {404, 410}:
+            raise ProjectNotFound(f"{key}: no such project on {redact(self.index_url)} (HTTP {page.status})")
+        if page.status != 200:
+            raise BadIndexResponse(f"{redact(url)}: HTTP {page.status}")
+        files = parse_page(page.body, page.content_type, page.url, key)
+        with self._lock:
+            self._pages[key] = files
+        return list(files)
+
+    def versions(self, name: str) -> list[Version]:
+        """All versions with at least one file, oldest first (pre-releases and yanked ones included)."""
+        return sorted({f.version for f in self.project_files(name)})
+
+    def select_file(self, files: list[IndexFile], version: Version | str, *, allow_incompatible: bool = False) -> IndexFile:
+        """See ``interlock.index.selection.select_file``."""
+        return select_file(files, version, allow_incompatible=allow_incompatible)
+
+    def resolve(self, requirement: str, *, allow_incompatible: bool = False) -> IndexFile:
+        """The file pip would install for an exact pin ``NAME==VERSION`` (yanked releases included, as PEP 592 says)."""
+        name, version = parse_pin(requirement)
+        files = self.project_files(name)
+        if not any(f.version == version for f in files):
+            known = sorted({f.version for f in files})
+            hint = f"latest listed: {', '.join(map(str, known[-3:]))}" if known else "it lists no files"
+            raise VersionNotFound(f"{canonicalize_name(name)}=={version}: not on {redact(self.index_url)} ({hint})")
+        return select_file(files, version, allow_incompatible=allow_incompatible)
+
+    def download(self, file: IndexFile, max_bytes: int = GiB, *, dest_dir: Path | None = None, allow_unverified: bool = False) -> Path:
+        """The artifact on local disk, downloaded unless an intact copy is already there.
+
+        Kept at ``cache_dir/<sha256[:2]>/<sha256>/<filename>``, or at ``dest_dir/<filename>`` when
+        given. The sha256 the index listed is verified (``HashMismatch``, nothing kept); a file
+        the index gave no sha256 for is refused unless ``allow_unverified``, and then never
+        reused from disk. Written atomically; ``max_bytes`` is enforced while streaming.
+        """
+        filename = safe_filename(file.filename)
+        if urlsplit(file.url).scheme.lower() not in {"http", "https"}:
+            raise UnsafeFile(f"{filename}: refusing to fetch {redact(file.url)!r} (only http(s) URLs)")
+        if file.sha256 is None and not allow_unverified:
+            raise UnsafeFile(f"{filename}: the index gave no sha256 for {redact(file.url)}; refusing an unverifiable download")
+        if file.sha256 is not None:
+            target = dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, file.sha256, filename)
+            if target.is_file() and file_sha256(target) == file.sha256:
+                return target
+        staging = dest_dir if dest_dir is not None else self.cache_dir / ".partial"
+        with atomic_file(staging) as (handle, commit):
+            digest = self._http.download(file.url, handle, max_bytes=max_bytes)
+            if file.sha256 is not None and digest != file.sha256:
+                raise HashMismatch(f"{filename}: sha256 {digest} from {redact(file.url)} is not the {file.sha256} the index listed")
+            if file.sha256 is None:
+                target = dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, digest, filename)
+            commit(target)
+        return target
+
+
+def parse_pin(requirement: str) -> tuple[str, Version]:
+    """``(name, version)`` of an exact ``NAME==VERSION`` pin; ``BadRequirement`` for anything looser."""
+    try:
+        parsed = Requirement(requirement)
+    except InvalidRequirement as exc:
+        raise BadRequirement(f"{requirement!r}: not a requirement ({exc})") from None
+    specifiers = list(parsed.specifier)
+    if parsed.url or parsed.marker or len(specifiers) != 1 or specifiers[0].operator != "==" or specifiers[0].version.endswith(".*"):
+        raise BadRequirement(f"{requirement!r}: expected an exact pin NAME==VERSION")
+    try:
+        return parsed.name, Version(specifiers[0].version)
+    except InvalidVersion:
+        raise BadRequirement(f"{requirement!r}: {specifiers[0].version!r} is not a valid version") from None

@@ -1,0 +1,86 @@
+"""One file an index lists for a project, and how its filename is read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import Version
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class FileKind(StrEnum):
+    WHEEL = "wheel"
+    SDIST = "sdist"
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    """A release file as the index's simple page describes it (nothing here has been downloaded)."""
+
+    project: NormalizedName
+    """Canonical project name (``packaging.utils.canonicalize_name``)."""
+    filename: str
+    """As listed; checked again before anything is written under this name."""
+    url: str
+    """Absolute download URL (relative links already resolved against the page)."""
+    sha256: str | None
+    """Lower-case hex digest the index gave, or None when it gave none (or an invalid one)."""
+    version: Version
+    """Parsed from the filename."""
+    kind: FileKind
+    """Wheel or sdist; other kinds (eggs, .exe, .tar.bz2) are not listed."""
+    requires_python: str | None = None
+    """The ``Requires-Python`` specifier the index reports, unparsed."""
+    yanked: bool = False
+    """PEP 592: withdrawn by its publisher (pip still installs it for an exact ``==`` pin)."""
+    yanked_reason: str | None = None
+    """The publisher's reason, when yanked with one."""
+    upload_time: str | None = None
+    """PEP 700 ISO 8601 upload time (JSON pages only)."""
+    size: int | None = None
+    """PEP 700 size in bytes (JSON pages only)."""
+    core_metadata: bool = False
+    """PEP 658/714: the index serves the file's METADATA separately at ``url + '.metadata'``."""
+    core_metadata_sha256: str | None = None
+    """Hash of that METADATA file, when given."""
+
+
+def parse_filename(filename: str, project: str) -> tuple[FileKind, Version] | None:
+    """Kind and version of a release file of ``project``; None for other projects or unreadable names.
+
+    A file whose name belongs to another project is dropped, as pip drops it: an index page
+    could otherwise slip someone else's artifact into a project's list.
+    """
+    try:
+        if filename.endswith(".whl"):
+            name, version, _build, _tags = parse_wheel_filename(filename)
+            kind = FileKind.WHEEL
+        elif filename.endswith((".tar.gz", ".zip")):
+            name, version = parse_sdist_filename(filename)
+            kind = FileKind.SDIST
+        else:
+            return None
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
+    if name != canonicalize_name(project):
+        return None
+    return kind, version
+
+
+def valid_sha256(value: object) -> str | None:
+    """The digest lower-cased if it is 64 hex characters, else None (never trusted as a path part)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().lower()
+    return value if _SHA256.match(value) else None

@@ -1,0 +1,146 @@
+"""Reading a project's simple-API page: PEP 691 JSON and PEP 503 HTML, into ``IndexFile`` values.
+
+Pure functions over bytes already fetched; the HTTP side lives in ``http.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+from packaging.utils import canonicalize_name
+
+from interlock.index.errors import BadIndexResponse
+from interlock.index.models import IndexFile, parse_filename, valid_sha256
+from interlock.index.transport import redact
+
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+HTML_TYPE = "application/vnd.pypi.simple.v1+html"
+# What pip sends: JSON preferred, HTML accepted from indexes that only speak PEP 503.
+ACCEPT = f"{JSON_TYPE}, {HTML_TYPE};q=0.2, text/html;q=0.01"
+
+
+def parse_page(body: bytes, content_type: str, page_url: str, project: str) -> list[IndexFile]:
+    """Files of ``project`` listed on the page, whichever format the index chose to answer in."""
+    if _looks_like_json(body, content_type):
+        return parse_json_page(body, page_url, project)
+    return parse_html_page(body, page_url, project)
+
+
+def _looks_like_json(body: bytes, content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media.endswith("json"):
+        return True
+    if "html" in media:
+        return False
+    # No or a generic type (static file servers): trust the first byte.
+    return body.lstrip()[:1] == b"{"
+
+
+def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]:
+    """PEP 691 (with PEP 700 upload-time and size); structural errors raise ``BadIndexResponse``."""
+    where = redact(page_url)
+    try:
+        page = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadIndexResponse(f"{where}: not valid JSON ({exc})") from None
+    if not isinstance(page, dict) or not isinstance(page.get("files"), list):
+        raise BadIndexResponse(f"{where}: JSON page has no 'files' list")
+    meta = page.get("meta")
+    api_version = str(meta.get("api-version", "1.0")) if isinstance(meta, dict) else "1.0"
+    if api_version.split(".", 1)[0] != "1":
+        raise BadIndexResponse(f"{where}: simple API version {api_version} is not supported (major 1 only)")
+    files = []
+    for position, entry in enumerate(page["files"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str) or not isinstance(entry.get("url"), str):
+            raise BadIndexResponse(f"{where}: files[{position}] lacks a string 'filename' and 'url'")
+        parsed = parse_filename(entry["filename"], project)
+        if parsed is None:
+            continue
+        kind, version = parsed
+        hashes = entry.get("hashes")
+        yanked = entry.get("yanked", False)
+        metadata = entry.get("core-metadata", entry.get("dist-info-metadata", False))
+        size = entry.get("size")
+        upload_time = entry.get("upload-time")
+        requires_python = entry.get("requires-python")
+        files.append(
+            IndexFile(
+                project=canonicalize_name(project),
+                filename=entry["filename"],
+                url=urldefrag(urljoin(page_url, entry["url"]))[0],
+                sha256=valid_sha256(hashes.get("sha256")) if isinstance(hashes, dict) else None,
+                version=version,
+                kind=kind,
+                requires_python=requires_python if isinstance(requires_python, str) and requires_python.strip() else None,
+                yanked=bool(yanked),
+                yanked_reason=yanked if isinstance(yanked, str) and yanked else None,
+                upload_time=upload_time if isinstance(upload_time, str) else None,
+                size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                core_metadata=bool(metadata),
+                core_metadata_sha256=valid_sha256(metadata.get("sha256")) if isinstance(metadata, dict) else None,
+            )
+        )
+    return files
+
+
+def parse_html_page(body: bytes, page_url: str, project: str) -> list[IndexFile]:
+    """PEP 503 anchors, with PEP 592 yanking and PEP 658/714 metadata attributes."""
+    parser = _AnchorParser()
+    try:
+        parser.feed(body.decode("utf-8", errors="replace"))
+        parser.close()
+    except Exception as exc:  # html.parser is lenient; this guards against the unforeseen
+        raise BadIndexResponse(f"{redact(page_url)}: unreadable HTML page ({exc})") from None
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    files = []
+    for attributes in parser.anchors:
+        href = attributes.get("href")
+        if not href:
+            continue
+        url = urljoin(base, href)
+        bare_url, fragment = urldefrag(url)
+        # pip names a file by its URL, not the anchor text: do the same so we judge what pip installs.
+        filename = unquote(urlsplit(bare_url).path.rsplit("/", 1)[-1])
+        parsed = parse_filename(filename, project)
+        if parsed is None:
+            continue
+        kind, version = parsed
+        hash_name, _, hash_value = fragment.partition("=")
+        yanked = attributes.get("data-yanked")
+        metadata = attributes.get("data-core-metadata", attributes.get("data-dist-info-metadata"))
+        metadata_name, _, metadata_value = (metadata or "").partition("=")
+        requires_python = attributes.get("data-requires-python")
+        files.append(
+            IndexFile(
+                project=canonicalize_name(project),
+                filename=filename,
+                url=bare_url,
+                sha256=valid_sha256(hash_value) if hash_name.lower() == "sha256" else None,
+                version=version,
+                kind=kind,
+                requires_python=requires_python.strip() if requires_python and requires_python.strip() else None,
+                yanked=yanked is not None,
+                yanked_reason=yanked or None,
+                core_metadata=metadata is not None and metadata.lower() != "false",
+                core_metadata_sha256=valid_sha256(metadata_value) if metadata_name.lower() == "sha256" else None,
+            )
+        )
+    return files
+
+
+class _AnchorParser(HTMLParser):
+    """Collects every ``<a>``'s attributes (entities already unescaped) and the first ``<base href>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[dict[str, str]] = []
+        self.base: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            # A valueless attribute (``data-yanked``) is present with an empty value.
+            self.anchors.append({name: value or "" for name, value in attrs})
+        elif tag == "base" and self.base is None:
+            self.base = dict(attrs).get("href") or None

