@@ -10,6 +10,7 @@ from interlock.analysis.verdict import Verdict
 from interlock.report import render
 from interlock.report.common import printable
 from interlock.report.markdown import MAX_ROWS, code_span, escape_text
+from tests.report_values import finding, result
 
 HOSTILE = (
     "a | b `tick` ``two`` \\| <script>alert(1)</script> [x](javascript:alert(1)) @octocat "
@@ -18,33 +19,6 @@ HOSTILE = (
 CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.*?)(?<!`)\1(?!`)")
 
 
-def finding(severity: Severity = Severity.HIGH, **changes: object) -> Finding:
-    values: dict[str, object] = {
-        "rule": "decoded-exec",
-        "severity": severity,
-        "path": "pkg/__init__.py",
-        "line": 3,
-        "message": "executes decoded data at import",
-        "evidence": "exec(base64.b64decode(blob))",
-        "when": "import",
-    }
-    values.update(changes)
-    return Finding(**values)  # type: ignore[arg-type]
-
-
-def result(findings: list[Finding], verdict: Verdict = Verdict.SUSPICIOUS, **changes: object) -> ScanResult:
-    values: dict[str, object] = {
-        "target": "demo==1.0.1",
-        "filename": "demo-1.0.1-py3-none-any.whl",
-        "name": "demo",
-        "version": "1.0.1",
-        "sha256": "0" * 64,
-        "verdict": verdict,
-        "score": 25,
-        "findings": findings,
-    }
-    values.update(changes)
-    return ScanResult(**values)  # type: ignore[arg-type]
 
 
 def cells(row: str) -> list[str]:

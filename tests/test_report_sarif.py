@@ -14,6 +14,7 @@ from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
 from interlock.analysis.verdict import Verdict
 from interlock.report import render
+from tests.report_values import finding, result
 
 # Property names each SARIF 2.1.0 object may have (from the schema), and those it must have.
 ALLOWED = {
@@ -145,33 +146,6 @@ def validate(log: Any) -> None:
             assert all(isinstance(key, str) and isinstance(value, str) for key, value in fingerprints.items())
 
 
-def finding(severity: Severity = Severity.HIGH, **changes: object) -> Finding:
-    values: dict[str, object] = {
-        "rule": "decoded-exec",
-        "severity": severity,
-        "path": "pkg/__init__.py",
-        "line": 3,
-        "message": "executes decoded data at import",
-        "evidence": "exec(base64.b64decode(blob))",
-        "when": "import",
-    }
-    values.update(changes)
-    return Finding(**values)  # type: ignore[arg-type]
-
-
-def result(findings: list[Finding], verdict: Verdict = Verdict.SUSPICIOUS, **changes: object) -> ScanResult:
-    values: dict[str, object] = {
-        "target": "demo==1.0.1",
-        "filename": "demo-1.0.1-py3-none-any.whl",
-        "name": "demo",
-        "version": "1.0.1",
-        "sha256": "0" * 64,
-        "verdict": verdict,
-        "score": 25,
-        "findings": findings,
-    }
-    values.update(changes)
-    return ScanResult(**values)  # type: ignore[arg-type]
 
 
 def sarif(results: list[ScanResult]) -> dict[str, Any]:

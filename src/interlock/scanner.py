@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact
+from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem
 from interlock.store.cache import ResultCache
 from interlock.targets import Target
@@ -81,7 +81,7 @@ class Scanner:
             # A FIFO or device named like an artifact would block the read forever.
             return _error_result_for_file(path, label, f"{path}: not a regular file")
         try:
-            digest = _sha256(path)
+            digest = file_sha256(path)
         except OSError as exc:
             return _error_result_for_file(path, label, f"cannot read {path}: {exc.strerror or exc}")
         cache = self.cache()
@@ -103,14 +103,6 @@ class Scanner:
         name, version = target.pin
         client = self.client()
         return client.download(client.resolve(f"{name}=={version}"))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _error_result(target: Target, reason: str) -> ScanResult:
