@@ -139,7 +139,8 @@ from interlock.analysis.engine import scan_artifact
 started = time.perf_counter()
 result = scan_artifact(read_artifact(Path(sys.argv[1])), sys.argv[1])
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"{seconds:.3f} {peak:.1f} {result.verdict.value} {len(result.findings)} {workers:.1f}")
 """

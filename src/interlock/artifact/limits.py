@@ -19,6 +19,8 @@ class Limits:
     """A member declaring more than this is not read at all."""
     max_kept_bytes: int = 8 * MiB
     """Members up to this size are kept in memory for analysis; larger ones are hashed and skipped."""
+    max_kept_total_bytes: int = 256 * MiB
+    """Content of non-source members (native libraries, data) kept in memory in all."""
     max_ratio: float = 1000.0
     """Uncompressed/compressed size of one member; above it (and above `min_bomb_bytes`) it is a zip bomb.
     Native libraries padded with zeros reach a few hundred; bombs reach thousands."""

@@ -32,6 +32,8 @@ _NESTED_SUFFIXES = (".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar", ".tar.bz2
 _EGG_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-py\d[\d.]*)?(-.+)?\.egg$")
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".egg", ".tar.bz2", ".tar.xz")
 _ZIP_SUFFIXES = (".whl", ".zip", ".egg")
+# Members analysed as text: always kept in memory, within the per-member cap.
+_TEXT_SUFFIXES = (".py", ".pyw", ".pth", ".pyi", ".txt", ".cfg", ".toml", ".json", ".sh", ".ps1", ".bat", ".cmd", ".js", "metadata", "record", "wheel", "pkg-info")
 CORRUPT_ARCHIVE = "corrupt or truncated archive"
 """How `Artifact.fatal` begins when the bytes themselves are damaged (not a limit being hit)."""
 # PAX and GNU long-name records hold a path or a few attributes; tarfile reads each one whole
@@ -118,6 +120,17 @@ class _Budget:
     deadline: Deadline
     total_bytes: int = 0
     members: int = 0
+    kept_bytes: int = 0
+
+    def may_keep(self, path: str, size: int) -> bool:
+        """Source and text are always kept (up to the per-member cap); other content only while the
+        budget lasts — a 400 MB wheel of GPU kernels must not end up in memory whole."""
+        if size > self.limits.max_kept_bytes:
+            return False
+        if not path.lower().endswith(_TEXT_SUFFIXES) and self.kept_bytes + size > self.limits.max_kept_total_bytes:
+            return False
+        self.kept_bytes += size
+        return True
 
     def add_entry(self, declared_size: int) -> None:
         """Count every entry (directories, links and rejected names too): each costs memory to list."""
@@ -268,7 +281,7 @@ def _is_bomb(entry: _Entry, limits: Limits) -> bool:
 
 def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
     digest = hashlib.sha256()
-    keep = entry.declared_size <= budget.limits.max_kept_bytes
+    keep = budget.may_keep(path, entry.declared_size)
     chunks: list[bytes] = []
     head = b""
     total = 0
