@@ -614,6 +614,9 @@ class _Analyser(ast.NodeVisitor):
             self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of data fetched from the network")
         elif taint == "decoded" or (folded is not None and folded.decoded):
             self.add(Capability.DECODED_EXEC, node, f"{name} of decoded data")
+        elif (data_file := self._data_file_read(argument)) is not None:
+            # exec(open('pkg/version.py').read()) is an old setup.py idiom; code kept in a data file is hidden.
+            self.add(Capability.DECODED_EXEC, node, f"{name} of code hidden in the data file {data_file}")
         elif folded is None:
             self.add(Capability.EXEC, node, f"{name} of a computed string")
         else:
@@ -661,6 +664,20 @@ class _Analyser(ast.NodeVisitor):
                     self.add(Capability.DECODED_EXEC, node, "python -c with decoded code")
                 if folded is not None:
                     self._analyse_payload(folded, node)
+
+    def _data_file_read(self, node: ast.expr) -> str | None:
+        """The name of a non-Python file whose contents `node` reads (`open('x.dat').read()`,
+        `pkgutil.get_data(pkg, 'x.bin')`, `Path('x.png').read_bytes()`), if it names one."""
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Call):
+                continue
+            callee = self.qualify(sub.func) or ""
+            if callee in ("open", "io.open", "codecs.open", "pathlib.Path", "Path", "pkgutil.get_data") and sub.args:
+                target = sub.args[-1] if callee == "pkgutil.get_data" else sub.args[0]
+                folded = self.folder.fold(target)
+                if folded is not None and isinstance(folded.value, str) and not folded.value.endswith((".py", ".pyw")):
+                    return folded.value
+        return None
 
     def _python_dash_c(self, words: list[str], command: ast.expr | None) -> bool:
         return len(words) >= 2 and bool(_PYTHON_C.match(words[0].rsplit("/", 1)[-1])) and words[1] == "-c"
