@@ -39,6 +39,16 @@ def _default_index() -> str | None:
     return url if isinstance(url, str) and url else None
 
 
+def _flat(values: dict[str, Any]) -> dict[str, Any]:
+    """pip < 24 gives `{key: value}` per variant; newer pip gives `{file: {key: value}}` (later files win)."""
+    if values and all(isinstance(v, dict) for v in values.values()):
+        merged: dict[str, Any] = {}
+        for file_values in values.values():
+            merged.update(file_values)
+        return merged
+    return values
+
+
 def _configured(configuration_class: Any) -> dict[str, list[str]]:
     configuration = configuration_class(isolated=False)
     configuration.load()
@@ -46,7 +56,7 @@ def _configured(configuration_class: Any) -> dict[str, list[str]]:
         from pip._internal.configuration import OVERRIDE_ORDER
 
         variants = [str(variant) for variant in OVERRIDE_ORDER if str(variant) != "env-var"]
-        per_variant = [(variant, configuration.get_values_in_config(variant)) for variant in variants]
+        per_variant = [(variant, _flat(configuration.get_values_in_config(variant))) for variant in variants]
     except Exception:
         per_variant = [("pip configuration", {k: v for k, v in configuration.items() if not k.startswith(":env:")})]
     found: dict[str, list[str]] = {}
