@@ -581,6 +581,15 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/win.py", 3, "call",
     ),
+    "crypto-miner/pool-argument-when-called": Positive(
+        "crypto-miner", H,
+        W({"pkg/run.py": """
+            import subprocess
+            def start():
+                subprocess.Popen(["./bin/helper", "-o", "stratum+tcp://pool.example.com:3333", "--donate-level", "1"])
+        """}),
+        "pkg/run.py", 3, "call",
+    ),
     "chmod-executable/setup-py": Positive(
         "chmod-executable", M,
         S({"setup.py": """
@@ -1052,6 +1061,14 @@ NEGATIVE: dict[str, Negative] = {
                 """Report whether Add-MpPreference was used to add an ExclusionPath."""
                 return None
         '''}),
+    ),
+    "crypto-miner/hashing-library": Negative(
+        "crypto-miner",
+        W({"pkg/hashing.py": """
+            import hashlib
+            def proof_of_work(data: bytes) -> str:
+                return hashlib.sha256(data).hexdigest()
+        """}),
     ),
     "chmod-executable/chmod-without-execute-bits": Negative(
         "chmod-executable",

@@ -69,6 +69,8 @@ class Capability(StrEnum):
     """Packed, encrypted or deliberately unreadable code."""
     EVASION = "evasion"
     """Disables defences or hides itself (Defender exclusions, UAC bypass, hidden files, firewall rules)."""
+    MINER = "miner"
+    """Runs a cryptocurrency miner (mining-pool protocols, miner binaries, pool and wallet arguments)."""
 
 
 _ACTIONS = {
@@ -91,6 +93,7 @@ _ACTIONS = {
     "chmod-exec": "makes files executable",
     "obfuscation": "is obfuscated",
     "evasion": "evades defences",
+    "miner": "mines cryptocurrency",
 }
 
 

@@ -332,6 +332,12 @@ EVASION_PATTERN = re.compile(
 
 
 
+MINER_PATTERN = re.compile(
+    r"stratum\+(tcp|ssl)://|\bxmrig\b|\bcpuminer\b|\bminerd\b|--donate-level|\bnicehash\b|\bdero1[a-z0-9]{50,}"
+    r"|-w\s+\{?WALLET|\bpool\.(minexmr|supportxmr|hashvault)|\bmoneroocean\b",
+    re.IGNORECASE,
+)
+
 # Literal anchors (lower case; match against the lower-cased string), one of which every pattern
 # above needs: one cheap pass rules out almost every string before the individual patterns run.
 # Keep in step when adding a pattern (tests check it).
@@ -344,7 +350,8 @@ DATA_PREFILTER = re.compile(
     r"|ngrok|requestbin|pipedream|burpcollaborator|oastify|interact\.sh|oast\.|dnslog|ceye|dnshook|requestcatcher"
     r"|beeceptor|hookbin|canarytokens|anonfiles|gofile|file\.io|temp\.sh|trycloudflare|serveo|ipinfo|ipify"
     r"|ifconfig|checkip|icanhazip|pyarmor|pytransform|mppreference|exclusionpath|disablerealtime|fodhelper"
-    r"|computerdefaults|ms-settings|attrib|netsh|vssadmin|wevtutil|bcdedit|isdebuggerpresent|vboxservice|vmtoolsd",
+    r"|computerdefaults|ms-settings|attrib|netsh|vssadmin|wevtutil|bcdedit|isdebuggerpresent|vboxservice|vmtoolsd"
+    r"|stratum|xmrig|cpuminer|minerd|donate-level|nicehash|dero1|wallet|minexmr|supportxmr|hashvault|moneroocean",
 )
 
 

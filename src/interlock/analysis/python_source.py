@@ -214,6 +214,8 @@ def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
         found.append((Capability.EXFIL_ENDPOINT, _short(text)))
     if patterns.EVASION_PATTERN.search(text):
         found.append((Capability.EVASION, _short(text)))
+    if patterns.MINER_PATTERN.search(text):
+        found.append((Capability.MINER, _short(text)))
     return tuple(found)
 
 

@@ -26,6 +26,7 @@ _MEDIUM_RULES_FOR_SUSPICIOUS = 3
 # High findings from two of these different threat rules corroborate each other: malicious.
 THREAT_RULES = {
     "defense-evasion",
+    "crypto-miner",
     "download-and-run",
     "decoded-exec",
     "powershell-hidden",

@@ -216,6 +216,14 @@ RULES = [
         "rules, shadow-copy deletion, debugger and VM checks: steps malware takes and libraries never need.",
     ),
     _capability_rule(
+        "crypto-miner",
+        Capability.MINER,
+        {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
+        "runs a cryptocurrency miner",
+        "Mining-pool protocols (stratum+tcp://), miner programs (xmrig, cpuminer) and pool or wallet arguments: "
+        "a release that mines on the machines that install it.",
+    ),
+    _capability_rule(
         "chmod-executable",
         Capability.CHMOD_EXEC,
         {When.IMPORT: L, When.STARTUP: H, When.INSTALL: M},
