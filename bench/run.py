@@ -74,7 +74,7 @@ def bench_malicious(report: dict[str, object]) -> list[float]:
         "not_malicious": missed,
     }
     print(f"\n## Malicious corpus ({total} real malicious artifacts)")
-    print(f"malicious {malicious} ({malicious / total:.1%}), malicious or suspicious {flagged} ({flagged / total:.1%}), verdicts {dict(verdicts)}")
+    print(f"malicious {malicious} ({malicious / total:.2%}), malicious or suspicious {flagged} ({flagged / total:.2%}), verdicts {dict(verdicts)}")
     for line in missed:
         print("  " + line)
     return times
