@@ -8,18 +8,16 @@ constant decoding chains are folded and the payloads they hide are analysed in t
 from __future__ import annotations
 
 import ast
-import functools
 import io
-import math
 import re
 import tokenize
-from collections import Counter
 from dataclasses import dataclass, field
 
 from interlock.analysis import patterns
 from interlock.analysis.constant_fold import ConstantFolder, FoldResult
 from interlock.analysis.facts import Capability, Fact, When
 from interlock.analysis.reachability import is_main_guard, reachable_functions
+from interlock.analysis.strings import MAX_STRING_SCAN, command_capabilities, is_blob, is_blob_line, short, string_capabilities
 
 _MAX_PAYLOAD_DEPTH = 3
 # ast.parse costs up to ~700 bytes of memory per token ("a,a,a,…" is the worst case): 8 MiB of it
@@ -39,9 +37,7 @@ _TOKEN = re.compile(
     r"|#[^\n]*|\w+|[^\w\s]",
     re.MULTILINE,
 )
-_MAX_STRING_SCAN = 64 * 1024
 _SNIPPET = 160
-_BLOB_MIN = 1024
 _OBFUSCATED_NAME = re.compile(r"(?<![\w.])(?:_{4,}|[Il]{7,}|O[O0]{6,})(?![\w(])")
 _NON_ASCII_ASSIGNMENT = re.compile(r"^[ \t]*[^\x00-\x7f\s=]+[ \t]*=[^=]", re.MULTILINE)
 _OBFUSCATED_NAMES_MIN = 20
@@ -178,8 +174,8 @@ def _scan_text_fallback(
 ) -> None:
     """Line-by-line scan used when the AST is unavailable; coarser, never silent."""
     for number, line in enumerate(text.splitlines()[:200_000], start=1):
-        if len(line) > _MAX_STRING_SCAN:
-            line = line[:_MAX_STRING_SCAN]
+        if len(line) > MAX_STRING_SCAN:
+            line = line[:MAX_STRING_SCAN]
         at_line, snippet = origin if origin else (number, _snippet(line))
         hidden = " (in a hidden payload)" if origin is not None else ""
         for pattern, capability in _FALLBACK_CALLS:
@@ -191,47 +187,8 @@ def _scan_text_fallback(
         for text_part in texts:
             for capability, detail in command_capabilities(text_part):
                 report.facts.append(Fact(capability, when, path, at_line, snippet, detail + hidden, scope))
-        if "(" in line and _is_blob_line(line):
+        if "(" in line and is_blob_line(line):
             report.facts.append(Fact(Capability.OBFUSCATION, when, path, at_line, snippet, f"high-entropy line of {len(line)} characters", scope))
-
-
-def string_capabilities(value: str) -> list[tuple[Capability, str]]:
-    """Capabilities that a string constant reveals (credential paths, persistence spots, URLs)."""
-    text = value[:_MAX_STRING_SCAN]
-    if len(text) < 4 or (len(text) > 200 and "\n" in text) or not patterns.DATA_PREFILTER.search(text.lower()):
-        return []  # too short to mean anything, or documentation and templates rather than a path or URL
-    return list(_data_capabilities(text))
-
-
-@functools.lru_cache(maxsize=4096)
-def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
-    found = [(Capability.CREDENTIALS, f"{category}: {_short(text)}") for category in patterns.credential_categories(text)]
-    if patterns.PERSISTENCE_PATTERN.search(text):
-        found.append((Capability.PERSISTENCE, _short(text)))
-    if patterns.KUBERNETES_PATTERN.search(text):
-        found.append((Capability.KUBERNETES, _short(text)))
-    if patterns.is_exfil_endpoint(text):
-        found.append((Capability.EXFIL_ENDPOINT, _short(text)))
-    if patterns.EVASION_PATTERN.search(text):
-        found.append((Capability.EVASION, _short(text)))
-    if patterns.MINER_PATTERN.search(text):
-        found.append((Capability.MINER, _short(text)))
-    return tuple(found)
-
-
-def command_capabilities(command: str) -> list[tuple[Capability, str]]:
-    """What a command line (run by a process call, or a decoded shell payload) does."""
-    found = string_capabilities(command)
-    if patterns.SHELL_DOWNLOAD_PATTERN.search(command[:_MAX_STRING_SCAN]):
-        found.append((Capability.SHELL_DOWNLOAD, _short(command)))
-    if patterns.ENCODED_SHELL_PATTERN.search(command[:_MAX_STRING_SCAN]):
-        found.append((Capability.ENCODED_SHELL, _short(command)))
-    return found
-
-
-def _short(text: str, limit: int = 100) -> str:
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _snippet(line: str) -> str:
@@ -239,29 +196,6 @@ def _snippet(line: str) -> str:
     if len(line) <= _SNIPPET:
         return line
     return line[: _SNIPPET - 20] + " … " + line[-16:]
-
-
-def shannon_entropy(text: str) -> float:
-    if not text:
-        return 0.0
-    counts = Counter(text)
-    total = len(text)
-    return -sum(c / total * math.log2(c / total) for c in counts.values())
-
-
-def is_blob(value: str | bytes) -> bool:
-    """A long run of encoded data: base64/hex-like alphabet and high entropy."""
-    if len(value) < _BLOB_MIN:
-        return False
-    sample = value[:8192]
-    text = sample if isinstance(sample, str) else sample.decode("latin-1")
-    if " " in text[:200] and text.count(" ") > len(text) / 50:
-        return False  # prose, not encoding
-    return shannon_entropy(text) > 4.5
-
-
-def _is_blob_line(line: str) -> bool:
-    return len(line) >= 4 * _BLOB_MIN and is_blob(max(re.findall(r"[A-Za-z0-9+/=_-]{64,}", line) or [""], key=len))
 
 
 class _Analyser(ast.NodeVisitor):
@@ -636,7 +570,7 @@ class _Analyser(ast.NodeVisitor):
         if all(word == "…" for word in words):
             words = []  # nothing of the command is known
         program = words[0].rsplit("/", 1)[-1] if words else ""
-        detail = f"{name}: {_short(' '.join(words), 80)}" if words else name
+        detail = f"{name}: {short(' '.join(words), 80)}" if words else name
         if words and _is_build_step(program, words) and not self._python_dash_c(words, command):
             detail += " (build tool)"
         self.add(Capability.PROCESS, node, detail)

@@ -1,0 +1,77 @@
+"""What a string constant reveals: credential paths, persistence spots, drop URLs, command lines, blobs."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+
+from interlock.analysis import patterns
+from interlock.analysis.facts import Capability
+
+MAX_STRING_SCAN = 64 * 1024
+"""Only this much of one string is matched against patterns."""
+_BLOB_MIN = 1024
+
+
+def string_capabilities(value: str) -> list[tuple[Capability, str]]:
+    """Capabilities that a string constant reveals (credential paths, persistence spots, URLs)."""
+    text = value[:MAX_STRING_SCAN]
+    if len(text) < 4 or (len(text) > 200 and "\n" in text) or not patterns.DATA_PREFILTER.search(text.lower()):
+        return []  # too short to mean anything, or documentation and templates rather than a path or URL
+    return list(_data_capabilities(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
+    found = [(Capability.CREDENTIALS, f"{category}: {short(text)}") for category in patterns.credential_categories(text)]
+    if patterns.PERSISTENCE_PATTERN.search(text):
+        found.append((Capability.PERSISTENCE, short(text)))
+    if patterns.KUBERNETES_PATTERN.search(text):
+        found.append((Capability.KUBERNETES, short(text)))
+    if patterns.is_exfil_endpoint(text):
+        found.append((Capability.EXFIL_ENDPOINT, short(text)))
+    if patterns.EVASION_PATTERN.search(text):
+        found.append((Capability.EVASION, short(text)))
+    if patterns.MINER_PATTERN.search(text):
+        found.append((Capability.MINER, short(text)))
+    return tuple(found)
+
+
+def command_capabilities(command: str) -> list[tuple[Capability, str]]:
+    """What a command line (run by a process call, or a decoded shell payload) does."""
+    found = string_capabilities(command)
+    if patterns.SHELL_DOWNLOAD_PATTERN.search(command[:MAX_STRING_SCAN]):
+        found.append((Capability.SHELL_DOWNLOAD, short(command)))
+    if patterns.ENCODED_SHELL_PATTERN.search(command[:MAX_STRING_SCAN]):
+        found.append((Capability.ENCODED_SHELL, short(command)))
+    return found
+
+
+def short(text: str, limit: int = 100) -> str:
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shannon_entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    total = len(text)
+    return -sum(c / total * math.log2(c / total) for c in counts.values())
+
+
+def is_blob(value: str | bytes) -> bool:
+    """A long run of encoded data: base64/hex-like alphabet and high entropy."""
+    if len(value) < _BLOB_MIN:
+        return False
+    sample = value[:8192]
+    text = sample if isinstance(sample, str) else sample.decode("latin-1")
+    if " " in text[:200] and text.count(" ") > len(text) / 50:
+        return False  # prose, not encoding
+    return shannon_entropy(text) > 4.5
+
+
+def is_blob_line(line: str) -> bool:
+    return len(line) >= 4 * _BLOB_MIN and is_blob(max(re.findall(r"[A-Za-z0-9+/=_-]{64,}", line) or [""], key=len))
