@@ -124,3 +124,17 @@ def only(items: list[Fact]) -> Fact:
     """The single element, with a readable failure when there are none or several."""
     assert len(items) == 1, f"expected exactly one, got {items!r}"
     return items[0]
+
+
+# setuptools' namespace-package line, exactly as its -nspkg.pth files carry it.
+NSPKG = (
+    "import sys, types, os;has_mfs = sys.version_info > (3, 5);"
+    "p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('zope',));"
+    "importlib = has_mfs and __import__('importlib.util');"
+    "has_mfs and __import__('importlib.machinery');"
+    "m = has_mfs and sys.modules.setdefault('zope', importlib.util.module_from_spec("
+    "importlib.machinery.PathFinder.find_spec('zope', [os.path.dirname(p)])));"
+    "m = m or sys.modules.setdefault('zope', types.ModuleType('zope'));"
+    "mp = (m or []) and m.__dict__.setdefault('__path__',[]);"
+    "(p not in mp) and mp.append(p)"
+)

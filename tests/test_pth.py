@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from builders import NSPKG
 from interlock.analysis.pth import PthLine, executable_lines
 
 DISTUTILS_HACK = (
@@ -14,17 +15,6 @@ PYTEST_COV = (
     "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from pytest_cov.embed import init\\n  init()\\n"
     " except Exception as exc:\\n  sys.stderr.write(\\n   \"pytest-cov: Failed to setup subprocess coverage. \"\\n"
     "   \"Environment variable COV_CORE_SOURCE was set but the initialization failed: {!r}\\\\n\".format(exc)\\n  )\\n')"
-)
-NSPKG = (
-    "import sys, types, os;has_mfs = sys.version_info > (3, 5);"
-    "p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('zope',));"
-    "importlib = has_mfs and __import__('importlib.util');"
-    "has_mfs and __import__('importlib.machinery');"
-    "m = has_mfs and sys.modules.setdefault('zope', importlib.util.module_from_spec("
-    "importlib.machinery.PathFinder.find_spec('zope', [os.path.dirname(p)])));"
-    "m = m or sys.modules.setdefault('zope', types.ModuleType('zope'));"
-    "mp = (m or []) and m.__dict__.setdefault('__path__',[]);"
-    "(p not in mp) and mp.append(p)"
 )
 NSPKG_OLD = (  # the pre-3.5 form setuptools wrote for years
     "import sys, types, os;p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('zope',));"

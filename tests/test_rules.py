@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pytest
 
 from builders import (
+    NSPKG,
     Files,
     findings_of,
     rule_ids,
@@ -82,18 +83,6 @@ HIDDEN_POWERSHELL = base64.b64encode(b"powershell -w hidden -c Start-Process cal
 LISTING = base64.b64encode(b"ls -la /tmp").decode()
 LICENSE_TEXT = "Permission is hereby granted, free of charge, to any person obtaining a copy. " * 30
 
-# setuptools' namespace-package line, exactly as its -nspkg.pth files carry it.
-NSPKG = (
-    "import sys, types, os;has_mfs = sys.version_info > (3, 5);"
-    "p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('zope',));"
-    "importlib = has_mfs and __import__('importlib.util');"
-    "has_mfs and __import__('importlib.machinery');"
-    "m = has_mfs and sys.modules.setdefault('zope', importlib.util.module_from_spec("
-    "importlib.machinery.PathFinder.find_spec('zope', [os.path.dirname(p)])));"
-    "m = m or sys.modules.setdefault('zope', types.ModuleType('zope'));"
-    "mp = (m or []) and m.__dict__.setdefault('__path__',[]);"
-    "(p not in mp) and mp.append(p)"
-)
 
 BOMB_LIMITS = Limits(max_ratio=100, min_bomb_bytes=64 * 1024)
 
