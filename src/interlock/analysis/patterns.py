@@ -139,6 +139,14 @@ CREDENTIAL_CALLS = {
 }
 # Categories that only stealers read: no library has a reason to open another program's secrets.
 STEALER_CATEGORIES = {"browser", "wallet", "messaging", "discord-token", "dpapi", "ftp-client"}
+WALLET_SECRET_SENT = "wallet-secret"
+"""Category of a credential fact for a request whose payload carries a wallet secret by name."""
+# Payload field names (lower case, without `_`/`-`) that hold a wallet's private key or seed phrase.
+WALLET_SECRET_FIELDS = {
+    "privatekey", "privkey", "mnemonic", "mnemonicphrase", "seedphrase", "seedwords", "recoveryphrase", "secretphrase", "walletseed",
+}
+# Keyword arguments of HTTP clients that carry the request payload.
+PAYLOAD_KEYWORDS = {"json", "data", "params", "body", "content"}
 
 # Client objects: making one sends nothing; calling its methods does (`requests.Session().post`).
 CLIENT_CONSTRUCTORS = {

@@ -66,8 +66,12 @@ class SourceReport:
     local_imports: set[str] = field(default_factory=set)
     """Top-level module names this file imports (to find modules a .pth or setup.py runs)."""
     calls: set[str] = field(default_factory=set)
-    """Qualified names this file calls (recorded for install scripts: `memlib.show_popup` means
-    that function of a local module runs at install time too)."""
+    """Qualified names this file calls from code that runs when the file does (at import or
+    earlier): `memlib.show_popup` called from setup.py means that function of a local module runs
+    at install time too. Relative names keep their leading dots (`.z.start`)."""
+    imported_modules: set[str] = field(default_factory=set)
+    """Dotted modules (and names that may be modules) imported from code that runs when the file
+    does, each parent package included; relative ones keep their leading dots (`..util`)."""
     python_runs: set[str] = field(default_factory=set)
     """Modules (`python -m x.y`) and scripts (`python x.py`) this file runs in a new interpreter."""
     payload_bytes: int = 0
@@ -227,6 +231,9 @@ class _Analyser(ast.NodeVisitor):
         self.tainted: list[dict[str, str]] = [{}]
         self.constants: list[dict[str, FoldResult]] = [{}]
         self.reachable: set[int] = set()
+        self.certainly_reachable: set[int] = set()
+        self.certain = True
+        """False inside functions that are only named, not called, by code that runs (see reachability)."""
         self.folded_concatenations: set[int] = set()
         self.value_calls: list[set[Capability]] = []
         self.decoder_functions: set[str] = set()
@@ -239,6 +246,8 @@ class _Analyser(ast.NodeVisitor):
     def run(self, tree: ast.Module) -> None:
         if not self.everything_runs:
             self.reachable = reachable_functions(tree, self.roots)
+            if self.base_when >= When.IMPORT and self.payload_depth == 0:
+                self.certainly_reachable = reachable_functions(tree, self.roots, certain=True)
         if _DECODER_HINT.search("\n".join(self.lines[:20000])):
             self.decoder_functions = _decoder_functions(tree)
         self.visit(tree)
@@ -338,6 +347,19 @@ class _Analyser(ast.NodeVisitor):
                 top = alias.name.split(".")[0]
                 self.aliases[top] = top
             self.report.local_imports.add(alias.name.split(".")[0])
+            if self._runs_with_file():
+                self._record_import(alias.name)
+
+    def _runs_with_file(self) -> bool:
+        """True in code that runs when the file itself runs (import time or earlier), not in a payload."""
+        return self.payload_depth == 0 and self.certain and self.when is self.base_when and self.base_when >= When.IMPORT
+
+    def _record_import(self, dotted: str) -> None:
+        """`a.b.c` runs `a`, `a.b` and `a.b.c`; `..x.y` (relative) likewise from `..x`."""
+        dots = len(dotted) - len(dotted.lstrip("."))
+        parts = dotted[dots:].split(".")
+        for end in range(1, len(parts) + 1):
+            self.report.imported_modules.add("." * dots + ".".join(parts[:end]))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -347,11 +369,19 @@ class _Analyser(ast.NodeVisitor):
             self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
         if node.level == 0 and module:
             self.report.local_imports.add(module.split(".")[0])
+        # Relative imports keep their dots, so the engine can find the sibling module they name.
+        source = "." * node.level + module
+        separator = "." if module else ""
+        record = self._runs_with_file() and source
+        if record and module:
+            self._record_import(source)
         for alias in node.names:
             if alias.name == "*":
                 self.star_modules.append(module)
-            else:
-                self.aliases[alias.asname or alias.name] = f"{module}.{alias.name}" if module else alias.name
+                continue
+            self.aliases[alias.asname or alias.name] = f"{source}{separator}{alias.name}" if source else alias.name
+            if record:
+                self._record_import(f"{source}{separator}{alias.name}")
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         name = getattr(node, "name", "<lambda>")
@@ -361,11 +391,13 @@ class _Analyser(ast.NodeVisitor):
         self.visit(node.args)
         if not isinstance(node, ast.Lambda) and node.returns:
             self.visit(node.returns)
-        saved = (self.when, self.scope)
+        saved = (self.when, self.scope, self.certain)
         if isinstance(node, ast.Lambda):
             pass  # lambdas run where they are used, which is almost always right here
         elif not (self.everything_runs or id(node) in self.reachable):
             self.when = min(self.when, When.CALL)
+        if not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable):
+            self.certain = False
         self.scope = f"{self.scope}.{name}"
         self.tainted.append({})
         self.constants.append({})
@@ -374,7 +406,7 @@ class _Analyser(ast.NodeVisitor):
             self.visit(statement)
         self.tainted.pop()
         self.constants.pop()
-        self.when, self.scope = saved
+        self.when, self.scope, self.certain = saved
 
     visit_FunctionDef = _visit_function  # type: ignore[assignment]
     visit_AsyncFunctionDef = _visit_function  # type: ignore[assignment]
@@ -437,6 +469,24 @@ class _Analyser(ast.NodeVisitor):
                 else:
                     self.constants[-1].pop(target.id, None)
 
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        # `s += chr(ord(c) ^ k)` in a loop builds a value no single fold can know: the name is no
+        # longer a constant, and it carries the taint of what was added to it.
+        self.value_calls.append(set())
+        self.visit(node.value)
+        seen = self.value_calls.pop()
+        if self.value_calls:
+            self.value_calls[-1] |= seen
+        self.visit(node.target)
+        if not isinstance(node.target, ast.Name):
+            return
+        self.constants[-1].pop(node.target.id, None)
+        taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
+        if taint is None and any(self.tainted):
+            taint = self._taint_of(node.value)
+        if taint:
+            self.tainted[-1][node.target.id] = taint
+
     def _client_of(self, node: ast.expr) -> str | None:
         """`requests.Session()` → 'requests.Session()', so `s.post` later reads as a network call."""
         if isinstance(node, ast.Call):
@@ -474,12 +524,12 @@ class _Analyser(ast.NodeVisitor):
         if name == "__pyarmor__" and not self.pyarmor_seen:
             self.pyarmor_seen = True
             self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
-        if self.everything_runs and "." in name and self.payload_depth == 0:
+        if "." in name and self._runs_with_file():
             self.report.calls.add(name)
         if self.value_calls:
             if capability is Capability.NETWORK:
                 self.value_calls[-1].add(Capability.NETWORK)
-            elif capability is Capability.DECODE or _is_decode_method(node) or _is_chr_join(node):
+            elif capability is Capability.DECODE or _is_decode_method(node) or _is_chr_join(node) or _is_xor_chr(node):
                 self.value_calls[-1].add(Capability.DECODE)
         if name in ("exec", "eval", "builtins.exec", "builtins.eval", "execfile") or (capability is Capability.EXEC and name.startswith("runpy")):
             self._exec_call(node, name)
@@ -493,6 +543,8 @@ class _Analyser(ast.NodeVisitor):
             self._reveal_payload(node)
         elif capability is not None:
             self.add(capability, node, name)
+            if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
+                self.add(Capability.CREDENTIALS, node, f"{patterns.WALLET_SECRET_SENT}: {name} sends the field '{field}'")
         elif name in ("__import__", "importlib.import_module") and node.args and not isinstance(node.args[0], ast.Constant):
             self.add(Capability.EXEC, node, f"{name} of a computed module name")
         elif name == "getattr" and len(node.args) >= 2 and self._is_builtins(node.args[0]) and self.folder.fold(node.args[1]) is None:
@@ -822,6 +874,28 @@ def _is_chr_join(node: ast.Call) -> bool:
         element = argument.elt
         return isinstance(element, ast.Call) and isinstance(element.func, ast.Name) and element.func.id == "chr"
     return False
+
+
+def _wallet_secret_field(call: ast.Call) -> str | None:
+    """The key of a literal payload dict (`json={"mnemonic": m}`) that names a wallet secret."""
+    payloads = [keyword.value for keyword in call.keywords if keyword.arg in patterns.PAYLOAD_KEYWORDS]
+    payloads += call.args[1:]
+    for payload in payloads:
+        if not isinstance(payload, ast.Dict):
+            continue
+        for key in payload.keys:
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                if key.value.lower().replace("_", "").replace("-", "") in patterns.WALLET_SECRET_FIELDS:
+                    return key.value
+    return None
+
+
+def _is_xor_chr(node: ast.Call) -> bool:
+    """`chr(ord(c) ^ key)`: one character of an XOR-decoded string."""
+    if not (isinstance(node.func, ast.Name) and node.func.id == "chr" and len(node.args) == 1):
+        return False
+    argument = node.args[0]
+    return isinstance(argument, ast.BinOp) and isinstance(argument.op, ast.BitXor)
 
 
 def _opens_for_writing(node: ast.Call) -> bool:

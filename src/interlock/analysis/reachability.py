@@ -34,12 +34,27 @@ def _registers(decorator: ast.expr) -> bool:
     return isinstance(target, ast.Attribute) and target.attr == "register"
 
 
-def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -> set[int]:
+# Calls that run the function handed to them: `Thread(target=f)`, `atexit.register(f)`, `Timer(1, f)`.
+_RUNNERS = ("register", "Thread", "Process", "Timer", "submit", "run_in_executor", "call_soon", "create_task", "run")
+
+
+def _hands_to_a_runner(call: ast.Call) -> list[ast.expr]:
+    """The arguments of `call` that it will call, if it is one of the _RUNNERS."""
+    callee = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+    if callee not in _RUNNERS:
+        return []
+    return [*call.args, *(keyword.value for keyword in call.keywords if keyword.arg in ("target", "function", "func", None))]
+
+
+def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *, certain: bool = False) -> set[int]:
     """Functions (as `id()` of their nodes) that run at import: called (or handed to a caller) from module level, transitively.
 
     Names are matched loosely (any function of that name; any method of that name reached through
     `self`, `cls` or one of the module's classes) — an over-approximation that errs towards treating
-    code as running earlier, never later.
+    code as running earlier, never later. With `certain`, a function only counts when it is called
+    or handed to something that runs it (a thread, `atexit`), not merely named: what such code
+    calls in other modules of the release is then followed (see import_graph.py), where the loose
+    reading would compound.
     """
     functions: dict[str, list[ast.AST]] = {}
     methods: dict[str, list[ast.AST]] = {}
@@ -82,7 +97,14 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset()) -
             if isinstance(node, ast.If) and is_main_guard(node.test):
                 stack.extend(node.orelse)  # the guarded body runs as a script, not on import
                 continue
-            if isinstance(node, ast.Name):
+            if certain:
+                if isinstance(node, ast.Call):
+                    for callee in (node.func, *_hands_to_a_runner(node)):
+                        if isinstance(callee, ast.Name):
+                            names.add(callee.id)
+                        elif isinstance(callee, ast.Attribute) and _names_own_object(callee.value, classes, instances):
+                            attributes.add(callee.attr)
+            elif isinstance(node, ast.Name):
                 names.add(node.id)
             elif isinstance(node, ast.Attribute) and _names_own_object(node.value, classes, instances):
                 attributes.add(node.attr)

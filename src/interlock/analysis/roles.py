@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 
 from interlock.artifact.model import Artifact, ArtifactKind
+from interlock.artifact.reader import is_disguised_zip
 from interlock.analysis.facts import When
 
 _TEST_DIRS = {"tests", "test", "testing_data", "docs", "doc", "examples", "example", "benchmarks", "bench"}
@@ -25,7 +26,7 @@ class Role:
 
 
 def is_python(path: str) -> bool:
-    return path.endswith((".py", ".pyw")) and "!/" not in path
+    return path.endswith((".py", ".pyw"))
 
 
 def is_pth(artifact: Artifact, path: str) -> bool:
@@ -81,6 +82,10 @@ def module_file(artifact: Artifact, module: str) -> str | None:
 
 def role_of(artifact: Artifact, path: str, backends: set[str]) -> Role:
     if "!/" in path:
+        outer = artifact.members.get(path.rsplit("!/", 1)[0])
+        if outer is not None and is_disguised_zip(outer):
+            # Put on sys.path, its modules import like any other: we cannot tell when, so judge them.
+            return Role(When.CALL, reason="inside a zip archive disguised as another kind of file")
         return Role(When.NEVER, reason="inside a nested archive")
     installed = install_path(artifact, path)
     parts = installed.split("/")

@@ -23,6 +23,9 @@ class Verdict(StrEnum):
 WEIGHTS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 5, Severity.HIGH: 25, Severity.CRITICAL: 100}
 # Medium findings from this many different rules together make a release suspicious.
 _MEDIUM_RULES_FOR_SUSPICIOUS = 3
+# Findings that say what could not be analysed, not what the code does: reported, never counted
+# towards that corroboration (a 400,000-token generated client says nothing about intent).
+LIMIT_RULES = {"source-too-large", "archive-member-too-large"}
 # High findings from two of these different threat rules corroborate each other: malicious.
 THREAT_RULES = {
     "defense-evasion",
@@ -46,7 +49,7 @@ def decide(findings: Iterable[Finding]) -> tuple[Verdict, int]:
         return Verdict.MALICIOUS, score
     if len({f.rule for f in findings if f.severity is Severity.HIGH and f.rule in THREAT_RULES}) >= 2:
         return Verdict.MALICIOUS, score
-    medium_rules = {f.rule for f in findings if f.severity is Severity.MEDIUM}
+    medium_rules = {f.rule for f in findings if f.severity is Severity.MEDIUM} - LIMIT_RULES
     if any(f.severity is Severity.HIGH for f in findings) or len(medium_rules) >= _MEDIUM_RULES_FOR_SUSPICIOUS:
         return Verdict.SUSPICIOUS, score
     return Verdict.CLEAN, score

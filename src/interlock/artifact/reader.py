@@ -29,6 +29,13 @@ from interlock.artifact.model import ArchiveProblem, Artifact, ArtifactKind, Mem
 HEAD_BYTES = 512
 _CHUNK = 1024 * 1024
 _NESTED_SUFFIXES = (".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
+ZIP_MAGIC = b"PK\x03\x04"
+# Formats that are zip archives by design; a zip under any other name is hiding what it is.
+ZIP_BASED_SUFFIXES = (
+    *_NESTED_SUFFIXES, ".pyz", ".pex", ".jar", ".war", ".ear", ".aar", ".apk", ".xpi", ".crx", ".vsix", ".nupkg",
+    ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".npz", ".kmz", ".3mf", ".usdz", ".cbz",
+    ".keras", ".pt", ".pth", ".ptl", ".ckpt", ".mar", ".onnx", ".sublime-package", ".msix", ".appx",
+)
 _EGG_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-py\d[\d.]*)?(-.+)?\.egg$")
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".egg", ".tar.bz2", ".tar.xz")
 _ZIP_SUFFIXES = (".whl", ".zip", ".egg")
@@ -253,8 +260,13 @@ def _read_archive(
             continue
         out.pop(full_path, None)  # keep the order of appearance of the copy that is kept
         out[full_path] = member
-        if member.data is not None and path.lower().endswith(_NESTED_SUFFIXES):
+        if member.data is not None and (path.lower().endswith(_NESTED_SUFFIXES) or is_disguised_zip(member)):
             _read_nested(member, full_path, depth, budget, out, problems)
+
+
+def is_disguised_zip(member: Member) -> bool:
+    """A zip archive under a name that does not say so (code hidden as `_websocket.typed`, say)."""
+    return member.head.startswith(ZIP_MAGIC) and not member.name.lower().endswith(ZIP_BASED_SUFFIXES)
 
 
 def _read_nested(

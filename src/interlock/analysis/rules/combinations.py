@@ -59,6 +59,24 @@ def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
             )
 
 
+def _credential_harvest(evidence: Evidence) -> Iterable[Finding]:
+    for facts in evidence.by_path().values():
+        early = [f for f in facts if f.capability is Capability.CREDENTIALS and f.when >= When.IMPORT]
+        stolen = sorted({_category(f) for f in early} & patterns.STEALER_CATEGORIES)
+        if len(stolen) >= 2:
+            first = next(f for f in early if _category(f) in stolen)
+            yield finding_from(
+                "credential-harvest", Severity.HIGH, first, f"collects other programs' secrets ({', '.join(stolen)}) {first.when.label}"
+            )
+
+
+def _wallet_secret_sent(evidence: Evidence) -> Iterable[Finding]:
+    for fact in evidence.facts:
+        if fact.capability is Capability.CREDENTIALS and _category(fact) == patterns.WALLET_SECRET_SENT:
+            severity = Severity.CRITICAL if fact.when >= When.IMPORT else Severity.HIGH
+            yield finding_from("wallet-secret-sent", severity, fact, f"{fact.detail.split(': ', 1)[1]} {fact.when.label}")
+
+
 def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
     """Host identity or secrets sent out by code that runs on its own."""
     for facts in _groups_running_on_their_own(evidence):
@@ -286,6 +304,24 @@ RULES = [
         "and talks to the network, or reads any credential and sends data without being called. This is the "
         "litellm 1.82.8 payload's core. A cloud SDK reading its own credential file when called does not match.",
         _credential_exfiltration,
+    ),
+    Rule(
+        "credential-harvest",
+        "collects other programs' secrets without being called",
+        (Severity.HIGH,),
+        "Browser profiles, chat-client token stores, wallet files, FTP client configs and DPAPI decryption of "
+        "another program's master key — two or more of those kinds in one file, at install, start-up or import. "
+        "Cookie libraries read a browser's store when asked to; nothing reads several programs' stores on its own.",
+        _credential_harvest,
+    ),
+    Rule(
+        "wallet-secret-sent",
+        "sends a wallet private key or seed phrase over the network",
+        (Severity.HIGH, Severity.CRITICAL),
+        "A request whose JSON, form or query payload has a field named for a private key, mnemonic or seed "
+        "phrase. Wallet libraries sign locally and send signatures; a key or seed leaves the machine only when "
+        "it is being stolen. High in a function that runs when called, critical at import or earlier.",
+        _wallet_secret_sent,
     ),
     Rule(
         "host-exfiltration",

@@ -13,6 +13,7 @@ from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import ProblemKind
+from interlock.artifact.reader import is_disguised_zip
 
 _ARCHIVE_SEVERITY = {
     ProblemKind.PATH_TRAVERSAL: Severity.HIGH,
@@ -131,6 +132,24 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
             )
 
 
+_CODE_SUFFIXES = (".py", ".pyw", ".pyc")
+
+
+def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
+    members = evidence.artifact.members
+    for member in members.values():
+        if not is_disguised_zip(member):
+            continue
+        inside = f"{member.path}!/"
+        code = sorted(path[len(inside) :] for path in members if path.startswith(inside) and path.endswith(_CODE_SUFFIXES))
+        if code:
+            shown = ", ".join(code[:3]) + (f" and {len(code) - 3} more" if len(code) > 3 else "")
+            message = f"a zip archive of Python code ({shown}) hidden under a name that is not an archive's"
+            yield Finding("archive-disguised", Severity.HIGH, member.path, None, message, member.name)
+        else:
+            yield Finding("archive-disguised", Severity.MEDIUM, member.path, None, "a zip archive under a name that is not an archive's", member.name)
+
+
 def _install_hooks(evidence: Evidence) -> Iterable[Finding]:
     for hook in evidence.install_hooks:
         yield Finding(
@@ -172,6 +191,16 @@ RULES = [
         "An entry point called `pip` or `python` replaces the real one on PATH and sees everything typed "
         "into it, index credentials included. The project that owns the command (pip's own `pip`) is exempt.",
         _shadowed_commands,
+    ),
+    Rule(
+        "archive-disguised",
+        "a zip archive hidden under a name that is not an archive's",
+        (Severity.MEDIUM, Severity.HIGH),
+        "Zip content under a name like `_websocket.typed` or `logo.dat`: Python imports modules straight from "
+        "such a file once it is on sys.path, so it is a way to ship code no reviewer opens. High when the hidden "
+        "archive holds Python code (which is then analysed like any other member), medium otherwise. Formats that "
+        "are zips by design (.jar, .docx, .npz, .pt, .pyz…) are not reported.",
+        _disguised_archives,
     ),
     Rule(
         "install-hook",
