@@ -107,6 +107,29 @@ def test_functions_handed_to_atexit_or_a_thread_run_at_import() -> None:
     assert process_whens(report) == {"on_exit": When.IMPORT, "worker": When.IMPORT, "never": When.CALL}
 
 
+def test_a_decorator_returning_its_wrapper_does_not_run_the_wrapper_at_import() -> None:
+    report = analyse("""
+        import subprocess
+        from functools import wraps
+
+        def ensure_connected(method):
+            @wraps(method)
+            def wrapped(self, *args):
+                self.connect()
+                return method(self, *args)
+            return wrapped
+
+        class Client:
+            def connect(self):
+                subprocess.call(["connect"])
+
+            @ensure_connected
+            def send(self, data):
+                subprocess.call(["send"])
+    """)
+    assert process_whens(report) == {"connect": When.CALL, "send": When.CALL}
+
+
 def test_main_guard_body_and_what_only_it_calls_run_when_called() -> None:
     report = analyse("""
         import os

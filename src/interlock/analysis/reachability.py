@@ -79,15 +79,16 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *
     instances = {variable for variable, callee in made if callee in classes}
 
     def references(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
-        roots = {id(node) for node in nodes}
         names: set[str] = set()
         attributes: set[str] = set()
         stack = list(nodes)
         while stack:
             node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(node) not in roots:
-                # A nested definition runs only if referenced; its decorators run now.
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # A definition's body runs only if referenced; its decorators and defaults run now.
                 stack.extend(node.decorator_list)
+                stack.extend(node.args.defaults)
+                stack.extend(default for default in node.args.kw_defaults if default is not None)
                 continue
             if isinstance(node, ast.ClassDef):
                 # The class body runs now; naming a base class instantiates nothing.
@@ -97,6 +98,8 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *
             if isinstance(node, ast.If) and is_main_guard(node.test):
                 stack.extend(node.orelse)  # the guarded body runs as a script, not on import
                 continue
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+                continue  # a decorator returning its wrapper: the wrapper runs when the decorated function is called
             if certain:
                 if isinstance(node, ast.Call):
                     for callee in (node.func, *_hands_to_a_runner(node)):
