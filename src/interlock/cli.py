@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.diff.compare import DiffError
 from interlock.report import FORMATS, render
 from interlock.scanner import ScanOptions, Scanner
 from interlock.targets import Target, TargetError, expand
@@ -38,7 +40,24 @@ exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error,
              3 a target could not be analysed (fail closed: treat as a block)
 
 The index is the one pip is configured with (PIP_INDEX_URL, pip.conf), unless --index-url.
+Each release is judged against the closest lower release on that index (its history): what
+the new release does that the old one did not counts. --no-history (or INTERLOCK_NO_HISTORY=1)
+judges each artifact on its own and never contacts the index for a local file.
 Results are cached by artifact sha256 and rule-set version; --no-cache re-analyses.
+"""
+
+_DIFF_EPILOG = """\
+examples:
+  interlock diff litellm-1.82.6-py3-none-any.whl litellm-1.82.8-py3-none-any.whl
+  interlock diff litellm==1.82.6 litellm==1.82.8         both fetched from the index pip uses
+  interlock diff --format html -o review.html OLD NEW    a report to read in a browser
+
+NEW is judged on what it adds: findings the OLD release had too are listed but not counted
+(a critical finding always counts). Code that moved earlier — from a function to import time,
+or into a .pth that runs at every interpreter start — counts as new.
+
+exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error (including OLD and
+             NEW that cannot be compared), 3 a release could not be analysed
 """
 
 
@@ -81,7 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
+    scan.add_argument(
+        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
+    )
     scan.set_defaults(handler=run_scan)
+
+    diff = commands.add_parser(
+        "diff",
+        help="judge a release against an earlier one: what it adds that matters",
+        description="Compare two releases of one project and judge NEW on what changed: new files, new "
+        "capabilities in existing files (with the added lines), code that runs earlier than before.",
+        epilog=_DIFF_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.add_argument("old", metavar="OLD", help="the earlier release: an artifact file or NAME==VERSION")
+    diff.add_argument("new", metavar="NEW", help="the release to judge: an artifact file or NAME==VERSION")
+    _add_output_options(diff)
+    diff.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
+    diff.add_argument("--no-cache", action="store_true", help="do not read or write the local fact cache")
+    diff.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
+    diff.set_defaults(handler=run_diff)
 
     rules = commands.add_parser(
         "rules",
@@ -119,15 +157,44 @@ def run_scan(arguments: argparse.Namespace) -> int:
         targets = expand(arguments.targets)
     except TargetError as exc:
         return _usage_error(str(exc))
-    yara = None
-    if arguments.yara_rules is not None:
-        try:
-            yara = YaraRules(arguments.yara_rules)
-        except (YaraError, OSError) as exc:
-            return _usage_error(f"--yara-rules: {exc}")
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara))
+    try:
+        yara = _yara(arguments)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history))
     results = _scan_with_progress(scanner, targets)
     return _report(results, arguments)
+
+
+def run_diff(arguments: argparse.Namespace) -> int:
+    try:
+        old, new = (_single_target(text) for text in (arguments.old, arguments.new))
+        yara = _yara(arguments)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara))
+    try:
+        result = scanner.diff(old, new)
+    except DiffError as exc:
+        return _usage_error(str(exc))
+    return _report([result], arguments)
+
+
+def _single_target(text: str) -> Target:
+    targets = expand([text])
+    if len(targets) != 1:
+        raise TargetError(f"{text}: names {len(targets)} artifacts; diff compares one release with one other")
+    return targets[0]
+
+
+def _yara(arguments: argparse.Namespace) -> YaraRules | None:
+    if arguments.yara_rules is None:
+        return None
+    try:
+        return YaraRules(arguments.yara_rules)
+    except (YaraError, OSError) as exc:
+        raise ValueError(f"--yara-rules: {exc}") from None
 
 
 def _scan_with_progress(scanner: Scanner, targets: list[Target]) -> list[ScanResult]:

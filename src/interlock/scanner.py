@@ -1,4 +1,4 @@
-"""Scan targets end to end: fetch if needed, read, analyse, cache."""
+"""Scan targets end to end: fetch if needed, read, compare with the previous release, analyse, cache."""
 
 from __future__ import annotations
 
@@ -7,20 +7,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interlock.analysis.engine import scan_artifact
+from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+from packaging.version import Version
+
+from interlock.analysis.engine import ruleset_of, scan_artifact
 from interlock.analysis.result import ScanResult
-from interlock.analysis.rules import RULESET_VERSION
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
+from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact
+from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem
+from interlock.index.selection import previous_release_file
 from interlock.store.cache import ResultCache
+from interlock.store.facts import FactCache
 from interlock.targets import Target
 
 if TYPE_CHECKING:
     from interlock.index.client import IndexClient
+    from interlock.index.models import IndexFile
+
+
+_UNAVAILABLE = "history unavailable"
 
 
 @dataclass
@@ -31,20 +41,22 @@ class ScanOptions:
     yara: YaraRules | None = None
     limits: Limits = DEFAULT_LIMITS
     cache: ResultCache | None = None
+    history: bool = False
+    """Judge each release against the closest lower release on the index."""
 
 
 class Scanner:
-    """Scans targets one by one; cheap to construct, opens the index and cache lazily."""
+    """Scans targets one by one; cheap to construct, opens the index and caches lazily."""
 
     def __init__(self, options: ScanOptions) -> None:
         self.options = options
-        self._client: IndexClient | None = None  # made on first NAME==VERSION: imports httpx
+        self._client: IndexClient | None = None  # made on first use of the index: imports httpx
         self._cache = options.cache
+        self._facts: FactCache | None = None
 
     @property
     def ruleset(self) -> str:
-        yara = self.options.yara
-        return RULESET_VERSION + (f"+yara:{yara.digest[:12]}" if yara else "")
+        return ruleset_of(self.options.yara)
 
     def client(self) -> IndexClient:
         if self._client is None:
@@ -60,6 +72,13 @@ class Scanner:
         if self._cache is None:
             self._cache = ResultCache()
         return self._cache
+
+    def facts(self) -> FactCache | None:
+        if not self.options.use_cache:
+            return None
+        if self._facts is None:
+            self._facts = FactCache()
+        return self._facts
 
     def scan_all(self, targets: Iterable[Target], progress: Callable[[Target], None] | None = None) -> list[ScanResult]:
         results = []
@@ -84,25 +103,92 @@ class Scanner:
             digest = file_sha256(path)
         except OSError as exc:
             return _error_result_for_file(path, label, f"cannot read {path}: {exc.strerror or exc}")
+        previous, note = self._previous_file(path.name) if self.options.history else (None, None)
+        ruleset = self.ruleset + (f"+history:{previous.sha256}" if previous is not None else "")
         cache = self.cache()
         if cache is not None:
-            cached = cache.get(digest, self.ruleset, label)
+            cached = cache.get(digest, ruleset, label)
             if cached is not None:
+                cached.history_note = cached.history_note or note
                 return cached
         try:
             artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
         except (UnsupportedArtifact, OSError) as exc:
             return _error_result_for_file(path, label, str(exc))
-        result = scan_artifact(artifact, label, self.options.yara, Deadline(self.options.limits.max_seconds))
-        if cache is not None:
+        result, history_failed = self._judge(artifact, label, previous)
+        result.ruleset = ruleset
+        result.history_note = result.history_note or note
+        # A result judged alone because the index could not be asked is not what this key names.
+        if cache is not None and not history_failed and not (note or "").startswith(_UNAVAILABLE):
             cache.put(result)
         return result
+
+    def diff(self, old: Target, new: Target) -> ScanResult:
+        """NEW judged against OLD. Raises DiffError when they cannot be compared."""
+        try:
+            old_path = old.path if old.path is not None else self._fetch(old)
+            new_path = new.path if new.path is not None else self._fetch(new)
+        except IndexProblem as exc:
+            return _error_result(new, str(exc))
+        deadline = Deadline(self.options.limits.max_seconds)
+        try:
+            old_artifact = read_artifact(old_path, self.options.limits, deadline)
+            new_artifact = read_artifact(new_path, self.options.limits, deadline)
+        except (UnsupportedArtifact, OSError) as exc:
+            return _error_result(new, str(exc))
+        return diff_artifacts(
+            old_artifact, new_artifact, target=new.text, previous_label=old.text, yara=self.options.yara, deadline=deadline, facts=self.facts()
+        )
+
+    def _judge(self, artifact: Artifact, label: str, previous: IndexFile | None) -> tuple[ScanResult, bool]:
+        """The result, against `previous` when given; and whether that comparison failed."""
+        deadline = Deadline(self.options.limits.max_seconds)
+        if previous is not None:
+            try:
+                old_path = self.client().download(previous)
+                old_artifact = read_artifact(old_path, self.options.limits, deadline)
+                result = diff_artifacts(
+                    old_artifact, artifact, target=label, previous_label=f"{previous.project}=={previous.version}",
+                    yara=self.options.yara, deadline=deadline, facts=self.facts(),
+                )
+                return result, False
+            except (IndexProblem, UnsupportedArtifact, OSError, DiffError) as exc:
+                result = scan_artifact(artifact, label, self.options.yara, deadline, self.facts())
+                result.history_note = f"{_UNAVAILABLE} ({exc}); judged on its own"
+                return result, True
+        return scan_artifact(artifact, label, self.options.yara, deadline, self.facts()), False
+
+    def _previous_file(self, filename: str) -> tuple[IndexFile | None, str | None]:
+        """The previous release's file to compare with, or why there is none."""
+        pinned = _name_and_version(filename)
+        if pinned is None:
+            return None, "name and version not readable from the file name: judged on its own"
+        name, version = pinned
+        try:
+            files = self.client().project_files(name)
+        except IndexProblem as exc:
+            return None, f"{_UNAVAILABLE} ({exc}); judged on its own"
+        previous = previous_release_file(files, filename, version)
+        if previous is None:
+            return None, f"no earlier release of {name} on the index: first release, judged on its own"
+        return previous, None
 
     def _fetch(self, target: Target) -> Path:
         assert target.pin is not None
         name, version = target.pin
         client = self.client()
         return client.download(client.resolve(f"{name}=={version}"))
+
+
+def _name_and_version(filename: str) -> tuple[str, Version] | None:
+    try:
+        if filename.endswith(".whl"):
+            name, version, _build, _tags = parse_wheel_filename(filename)
+        else:
+            name, version = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
+    return str(name), version
 
 
 def _error_result(target: Target, reason: str) -> ScanResult:

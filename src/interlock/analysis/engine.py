@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from interlock.analysis import roles
 from interlock.analysis.entry_points import console_scripts
@@ -22,6 +23,7 @@ from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
 from interlock.artifact.model import Artifact, ArtifactKind
+from interlock.store.facts import FactCache, report_key
 
 MAX_FINDINGS_PER_RULE = 20
 _RULE_RANK = {rule.id: rank for rank, rule in enumerate(ALL_RULES)}
@@ -29,18 +31,32 @@ _WHEN_RANK = {when.name.lower(): int(when) for when in When}
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
 
 
-def scan_artifact(artifact: Artifact, target: str, yara: YaraRules | None = None, deadline: Deadline | None = None) -> ScanResult:
-    """Analyse an artifact already read into memory. Never raises for hostile content."""
+@dataclass
+class Analysis:
+    """Everything known about one artifact before findings are tidied for a report."""
+
+    evidence: Evidence
+    findings: list[Finding]
+    """Every finding of every rule, untidied (a diff compares these)."""
+    error: str | None
+    seconds: float
+
+
+def analyse(
+    artifact: Artifact, yara: YaraRules | None = None, deadline: Deadline | None = None, facts: FactCache | None = None
+) -> Analysis:
+    """Evidence and raw findings for an artifact already read into memory. Never raises for hostile content."""
     started = time.monotonic()
     deadline = deadline or Deadline(DEFAULT_LIMITS.max_seconds)
     error = artifact.fatal
+    evidence = Evidence(artifact)
     findings: list[Finding] = []
     # Syntax trees hold no reference cycles; pausing the cycle collector while millions of nodes
     # are made and dropped roughly halves the time on large releases.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        evidence = gather_evidence(artifact, deadline)
+        evidence = gather_evidence(artifact, deadline, facts)
         findings = apply_rules(evidence)
         if yara is not None:
             findings.extend(yara.scan(artifact, deadline))
@@ -49,7 +65,22 @@ def scan_artifact(artifact: Artifact, target: str, yara: YaraRules | None = None
     finally:
         if gc_was_enabled:
             gc.enable()
-    findings = _tidy(findings)
+    return Analysis(evidence, findings, error, time.monotonic() - started)
+
+
+def scan_artifact(
+    artifact: Artifact, target: str, yara: YaraRules | None = None, deadline: Deadline | None = None, facts: FactCache | None = None
+) -> ScanResult:
+    """Analyse an artifact already read into memory. Never raises for hostile content."""
+    analysis = analyse(artifact, yara, deadline, facts)
+    return result_of(artifact, target, tidy(analysis.findings), analysis.error, ruleset_of(yara), analysis.seconds)
+
+
+def ruleset_of(yara: YaraRules | None) -> str:
+    return RULESET_VERSION + (f"+yara:{yara.digest[:12]}" if yara else "")
+
+
+def result_of(artifact: Artifact, target: str, findings: list[Finding], error: str | None, ruleset: str, seconds: float) -> ScanResult:
     verdict, score = decide(findings)
     if error:
         verdict = Verdict.ERROR
@@ -63,8 +94,8 @@ def scan_artifact(artifact: Artifact, target: str, yara: YaraRules | None = None
         score=score,
         findings=findings,
         error=error,
-        ruleset=RULESET_VERSION + (f"+yara:{yara.digest[:12]}" if yara else ""),
-        seconds=time.monotonic() - started,
+        ruleset=ruleset,
+        seconds=seconds,
     )
 
 
@@ -75,7 +106,7 @@ def apply_rules(evidence: Evidence) -> list[Finding]:
     return findings
 
 
-def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
+def gather_evidence(artifact: Artifact, deadline: Deadline, facts: FactCache | None = None) -> Evidence:
     evidence = Evidence(artifact)
     evidence.shipped_modules = _shipped_modules(artifact)
     evidence.console_scripts = console_scripts(artifact)
@@ -102,7 +133,7 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
             evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
             continue
         jobs.append((path, when, role.everything_runs, frozenset(install_calls.get(path, ()))))
-    for path, report in _analyse_with_import_graph(artifact, jobs, deadline).items():
+    for path, report in _analyse_with_import_graph(artifact, jobs, deadline, facts).items():
         _record(evidence, path, report)
     return evidence
 
@@ -112,21 +143,35 @@ def gather_evidence(artifact: Artifact, deadline: Deadline) -> Evidence:
 _IMPORT_GRAPH_ROUNDS = 3
 
 
-def _analyse_with_import_graph(artifact: Artifact, jobs: list[Job], deadline: Deadline) -> dict[str, SourceReport]:
+def _analyse_with_import_graph(artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None) -> dict[str, SourceReport]:
     """Each file analysed on its own, then again where import-time code elsewhere imports it
     earlier than its own role says or calls functions in it."""
     by_path = {job[0]: job for job in jobs}
-    reports = dict(analyse_files(artifact, jobs, deadline))
+    reports = _analyse_jobs(artifact, jobs, deadline, facts)
     index = ModuleIndex(artifact)
     fresh = list(reports.items())
     for _ in range(_IMPORT_GRAPH_ROUNDS):
-        changed = follow_ups(index, by_path, fresh)
+        changed = follow_ups(index, by_path, fresh, reports)
         if not changed:
             break
         by_path.update(changed)
-        fresh = list(analyse_files(artifact, list(changed.values()), deadline))
+        fresh = list(_analyse_jobs(artifact, list(changed.values()), deadline, facts).items())
         reports.update(fresh)
     return reports
+
+
+def _analyse_jobs(artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None) -> dict[str, SourceReport]:
+    """Reports for the jobs, from the fact cache where a file was analysed the same way before."""
+    if facts is None:
+        return dict(analyse_files(artifact, jobs, deadline))
+    keys = {job[0]: report_key(job, artifact.members[job[0]].sha256, RULESET_VERSION) for job in jobs}
+    cached = facts.get_many(keys.values())
+    reports = {path: cached[key] for path, key in keys.items() if key in cached}
+    missing = [job for job in jobs if job[0] not in reports]
+    fresh = dict(analyse_files(artifact, missing, deadline))
+    facts.put_many({keys[path]: report for path, report in fresh.items()})
+    reports.update(fresh)
+    return {job[0]: reports[job[0]] for job in jobs}
 
 
 def _analyse_install_scripts(
@@ -230,7 +275,7 @@ def _shipped_modules(artifact: Artifact) -> set[str]:
     return modules
 
 
-def _tidy(findings: list[Finding]) -> list[Finding]:
+def tidy(findings: list[Finding]) -> list[Finding]:
     """Most severe first; one finding per rule and place; at most a screenful per rule."""
     seen: set[tuple[str, str, int | None]] = set()
     per_rule: dict[str, int] = {}

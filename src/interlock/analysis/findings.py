@@ -39,6 +39,10 @@ class Finding:
     """The offending source line or value, trimmed."""
     when: str | None = None
     """When the code runs (`install`, `startup`, `import`, `call`), for findings about code."""
+    new: bool | None = None
+    """In a diff: whether the previous release lacked this finding (None outside a diff)."""
+    context: tuple[str, ...] = ()
+    """In a diff: the change around the line, review style (`+ added`, `  unchanged`)."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -51,4 +55,8 @@ class Finding:
         }
         if self.when:
             data["when"] = self.when
+        if self.new is not None:
+            data["new"] = self.new
+        if self.context:
+            data["diff"] = list(self.context)
         return data

@@ -63,9 +63,12 @@ def _dotted(installed: str) -> str:
     return module.removesuffix(".__init__")
 
 
-def follow_ups(index: ModuleIndex, jobs: Mapping[str, Job], reports: Iterable[tuple[str, SourceReport]]) -> dict[str, Job]:
+def follow_ups(
+    index: ModuleIndex, jobs: Mapping[str, Job], reports: Iterable[tuple[str, SourceReport]], known: Mapping[str, SourceReport]
+) -> dict[str, Job]:
     """Jobs to redo: files imported by code that runs earlier than they were judged to, and
-    files whose functions such code calls (as roots). Only changes are returned."""
+    files whose functions such code calls (as roots) when those did not run already. `known`
+    holds every file's latest report. Only changes are returned."""
     raised: dict[str, When] = {}
     roots: dict[str, set[str]] = {}
     for caller, report in reports:
@@ -88,7 +91,8 @@ def follow_ups(index: ModuleIndex, jobs: Mapping[str, Job], reports: Iterable[tu
             continue
         _, old_when, everything_runs, old_roots = jobs[path]
         new_when = max(old_when, when)
-        new_roots = old_roots | roots.get(path, set())
+        already = known[path].reached if path in known and new_when == old_when else set()
+        new_roots = old_roots | (roots.get(path, set()) - already)
         if new_when != old_when or new_roots != old_roots:
             changed[path] = (path, new_when, everything_runs, frozenset(new_roots))
     return changed

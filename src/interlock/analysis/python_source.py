@@ -72,6 +72,9 @@ class SourceReport:
     imported_modules: set[str] = field(default_factory=set)
     """Dotted modules (and names that may be modules) imported from code that runs when the file
     does, each parent package included; relative ones keep their leading dots (`..util`)."""
+    reached: set[str] = field(default_factory=set)
+    """Names of the functions and classes whose code runs when the file does: calls into them from
+    elsewhere change nothing, so the file need not be analysed again for them."""
     python_runs: set[str] = field(default_factory=set)
     """Modules (`python -m x.y`) and scripts (`python x.py`) this file runs in a new interpreter."""
     payload_bytes: int = 0
@@ -246,6 +249,8 @@ class _Analyser(ast.NodeVisitor):
     def run(self, tree: ast.Module) -> None:
         if not self.everything_runs:
             self.reachable = reachable_functions(tree, self.roots)
+            if self.payload_depth == 0:
+                self.report.reached = _reached_names(tree, self.reachable)
             if self.base_when >= When.IMPORT and self.payload_depth == 0:
                 self.certainly_reachable = reachable_functions(tree, self.roots, certain=True)
         if _DECODER_HINT.search("\n".join(self.lines[:20000])):
@@ -874,6 +879,18 @@ def _is_chr_join(node: ast.Call) -> bool:
         element = argument.elt
         return isinstance(element, ast.Call) and isinstance(element.func, ast.Name) and element.func.id == "chr"
     return False
+
+
+def _reached_names(tree: ast.Module, reachable: set[int]) -> set[str]:
+    """Names of reached functions, and of classes whose constructor was reached."""
+    names = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(statement) in reachable:
+            names.add(statement.name)
+        elif isinstance(statement, ast.ClassDef):
+            if any(id(child) in reachable for child in statement.body if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                names.add(statement.name)
+    return names
 
 
 def _wallet_secret_field(call: ast.Call) -> str | None:

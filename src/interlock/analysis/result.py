@@ -8,6 +8,33 @@ from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.verdict import Verdict
 
 
+@dataclass(frozen=True)
+class Previous:
+    """The release a result was compared with."""
+
+    label: str
+    """What the user (or the history lookup) named: a path or NAME==VERSION."""
+    filename: str
+    version: str | None
+    sha256: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"target": self.label, "filename": self.filename, "version": self.version, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between two releases, file by file (paths as installed, versions masked)."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"added": list(self.added), "removed": list(self.removed), "changed": list(self.changed), "unchanged": self.unchanged}
+
+
 @dataclass
 class ScanResult:
     target: str
@@ -24,6 +51,11 @@ class ScanResult:
     ruleset: str = ""
     cached: bool = False
     seconds: float = 0.0
+    previous: Previous | None = None
+    """Set when judged against an earlier release (a diff, or a scan with history)."""
+    changes: Changes | None = None
+    history_note: str | None = None
+    """Why a scan with history was judged alone (first release, index unreachable…)."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -38,6 +70,12 @@ class ScanResult:
         }
         if self.error:
             data["error"] = self.error
+        if self.previous is not None:
+            data["previous"] = self.previous.to_json()
+        if self.changes is not None:
+            data["changes"] = self.changes.to_json()
+        if self.history_note:
+            data["history"] = self.history_note
         return data
 
     @classmethod
@@ -51,6 +89,8 @@ class ScanResult:
                 message=str(f["message"]),
                 evidence=str(f["evidence"]),
                 when=str(f["when"]) if f.get("when") else None,  # type: ignore[union-attr]
+                new=f["new"] if isinstance(f.get("new"), bool) else None,  # type: ignore[union-attr]
+                context=tuple(str(line) for line in f.get("diff", ())),  # type: ignore[union-attr]
             )
             for f in data["findings"]  # type: ignore[union-attr]
         ]
@@ -64,4 +104,19 @@ class ScanResult:
             score=int(data["score"]),  # type: ignore[arg-type]
             findings=findings,
             error=data.get("error") if isinstance(data.get("error"), str) else None,  # type: ignore[arg-type]
+            previous=_previous_from_json(data.get("previous")),
+            changes=_changes_from_json(data.get("changes")),
+            history_note=data.get("history") if isinstance(data.get("history"), str) else None,  # type: ignore[arg-type]
         )
+
+
+def _previous_from_json(data: object) -> Previous | None:
+    if not isinstance(data, dict):
+        return None
+    return Previous(str(data["target"]), str(data["filename"]), data.get("version"), data.get("sha256"))
+
+
+def _changes_from_json(data: object) -> Changes | None:
+    if not isinstance(data, dict):
+        return None
+    return Changes(tuple(data["added"]), tuple(data["removed"]), tuple(data["changed"]), int(data["unchanged"]))

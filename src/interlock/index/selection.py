@@ -131,3 +131,23 @@ def _tag_priority() -> dict[Tag, int]:
 def _interpreter() -> str:
     first = next(iter(sys_tags()))
     return f"{first.interpreter}-{first.abi}-{first.platform}"
+
+
+def previous_release_file(files: Iterable[IndexFile], filename: str, version: Version) -> IndexFile | None:
+    """The file of the closest lower release to compare ``filename`` with: the same kind (wheel or
+    sdist) and, for wheels, the same tags when that release has them; None for a first release."""
+    files = list(files)
+    kind = FileKind.WHEEL if filename.endswith(".whl") else FileKind.SDIST
+    same_kind = [f for f in files if f.kind is kind]
+    # Yanked releases are skipped: a withdrawn (perhaps malicious) release is no baseline.
+    before = previous_version(same_kind, version, prereleases=version.is_prerelease)
+    if before is None:
+        return None
+    candidates = [f for f in same_kind if f.version == before]
+    if kind is FileKind.WHEEL:
+        tags = filename.rsplit("-", 3)[1:]  # python, abi and platform tags of the file being judged
+        same_tags = [f for f in candidates if f.filename.rsplit("-", 3)[1:] == tags]
+        if same_tags:
+            return same_tags[0]
+        return _best_compatible_wheel(candidates) or candidates[0]
+    return candidates[0]

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
+from interlock.analysis.result import Changes, ScanResult
 from interlock.analysis.verdict import Verdict
 
 VERDICT_ORDER = (Verdict.MALICIOUS, Verdict.SUSPICIOUS, Verdict.ERROR, Verdict.CLEAN)
@@ -114,3 +114,53 @@ def verdict_counts(results: Iterable[ScanResult]) -> list[tuple[Verdict, int]]:
 def plural(count: int, noun: str) -> str:
     """`1 finding`, `2 findings`."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def split_baseline(result: ScanResult) -> tuple[list[Finding], list[Finding]]:
+    """(findings that count, findings the previous release had too). Outside a diff all count;
+    a critical finding always counts, new or not."""
+    if result.previous is None:
+        return list(result.findings), []
+    counted = [f for f in result.findings if f.new is not False or f.severity is Severity.CRITICAL]
+    baseline = [f for f in result.findings if f.new is False and f.severity is not Severity.CRITICAL]
+    return counted, baseline
+
+
+def history_line(result: ScanResult) -> str:
+    """`compared with NAME==1.0 (file)`, or why the release was judged alone."""
+    if result.previous is not None:
+        previous = result.previous
+        filename = printable(previous.filename)
+        label = printable(previous.label)
+        shown = label if filename in label else f"{label} ({filename})"
+        return f"compared with {shown}: findings marked NEW are not in it"
+    return printable(result.history_note or "")
+
+
+# Added files that deserve a name in the summary, not just a count.
+_NOTABLE_SUFFIXES = {".pth": "start-up hook", ".so": "binary", ".pyd": "binary", ".dll": "binary", ".exe": "binary", ".dylib": "binary"}
+_NOTABLE_NAMES = {"sitecustomize.py": "start-up hook", "usercustomize.py": "start-up hook", "setup.py": "install script", "entry_points.txt": "entry points"}
+
+
+def notable_files(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, kind) for start-up hooks, install scripts, entry points and binaries among `paths`."""
+    notable = []
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        kind = _NOTABLE_NAMES.get(name) or next((k for suffix, k in _NOTABLE_SUFFIXES.items() if name.endswith(suffix)), None)
+        if kind:
+            notable.append((path, kind))
+    return notable
+
+
+def changes_line(changes: Changes) -> str:
+    """One line: counts of added/removed/changed files, naming added hooks and binaries."""
+    line = (
+        f"files: {len(changes.added)} added, {len(changes.removed)} removed, "
+        f"{len(changes.changed)} changed, {changes.unchanged} unchanged"
+    )
+    notable = notable_files(changes.added)
+    if notable:
+        shown = ", ".join(f"{printable(path)} ({kind})" for path, kind in notable[:5])
+        line += f"; added {shown}" + (f" and {len(notable) - 5} more" if len(notable) > 5 else "")
+    return line

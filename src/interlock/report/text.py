@@ -15,7 +15,10 @@ from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.report.common import (
+    changes_line,
     display_name,
+    history_line,
+    split_baseline,
     location,
     plural,
     printable,
@@ -77,13 +80,20 @@ class TextFormatter(Formatter):
 
 def _result_block(result: ScanResult, width: int) -> RenderableType:
     parts: list[RenderableType] = [_headline(result)]
+    if result.previous is not None or result.history_note:
+        parts.append(Padding(Text(history_line(result), style="dim"), (0, 0, 0, 2)))
     if result.error:
         parts.append(Padding(Text.assemble(("error: ", "bold magenta"), printable(result.error)), (0, 0, 0, 2)))
-    shown, hidden = split_shown(result.findings)
+    counted, baseline = split_baseline(result)
+    shown, hidden = split_shown(counted)
     if shown:
         parts.append(Padding(_findings_table(shown, width), (0, 0, 0, 2)))
     if hidden:
         parts.append(Text(f"  … and {hidden} more low/info findings", style="dim"))
+    if baseline:
+        parts.append(Text(f"  {plural(len(baseline), 'finding')} the previous release had too (not counted)", style="dim"))
+    if result.changes is not None:
+        parts.append(Padding(Text(changes_line(result.changes), style="dim"), (0, 0, 0, 2)))
     return Group(*parts)
 
 
@@ -113,11 +123,15 @@ def _findings_table(findings: list[Finding], width: int) -> Table:
     for index, finding in enumerate(findings):
         severity = finding.severity
         summary = Text.assemble((printable(finding.rule), "bold"), "  ", location(finding), "  ", printable(finding.message))
+        if finding.new:
+            summary = Text.assemble(("NEW ", "bold"), summary)
         body: list[RenderableType] = [summary]
         evidence = printable(finding.evidence).strip()
         # Evidence shared by consecutive findings is shown once, under the last of them.
         last_of_run = index + 1 == len(findings) or not same_evidence(finding, findings[index + 1])
-        if evidence and last_of_run:
+        if finding.context and last_of_run:
+            body.append(_context(finding.context, evidence_limit))
+        elif evidence and last_of_run:
             body.append(_evidence(shorten(evidence, evidence_limit)))
         table.add_row(Text(severity.label, style=SEVERITY_STYLES.get(severity, "")), Group(*body))
     return table
@@ -129,6 +143,17 @@ def _evidence(evidence: str) -> Table:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     grid.add_row(Text("│", style="dim"), Text(evidence, style="dim"))
+    return grid
+
+
+def _context(lines: Sequence[str], limit: int) -> Table:
+    """The change around a new finding, review style: added lines marked and coloured."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for line in lines:
+        added = line.startswith("+")
+        grid.add_row(Text("+" if added else "│", style="green" if added else "dim"), Text(shorten(printable(line[2:]), limit), style="" if added else "dim"))
     return grid
 
 

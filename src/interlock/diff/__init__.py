@@ -1,0 +1,1 @@
+"""Release-to-release comparison: a new release judged against its own history."""

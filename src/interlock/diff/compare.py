@@ -1,0 +1,197 @@
+"""A release judged against the one before it: what it does that its predecessor did not.
+
+Both releases are analysed the same way (the fact cache makes the unchanged files free); a
+finding of the new release is *new* when the old release had no finding of the same rule, on
+the same file, about the same code, running at the same time. Code that moved earlier (from
+a function to import time, say) is therefore new too. The verdict is decided on the new
+findings alone — an established package's long-standing `subprocess` calls are its baseline —
+except that a critical finding always counts, whether new or not: a predecessor that was
+itself malicious must not launder its successor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from interlock.analysis.engine import Analysis, analyse, result_of, ruleset_of, tidy
+from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.result import Changes, Previous, ScanResult
+from interlock.analysis.yara_rules import YaraRules
+from interlock.artifact.limits import Deadline
+from interlock.artifact.model import Artifact
+from interlock.store.facts import FactCache
+
+_CONTEXT_LINES = 2
+_MAX_ADDED_SHOWN = 6
+_MAX_LINE = 160
+# Above this many lines, a file's line diff is skipped (difflib is quadratic at worst).
+_MAX_DIFF_LINES = 60_000
+
+
+# Hooks an established package does not grow overnight: appearing in a release, they weigh more
+# than the same hook in a project that always had it. (rule, lowest severity it escalates) → to.
+_ESCALATED_WHEN_NEW = {
+    ("entrypoint-shadows-command", Severity.HIGH): Severity.CRITICAL,
+    ("startup-sitecustomize", Severity.HIGH): Severity.CRITICAL,
+    ("startup-pth-exec", Severity.MEDIUM): Severity.HIGH,
+    ("install-hook", Severity.LOW): Severity.MEDIUM,
+}
+
+
+class DiffError(ValueError):
+    """OLD and NEW cannot be compared: different projects, the same file, or swapped."""
+
+
+def check_comparable(old: Artifact, new: Artifact) -> None:
+    """Raise DiffError with a one-line reason when comparing the two would mislead."""
+    if old.sha256 == new.sha256:
+        raise DiffError(f"OLD and NEW are the same file ({new.filename}, sha256 {new.sha256[:12]}…): nothing changed")
+    if old.name and new.name and canonicalize_name(old.name) != canonicalize_name(new.name):
+        raise DiffError(f"OLD is {old.name} and NEW is {new.name}: not releases of the same project")
+    old_version, new_version = _version(old), _version(new)
+    if old_version is not None and new_version is not None and old_version > new_version:
+        raise DiffError(f"OLD ({old.name} {old_version}) is newer than NEW ({new_version}); did you swap them?")
+
+
+def diff_artifacts(
+    old: Artifact,
+    new: Artifact,
+    *,
+    target: str,
+    previous_label: str,
+    yara: YaraRules | None = None,
+    deadline: Deadline | None = None,
+    facts: FactCache | None = None,
+) -> ScanResult:
+    """The NEW release's result, each finding marked new or not, decided on what changed."""
+    check_comparable(old, new)
+    old_analysis = analyse(old, yara, deadline, facts)
+    new_analysis = analyse(new, yara, deadline, facts)
+    marked = mark_new(old_analysis, new_analysis)
+    old_paths = {normalised_path(path, old.version): path for path in old.members}
+    added_lines: dict[str, set[int] | None] = {}  # per file: computed once, however many findings it has
+    with_context = [_with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked]
+    counted = [f for f in with_context if f.new or f.severity is Severity.CRITICAL]
+    shown = tidy(with_context)
+    result = result_of(new, target, shown, new_analysis.error or old_analysis.error, ruleset_of(yara), old_analysis.seconds + new_analysis.seconds)
+    verdict_result = result_of(new, target, tidy(counted), result.error, result.ruleset, 0)
+    result.verdict, result.score = verdict_result.verdict, verdict_result.score
+    result.previous = Previous(previous_label, old.filename, old.version, old.sha256)
+    result.changes = member_changes(old, new)
+    return result
+
+
+def mark_new(old: Analysis, new: Analysis) -> list[Finding]:
+    """NEW's findings, each with `new` set: True unless OLD had the same finding (as a multiset)."""
+    old_version, new_version = old.evidence.artifact.version, new.evidence.artifact.version
+    remaining = Counter(_identity(f, old_version) for f in old.findings)
+    marked = []
+    for finding in new.findings:
+        key = _identity(finding, new_version)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            marked.append(dataclasses.replace(finding, new=False))
+        else:
+            marked.append(_escalate(dataclasses.replace(finding, new=True)))
+    return marked
+
+
+def _escalate(finding: Finding) -> Finding:
+    for (rule, floor), severity in _ESCALATED_WHEN_NEW.items():
+        if finding.rule == rule and finding.severity >= floor and finding.severity < severity:
+            return dataclasses.replace(finding, severity=severity, message=f"{finding.message} (new in this release)")
+    return finding
+
+
+def member_changes(old: Artifact, new: Artifact) -> Changes:
+    old_members = {normalised_path(path, old.version): member.sha256 for path, member in old.members.items()}
+    new_members = {normalised_path(path, new.version): member.sha256 for path, member in new.members.items()}
+    added = sorted(set(new_members) - set(old_members))
+    removed = sorted(set(old_members) - set(new_members))
+    common = set(new_members) & set(old_members)
+    changed = sorted(path for path in common if new_members[path] != old_members[path])
+    return Changes(tuple(added), tuple(removed), tuple(changed), len(common) - len(changed))
+
+
+def normalised_path(path: str, version: str | None) -> str:
+    """`litellm-1.82.8.dist-info/RECORD` → `litellm-{version}.dist-info/RECORD`: the same file in every release."""
+    if version:
+        path = path.replace(f"-{version}.dist-info/", "-{version}.dist-info/").replace(f"-{version}.data/", "-{version}.data/")
+    return path
+
+
+def _identity(finding: Finding, version: str | None) -> tuple[str, str, str, str | None]:
+    evidence = " ".join(finding.evidence.split())
+    if version:
+        evidence = evidence.replace(version, "{version}")
+    return (finding.rule, normalised_path(finding.path, version), evidence, finding.when)
+
+
+def _version(artifact: Artifact) -> Version | None:
+    try:
+        return Version(artifact.version) if artifact.version else None
+    except InvalidVersion:
+        return None
+
+
+def _with_context(
+    finding: Finding, old: Artifact, new: Artifact, old_paths: dict[str, str], added_lines: dict[str, set[int] | None]
+) -> Finding:
+    """Attach the change around a new finding's line: the added lines, review style."""
+    if finding.line is None or not finding.path:
+        return finding
+    new_text = new.text(finding.path)
+    if new_text is None:
+        return finding
+    old_path = old_paths.get(normalised_path(finding.path, new.version))
+    old_text = old.text(old_path) if old_path else None
+    new_lines = new_text.splitlines()
+    if old_text is None:
+        return dataclasses.replace(finding, context=_excerpt(new_lines, finding.line, range(1, len(new_lines) + 1)))
+    if finding.path not in added_lines:
+        old_lines = old_text.splitlines()
+        too_long = len(old_lines) > _MAX_DIFF_LINES or len(new_lines) > _MAX_DIFF_LINES
+        added_lines[finding.path] = None if too_long else _added_lines(old_lines, new_lines)
+    added = added_lines[finding.path]
+    if added is None:
+        return finding
+    return dataclasses.replace(finding, context=_excerpt(new_lines, finding.line, added))
+
+
+def _added_lines(old_lines: list[str], new_lines: list[str]) -> set[int]:
+    """1-based numbers of NEW's lines that OLD did not have."""
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines)
+    added: set[int] = set()
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("insert", "replace"):
+            added.update(range(j1 + 1, j2 + 1))
+    return added
+
+
+def _excerpt(lines: list[str], line: int, added: Iterable[int]) -> tuple[str, ...]:
+    """A few lines around `line`: `+ ` for lines the old release lacked, `  ` for the rest."""
+    added = set(added)
+    if line in added:
+        # Show the whole run of added lines the finding sits in (up to a screenful).
+        start = line
+        while start - 1 in added and line - start < _MAX_ADDED_SHOWN:
+            start -= 1
+        end = line
+        while end + 1 in added and end - start < _MAX_ADDED_SHOWN:
+            end += 1
+    else:
+        start = end = line
+    first, last = max(1, start - _CONTEXT_LINES), min(len(lines), end + _CONTEXT_LINES)
+    return tuple(f"{'+' if number in added else ' '} {_clip(lines[number - 1])}" for number in range(first, last + 1))
+
+
+def _clip(text: str) -> str:
+    text = re.sub(r"\s+$", "", text)
+    return text if len(text) <= _MAX_LINE else text[: _MAX_LINE - 2] + " …"
