@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -21,12 +20,11 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import InvalidName, NormalizedName, canonicalize_name
 
 SHIPPED_LIST = "popular_names.txt"
 TSV_NAME_COLUMN = "name"
 TSV_RANK_COLUMN = "rank_among_15000_most_downloaded"
-_VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _MAX_RANKINGS_BYTES = 512 * 1024 * 1024
 """A rankings file larger than this is refused rather than read into memory."""
 
@@ -74,6 +72,15 @@ class PopularNames:
         return [RankedName(name, rank) for name, rank in sorted(self.ranks.items(), key=lambda item: item[1])]
 
 
+def is_project_name(text: str) -> bool:
+    """Whether ``text`` is a valid project name (PEP 508: letters, digits, and . _ - inside)."""
+    try:
+        canonicalize_name(text, validate=True)
+    except InvalidName:
+        return False
+    return True
+
+
 @cache
 def shipped_popular_names() -> PopularNames:
     """The list shipped with Interlock (read once per process)."""
@@ -92,7 +99,7 @@ def parse_popular_list(text: str, origin: str) -> PopularNames:
         if not line.strip():
             continue
         parts = line.split()
-        if len(parts) != 2 or not parts[0].isdigit() or not _VALID_NAME.match(parts[1]):
+        if len(parts) != 2 or not parts[0].isdigit() or not is_project_name(parts[1]):
             raise RankingsError(f"{origin}:{number}: expected '<rank> <project name>', got {line[:80]!r}")
         ranked.append(RankedName(canonicalize_name(parts[1]), int(parts[0])))
     return PopularNames.from_ranked(ranked, " ".join(header))
@@ -140,7 +147,7 @@ def _read_tsv_rankings(path: Path) -> Iterator[RankedName]:
                 name, rank = row[name_at].strip(), row[rank_at].strip()
                 if not rank.isdigit() or int(rank) < 1:
                     raise RankingsError(f"{path}:{number}: rank {rank[:40]!r} is not a positive whole number")
-                if not _VALID_NAME.match(name):
+                if not is_project_name(name):
                     raise RankingsError(f"{path}:{number}: {name[:80]!r} is not a valid project name")
                 yield RankedName(canonicalize_name(name), int(rank))
     except UnicodeDecodeError as exc:
@@ -161,7 +168,7 @@ def _read_json_rankings(path: Path) -> tuple[list[RankedName], str | None]:
     for index, row in enumerate(rows):
         project = row.get("project") if isinstance(row, dict) else None
         count = row.get("download_count") if isinstance(row, dict) else None
-        if not isinstance(project, str) or not _VALID_NAME.match(project):
+        if not isinstance(project, str) or not is_project_name(project):
             raise RankingsError(f'{path}: rows[{index}]: "project" is not a valid project name: {project!r:.80}')
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise RankingsError(f'{path}: rows[{index}]: "download_count" is not a whole number: {count!r:.40}')
