@@ -1,0 +1,1 @@
+"""Intelligence that does not come from the artifact's code: popular names, typosquats, advisories."""
