@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,26 @@ def test_wrong_types_are_messages_not_crashes(tmp_path: Path, name: str, text: s
     with pytest.raises(LockfileError) as caught:
         read_lockfile(path)
     assert caught.value.message == message
+
+
+_SWAPS = ("3", "true", "[1]", "{a = 1}", '""', "[]", "-1", "1.5", '"sha256:00"', '"==1.0"', "null")
+
+
+@pytest.mark.parametrize(("name", "expected"), NAMES.items())
+def test_truncated_and_retyped_lockfiles_give_errors_not_crashes(tmp_path: Path, name: str, expected: LockfileFormat) -> None:
+    """Every prefix of a good lockfile, and every value swapped for another type: read, or a one-line LockfileError."""
+    text = CONTENT[expected]
+    variants = [text[:end] for end in range(len(text))]
+    for value in re.finditer(r'(?<=[=:] )("[^"\n]*"|\d+|true|false|\[[^\]\n]*\]|\{[^}\n]*\})', text):
+        variants += [text[: value.start()] + swap + text[value.end() :] for swap in _SWAPS]
+    path = tmp_path / name
+    outcomes = {"read": 0, "refused": 0}
+    for variant in variants:
+        path.write_text(variant, encoding="utf-8")
+        try:
+            read_lockfile(path)
+            outcomes["read"] += 1
+        except LockfileError as error:
+            assert "\n" not in str(error) and str(error).startswith(str(path))
+            outcomes["refused"] += 1
+    assert outcomes["read"] and outcomes["refused"]

@@ -27,6 +27,15 @@ _HEX = re.compile(r"^[0-9a-f]+$")
 _HEX_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128, "sha224": 56, "sha1": 40, "md5": 32}
 _SHOWN = 120
 
+# Why an entry is UNVERIFIABLE, worded alike for every format.
+VCS = "VCS reference (no index release behind it)"
+LOCAL_PATH = "local path (no index release behind it)"
+LOCAL_DIRECTORY = "local directory (no index release behind it)"
+LOCAL_FILE = "local file (no index release behind it)"
+DIRECT_URL = "direct URL (not from an index)"
+EDITABLE = "editable install"
+EDITABLE_DIRECTORY = "editable install of a local directory"
+
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "a boolean", list: "an array", dict: "a table"}
 
 

@@ -23,7 +23,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from interlock.lockfiles._fields import clip, filename_from_url, first_line
+from interlock.lockfiles._fields import DIRECT_URL, EDITABLE, LOCAL_PATH, VCS, clip, filename_from_url, first_line
 from interlock.lockfiles.interface import ArtifactFile, LockedPackage, LockfileError, PinStatus
 
 # pip's archive suffixes: a requirement ending in one is a file, not a project name.
@@ -38,7 +38,7 @@ def parse_requirement(
 ) -> LockedPackage:
     """The package for requirement ``text`` (expanded) written as ``written`` at ``path:line``."""
     if editable:
-        return _direct(written, text, path, line, hashes, "editable install")
+        return _direct(written, text, path, line, hashes, EDITABLE)
     if not (_looks_like_url(text) or _looks_like_path(text)):
         try:
             requirement = Requirement(text)
@@ -124,10 +124,10 @@ def _direct(written: str, text: str, path: Path, line: int, hashes: frozenset[st
 
 def _direct_reason(location: str) -> str:
     if location.startswith(_VCS_SCHEMES):
-        return "VCS reference (no index release behind it)"
+        return VCS
     if location.startswith("file:") or not _looks_like_url(location):
-        return "local path (no index release behind it)"
-    return "direct URL (not from an index)"
+        return LOCAL_PATH
+    return DIRECT_URL
 
 
 def _name_of(location: str) -> tuple[NormalizedName, Version | None, bool]:

@@ -86,7 +86,12 @@ def table_lines(text: str, header: str) -> list[int]:
     the n-th entry. Callers use these only when the count matches the parsed entries.
     """
     pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(header)}[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
-    return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
+    lines, line, counted_to = [], 1, 0
+    for match in pattern.finditer(text):  # count newlines only since the previous header: linear
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        lines.append(line)
+    return lines
 
 
 def key_line(text: str, start: int | None, key: str) -> int | None:

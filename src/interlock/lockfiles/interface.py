@@ -25,6 +25,11 @@ MAX_FILE_BYTES = 32 * MiB
 """Largest lockfile (or included requirements file) read; a 200-package uv.lock is about 0.5 MiB."""
 
 
+def where(path: Path, line: int | None) -> str:
+    """``path:line``, or ``path`` when no line is known."""
+    return f"{path}:{line}" if line else str(path)
+
+
 class PinStatus(StrEnum):
     PINNED = "pinned"
     """One exact release (``==X`` or a lock entry with a version from an index): it can be judged."""
@@ -57,8 +62,7 @@ class LockfileError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.message}"
+        return f"{where(self.path, self.line)}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ class LockedPackage:
     @property
     def location(self) -> str:
         """``source:line`` (or just ``source``), for messages."""
-        return f"{self.source}:{self.line}" if self.line else str(self.source)
+        return where(self.source, self.line)
 
 
 @dataclass(frozen=True)
@@ -152,8 +156,7 @@ class Problem:
     """One line; URLs in it have their credentials removed."""
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else str(self.source)
-        return f"{where}: {self.message}"
+        return f"{where(self.source, self.line)}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,14 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from interlock.lockfiles._fields import Entry, clip, hash_problems, hash_set
+from interlock.lockfiles._fields import DIRECT_URL, EDITABLE, LOCAL_PATH, VCS, Entry, clip, hash_problems, hash_set
 from interlock.lockfiles._text import load_json, read_text
 from interlock.lockfiles.interface import LockedPackage, Lockfile, LockfileError, LockfileFormat, LockfileReader, PinStatus, Problem, display_url
 
 SECTIONS = ("default", "develop")
 _KEY = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*:')
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_REASONS = {
-    "git": "VCS reference (no index release behind it)",
-    "hg": "VCS reference (no index release behind it)",
-    "svn": "VCS reference (no index release behind it)",
-    "bzr": "VCS reference (no index release behind it)",
-    "path": "local path (no index release behind it)",
-    "file": "direct URL (not from an index)",
-}
+_REASONS = {"git": VCS, "hg": VCS, "svn": VCS, "bzr": VCS, "path": LOCAL_PATH, "file": DIRECT_URL}
 
 
 class PipfileLockReader(LockfileReader):
@@ -129,7 +122,7 @@ def _package(entry: Entry, name: str, section: str, sources: dict[str, str]) -> 
     )
     direct = next((key for key in _REASONS if key in entry.data), None)
     if direct is not None or entry.data.get("editable") is True:
-        reason = "editable install" if entry.data.get("editable") is True else _REASONS[direct]  # type: ignore[index]
+        reason = EDITABLE if entry.data.get("editable") is True else _REASONS[direct]  # type: ignore[index]
         location = entry.string(direct) if direct else None
         version = entry.version(text=version_text[2:]) if version_text and version_text.startswith("==") else None
         return LockedPackage(version=version, status=PinStatus.UNVERIFIABLE, reason=reason, url=location, **common)

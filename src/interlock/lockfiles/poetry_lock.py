@@ -18,17 +18,23 @@ from typing import Any
 from packaging.markers import Marker
 from packaging.version import InvalidVersion, Version
 
-from interlock.lockfiles._fields import Entry, canonical_name, filename_from_url, hash_problems, hash_set
+from interlock.lockfiles._fields import (
+    DIRECT_URL,
+    EDITABLE_DIRECTORY,
+    LOCAL_DIRECTORY,
+    LOCAL_FILE,
+    VCS,
+    Entry,
+    canonical_name,
+    filename_from_url,
+    hash_problems,
+    hash_set,
+)
 from interlock.lockfiles._text import load_toml, read_text, table_lines
 from interlock.lockfiles.interface import ArtifactFile, LockedPackage, Lockfile, LockfileFormat, LockfileReader, PinStatus
 
 SUPPORTED_MAJOR_VERSIONS = (1, 2)
-_REASONS = {
-    "git": "VCS reference (no index release behind it)",
-    "directory": "local directory (no index release behind it)",
-    "file": "local file (no index release behind it)",
-    "url": "direct URL (not from an index)",
-}
+_REASONS = {"git": VCS, "directory": LOCAL_DIRECTORY, "file": LOCAL_FILE, "url": DIRECT_URL}
 
 
 class PoetryLockReader(LockfileReader):
@@ -124,7 +130,7 @@ def _package(entry: Entry, name: str, legacy_files: object) -> LockedPackage:
         return LockedPackage(status=PinStatus.PINNED, index_urls=index_urls, **common)
     reason = _REASONS.get(kind, f"source of type {kind!r} (not an index)")
     if kind == "directory" and entry.data.get("develop") is True:
-        reason = "editable install of a local directory"
+        reason = EDITABLE_DIRECTORY
     return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=url, **common)
 
 

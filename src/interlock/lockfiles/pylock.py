@@ -16,7 +16,18 @@ from packaging.pylock import Package, PackageArchive, PackageSdist, PackageWheel
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
-from interlock.lockfiles._fields import Entry, filename_from_url, hash_problems, hash_set, local_file_url
+from interlock.lockfiles._fields import (
+    DIRECT_URL,
+    EDITABLE_DIRECTORY,
+    LOCAL_DIRECTORY,
+    LOCAL_FILE,
+    Entry,
+    filename_from_url,
+    first_line,
+    hash_problems,
+    hash_set,
+    local_file_url,
+)
 from interlock.lockfiles._text import load_toml, read_text, table_lines
 from interlock.lockfiles.interface import ArtifactFile, LockedPackage, Lockfile, LockfileError, LockfileFormat, LockfileReader, PinStatus
 
@@ -52,7 +63,7 @@ def read_pylock(path: Path) -> Lockfile:
         match = _CONTEXT_PACKAGE.match(context)
         line = lines[int(match[1])] if match and len(lines) == count and int(match[1]) < count else None
         where = f"{context}: " if context else ""
-        raise LockfileError(path, line, f"invalid pylock: {where}{exc.message}") from None
+        raise LockfileError(path, line, f"invalid pylock: {where}{first_line(ValueError(exc.message))}") from None
     packages = []
     for index, package in enumerate(lock.packages):
         line = lines[index] if len(lines) == count else None
@@ -88,10 +99,10 @@ def _package(entry: Entry, package: Package) -> LockedPackage:
         reason = f"VCS reference ({package.vcs.type} commit {package.vcs.commit_id}; no index release behind it)"
         return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.vcs.url or package.vcs.path, **common)  # type: ignore[arg-type]
     if package.directory:
-        reason = "editable install of a local directory" if package.directory.editable else "local directory (no index release behind it)"
+        reason = EDITABLE_DIRECTORY if package.directory.editable else LOCAL_DIRECTORY
         return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.directory.path, **common)  # type: ignore[arg-type]
     if package.archive:
-        reason = "direct URL (not from an index)" if package.archive.url else "local file (no index release behind it)"
+        reason = DIRECT_URL if package.archive.url else LOCAL_FILE
         return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=files[0].url, **common)  # type: ignore[arg-type]
     if not package.index and all(f.url is None or f.url.startswith("file:") for f in files):
         return LockedPackage(status=PinStatus.UNVERIFIABLE, reason="local files (no index release behind them)", **common)  # type: ignore[arg-type]

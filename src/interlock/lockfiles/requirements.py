@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from interlock.lockfiles._fields import clip, hash_problems, normalise_hash
+from interlock.lockfiles._fields import EDITABLE, clip, hash_problems, normalise_hash
 from interlock.lockfiles._requirement import parse_requirement
 from interlock.lockfiles._text import read_text
 from interlock.lockfiles.interface import (
@@ -94,7 +94,7 @@ _IGNORED = {"pre", "prefer-binary", "require-hashes", "only-binary", "no-binary"
 
 # Lines as requirements files hold them, for recognising one under another name.
 _REQUIREMENT_LINE = re.compile(
-    r"^(?:-[-A-Za-z]|[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:$|[;@<>=!~(,])|[A-Za-z][A-Za-z0-9+.-]*://|\.{1,2}/)"
+    r"^(?:-[-A-Za-z]|[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:$|[;@<>=!~(])|[A-Za-z][A-Za-z0-9+.-]*://|\.{1,2}/)"
 )
 
 
@@ -271,7 +271,8 @@ class _State:
 def _parse_options(path: Path, number: int, text: str) -> list[tuple[str, str]]:
     """(canonical name, value) for each option on a line; unknown options and missing values are errors."""
     try:
-        tokens = shlex.split(text)
+        # shlex reads a character at a time; without quotes or escapes a split on whitespace is the same
+        tokens = shlex.split(text) if any(c in text for c in "'\"\\") else text.split()
     except ValueError as exc:
         raise LockfileError(path, number, f"cannot split options {clip(text)!r}: {exc}") from None
     options: list[tuple[str, str]] = []
@@ -317,7 +318,7 @@ def _hashes(path: Path, number: int, values: list[str]) -> frozenset[str]:
 def _check_constraint(package: LockedPackage) -> None:
     """pip allows only ``NAME SPECIFIER ; MARKER`` in a constraints file."""
     if package.status is PinStatus.UNVERIFIABLE:
-        problem = "an editable install" if (package.reason or "").startswith("editable") else "a URL or path"
+        problem = "an editable install" if (package.reason or "").startswith(EDITABLE) else "a URL or path"
         raise LockfileError(package.source, package.line, f"a constraint cannot be {problem} ({clip(package.requirement)!r})")
     if package.extras:
         raise LockfileError(package.source, package.line, f"a constraint cannot have extras ({clip(package.requirement)!r})")

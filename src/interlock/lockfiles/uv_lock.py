@@ -19,8 +19,21 @@ import re
 from pathlib import Path
 
 from packaging.markers import Marker
+from packaging.utils import canonicalize_name
 
-from interlock.lockfiles._fields import Entry, canonical_name, filename_from_url, hash_problems, hash_set, local_file_url
+from interlock.lockfiles._fields import (
+    DIRECT_URL,
+    EDITABLE_DIRECTORY,
+    LOCAL_DIRECTORY,
+    LOCAL_PATH,
+    VCS,
+    Entry,
+    canonical_name,
+    filename_from_url,
+    hash_problems,
+    hash_set,
+    local_file_url,
+)
 from interlock.lockfiles._text import load_toml, read_text, table_lines
 from interlock.lockfiles.interface import (
     ArtifactFile,
@@ -33,13 +46,7 @@ from interlock.lockfiles.interface import (
 
 SUPPORTED_VERSION = 1
 _SOURCE_KINDS = ("registry", "git", "url", "path", "directory", "editable", "virtual")
-_REASONS = {
-    "git": "VCS reference (no index release behind it)",
-    "url": "direct URL (not from an index)",
-    "path": "local path (no index release behind it)",
-    "directory": "local directory (no index release behind it)",
-    "editable": "editable install of a local directory",
-}
+_REASONS = {"git": VCS, "url": DIRECT_URL, "path": LOCAL_PATH, "directory": LOCAL_DIRECTORY, "editable": EDITABLE_DIRECTORY}
 
 
 class UvLockReader(LockfileReader):
@@ -111,40 +118,26 @@ def _package(entry: Entry, name: str, members: set[str]) -> LockedPackage | None
     location = source[kind]
     if not isinstance(location, str):
         raise entry.error(f"'source.{kind}' must be a string", "source")
-    if kind == "virtual" or (kind == "editable" and (location == "." or name in {m.lower() for m in members})):
+    if kind == "virtual" or (kind == "editable" and (location == "." or name in {canonicalize_name(m) for m in members})):
         return None
     version = entry.version()
+    if kind == "registry" and version is None:
+        raise entry.error("a package from a registry must have a version", "version")
     files = _files(entry, location if kind == "url" else None)
-    requirement = f"{name}=={version}" if version is not None else name
-    marker = _resolution_marker(entry)
-    hashes = frozenset().union(*(f.hashes for f in files))
-    if kind == "registry":
-        if version is None:
-            raise entry.error("a package from a registry must have a version", "version")
-        return LockedPackage(
-            name=name,  # type: ignore[arg-type]
-            version=version,
-            status=PinStatus.PINNED,
-            requirement=requirement,
-            source=entry.path,
-            line=entry.line,
-            marker=marker,
-            hashes=hashes,
-            files=files,
-            index_urls=(location,),
-        )
+    registry = kind == "registry"
     return LockedPackage(
         name=name,  # type: ignore[arg-type]
         version=version,
-        status=PinStatus.UNVERIFIABLE,
-        requirement=requirement,
+        status=PinStatus.PINNED if registry else PinStatus.UNVERIFIABLE,
+        requirement=f"{name}=={version}" if version is not None else name,
         source=entry.path,
         line=entry.line,
-        marker=marker,
-        hashes=hashes,
+        marker=_resolution_marker(entry),
+        hashes=frozenset().union(*(f.hashes for f in files)),
         files=files,
-        reason=_REASONS[kind],
-        url=location,
+        index_urls=(location,) if registry else (),
+        reason=None if registry else _REASONS[kind],
+        url=None if registry else location,
     )
 
 
