@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -393,3 +394,30 @@ def test_an_overlong_line_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LockfileError) as caught:
         read_lockfile(path)
     assert (caught.value.line, caught.value.message) == (2, "line is longer than 65536 characters")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a" + " " * 60_000 + "b",  # a `\s+#` comment pattern backtracks quadratically on this
+        "a" + " " * 60_000 + "x#",
+        "./p" + "[" * 60_000 + "]",
+        "a; " + "(" * 30_000 + "os_name == 'x'" + ")" * 30_000,
+        "a --hash='" + "x" * 60_000,
+        "a" + "\\\n" * 60_000,
+    ],
+)
+def test_pathological_lines_are_read_in_linear_time(tmp_path: Path, line: str) -> None:
+    path = write(tmp_path, "deps.frozen", line + "\nsix==1.16.0\n")
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(read_lockfile(path))
+        except LockfileError as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(timeout=5)  # linear work takes milliseconds; the quadratic kind took over 10 s here
+    assert outcome, "reading a long hostile line did not finish"

@@ -30,7 +30,6 @@ from interlock.lockfiles.interface import ArtifactFile, LockedPackage, LockfileE
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:", re.ASCII)
 _VCS_SCHEMES = ("git+", "hg+", "svn+", "bzr+")
-_EXTRAS_SUFFIX = re.compile(r"^(.*?)(\[[^\[\]]*\])$")
 
 
 def parse_requirement(
@@ -99,9 +98,9 @@ def _direct(written: str, text: str, path: Path, line: int, hashes: frozenset[st
         except InvalidMarker as exc:
             raise LockfileError(path, line, f"invalid marker {clip(marker_text.strip())!r}: {first_line(exc)}") from None
     extras: frozenset[str] = frozenset()
-    if not _looks_like_url(location) and (match := _EXTRAS_SUFFIX.match(location)):
-        location = match[1]
-        extras = frozenset(canonicalize_name(e.strip()) for e in match[2][1:-1].split(",") if e.strip())
+    if not _looks_like_url(location) and location.endswith("]") and "[" in location:  # `./pkg[dev,test]`
+        location, _, listed = location[:-1].rpartition("[")
+        extras = frozenset(canonicalize_name(e.strip()) for e in listed.split(",") if e.strip())
     name, version, guessed = _name_of(location)
     reason = kind or _direct_reason(location)
     if guessed:

@@ -60,7 +60,9 @@ MAX_FILES = 256
 MAX_LINE_CHARS = 64 * 1024
 """Longest logical line (after joining continuations); a requirement is never near this."""
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
+# A comment starts at a `#` that begins the line or follows whitespace (pip's rule); a lookbehind
+# keeps the search linear where `\s+#` would backtrack quadratically on a long run of spaces.
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")
 _ENV_VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 _HASH_ALGORITHMS = ("sha256", "sha384", "sha512")
 
@@ -94,7 +96,7 @@ _IGNORED = {"pre", "prefer-binary", "require-hashes", "only-binary", "no-binary"
 
 # Lines as requirements files hold them, for recognising one under another name.
 _REQUIREMENT_LINE = re.compile(
-    r"^(?:-[-A-Za-z]|[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:$|[;@<>=!~(])|[A-Za-z][A-Za-z0-9+.-]*://|\.{1,2}/)"
+    r"^(?:-[-A-Za-z]|[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?(?:$|[;@<>=!~(])|[A-Za-z][A-Za-z0-9+.-]*://|\.{1,2}/)"
 )
 
 
@@ -142,7 +144,7 @@ def _logical_lines(text: str) -> Iterator[_Line]:
     pending: list[str] = []
     start = 0
     for number, physical in enumerate(text.splitlines(), start=1):
-        is_comment = bool(_COMMENT.match(physical))
+        is_comment = physical.lstrip().startswith("#")
         if physical.endswith("\\") and not is_comment:
             if not pending:
                 start = number
@@ -154,10 +156,15 @@ def _logical_lines(text: str) -> Iterator[_Line]:
             pending = []
         else:
             joined, first = physical, number
-        if cleaned := _COMMENT.sub("", joined).strip():
+        if cleaned := _without_comment(joined):
             yield _Line(first, cleaned)
-    if pending and (cleaned := _COMMENT.sub("", "".join(pending)).strip()):
+    if pending and (cleaned := _without_comment("".join(pending))):
         yield _Line(start, cleaned)
+
+
+def _without_comment(line: str) -> str:
+    comment = _COMMENT.search(line)
+    return (line[: comment.start()] if comment else line).strip()
 
 
 def _expand(text: str) -> str:
@@ -213,7 +220,8 @@ class _State:
 
     def apply_option(self, path: Path, line: _Line, name: str, value: str, *, constraint: bool, stack: tuple[Path, ...]) -> None:
         if name in ("requirement", "constraint"):
-            self.include(path, line.number, value, constraint=constraint or name == "constraint", stack=stack)
+            flag = "-c" if name == "constraint" else "-r"
+            self.include(path, line.number, flag, value, constraint=constraint or name == "constraint", stack=stack)
         elif name == "editable":
             self.add(parse_requirement(line.text, value, path, line.number, frozenset(), editable=True), constraint)
         elif name == "index-url":
@@ -229,8 +237,7 @@ class _State:
         elif name not in _IGNORED and name not in _PER_REQUIREMENT:  # pragma: no cover - every option is handled above
             raise LockfileError(path, line.number, f"unhandled option --{name}")
 
-    def include(self, path: Path, number: int, value: str, *, constraint: bool, stack: tuple[Path, ...]) -> None:
-        flag = "-c" if constraint else "-r"
+    def include(self, path: Path, number: int, flag: str, value: str, *, constraint: bool, stack: tuple[Path, ...]) -> None:
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) and not re.match(r"^[A-Za-z]:[\\/]", value):
             raise LockfileError(path, number, f"{flag} {display_url(value)}: includes from URLs are not followed; download the file and include it")
         target = Path(value).expanduser()
