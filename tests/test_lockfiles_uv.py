@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lockfile_helpers import FILES, INDEX, by_name, digest, line_of, write
+from lockfile_helpers import FILES, INDEX, digest, line_of, write
 from packaging.markers import Marker
 from packaging.version import Version
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,7 +18,7 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.lockfiles._text import key_line
+from interlock.lockfiles._text import key_line, table_lines
 from interlock.lockfiles.interface import LockedPackage, LockfileError, Problem
 
 _ALGORITHM = re.compile(r"^[a-z0-9_-]{1,32}$")
@@ -107,6 +107,21 @@ class Entry:
             return Marker(raw)
         except InvalidMarker as exc:
             raise self.error(f"invalid marker {clip(raw)!r}: {first_line(exc)}", key) from None
+
+
+def package_entries(top: Entry, key: str = "package") -> Iterator[tuple[NormalizedName, Entry]]:
+    """Each table of the ``[[key]]`` array as (canonical name, its entry), with its header's line when known."""
+    tables = top.tables(key)
+    lines = table_lines(top.text or "", key)
+    for index, table in enumerate(tables):
+        line = lines[index] if len(lines) == len(tables) else None
+        name = canonical_name(Entry(table, top.path, f"{key} #{index + 1}", line, top.text))
+        yield name, Entry(table, top.path, f"{key} {name!r}", line, top.text)
+
+
+def index_urls_of(packages: Iterable[LockedPackage]) -> tuple[str, ...]:
+    """Every index URL the packages name, in order, once each."""
+    return tuple(dict.fromkeys(url for package in packages for url in package.index_urls))
 
 
 def canonical_name(entry: Entry, key: str = "name") -> NormalizedName:

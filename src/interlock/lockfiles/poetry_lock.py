@@ -25,12 +25,13 @@ from interlock.lockfiles._fields import (
     LOCAL_FILE,
     VCS,
     Entry,
-    canonical_name,
     filename_from_url,
     hash_problems,
     hash_set,
+    index_urls_of,
+    package_entries,
 )
-from interlock.lockfiles._text import load_toml, read_text, table_lines
+from interlock.lockfiles._text import load_toml, read_text
 from interlock.lockfiles.interface import ArtifactFile, LockedPackage, Lockfile, LockfileFormat, LockfileReader, PinStatus
 
 SUPPORTED_MAJOR_VERSIONS = (1, 2)
@@ -60,21 +61,15 @@ def read_poetry_lock(path: Path) -> Lockfile:
     metadata_entry = Entry(metadata, path, "[metadata]", _line_of(text, "[metadata]"), text)
     _check_version(metadata_entry)
     legacy_files = metadata_entry.get("files", dict) or {}
-    tables = top.tables("package")
-    lines = table_lines(text, "package")
-    packages = []
-    for index, table in enumerate(tables):
-        line = lines[index] if len(lines) == len(tables) else None
-        name = canonical_name(Entry(table, path, f"package #{index + 1}", line, text))
-        entry = Entry(table, path, f"package {name!r}", line, text)
-        packages.append(_package(entry, name, _legacy_files_of(legacy_files, table.get("name"), name)))
-    index_urls = tuple(dict.fromkeys(url for p in packages for url in p.index_urls))
+    packages = [
+        _package(entry, name, _legacy_files_of(legacy_files, entry.data.get("name"), name)) for name, entry in package_entries(top)
+    ]
     return Lockfile(
         path=path,
         format=LockfileFormat.POETRY_LOCK,
         packages=tuple(packages),
         problems=tuple(hash_problems(packages)),
-        index_urls=index_urls,
+        index_urls=index_urls_of(packages),
         files_read=(path,),
     )
 

@@ -26,6 +26,7 @@ from interlock.lockfiles._fields import (
     first_line,
     hash_problems,
     hash_set,
+    index_urls_of,
     local_file_url,
 )
 from interlock.lockfiles._text import load_toml, read_text, table_lines
@@ -69,13 +70,12 @@ def read_pylock(path: Path) -> Lockfile:
         line = lines[index] if len(lines) == count else None
         entry = Entry(raw_packages[index], path, f"package {package.name!r}", line, text)  # type: ignore[index]
         packages.append(_package(entry, package))
-    index_urls = tuple(dict.fromkeys(url for p in packages for url in p.index_urls))
     return Lockfile(
         path=path,
         format=LockfileFormat.PYLOCK,
         packages=tuple(packages),
         problems=tuple(hash_problems(packages)),
-        index_urls=index_urls,
+        index_urls=index_urls_of(packages),
         files_read=(path,),
     )
 

@@ -28,13 +28,14 @@ from interlock.lockfiles._fields import (
     LOCAL_PATH,
     VCS,
     Entry,
-    canonical_name,
     filename_from_url,
     hash_problems,
     hash_set,
+    index_urls_of,
     local_file_url,
+    package_entries,
 )
-from interlock.lockfiles._text import load_toml, read_text, table_lines
+from interlock.lockfiles._text import load_toml, read_text
 from interlock.lockfiles.interface import (
     ArtifactFile,
     LockedPackage,
@@ -74,27 +75,20 @@ def read_uv_lock(path: Path) -> Lockfile:
     if version != SUPPORTED_VERSION:
         raise top.error(f"lock version {version} is not supported (this reads version {SUPPORTED_VERSION})", "version")
     members = set(_manifest_members(top))
-    tables = top.tables("package")
-    lines = table_lines(text, "package")
     packages: list[LockedPackage] = []
     local: list[str] = []
-    for index, table in enumerate(tables):
-        line = lines[index] if len(lines) == len(tables) else None
-        name_entry = Entry(table, path, f"package #{index + 1}", line, text)
-        name = canonical_name(name_entry)
-        entry = Entry(table, path, f"package {name!r}", line, text)
+    for name, entry in package_entries(top):
         package = _package(entry, name, members)
         if package is None:
             local.append(name)
         else:
             packages.append(package)
-    index_urls = tuple(dict.fromkeys(url for p in packages for url in p.index_urls))
     return Lockfile(
         path=path,
         format=LockfileFormat.UV_LOCK,
         packages=tuple(packages),
         problems=tuple(hash_problems(packages)),
-        index_urls=index_urls,
+        index_urls=index_urls_of(packages),
         local_projects=tuple(local),
         files_read=(path,),
     )
