@@ -1,0 +1,41 @@
+"""Lockfiles and environments read into the pinned artifacts a gate or an audit judges.
+
+``read_lockfile(path)`` reads requirements files (with their ``-r``/``-c`` includes), ``uv.lock``,
+``poetry.lock``, ``pylock.toml`` and ``Pipfile.lock``; ``read_environment(python)`` lists what an
+interpreter has installed. Both give a ``Lockfile`` of ``LockedPackage`` values, each ``PINNED``,
+``UNPINNED`` or ``UNVERIFIABLE``; a file that cannot be read is a ``LockfileError`` naming the
+file and line. Nothing here fetches, builds or imports a package.
+"""
+
+from interlock.lockfiles.detect import READERS, SUPPORTED, detect_format, read_lockfile
+from interlock.lockfiles.environment import read_environment
+from interlock.lockfiles.interface import (
+    MAX_FILE_BYTES,
+    ArtifactFile,
+    LockedPackage,
+    Lockfile,
+    LockfileError,
+    LockfileFormat,
+    LockfileReader,
+    PinStatus,
+    Problem,
+    display_url,
+)
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "READERS",
+    "SUPPORTED",
+    "ArtifactFile",
+    "LockedPackage",
+    "Lockfile",
+    "LockfileError",
+    "LockfileFormat",
+    "LockfileReader",
+    "PinStatus",
+    "Problem",
+    "detect_format",
+    "display_url",
+    "read_environment",
+    "read_lockfile",
+]

@@ -1,0 +1,130 @@
+"""PEP 751 lock files (``pylock.toml``, ``pylock.NAME.toml``), validated by ``packaging.pylock``.
+
+A package with an ``sdist`` and/or ``wheels`` from an index is ``PINNED`` and lists them as its
+exact files (its ``index`` URL, when given, in ``index_urls``). Files given only by local
+``path``, and ``vcs``, ``directory`` and ``archive`` packages, are ``UNVERIFIABLE``; an archive
+still lists its one file and hashes. Validation errors name the entry (``packages[2].wheels[0]``)
+and, where the lock has one header per package, its line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from packaging.pylock import Package, PackageArchive, PackageSdist, PackageWheel, Pylock, PylockValidationError, is_valid_pylock_path
+from packaging.utils import parse_sdist_filename, parse_wheel_filename
+from packaging.version import Version
+
+from interlock.lockfiles._fields import (
+    DIRECT_URL,
+    EDITABLE_DIRECTORY,
+    LOCAL_DIRECTORY,
+    LOCAL_FILE,
+    Entry,
+    filename_from_url,
+    first_line,
+    hash_problems,
+    hash_set,
+    index_urls_of,
+    local_file_url,
+)
+from interlock.lockfiles._text import load_toml, read_text, table_lines
+from interlock.lockfiles.interface import ArtifactFile, LockedPackage, Lockfile, LockfileError, LockfileFormat, LockfileReader, PinStatus
+
+_CONTEXT_PACKAGE = re.compile(r"^packages\[(\d+)\]")
+
+
+class PylockReader(LockfileReader):
+    format = LockfileFormat.PYLOCK
+
+    def claims_name(self, name: str) -> bool:
+        return is_valid_pylock_path(Path(name))
+
+    def claims_content(self, text: str) -> bool:
+        return bool(re.search(r"^lock-version\s*=", text, re.MULTILINE)) and bool(
+            re.search(r"^\[\[packages\]\]|^packages\s*=", text, re.MULTILINE)
+        )
+
+    def read(self, path: Path) -> Lockfile:
+        return read_pylock(path)
+
+
+def read_pylock(path: Path) -> Lockfile:
+    """The packages of a PEP 751 lock file; see the module docstring."""
+    text = read_text(path)
+    document = load_toml(path, text)
+    lines = table_lines(text, "packages")
+    raw_packages = document.get("packages")
+    count = len(raw_packages) if isinstance(raw_packages, list) else -1
+    try:
+        lock = Pylock.from_dict(document)
+    except PylockValidationError as exc:
+        context = exc.context or ""
+        match = _CONTEXT_PACKAGE.match(context)
+        line = lines[int(match[1])] if match and len(lines) == count and int(match[1]) < count else None
+        where = f"{context}: " if context else ""
+        raise LockfileError(path, line, f"invalid pylock: {where}{first_line(ValueError(exc.message))}") from None
+    packages = []
+    for index, package in enumerate(lock.packages):
+        line = lines[index] if len(lines) == count else None
+        entry = Entry(raw_packages[index], path, f"package {package.name!r}", line, text)  # type: ignore[index]
+        packages.append(_package(entry, package))
+    return Lockfile(
+        path=path,
+        format=LockfileFormat.PYLOCK,
+        packages=tuple(packages),
+        problems=tuple(hash_problems(packages)),
+        index_urls=index_urls_of(packages),
+        files_read=(path,),
+    )
+
+
+def _package(entry: Entry, package: Package) -> LockedPackage:
+    files = tuple(_file(entry, f) for f in ([package.sdist] if package.sdist else []) + list(package.wheels or []))
+    if package.archive:
+        files = (_file(entry, package.archive),)
+    version = package.version or _version_from_files(files)
+    common = dict(
+        name=package.name,
+        version=version,
+        requirement=f"{package.name}=={version}" if version else package.name,
+        source=entry.path,
+        line=entry.line,
+        marker=package.marker,
+        hashes=frozenset().union(*(f.hashes for f in files)),
+        files=files,
+    )
+    if package.vcs:
+        reason = f"VCS reference ({package.vcs.type} commit {package.vcs.commit_id}; no index release behind it)"
+        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.vcs.url or package.vcs.path, **common)  # type: ignore[arg-type]
+    if package.directory:
+        reason = EDITABLE_DIRECTORY if package.directory.editable else LOCAL_DIRECTORY
+        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.directory.path, **common)  # type: ignore[arg-type]
+    if package.archive:
+        reason = DIRECT_URL if package.archive.url else LOCAL_FILE
+        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=files[0].url, **common)  # type: ignore[arg-type]
+    if not package.index and all(f.url is None or f.url.startswith("file:") for f in files):
+        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason="local files (no index release behind them)", **common)  # type: ignore[arg-type]
+    return LockedPackage(status=PinStatus.PINNED, index_urls=(package.index,) if package.index else (), **common)  # type: ignore[arg-type]
+
+
+def _file(entry: Entry, file: PackageSdist | PackageWheel | PackageArchive) -> ArtifactFile:
+    url = file.url or (local_file_url(entry.path, file.path) if file.path else None)
+    if isinstance(file, PackageArchive):
+        filename = filename_from_url(file.url) if file.url else Path(file.path or "").name
+    else:
+        filename = file.filename
+    return ArtifactFile(filename=filename, url=url, hashes=hash_set(entry, dict(file.hashes), "hashes"), size=file.size)
+
+
+def _version_from_files(files: tuple[ArtifactFile, ...]) -> Version | None:
+    """The version in a wheel's or sdist's file name (packaging checked they agree with the package)."""
+    for file in files:
+        try:
+            if file.filename.endswith(".whl"):
+                return parse_wheel_filename(file.filename)[1]
+            return parse_sdist_filename(file.filename)[1]
+        except ValueError:
+            continue
+    return None
