@@ -186,6 +186,14 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/__init__.py", 2, "import",
     ),
+    "typosquat/swapped-letters-of-a-popular-name": Positive(
+        "typosquat", H, W({"reqeusts/__init__.py": ""}, name="reqeusts"), "", None, None
+    ),
+    "typosquat-dependency/egg-info-requires-an-imitation": Positive(
+        "typosquat-dependency", H,
+        S({"demo.egg-info/requires.txt": "urllib3>=2\nreqeusts>=2.0\n", "demo/__init__.py": ""}),
+        "demo.egg-info/requires.txt", 2, None,
+    ),
     "credential-exfiltration/one-store-read-and-sent-at-import": Positive(
         "credential-exfiltration", C,
         W({"pkg/__init__.py": """
@@ -830,6 +838,13 @@ NEGATIVE: dict[str, Negative] = {
             def broadcast(address, signed):
                 requests.post("https://rpc.example.com", json={"from": address, "raw_transaction": signed})
         """}),
+    ),
+    "typosquat/the-popular-project-itself": Negative("typosquat", W({"requests/__init__.py": ""}, name="requests")),
+    "typosquat-dependency/genuine-projects-an-edit-or-affix-from-popular-ones": Negative(
+        "typosquat-dependency", S({"demo.egg-info/requires.txt": "deepdish\ndython\nhttpx2\n", "demo/__init__.py": ""})
+    ),
+    "typosquat-dependency/popular-dependencies": Negative(
+        "typosquat-dependency", S({"demo.egg-info/requires.txt": "requests>=2\n[socks]\nPySocks>=1.5\n", "demo/__init__.py": ""})
     ),
     "host-exfiltration/usage-report-in-uncalled-function": Negative(
         "host-exfiltration",

