@@ -35,6 +35,11 @@ class ModuleIndex:
     def file_of(self, module: str) -> str | None:
         return self._files.get(module)
 
+    def is_top_level(self, path: str) -> bool:
+        """`pkg/__init__.py` or `mod.py` (or their src/ layout): what `import pkg` runs first."""
+        module = self._modules.get(path, "")
+        return module.count(".") == 0 or (module.startswith("src.") and module.count(".") == 1)
+
     def absolute(self, dotted: str, importer: str) -> str:
         """`..util.x` imported by `pkg/sub/mod.py` is `pkg.util.x`; absolute names are returned as they are."""
         dots = len(dotted) - len(dotted.lstrip("."))
@@ -71,9 +76,10 @@ def follow_ups(
     holds every file's latest report. Only changes are returned."""
     raised: dict[str, When] = {}
     roots: dict[str, set[str]] = {}
+    imported = import_closure(index, jobs, known)
     for caller, report in reports:
         caller_when = jobs[caller][1]
-        if caller_when < When.IMPORT:
+        if caller_when < When.IMPORT or caller not in imported:
             continue
         for module in report.imported_modules:
             path = index.file_of(index.absolute(module, caller))
@@ -96,3 +102,28 @@ def follow_ups(
         if new_when != old_when or new_roots != old_roots:
             changed[path] = (path, new_when, everything_runs, frozenset(new_roots))
     return changed
+
+
+def import_closure(index: ModuleIndex, jobs: Mapping[str, Job], known: Mapping[str, SourceReport]) -> set[str]:
+    """Files whose top level runs when the release's top-level packages and modules are imported
+    (or at start-up or install), following imports that run with each file.
+
+    Only these files' calls are followed: a script such as `pkg/tools/migrate.py` also calls
+    into the package at its top level, but nothing imports it, and following it would make the
+    package's server look like it starts at import.
+    """
+    pending = [path for path, job in jobs.items() if job[1] > When.IMPORT or (job[1] == When.IMPORT and index.is_top_level(path))]
+    closure: set[str] = set()
+    while pending:
+        path = pending.pop()
+        if path in closure:
+            continue
+        closure.add(path)
+        report = known.get(path)
+        if report is None:
+            continue
+        for module in report.imported_modules:
+            target = index.file_of(index.absolute(module, path))
+            if target is not None and target in jobs and target not in closure:
+                pending.append(target)
+    return closure

@@ -21,8 +21,9 @@ Job = tuple[str, When, bool, frozenset[str]]
 """(member path, when its top level runs, whether every function in it runs then too, functions
 other code calls at that time)."""
 
-_PARALLEL_MIN_FILES = 200
-_PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Forking pays off once there are a couple of MiB of source to share out, in more than a handful of files.
+_PARALLEL_MIN_FILES = 8
+_PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 _MAX_WORKERS = 4
 _CHUNK = 8
 
