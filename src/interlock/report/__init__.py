@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from interlock.analysis.result import ScanResult
+from interlock.report.html import HtmlFormatter
 from interlock.report.interface import Formatter
 from interlock.report.json_format import JsonFormatter
 from interlock.report.markdown import MarkdownFormatter
@@ -15,7 +16,7 @@ from interlock.report.sarif import SarifFormatter
 from interlock.report.text import TextFormatter
 
 FORMATS: dict[str, type[Formatter]] = {
-    formatter.name: formatter for formatter in (TextFormatter, JsonFormatter, SarifFormatter, MarkdownFormatter)
+    formatter.name: formatter for formatter in (TextFormatter, JsonFormatter, SarifFormatter, MarkdownFormatter, HtmlFormatter)
 }
 """`--format` value → formatter class."""
 

@@ -14,7 +14,10 @@ from interlock.analysis.findings import Finding
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.report.common import (
+    changes_line,
     display_name,
+    history_line,
+    split_baseline,
     location,
     plural,
     printable,
@@ -29,6 +32,8 @@ TITLE = "Interlock scan"
 MAX_ROWS = 50
 """Findings listed per artifact, most severe first: a comment has a size limit and a reader has patience."""
 _EVIDENCE_LIMIT = 160
+_HUNKS_SHOWN = 5
+"""Changed code shown under the table, for the most severe new findings."""
 _TEXT_LIMIT = 300
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping these keeps
 # text from becoming emphasis, links, HTML, headings or table cells, and `:` stops autolinks.
@@ -69,9 +74,14 @@ def _section(result: ScanResult) -> list[str]:
         details.append(f"sha256 {code_span(printable(result.sha256))}")
     if details:
         lines += [" · ".join(details), ""]
+    if result.previous is not None or result.history_note:
+        lines += [escape_text(history_line(result)), ""]
+    if result.changes is not None:
+        lines += [escape_text(changes_line(result.changes)), ""]
     if result.error:
         lines += [f"**Could not analyse:** {escape_text(printable(result.error))}", ""]
-    shown, hidden = split_shown(result.findings)
+    counted, baseline = split_baseline(result)
+    shown, hidden = split_shown(counted)
     hidden += max(0, len(shown) - MAX_ROWS)
     shown = shown[:MAX_ROWS]
     if not shown:
@@ -86,11 +96,26 @@ def _section(result: ScanResult) -> list[str]:
     if hidden:
         more = plural(hidden, "more finding")
         lines += ["", f"… and {more} of lower severity, not listed here (the JSON and SARIF reports have them all)."]
+    if baseline:
+        lines += ["", f"{plural(len(baseline), 'finding')} the previous release had too, not counted."]
+    for finding in shown[:_HUNKS_SHOWN]:
+        if finding.context:
+            lines += ["", f"{code_span(location(finding))} ({escape_text(finding.rule)}):", "", *_diff_block(finding.context)]
     return lines
+
+
+def _diff_block(context: Sequence[str]) -> list[str]:
+    """A fenced `diff` block; the fence is longer than any backtick run inside, so nothing escapes it."""
+    body = [shorten(printable(line), _EVIDENCE_LIMIT) for line in context]
+    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}diff", *body, fence]
 
 
 def _finding_row(finding: Finding, with_evidence: bool) -> str:
     message = escape_text(shorten(printable(finding.message), _TEXT_LIMIT))
+    if finding.new:
+        message = "**new:** " + message
     evidence = printable(finding.evidence).strip()
     if evidence and with_evidence:
         message += "<br>" + code_span(shorten(evidence, _EVIDENCE_LIMIT))

@@ -110,7 +110,7 @@ def _finding_result(result: ScanResult, finding: Finding) -> dict[str, object]:
     }
     if finding.when:
         properties["when"] = printable(finding.when)
-    return {
+    sarif: dict[str, object] = {
         "ruleId": _rule_id(finding),
         "level": LEVELS[finding.severity],
         "message": {"text": f"{printable(finding.message)} — {_verdict_context(result)}"},
@@ -118,6 +118,10 @@ def _finding_result(result: ScanResult, finding: Finding) -> dict[str, object]:
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result, finding)},
         "properties": properties,
     }
+    if finding.new is not None:
+        # In a diff: SARIF's own vocabulary for "did the previous release have this?"
+        sarif["baselineState"] = "new" if finding.new else "unchanged"
+    return sarif
 
 
 def _error_result(result: ScanResult) -> dict[str, object]:
