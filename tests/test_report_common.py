@@ -33,8 +33,8 @@ ODD_INPUTS = {
 }
 
 
-def test_formats_registry_names_the_four_formats() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "markdown"}
+def test_formats_registry_names_the_five_formats() -> None:
+    assert set(FORMATS) == {"text", "json", "sarif", "markdown", "html"}
     for name, formatter in FORMATS.items():
         assert issubclass(formatter, Formatter)
         assert formatter.name == name
