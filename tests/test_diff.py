@@ -246,3 +246,21 @@ def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(tmp_path:
     result = json.loads(out)["results"][0]
     assert status == 1 and result["verdict"] == "malicious"
     assert result["history"].startswith("history unavailable") and "Traceback" not in err
+
+
+def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status, out, err = run(capsys, "diff", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme==1.0", "acme==1.1")
+    assert status == 3 and json.loads(out)["results"][0]["verdict"] == "error"
+    assert "Traceback" not in err
+
+
+def test_diff_by_name_fetches_both_releases(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "diff", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.0", "acme-greeter==1.0.1")
+    result = json.loads(out)["results"][0]
+    assert status == 1 and result["verdict"] == "malicious"
+    assert result["previous"]["target"] == "acme-greeter==1.0.0" and result["findings"][0]["path"] == "acme_greeter_init.pth"

@@ -31,8 +31,9 @@ from interlock.store.facts import FactCache
 _CONTEXT_LINES = 2
 _MAX_ADDED_SHOWN = 6
 _MAX_LINE = 160
-# Above this many lines, a file's line diff is skipped (difflib is quadratic at worst).
+# Above this many lines or characters, a file's line diff is skipped (difflib is quadratic at worst).
 _MAX_DIFF_LINES = 60_000
+_MAX_DIFF_CHARS = 4 * 1024 * 1024
 
 
 # Hooks an established package does not grow overnight: appearing in a release, they weigh more
@@ -157,7 +158,7 @@ def _with_context(
         return dataclasses.replace(finding, context=_excerpt(new_lines, finding.line, range(1, len(new_lines) + 1)))
     if finding.path not in added_lines:
         old_lines = old_text.splitlines()
-        too_long = len(old_lines) > _MAX_DIFF_LINES or len(new_lines) > _MAX_DIFF_LINES
+        too_long = max(len(old_lines), len(new_lines)) > _MAX_DIFF_LINES or max(len(old_text), len(new_text)) > _MAX_DIFF_CHARS
         added_lines[finding.path] = None if too_long else _added_lines(old_lines, new_lines)
     added = added_lines[finding.path]
     if added is None:
