@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from interlock.analysis import patterns
 from interlock.analysis.constant_fold import ConstantFolder, FoldResult
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.reachability import is_main_guard, reachable_functions
+from interlock.analysis.reachability import is_main_guard, reachability
 from interlock.analysis.strings import MAX_STRING_SCAN, command_capabilities, is_blob, is_blob_line, short, string_capabilities
 
 _MAX_PAYLOAD_DEPTH = 3
@@ -248,11 +248,9 @@ class _Analyser(ast.NodeVisitor):
 
     def run(self, tree: ast.Module) -> None:
         if not self.everything_runs:
-            self.reachable = reachable_functions(tree, self.roots)
+            self.reachable, self.certainly_reachable = reachability(tree, self.roots)
             if self.payload_depth == 0:
                 self.report.reached = _reached_names(tree, self.reachable)
-            if self.base_when >= When.IMPORT and self.payload_depth == 0:
-                self.certainly_reachable = reachable_functions(tree, self.roots, certain=True)
         if _DECODER_HINT.search("\n".join(self.lines[:20000])):
             self.decoder_functions = _decoder_functions(tree)
         self.visit(tree)

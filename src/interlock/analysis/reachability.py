@@ -46,15 +46,19 @@ def _hands_to_a_runner(call: ast.Call) -> list[ast.expr]:
     return [*call.args, *(keyword.value for keyword in call.keywords if keyword.arg in ("target", "function", "func", None))]
 
 
-def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *, certain: bool = False) -> set[int]:
-    """Functions (as `id()` of their nodes) that run at import: called (or handed to a caller) from module level, transitively.
+_Refs = tuple[set[str], set[str], set[str], set[str]]
+"""(names, attributes) any mention of which may run them, then (names, attributes) certainly run."""
 
-    Names are matched loosely (any function of that name; any method of that name reached through
-    `self`, `cls` or one of the module's classes) — an over-approximation that errs towards treating
-    code as running earlier, never later. With `certain`, a function only counts when it is called
-    or handed to something that runs it (a thread, `atexit`), not merely named: what such code
-    calls in other modules of the release is then followed (see import_graph.py), where the loose
-    reading would compound.
+
+def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple[set[int], set[int]]:
+    """Functions (as `id()` of their nodes) that run at import, read two ways, in one pass.
+
+    Loosely: called or merely named (handed to a caller) from module level, transitively. Names
+    are matched loosely (any function of that name; any method of that name reached through
+    `self`, `cls` or one of the module's classes) — an over-approximation that errs towards
+    treating code as running earlier, never later. Certainly: only functions called, or handed to
+    something that runs them (a thread, `atexit`); what such code calls in other modules of the
+    release is then followed (see import_graph.py), where the loose reading would compound.
     """
     functions: dict[str, list[ast.AST]] = {}
     methods: dict[str, list[ast.AST]] = {}
@@ -78,9 +82,11 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *
             pending_statements.extend((child, in_class) for child in ast.iter_child_nodes(statement) if isinstance(child, ast.stmt))
     instances = {variable for variable, callee in made if callee in classes}
 
-    def references(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
+    def references(nodes: list[ast.AST]) -> _Refs:
         names: set[str] = set()
         attributes: set[str] = set()
+        called: set[str] = set()
+        called_attributes: set[str] = set()
         stack = list(nodes)
         while stack:
             node = stack.pop()
@@ -100,19 +106,19 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *
                 continue
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
                 continue  # a decorator returning its wrapper: the wrapper runs when the decorated function is called
-            if certain:
-                if isinstance(node, ast.Call):
-                    for callee in (node.func, *_hands_to_a_runner(node)):
-                        if isinstance(callee, ast.Name):
-                            names.add(callee.id)
-                        elif isinstance(callee, ast.Attribute) and _names_own_object(callee.value, classes, instances):
-                            attributes.add(callee.attr)
+            if isinstance(node, ast.Call):
+                for callee in (node.func, *_hands_to_a_runner(node)):
+                    if isinstance(callee, ast.Name):
+                        called.add(callee.id)
+                    elif isinstance(callee, ast.Attribute) and _names_own_object(callee.value, classes, instances):
+                        called_attributes.add(callee.attr)
             elif isinstance(node, ast.Name):
                 names.add(node.id)
             elif isinstance(node, ast.Attribute) and _names_own_object(node.value, classes, instances):
                 attributes.add(node.attr)
             stack.extend(ast.iter_child_nodes(node))
-        return names, attributes
+        # Whatever is called is also named (a Call's callee is visited as a Name or Attribute too).
+        return names, attributes, called, called_attributes
 
     top_level: list[ast.AST] = []
     registered: list[ast.AST] = []
@@ -126,44 +132,53 @@ def reachable_functions(tree: ast.Module, roots: frozenset[str] = frozenset(), *
                 registered.append(statement)
         else:
             top_level.append(statement)
-    reachable: set[int] = set()
-    reached_classes: set[str] = set()
 
-    def reach(function: ast.AST, bodies: list[ast.AST]) -> None:
-        if id(function) not in reachable:
-            reachable.add(id(function))
-            bodies.extend(function.body)  # type: ignore[attr-defined]
+    memo: dict[int, _Refs] = {}
 
-    def reach_class(name: str, bodies: list[ast.AST]) -> None:
-        """Naming a class here may instantiate it: its constructors run, inherited ones included."""
-        lineage = [name]
-        while lineage:
-            current = lineage.pop()
-            if current not in classes or current in reached_classes:
-                continue
-            reached_classes.add(current)
-            for statement in classes[current].body:
-                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
-                    reach(statement, bodies)
-            lineage.extend(base.id for base in classes[current].bases if isinstance(base, ast.Name))
+    def refs_of(function: ast.AST) -> _Refs:
+        key = id(function)
+        if key not in memo:
+            memo[key] = references(function.body)  # type: ignore[attr-defined]
+        return memo[key]
 
-    pending_names, pending_attributes = references(top_level)
-    pending_names |= roots  # functions other code is known to call
-    initial: list[ast.AST] = []
-    for function in registered:
-        reach(function, initial)
-    if initial:
-        more_names, more_attributes = references(initial)
-        pending_names |= more_names
-        pending_attributes |= more_attributes
-    while pending_names or pending_attributes:
-        bodies: list[ast.AST] = []
-        for name in pending_names:
-            for function in functions.get(name, []):
-                reach(function, bodies)
-            reach_class(name, bodies)
-        for attribute in pending_attributes:
-            for method in methods.get(attribute, []):
-                reach(method, bodies)
-        pending_names, pending_attributes = references(bodies) if bodies else (set(), set())
-    return reachable
+    module_refs = references(top_level)
+
+    def closure(certain: bool) -> set[int]:
+        pick = (lambda refs: (refs[2], refs[3])) if certain else (lambda refs: (refs[0], refs[1]))
+        reachable: set[int] = set()
+        reached_classes: set[str] = set()
+        pending: list[ast.AST] = []
+
+        def reach(function: ast.AST) -> None:
+            if id(function) not in reachable:
+                reachable.add(id(function))
+                pending.append(function)
+
+        def reach_names(names: set[str], attributes: set[str]) -> None:
+            for name in names:
+                for function in functions.get(name, ()):
+                    reach(function)
+                # Naming (or calling) a class here may instantiate it: its constructors run, inherited ones included.
+                lineage = [name]
+                while lineage:
+                    current = lineage.pop()
+                    if current not in classes or current in reached_classes:
+                        continue
+                    reached_classes.add(current)
+                    for statement in classes[current].body:
+                        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
+                            reach(statement)
+                    lineage.extend(base.id for base in classes[current].bases if isinstance(base, ast.Name))
+            for attribute in attributes:
+                for method in methods.get(attribute, ()):
+                    reach(method)
+
+        names, attributes = pick(module_refs)
+        reach_names(names | roots, attributes)  # roots: functions other code is known to call
+        for function in registered:
+            reach(function)
+        while pending:
+            reach_names(*pick(refs_of(pending.pop())))
+        return reachable
+
+    return closure(False), closure(True)
