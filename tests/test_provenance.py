@@ -130,6 +130,16 @@ def test_provenance_served_by_the_index_verifies_with_its_publisher(index: FakeI
     assert (result.kind, result.repository, result.workflow) == PUBLISHERS[filename]
     assert result.attestations == 1 and filename in result.reason
     assert findings == []
+    kind, repository, workflow = PUBLISHERS[filename]
+    assert result.to_json() == {
+        "status": "verified",
+        "reason": result.reason,
+        "kind": kind,
+        "repository": repository,
+        "workflow": workflow,
+        "environment": None,
+        "attestations": 1,
+    }
 
 
 def test_html_page_data_provenance_is_followed(index: FakeIndex, client: IndexClient) -> None:
@@ -236,6 +246,11 @@ def test_refreshing_the_trust_root_without_network_is_an_error_not_a_verdict() -
     with pytest.raises(TrustRootUnavailable, match="sigstore's TUF repository"):
         verify_provenance(provenance, artifact(GOOGLE), GOOGLE, offline=False)
     assert verify_provenance(provenance, artifact(GOOGLE), GOOGLE).status is ProvenanceStatus.VERIFIED
+
+
+def test_offline_verification_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    verified(GITLAB)
+    assert capfd.readouterr() == ("", "")  # sigstore's "offline mode" warning is not news to the user
 
 
 def test_unusable_trust_root_is_an_error_not_a_verdict(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

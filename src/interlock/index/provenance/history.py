@@ -14,7 +14,7 @@ from packaging.version import Version
 
 from interlock.analysis.findings import Finding
 from interlock.index.client import IndexClient
-from interlock.index.errors import BadProvenance, NoSuitableFile
+from interlock.index.errors import BadProvenance
 from interlock.index.models import IndexFile
 from interlock.index.provenance.continuity import check_continuity
 from interlock.index.provenance.document import fetch_provenance
@@ -82,8 +82,5 @@ def provenance_findings(
 
 
 def _representative(release: list[IndexFile], version: Version) -> IndexFile:
-    attested = [f for f in release if f.provenance_url] or release
-    try:
-        return select_file(attested, version, allow_incompatible=True)
-    except NoSuitableFile:
-        return attested[0]
+    # With allow_incompatible, any non-empty list of one version's wheels and sdists yields a file.
+    return select_file([f for f in release if f.provenance_url] or release, version, allow_incompatible=True)

@@ -24,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 from pypi_attestations import Attestation, AttestationError, Distribution, Publisher
 from sigstore.verify import Verifier
 
+from interlock.index.artifacts import file_sha256
 from interlock.index.errors import TrustRootUnavailable
 from interlock.index.provenance.document import Provenance
 
@@ -113,12 +114,7 @@ def verify_provenance(provenance: Provenance, artifact: Path | bytes, filename: 
     loaded: that says nothing about the release.
     """
     if isinstance(artifact, Path):
-        name = filename or artifact.name
-        digest = hashlib.sha256()
-        with artifact.open("rb") as handle:
-            while chunk := handle.read(1024 * 1024):
-                digest.update(chunk)
-        sha256 = digest.hexdigest()
+        name, sha256 = filename or artifact.name, file_sha256(artifact)
     else:
         if filename is None:
             raise TypeError("verify_provenance needs the filename when given bytes")
