@@ -1,10 +1,14 @@
-"""Test-wide settings: every test gets its own cache directory, never the user's."""
+"""Test-wide settings: every test gets its own cache directory, never the user's; shared fixtures."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from interlock.index import IndexClient
+from tests.fake_index import FakeIndex
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -25,3 +29,20 @@ def corpus_or_skip(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"corpus not available: {path}")
     return path
+
+
+@pytest.fixture
+def index() -> Iterator[FakeIndex]:
+    """A package index on 127.0.0.1 (see tests/fake_index.py), serving nothing until routes are added."""
+    fake = FakeIndex()
+    fake.thread.start()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+@pytest.fixture
+def client(index: FakeIndex, tmp_path: Path) -> Iterator[IndexClient]:
+    """An IndexClient for ``index`` with short timeouts and its own artifact cache."""
+    with IndexClient(index.simple, timeout=2, cache_dir=tmp_path / "cache", retries=2, backoff=0.01) as c:
+        yield c

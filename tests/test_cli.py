@@ -149,7 +149,7 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.fixture
 def served_demo(tmp_path: Path) -> Iterator[str]:
-    from tests.test_index_client import FakeIndex
+    from tests.fake_index import FakeIndex
 
     index = FakeIndex()
     index.thread.start()

@@ -73,6 +73,23 @@ def test_json_entry_fields_are_validated_not_trusted() -> None:
     assert (third.sha256, third.size, third.core_metadata, third.requires_python) == (None, 10, True, None)
 
 
+def test_json_provenance_url_is_resolved_and_anything_unusable_means_none() -> None:
+    provenances: list[object] = [
+        "../../integrity/demo/1.0/demo-1.0.tar.gz/provenance",
+        "http://127.0.0.1:9/p#frag",
+        None,
+        "",
+        42,
+        {"url": "x"},
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+    ]
+    page = {"files": [{"filename": f"demo-1.{n}.tar.gz", "url": "x", "provenance": p} for n, p in enumerate(provenances)]}
+    page["files"].append({"filename": "demo-2.0.tar.gz", "url": "x"})  # no key at all
+    urls = [f.provenance_url for f in parse_json_page(json.dumps(page).encode(), PAGE, "demo")]
+    assert urls == ["http://127.0.0.1:8080/integrity/demo/1.0/demo-1.0.tar.gz/provenance", "http://127.0.0.1:9/p"] + [None] * 7
+
+
 def test_json_entry_without_filename_is_an_error_naming_it() -> None:
     from interlock.index import BadIndexResponse
 
@@ -118,6 +135,16 @@ def test_html_uses_the_url_filename_base_href_and_entities() -> None:
     assert (wheel.filename, wheel.url) == ("demo-1.0-py3-none-any.whl", "http://127.0.0.1:9/store/pkgs/demo-1.0-py3-none-any.whl")
     assert (wheel.sha256, wheel.requires_python, wheel.yanked) == (SHA, ">=3.8,<4", False)
     assert (sdist.sha256, sdist.yanked, sdist.yanked_reason, sdist.core_metadata_sha256) == (None, True, None, SHA)
+
+
+def test_html_data_provenance_resolves_against_base_href() -> None:
+    body = b"""<base href="http://127.0.0.1:9/store/">
+    <a href="demo-1.0.tar.gz" data-provenance="prov/demo-1.0.tar.gz.provenance">demo-1.0.tar.gz</a>
+    <a href="demo-1.1.tar.gz" data-provenance>demo-1.1.tar.gz</a>
+    <a href="demo-1.2.tar.gz" data-provenance="ftp://127.0.0.1/p">demo-1.2.tar.gz</a>
+    <a href="demo-1.3.tar.gz">demo-1.3.tar.gz</a>"""
+    urls = [f.provenance_url for f in parse_html_page(body, PAGE, "demo")]
+    assert urls == ["http://127.0.0.1:9/store/prov/demo-1.0.tar.gz.provenance", None, None, None]
 
 
 def test_html_percent_encoded_filename_is_decoded() -> None:

@@ -9,6 +9,7 @@ from interlock.index.client import IndexClient, parse_pin
 from interlock.index.config import IndexSettings, configured_index, configured_index_url
 from interlock.index.errors import (
     BadIndexResponse,
+    BadProvenance,
     BadRequirement,
     FileTooLarge,
     HashMismatch,
@@ -17,6 +18,7 @@ from interlock.index.errors import (
     IndexUnavailable,
     NoSuitableFile,
     ProjectNotFound,
+    TrustRootUnavailable,
     UnsafeFile,
     VersionNotFound,
 )
@@ -25,6 +27,7 @@ from interlock.index.selection import latest_version, previous_version, release_
 
 __all__ = [
     "BadIndexResponse",
+    "BadProvenance",
     "BadRequirement",
     "FileKind",
     "FileTooLarge",
@@ -37,6 +40,7 @@ __all__ = [
     "IndexUnavailable",
     "NoSuitableFile",
     "ProjectNotFound",
+    "TrustRootUnavailable",
     "UnsafeFile",
     "VersionNotFound",
     "configured_index",

@@ -26,7 +26,7 @@ from interlock.index.errors import (
 from interlock.index.models import IndexFile
 from interlock.index.selection import select_file
 from interlock.index.simple_api import ACCEPT, parse_page
-from interlock.index.transport import Http, redact
+from interlock.index.transport import Http, Page, redact
 
 GiB = 1024**3
 MiB = 1024**2
@@ -103,6 +103,16 @@ class IndexClient:
         with self._lock:
             self._pages[key] = files
         return list(files)
+
+    def fetch(self, url: str, *, accept: str, max_bytes: int) -> Page:
+        """GET a small document the index links to (a provenance object), bounded and retried like pages.
+
+        Only http(s) URLs are fetched (``UnsafeFile`` otherwise); the status comes back for the
+        caller to judge, so a 404 can mean "none published" where that is what it means.
+        """
+        if urlsplit(url).scheme.lower() not in {"http", "https"}:
+            raise UnsafeFile(f"refusing to fetch {redact(url)!r} (only http(s) URLs)")
+        return self._http.get(url, accept=accept, max_bytes=max_bytes)
 
     def versions(self, name: str) -> list[Version]:
         """All versions with at least one file, oldest first (pre-releases and yanked ones included)."""

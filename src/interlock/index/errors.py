@@ -45,3 +45,11 @@ class FileTooLarge(IndexProblem):
 
 class HashMismatch(IndexProblem):
     """A downloaded file whose sha256 is not the one the index listed; nothing is left on disk."""
+
+
+class BadProvenance(IndexProblem):
+    """A PEP 740 provenance object that is not one: not JSON, too large, too many attestations, or missing its structure."""
+
+
+class TrustRootUnavailable(IndexProblem):
+    """Sigstore's trust root could not be loaded, so no attestation can be checked: says nothing about the release."""

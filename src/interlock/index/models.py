@@ -54,6 +54,8 @@ class IndexFile:
     """PEP 658/714: the index serves the file's METADATA separately at ``url + '.metadata'``."""
     core_metadata_sha256: str | None = None
     """Hash of that METADATA file, when given."""
+    provenance_url: str | None = None
+    """PEP 740: absolute URL of the file's provenance object, when the index publishes one."""
 
 
 def parse_filename(filename: str, project: str) -> tuple[FileKind, Version] | None:

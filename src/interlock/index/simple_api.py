@@ -39,7 +39,7 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 
 
 def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]:
-    """PEP 691 (with PEP 700 upload-time and size); structural errors raise ``BadIndexResponse``."""
+    """PEP 691 (with PEP 700 upload-time and size, PEP 740 provenance); structural errors raise ``BadIndexResponse``."""
     where = redact(page_url)
     try:
         page = json.loads(body)
@@ -65,6 +65,7 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
         size = entry.get("size")
         upload_time = entry.get("upload-time")
         requires_python = entry.get("requires-python")
+        provenance = entry.get("provenance")
         files.append(
             IndexFile(
                 project=canonicalize_name(project),
@@ -80,13 +81,26 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
                 size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
                 core_metadata=bool(metadata),
                 core_metadata_sha256=valid_sha256(metadata.get("sha256")) if isinstance(metadata, dict) else None,
+                provenance_url=_provenance_url(provenance, page_url),
             )
         )
     return files
 
 
+def _provenance_url(value: object, base: str) -> str | None:
+    """PEP 740's ``provenance`` / ``data-provenance``: an http(s) URL resolved against ``base``, else None.
+
+    JSON ``null`` and an absent key both mean the index publishes none; any other value that is
+    not a usable URL is treated the same, since only what can be fetched can be checked.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    url = urldefrag(urljoin(base, value.strip()))[0]
+    return url if urlsplit(url).scheme.lower() in {"http", "https"} else None
+
+
 def parse_html_page(body: bytes, page_url: str, project: str) -> list[IndexFile]:
-    """PEP 503 anchors, with PEP 592 yanking and PEP 658/714 metadata attributes."""
+    """PEP 503 anchors, with PEP 592 yanking, PEP 658/714 metadata and PEP 740 provenance attributes."""
     parser = _AnchorParser()
     try:
         parser.feed(body.decode("utf-8", errors="replace"))
@@ -112,6 +126,7 @@ def parse_html_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
         metadata = attributes.get("data-core-metadata", attributes.get("data-dist-info-metadata"))
         metadata_name, _, metadata_value = (metadata or "").partition("=")
         requires_python = attributes.get("data-requires-python")
+        provenance = attributes.get("data-provenance")
         files.append(
             IndexFile(
                 project=canonicalize_name(project),
@@ -125,6 +140,7 @@ def parse_html_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
                 yanked_reason=yanked or None,
                 core_metadata=metadata is not None and metadata.lower() != "false",
                 core_metadata_sha256=valid_sha256(metadata_value) if metadata_name.lower() == "sha256" else None,
+                provenance_url=_provenance_url(provenance, base),
             )
         )
     return files
