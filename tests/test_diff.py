@@ -200,7 +200,7 @@ def test_a_warm_fact_cache_analyses_only_the_files_that_changed(tmp_path: Path, 
 
 @pytest.fixture
 def index_with_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    from tests.test_index_client import FakeIndex
+    from tests.fake_index import FakeIndex
 
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
     index = FakeIndex()
