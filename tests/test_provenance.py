@@ -43,6 +43,7 @@ MANIFEST = json.loads((RECORDED / "manifest.json").read_text())
 INTEGRITY_TYPE = "application/vnd.pypi.integrity.v1+json"
 
 PYPI_ATTESTATIONS = "pypi_attestations-0.0.19.tar.gz"
+PYPI_ATTESTATIONS_PIN = "pypi-attestations==0.0.19"
 MODELS = "pypi_attestation_models-0.0.4a2.tar.gz"
 GOOGLE = "gcb_attestation_test-0.0.0.tar.gz"
 CIRCLECI = "circleci_sign_publish_example-0.0.1.dev137-py3-none-any.whl"
@@ -455,3 +456,13 @@ def test_rules_are_documented_and_raised_only_from_index_signals(tmp_path: Path)
     for rule in RULES:
         assert rule.summary and len(rule.description) > 100
         assert list(rule.check(evidence)) == []
+
+
+def test_scan_by_name_reports_provenance_that_went_missing(index: FakeIndex, attested_then_not: IndexClient, capsys: pytest.CaptureFixture[str]) -> None:
+    from interlock.cli import main
+
+    status = main(["scan", "--no-history", "--index-url", index.simple, "--format", "json", "pypi-attestations==0.0.20", PYPI_ATTESTATIONS_PIN])
+    missing, attested = json.loads(capsys.readouterr().out)["results"]
+    assert status == 1
+    assert missing["verdict"] == "suspicious" and [f["rule"] for f in missing["findings"]] == ["provenance-missing"]
+    assert attested["verdict"] == "clean" and attested["findings"] == []

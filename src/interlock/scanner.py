@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
-from interlock.analysis.engine import ruleset_of, scan_artifact
+from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
+from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
@@ -89,11 +90,27 @@ class Scanner:
         return results
 
     def scan(self, target: Target) -> ScanResult:
+        if target.path is not None:
+            return self.scan_file(target.path, target.text)
         try:
-            path = target.path if target.path is not None else self._fetch(target)
+            file = self._resolve(target)
+            path = self.client().download(file)
         except IndexProblem as exc:
             return _error_result(target, str(exc))
-        return self.scan_file(path, target.text)
+        result = self.scan_file(path, target.text)
+        if result.verdict is Verdict.ERROR:
+            return result
+        return with_signals(result, self._provenance_findings(file, path))
+
+    def _provenance_findings(self, file: IndexFile, path: Path) -> list[Finding]:
+        """Where the release came from (PEP 740), against where the project's releases came from before."""
+        from interlock.index.provenance import provenance_findings  # sigstore and pydantic: only when needed
+
+        try:
+            _, findings = provenance_findings(self.client(), file, path)
+        except (IndexProblem, OSError) as exc:
+            return [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
+        return findings
 
     def scan_file(self, path: Path, label: str) -> ScanResult:
         if not path.is_file():
@@ -173,11 +190,24 @@ class Scanner:
             return None, f"no earlier release of {name} on the index: first release, judged on its own"
         return previous, None
 
-    def _fetch(self, target: Target) -> Path:
+    def _resolve(self, target: Target) -> IndexFile:
         assert target.pin is not None
         name, version = target.pin
-        client = self.client()
-        return client.download(client.resolve(f"{name}=={version}"))
+        return self.client().resolve(f"{name}=={version}")
+
+    def _fetch(self, target: Target) -> Path:
+        return self.client().download(self._resolve(target))
+
+
+def with_signals(result: ScanResult, findings: list[Finding]) -> ScanResult:
+    """`result` with findings about the release that are not in its files (provenance, advisories),
+    its verdict decided again. In a diff, what the previous release had too still does not count."""
+    if not findings:
+        return result
+    result.findings = tidy([*result.findings, *findings])
+    counted = [f for f in result.findings if f.new is not False or f.severity is Severity.CRITICAL]
+    result.verdict, result.score = decide(counted)
+    return result
 
 
 def _name_and_version(filename: str) -> tuple[str, Version] | None:

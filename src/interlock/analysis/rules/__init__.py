@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from interlock.analysis.rules import capabilities, combinations, structure, typosquat
+from interlock.analysis.rules import capabilities, combinations, provenance, structure, typosquat
 from interlock.analysis.rules.base import Rule
 
 RULESET_VERSION = "2026.11.28.4"
 """Bump on any change that can alter a verdict: cached results are keyed by it."""
 
-ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES, *typosquat.RULES)
+ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES, *typosquat.RULES, *provenance.RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
 
 __all__ = ["ALL_RULES", "RULES_BY_ID", "RULESET_VERSION", "Rule"]
