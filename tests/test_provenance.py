@@ -446,7 +446,7 @@ def test_invalid_is_critical_whatever_came_before_and_none_without_history_is_fi
 
 def test_rules_are_documented_and_raised_only_from_index_signals(tmp_path: Path) -> None:
     assert {(rule.id, rule.severities) for rule in RULES} == {
-        ("provenance-invalid", (Severity.CRITICAL,)),
+        ("provenance-invalid", (Severity.HIGH, Severity.CRITICAL)),
         ("provenance-missing", (Severity.HIGH,)),
         ("publisher-changed", (Severity.HIGH,)),
     }
