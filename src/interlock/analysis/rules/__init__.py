@@ -5,7 +5,7 @@ from __future__ import annotations
 from interlock.analysis.rules import capabilities, combinations, provenance, structure, typosquat
 from interlock.analysis.rules.base import Rule
 
-RULESET_VERSION = "2026.11.28.4"
+RULESET_VERSION = "2026.11.28.5"
 """Bump on any change that can alter a verdict: cached results are keyed by it."""
 
 ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES, *typosquat.RULES, *provenance.RULES)
