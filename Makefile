@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make demo    set up, then build a genuine and a trojaned demo release and scan both"
 	@echo "make test    set up, then run the whole test suite"
-	@echo "make bench   detection and speed benchmark (fetches popular releases into .bench-cache/)"
+	@echo "make bench   detection, history and speed benchmarks (fetches popular releases into .bench-cache/)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Interlock needs Python 3.11+ (set PYTHON=python3.11)")'
@@ -26,6 +26,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/history.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache
