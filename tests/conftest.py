@@ -46,3 +46,13 @@ def client(index: FakeIndex, tmp_path: Path) -> Iterator[IndexClient]:
     """An IndexClient for ``index`` with short timeouts and its own artifact cache."""
     with IndexClient(index.simple, timeout=2, cache_dir=tmp_path / "cache", retries=2, backoff=0.01) as c:
         yield c
+
+
+@pytest.fixture
+def served_demo(index: FakeIndex, tmp_path: Path) -> str:
+    """The index URL of ``index`` serving the demo project: a genuine 1.0.0 and a trojaned 1.0.1."""
+    from interlock.demo import build_demo_releases
+
+    genuine, trojaned = build_demo_releases(tmp_path / "served")
+    index.json_project("acme-greeter", {genuine.name: genuine.read_bytes(), trojaned.name: trojaned.read_bytes()})
+    return index.simple

@@ -147,19 +147,6 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
 # -- NAME==VERSION from an index on loopback -----------------------------------------------------
 
 
-@pytest.fixture
-def served_demo(tmp_path: Path) -> Iterator[str]:
-    from tests.fake_index import FakeIndex
-
-    index = FakeIndex()
-    index.thread.start()
-    genuine, trojaned = build_demo_releases(tmp_path / "served")
-    index.json_project("acme-greeter", {genuine.name: genuine.read_bytes(), trojaned.name: trojaned.read_bytes()})
-    yield index.simple
-    index.server.shutdown()
-    index.server.server_close()
-
-
 def test_scan_by_name_fetches_from_the_index_and_judges(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.1", "acme-greeter==1.0.0")
     results = json.loads(out)["results"]

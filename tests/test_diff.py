@@ -6,7 +6,6 @@ Every release here is a real archive built by the test; nothing is installed or 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -199,17 +198,9 @@ def test_a_warm_fact_cache_analyses_only_the_files_that_changed(tmp_path: Path, 
 
 
 @pytest.fixture
-def index_with_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    from tests.fake_index import FakeIndex
-
+def index_with_history(served_demo: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
-    index = FakeIndex()
-    index.thread.start()
-    genuine, trojaned = build_demo_releases(tmp_path / "served")
-    index.json_project("acme-greeter", {genuine.name: genuine.read_bytes(), trojaned.name: trojaned.read_bytes()})
-    yield index.simple
-    index.server.shutdown()
-    index.server.server_close()
+    return served_demo
 
 
 def test_scan_by_name_compares_with_the_previous_release(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
