@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -22,6 +23,7 @@ _STRONG_ENOUGH_FOR_DEPENDENCIES = {Technique.SEPARATOR, Technique.HOMOGLYPH, Tec
 _METADATA_NAMES = ("METADATA", "PKG-INFO")
 
 
+@lru_cache(maxsize=4096)  # the same dependencies (requests, numpy…) come up in release after release
 def _squat(name: str) -> SquatMatch | None:
     try:
         return find_squat(name)
