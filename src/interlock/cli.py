@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.diff.compare import DiffError
 from interlock.report import FORMATS, render
+from interlock.report.common import printable
 from interlock.scanner import ScanOptions, Scanner
 from interlock.targets import Target, TargetError, expand
 
@@ -44,6 +46,17 @@ Each release is judged against the closest lower release on that index (its hist
 the new release does that the old one did not counts. --no-history (or INTERLOCK_NO_HISTORY=1)
 judges each artifact on its own and never contacts the index for a local file.
 Results are cached by artifact sha256 and rule-set version; --no-cache re-analyses.
+"""
+
+_AUDIT_EPILOG = """\
+examples:
+  interlock audit requirements.txt                  pins with --hash: the exact files pip would install
+  interlock audit uv.lock poetry.lock pylock.toml   any of the supported lockfile formats
+  interlock audit --env                             what this environment has installed
+  interlock audit --format markdown requirements.txt > comment.md
+
+exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error (an unreadable or
+             malformed lockfile: file:line and why), 3 an artifact could not be fetched or analysed
 """
 
 _DIFF_EPILOG = """\
@@ -121,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
     diff.set_defaults(handler=run_diff)
 
+    audit = commands.add_parser(
+        "audit",
+        help="judge every artifact a lockfile (or an environment) pins",
+        description="Judge the exact artifact each pinned requirement would install (found by its hash where "
+        "the lockfile has one), and report what cannot be judged ahead of an install (unpinned requirements, "
+        "URLs, VCS and local paths).",
+        epilog=_AUDIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("lockfiles", nargs="*", metavar="LOCKFILE", type=Path, help="requirements*.txt, uv.lock, poetry.lock, pylock.toml, Pipfile.lock")
+    audit.add_argument("--env", action="store_true", help="audit what the current Python environment has installed")
+    audit.add_argument("--python", metavar="PATH", type=Path, help="audit what another interpreter has installed (it is run with -I -S: no .pth runs)")
+    _add_output_options(audit)
+    audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
+    audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
+    audit.set_defaults(handler=run_audit)
+
     rules = commands.add_parser(
         "rules",
         help="list the detection rules, or explain one",
@@ -181,6 +211,24 @@ def run_diff(arguments: argparse.Namespace) -> int:
     return _report([result], arguments)
 
 
+def run_audit(arguments: argparse.Namespace) -> int:
+    from interlock.audit import audit
+    from interlock.lockfiles import LockfileError, read_environment, read_lockfile
+
+    if not arguments.lockfiles and not arguments.env and arguments.python is None:
+        return _usage_error("audit: give a LOCKFILE, --env or --python PATH")
+    try:
+        lockfiles = [read_lockfile(path) for path in arguments.lockfiles]
+        if arguments.env or arguments.python is not None:
+            lockfiles.append(read_environment(arguments.python))
+    except (LockfileError, OSError) as exc:
+        return _usage_error(str(exc))
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache))
+    outcome = audit(lockfiles, scanner)
+    status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
+    return status
+
+
 def _single_target(text: str) -> Target:
     targets = expand([text])
     if len(targets) != 1:
@@ -212,10 +260,12 @@ def _scan_with_progress(scanner: Scanner, targets: list[Target]) -> list[ScanRes
         return scanner.scan_all(targets, progress=advance)
 
 
-def _report(results: list[ScanResult], arguments: argparse.Namespace) -> int:
+def _report(results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None) -> int:
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
     text = render(results, arguments.format, color=color)
+    if unjudged:
+        text = _with_unjudged(text, arguments.format, unjudged)
     if to_file:
         try:
             arguments.output.write_text(text, encoding="utf-8")
@@ -224,6 +274,19 @@ def _report(results: list[ScanResult], arguments: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return exit_status(results, FAIL_ON[arguments.fail_on])
+
+
+def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
+    """The report with the requirements that could not be judged: a JSON key, or a closing list."""
+    if fmt == "json":
+        document = json.loads(text)
+        document["unjudged"] = unjudged
+        return json.dumps(document, indent=2) + "\n"
+    if fmt == "sarif":
+        return text  # SARIF results are findings; what was not judged is in the other formats
+    lines = [f"{len(unjudged)} requirement(s) not judged (cannot be tied to one artifact before installing):"]
+    lines += [f"  {printable(item['location'])}  {printable(item['requirement'])}  {printable(item['reason'])}" for item in unjudged]
+    return text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
 def exit_status(results: list[ScanResult], fail_on: Verdict | None) -> int:

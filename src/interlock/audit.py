@@ -1,0 +1,77 @@
+"""Judge every artifact a lockfile pins: the exact file that would be installed, found by its hash.
+
+A requirement pinned with hashes names its file by sha256; the index's listing of that version
+is filtered to those hashes and the file pip would pick among them is judged. A pin without
+hashes judges the file pip would pick. Unpinned requirements, URLs, VCS and local paths cannot
+be judged ahead of an install and are reported as such — never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from interlock.analysis.result import ScanResult
+from interlock.analysis.verdict import Verdict
+from interlock.index.errors import IndexProblem, VersionNotFound
+from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
+from interlock.scanner import Scanner
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    """A requirement no artifact could be judged for, and why."""
+
+    requirement: str
+    location: str
+    """`file:line` where it was declared."""
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"requirement": self.requirement, "location": self.location, "reason": self.reason}
+
+
+@dataclass
+class AuditOutcome:
+    results: list[ScanResult] = field(default_factory=list)
+    """One per pinned artifact judged (an `error` verdict when it could not be fetched)."""
+    unjudged: list[Unjudged] = field(default_factory=list)
+
+
+def audit(lockfiles: Iterable[Lockfile], scanner: Scanner, progress: Callable[[str], None] | None = None) -> AuditOutcome:
+    """Every pinned package of `lockfiles` judged once (the same pin in two files is one artifact)."""
+    outcome = AuditOutcome()
+    seen: set[tuple[str, str]] = set()
+    for lockfile in lockfiles:
+        for package in lockfile.packages:
+            if package.status is not PinStatus.PINNED or package.version is None:
+                reason = package.reason or ("not pinned to one version" if package.status is PinStatus.UNPINNED else "not from an index")
+                outcome.unjudged.append(Unjudged(package.requirement, package.location, f"{package.status.value}: {reason}"))
+                continue
+            key = (package.name, str(package.version))
+            if key in seen:
+                continue
+            seen.add(key)
+            if progress is not None:
+                progress(package.label)
+            outcome.results.append(judge_package(package, scanner))
+    return outcome
+
+
+def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
+    """The verdict on the file that installing `package` would fetch."""
+    label = f"{package.label} ({package.location})"
+    try:
+        files = [f for f in scanner.client().project_files(package.name) if f.version == package.version]
+        if not files:
+            raise VersionNotFound(f"{package.label}: not on the index")
+        locked = package.sha256s
+        if locked:
+            files = [f for f in files if f.sha256 in locked]
+            if not files:
+                raise VersionNotFound(f"{package.label}: no file on the index has a hash the lockfile allows")
+        chosen = scanner.client().select_file(files, package.version, allow_incompatible=bool(locked))
+        path = scanner.client().download(chosen)
+    except IndexProblem as exc:
+        return ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc))
+    return scanner.scan_file(path, label)
