@@ -255,3 +255,72 @@ def test_diff_by_name_fetches_both_releases(index_with_history: str, capsys: pyt
     result = json.loads(out)["results"][0]
     assert status == 1 and result["verdict"] == "malicious"
     assert result["previous"]["target"] == "acme-greeter==1.0.0" and result["findings"][0]["path"] == "acme_greeter_init.pth"
+
+
+# -- what the metadata says changed -----------------------------------------------------------------
+
+
+def release_with_metadata(tmp_path: Path, version: str, headers: str) -> Path:
+    """A wheel whose METADATA carries `headers` after Name and Version (RECORD kept consistent)."""
+    import zipfile
+
+    plain = wheel_bytes("acme", version, {"acme/__init__.py": HARMLESS})
+    path = tmp_path / wheel_filename("acme", version)
+    with zipfile.ZipFile(__import__("io").BytesIO(plain)) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("/METADATA"):
+                data = f"Metadata-Version: 2.1\nName: acme\nVersion: {version}\n{headers}".encode()
+            elif info.filename.endswith("/RECORD"):
+                continue
+            target.writestr(info.filename, data)
+        target.writestr(f"acme-{version}.dist-info/RECORD", "")  # rebuilt below
+    return _with_record(path)
+
+
+def _with_record(path: Path) -> Path:
+    import base64
+    import hashlib
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.filename.endswith("/RECORD")}
+    record_path = next(name for name in members if name.endswith("/METADATA")).rsplit("/", 1)[0] + "/RECORD"
+    lines = [f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}" for name, data in members.items()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        archive.writestr(record_path, "\n".join([*lines, f"{record_path},,"]) + "\n")
+    return path
+
+
+def new_rules(result) -> list[str]:  # noqa: ANN001 - a ScanResult
+    return [f.rule for f in result.findings if f.new]
+
+
+def test_a_version_far_beyond_the_release_line_is_high(tmp_path: Path) -> None:
+    old = release_with_metadata(tmp_path, "1.4.2", "")
+    new = release_with_metadata(tmp_path, "99.0.0", "")
+    result = diff(old, new)
+    assert new_rules(result) == ["version-jump"] and result.verdict.value == "suspicious"
+    ordinary = new_rules(diff(old, release_with_metadata(tmp_path, "2.0.0", "")))
+    assert "version-jump" not in ordinary and ordinary == []  # an ordinary major release
+
+
+def test_a_dependency_added_in_a_patch_release_is_reported(tmp_path: Path) -> None:
+    old = release_with_metadata(tmp_path, "1.4.2", "Requires-Dist: requests>=2\n")
+    patch = release_with_metadata(tmp_path, "1.4.3", "Requires-Dist: requests>=2\nRequires-Dist: colorsys-helper\n")
+    minor = release_with_metadata(tmp_path, "1.5.0", "Requires-Dist: requests>=2\nRequires-Dist: colorsys-helper\n")
+    assert new_rules(diff(old, patch)) == ["dependency-added-in-patch"]
+    assert "colorsys-helper" in diff(old, patch).findings[0].message
+    in_minor = new_rules(diff(old, minor))
+    assert "dependency-added-in-patch" not in in_minor and in_minor == []  # new dependencies in a minor release are ordinary
+
+
+def test_new_author_domain_and_project_urls_are_reported(tmp_path: Path) -> None:
+    old = release_with_metadata(tmp_path, "1.0.0", "Author-email: Ann <ann@acme.example>\nProject-URL: Source, https://git.example/acme/acme\n")
+    same = release_with_metadata(tmp_path, "1.0.1", "Author-email: Bob <bob@acme.example>\nProject-URL: Source, https://git.example/acme/acme\n")
+    taken = release_with_metadata(tmp_path, "1.0.2", "Author-email: X <x@mail.example>\nProject-URL: Source, https://git.example/acrne/acme\n")
+    unchanged = new_rules(diff(old, same))  # another author of the same domain, same URL
+    assert "maintainer-changed" not in unchanged and "project-urls-changed" not in unchanged and unchanged == []
+    assert sorted(new_rules(diff(old, taken))) == ["maintainer-changed", "project-urls-changed"]

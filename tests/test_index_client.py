@@ -6,6 +6,7 @@ installed or imported from them.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -43,12 +44,21 @@ from tests.fake_index import JSON_TYPE, FakeIndex, Reply
 def make_wheel(name: str, version: str, tag: str = "py3-none-any") -> tuple[str, bytes]:
     dist = name.replace("-", "_")
     buffer = io.BytesIO()
+    members = {
+        f"{dist}/__init__.py": b"VALUE = 1\n",
+        f"{dist}-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{dist}-{version}.dist-info/WHEEL": f"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: {tag}\n".encode(),
+    }
+    record = "".join(f"{path},sha256={_urlsafe_sha256(data)},{len(data)}\n" for path, data in members.items())
+    members[f"{dist}-{version}.dist-info/RECORD"] = (record + f"{dist}-{version}.dist-info/RECORD,,\n").encode()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"{dist}/__init__.py", "VALUE = 1\n")
-        archive.writestr(f"{dist}-{version}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-        archive.writestr(f"{dist}-{version}.dist-info/WHEEL", f"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: {tag}\n")
-        archive.writestr(f"{dist}-{version}.dist-info/RECORD", "")
+        for path, data in members.items():
+            archive.writestr(path, data)
     return f"{dist}-{version}-{tag}.whl", buffer.getvalue()
+
+
+def _urlsafe_sha256(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def make_sdist(name: str, version: str) -> tuple[str, bytes]:

@@ -8,8 +8,6 @@ fails `test_every_rule_has_a_positive_case` until it gets cases here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import base64
 import io
 import random
@@ -19,6 +17,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +42,7 @@ from interlock.analysis.verdict import Verdict
 from interlock.artifact.limits import Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import read_artifact_bytes
+from interlock.demo.wheel import wheel_bytes, wheel_filename
 
 C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 
@@ -130,6 +130,14 @@ def _nested(levels: int) -> Artifact:
     for index in range(levels - 1, 0, -1):
         inner = zip_bytes([(f"level{index + 1}.zip", inner)])
     return zip_artifact([("pkg/__init__.py", b""), ("pkg/level1.zip", inner)])
+
+
+def _wheel_then(change: Callable[[dict[str, bytes]], None], name: str = "demo", version: str = "1.0") -> Artifact:
+    """A well-built wheel, opened and changed the way a hand-made trojan is."""
+    with zipfile.ZipFile(io.BytesIO(wheel_bytes(name, version, {"demo/__init__.py": "VALUE = 1\n"}))) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    change(members)
+    return zip_artifact(list(members.items()), filename=wheel_filename(name, version))
 
 
 # -- positive cases -----------------------------------------------------------------------------
@@ -708,6 +716,18 @@ POSITIVE: dict[str, Positive] = {
         lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/logo.dat", zip_bytes([("logo.svg", b"<svg/>")]))]),
         "pkg/logo.dat", None, None,
     ),
+    "record-mismatch/module-added-after-the-build": Positive(
+        "record-mismatch", H, lambda: _wheel_then(lambda m: m.update({"demo/_hook.py": b"import os\n"})), "demo/_hook.py", None, None
+    ),
+    "record-mismatch/module-edited-after-the-build": Positive(
+        "record-mismatch", H,
+        lambda: _wheel_then(lambda m: m.update({"demo/__init__.py": b"VALUE = 2\n"})), "demo/__init__.py", None, None,
+    ),
+    "metadata-mismatch/another-project-in-metadata": Positive(
+        "metadata-mismatch", H,
+        lambda: _wheel_then(lambda m: m.update({"demo-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: requests\nVersion: 1.0\n"})),
+        "demo-1.0.dist-info/METADATA", None, None,
+    ),
     # odd sources -------------------------------------------------------------------------------
     "source-unparseable/python-2": Positive(
         "source-unparseable", L, W({"pkg/old.py": "x = 1\nprint 'hello'\n"}), "pkg/old.py", 2, None
@@ -1171,6 +1191,11 @@ NEGATIVE: dict[str, Negative] = {
         lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/big.bin", bytes(4096))], limits=Limits(max_member_bytes=4096)),
     ),
     "archive-nesting-too-deep/one-nested-archive": Negative("archive-nesting-too-deep", lambda: _nested(1)),
+    "record-mismatch/wheel-as-built": Negative("record-mismatch", lambda: _wheel_then(lambda m: None)),
+    "metadata-mismatch/normalised-name-and-version": Negative(
+        "metadata-mismatch",
+        lambda: _wheel_then(lambda m: m.update({"demo-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: Demo\nVersion: 1.0.0\n"})),
+    ),
     "archive-disguised/zip-based-formats-named-as-such": Negative(
         "archive-disguised",
         lambda: zip_artifact(
@@ -1219,12 +1244,17 @@ NEGATIVE: dict[str, Negative] = {
 # -- the tests ----------------------------------------------------------------------------------
 
 
-# Rules raised from what the index says about a release, not from its files: their malicious and
-# benign examples need an index on loopback and live in these modules.
+# Rules raised from what the index says about a release, or from two releases, not from one
+# release's files: their malicious and benign examples live in these modules.
 TESTED_WITH_AN_INDEX = {
     "provenance-invalid": "test_provenance.py",
     "provenance-missing": "test_provenance.py",
     "publisher-changed": "test_provenance.py",
+    # Rules over two releases' metadata: their examples are diffs.
+    "version-jump": "test_diff.py",
+    "dependency-added-in-patch": "test_diff.py",
+    "maintainer-changed": "test_diff.py",
+    "project-urls-changed": "test_diff.py",
 }
 
 

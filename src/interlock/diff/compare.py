@@ -26,6 +26,7 @@ from interlock.analysis.result import Changes, Previous, ScanResult
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
+from interlock.diff.metadata import history_metadata_findings
 from interlock.store.facts import FactCache
 
 _CONTEXT_LINES = 2
@@ -75,7 +76,7 @@ def diff_artifacts(
     check_comparable(old, new)
     old_analysis = analyse(old, yara, deadline, facts)
     new_analysis = analyse(new, yara, deadline, facts)
-    marked = mark_new(old_analysis, new_analysis)
+    marked = mark_new(old_analysis, new_analysis) + [dataclasses.replace(f, new=True) for f in history_metadata_findings(old, new)]
     old_paths = {normalised_path(path, old.version): path for path in old.members}
     added_lines: dict[str, set[int] | None] = {}  # per file: computed once, however many findings it has
     with_context = [_with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked]

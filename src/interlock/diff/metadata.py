@@ -1,0 +1,149 @@
+"""What a release's metadata says that its predecessor's did not: the marks of a takeover.
+
+A hijacked project shows it in its metadata before its code: a dependency slipped into a patch
+release, a version number far beyond the release line (dependency confusion), a new author
+e-mail domain or project URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from interlock.analysis.evidence import Evidence
+from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.rules.base import Rule
+from interlock.analysis.rules.consistency import metadata_headers, metadata_path
+from interlock.artifact.model import Artifact
+
+# A major version this far beyond the previous one is not a release line: it is how dependency
+# confusion outbids an internal package (`1.4.2` → `99.0.0`).
+_MAJOR_JUMP = 10
+_CONFUSION_MAJOR = 99
+_IDENTITY_HEADERS = ("author-email", "maintainer-email")
+_URL_HEADERS = ("home-page", "project-url", "download-url")
+
+
+def history_metadata_findings(old: Artifact, new: Artifact) -> list[Finding]:
+    """Findings about NEW's metadata against OLD's; nothing when either has none."""
+    old_headers, new_headers = metadata_headers(old), metadata_headers(new)
+    path = metadata_path(new) or ""
+    findings = list(_version_jump(old, new, path))
+    if old_headers is None or new_headers is None:
+        return findings
+    findings += _dependencies_added_in_patch(old, new, old_headers, new_headers, path)
+    findings += _identity_changed(old_headers, new_headers, path)
+    return findings
+
+
+def _version(artifact: Artifact) -> Version | None:
+    try:
+        return Version(artifact.version) if artifact.version else None
+    except InvalidVersion:
+        return None
+
+
+def _version_jump(old: Artifact, new: Artifact, path: str) -> Iterable[Finding]:
+    before, after = _version(old), _version(new)
+    if before is None or after is None:
+        return
+    if after.major - before.major > _MAJOR_JUMP or (after.major >= _CONFUSION_MAJOR > before.major):
+        yield Finding(
+            "version-jump", Severity.HIGH, path, None,
+            f"version {after} follows {before}: far beyond the release line, as dependency-confusion uploads are",
+            f"{before} → {after}",
+        )
+
+
+def _requirements(headers: dict[str, list[str]]) -> dict[str, str]:
+    found = {}
+    for text in headers.get("requires-dist", []):
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        found[canonicalize_name(requirement.name)] = text
+    return found
+
+
+def _dependencies_added_in_patch(
+    old: Artifact, new: Artifact, old_headers: dict[str, list[str]], new_headers: dict[str, list[str]], path: str
+) -> Iterable[Finding]:
+    before, after = _version(old), _version(new)
+    if before is None or after is None or before.release[:2] != after.release[:2]:
+        return  # new dependencies in a minor or major release are ordinary
+    old_requirements = _requirements(old_headers)
+    for name, text in sorted(_requirements(new_headers).items()):
+        if name not in old_requirements:
+            yield Finding(
+                "dependency-added-in-patch", Severity.MEDIUM, path, None,
+                f"patch release {after} adds the dependency {name}, which {before} did not have", f"Requires-Dist: {text}",
+            )
+
+
+def _domain(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip(" >").lower() if "@" in address else ""
+
+
+def _identity_changed(old_headers: dict[str, list[str]], new_headers: dict[str, list[str]], path: str) -> Iterable[Finding]:
+    old_domains = {_domain(a) for header in _IDENTITY_HEADERS for value in old_headers.get(header, []) for a in value.split(",")} - {""}
+    new_domains = {_domain(a) for header in _IDENTITY_HEADERS for value in new_headers.get(header, []) for a in value.split(",")} - {""}
+    if old_domains and new_domains and not (old_domains & new_domains):
+        yield Finding(
+            "maintainer-changed", Severity.MEDIUM, path, None,
+            f"author and maintainer e-mail domains changed from {', '.join(sorted(old_domains))} to {', '.join(sorted(new_domains))}",
+            ", ".join(sorted(new_domains)),
+        )
+    old_urls = {value for header in _URL_HEADERS for value in old_headers.get(header, [])}
+    new_urls = {value for header in _URL_HEADERS for value in new_headers.get(header, [])}
+    if old_urls and new_urls and not (old_urls & new_urls):
+        yield Finding(
+            "project-urls-changed", Severity.MEDIUM, path, None,
+            "none of the project's URLs (home page, repository, download) is the same as in the previous release",
+            "; ".join(sorted(new_urls))[:300],
+        )
+
+
+def _raised_by_the_diff(_evidence: Evidence) -> Iterable[Finding]:
+    # These compare two releases' metadata; `interlock diff` and history-aware scans raise them.
+    return ()
+
+
+RULES = [
+    Rule(
+        "version-jump",
+        "a version far beyond the release line",
+        (Severity.HIGH,),
+        "The major version leaps by more than ten, or to 99 and beyond, after ordinary releases: how a "
+        "dependency-confusion upload makes installers prefer it to an internal package of the same name.",
+        _raised_by_the_diff,
+    ),
+    Rule(
+        "dependency-added-in-patch",
+        "a patch release adds a dependency",
+        (Severity.MEDIUM,),
+        "A bug-fix release (same major and minor version) that pulls in a new project: the quiet way to "
+        "ship a payload in someone else's package. Benign when the changelog explains it.",
+        _raised_by_the_diff,
+    ),
+    Rule(
+        "maintainer-changed",
+        "the author and maintainer e-mail domains changed",
+        (Severity.MEDIUM,),
+        "None of the e-mail domains in Author-email / Maintainer-email is the same as in the previous "
+        "release: what a taken-over account or a transferred project looks like. Benign after a move "
+        "between organisations, which the project's history shows.",
+        _raised_by_the_diff,
+    ),
+    Rule(
+        "project-urls-changed",
+        "all of the project's URLs changed",
+        (Severity.MEDIUM,),
+        "Home page, repository and download URLs all differ from the previous release: a release pointing "
+        "reviewers at a lookalike repository. Benign after a rename or a move to another forge.",
+        _raised_by_the_diff,
+    ),
+]
