@@ -189,6 +189,9 @@ def _read(handle: IO[bytes], filename: str, digest: str, size: int, limits: Limi
         artifact.fatal = f"{CORRUPT_ARCHIVE}: {_describe(exc)}"
     if kind is ArtifactKind.SDIST and any(_is_wheel_metadata(path) for path in raw):
         kind = artifact.kind = ArtifactKind.WHEEL  # a wheel uploaded under an sdist's name
+        # Its name is a wheel's name (`pkg-1.0-py3-none-any.tar.gz`): read it as one.
+        wheel_name = re.sub(r"\.(tar\.gz|tgz|zip|tar\.bz2|tar\.xz)$", ".whl", filename, flags=re.I)
+        artifact.name, artifact.version = name_and_version(wheel_name)
     artifact.members = _strip_sdist_root(raw) if kind is ArtifactKind.SDIST else raw
     return artifact
 
