@@ -324,3 +324,35 @@ def test_new_author_domain_and_project_urls_are_reported(tmp_path: Path) -> None
     unchanged = new_rules(diff(old, same))  # another author of the same domain, same URL
     assert "maintainer-changed" not in unchanged and "project-urls-changed" not in unchanged and unchanged == []
     assert sorted(new_rules(diff(old, taken))) == ["maintainer-changed", "project-urls-changed"]
+
+
+# -- a wheel against the sdist published with it -----------------------------------------------------
+
+
+def test_a_pth_in_the_wheel_that_the_sdist_lacks_is_high(index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    from interlock.demo.wheel import sdist_bytes, sdist_filename
+
+    monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
+    source = {"acme/__init__.py": HARMLESS}
+    wheel = wheel_bytes("acme", "1.0", {**source, "acme_init.pth": "import os; os.getpid()\n", "acme/_version.py": "v = '1.0'\n"})
+    index.json_project("acme", {wheel_filename("acme", "1.0"): wheel, sdist_filename("acme", "1.0"): sdist_bytes("acme", "1.0", source)})
+    status, out, _ = run(capsys, "scan", "--index-url", index.simple, "--format", "json", "acme==1.0")
+    findings = json.loads(out)["results"][0]["findings"]
+    flagged = [(f["rule"], f["severity"], f["path"]) for f in findings if f["rule"] == "wheel-not-from-sdist"]
+    assert flagged == [("wheel-not-from-sdist", "high", "acme_init.pth")]  # the generated _version.py is expected
+    assert status == 1
+
+
+def test_a_wheel_built_from_its_sdist_has_nothing_the_sdist_lacks(index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    from interlock.demo.wheel import sdist_bytes, sdist_filename
+    from tests.builders import NSPKG
+
+    monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
+    source = {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS}
+    wheel = wheel_bytes("acme", "1.0", {**source, "acme-1.0-nspkg.pth": NSPKG + "\n"})
+    sdist = sdist_bytes("acme", "1.0", {f"src/{path}": text for path, text in source.items()})
+    index.json_project("acme", {wheel_filename("acme", "1.0"): wheel, sdist_filename("acme", "1.0"): sdist})
+    status, out, _ = run(capsys, "scan", "--index-url", index.simple, "--format", "json", "acme==1.0")
+    result = json.loads(out)["results"][0]
+    assert "wheel-not-from-sdist" not in [f["rule"] for f in result["findings"]]
+    assert status == 0 and result["verdict"] == "clean"

@@ -1255,6 +1255,7 @@ TESTED_WITH_AN_INDEX = {
     "dependency-added-in-patch": "test_diff.py",
     "maintainer-changed": "test_diff.py",
     "project-urls-changed": "test_diff.py",
+    "wheel-not-from-sdist": "test_diff.py",
 }
 
 

@@ -19,8 +19,10 @@ from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact
 from interlock.diff.compare import DiffError, diff_artifacts
+from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem
+from interlock.index.models import FileKind
 from interlock.index.selection import previous_release_file
 from interlock.store.cache import ResultCache
 from interlock.store.facts import FactCache
@@ -100,7 +102,27 @@ class Scanner:
         result = self.scan_file(path, target.text)
         if result.verdict is Verdict.ERROR:
             return result
-        return with_signals(result, self._provenance_findings(file, path))
+        signals = self._provenance_findings(file, path)
+        if self.options.history:
+            signals += self._sdist_findings(file, path)
+        return with_signals(result, signals)
+
+    def _sdist_findings(self, wheel: IndexFile, path: Path) -> list[Finding]:
+        """Code in the wheel that the same release's sdist lacks (nothing to say for an sdist, or without one)."""
+        if wheel.kind is not FileKind.WHEEL:
+            return []
+        try:
+            sdists = [f for f in self.client().project_files(wheel.project) if f.version == wheel.version and f.kind is FileKind.SDIST]
+            if not sdists:
+                return []
+            deadline = Deadline(self.options.limits.max_seconds)
+            sdist = read_artifact(self.client().download(sdists[0]), self.options.limits, deadline)
+            built = read_artifact(path, self.options.limits, deadline)
+        except (IndexProblem, UnsupportedArtifact, OSError):
+            return []  # the comparison is a bonus: a wheel is judged without it when the sdist cannot be had
+        if sdist.fatal or built.fatal:
+            return []
+        return sdist_wheel_findings(built, sdist)
 
     def _provenance_findings(self, file: IndexFile, path: Path) -> list[Finding]:
         """Where the release came from (PEP 740), against where the project's releases came from before."""

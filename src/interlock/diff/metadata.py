@@ -15,6 +15,7 @@ from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.pth import executable_lines
 from interlock.analysis.rules.base import Rule
 from interlock.analysis.rules.consistency import metadata_headers, metadata_path
 from interlock.artifact.model import Artifact
@@ -114,6 +115,16 @@ def _raised_by_the_diff(_evidence: Evidence) -> Iterable[Finding]:
 
 RULES = [
     Rule(
+        "wheel-not-from-sdist",
+        "wheel code that the same release's sdist does not contain",
+        (Severity.MEDIUM, Severity.HIGH),
+        "A module, or a .pth that runs code, in the wheel but not in the sdist published with it: code "
+        "added outside the project's source, as litellm 1.82.8's litellm_init.pth was. High for a .pth, "
+        "medium for a module (some projects generate code at build time). Version files and the "
+        "namespace-package .pth files build tools write are expected.",
+        _raised_by_the_diff,
+    ),
+    Rule(
         "version-jump",
         "a version far beyond the release line",
         (Severity.HIGH,),
@@ -147,3 +158,34 @@ RULES = [
         _raised_by_the_diff,
     ),
 ]
+
+
+# Modules build tools write into a wheel that its sdist need not carry.
+_GENERATED = ("_version.py", "version.py", "__version__.py", "_build_info.py")
+
+
+def sdist_wheel_findings(wheel: Artifact, sdist: Artifact) -> list[Finding]:
+    """Python files and executable .pth files of a wheel that the same release's sdist does not have:
+    code that reached the wheel without passing through the published source."""
+    in_sdist = set(sdist.members)
+    findings = []
+    for path in sorted(wheel.members):
+        top = path.split("/", 1)[0]
+        if "!/" in path or top.endswith((".dist-info", ".data")) or path.rsplit("/", 1)[-1] in _GENERATED:
+            continue
+        if not path.endswith((".py", ".pth")) or any(candidate in in_sdist for candidate in (path, f"src/{path}", f"lib/{path}")):
+            continue
+        if path.endswith(".pth"):
+            lines = executable_lines(wheel.text(path) or "")
+            if all(line.shape for line in lines):
+                continue  # nothing runs, or only a recognised shape (namespace packages are generated at build time)
+            severity, what = Severity.HIGH, "a .pth file that runs code at every interpreter start"
+        else:
+            severity, what = Severity.MEDIUM, "a module"
+        findings.append(
+            Finding(
+                "wheel-not-from-sdist", severity, path, None,
+                f"{what} in the wheel that the release's sdist ({sdist.filename}) does not contain", path,
+            )
+        )
+    return findings
