@@ -305,6 +305,8 @@ def test_a_version_far_beyond_the_release_line_is_high(tmp_path: Path) -> None:
     assert new_rules(result) == ["version-jump"] and result.verdict.value == "suspicious"
     ordinary = new_rules(diff(old, release_with_metadata(tmp_path, "2.0.0", "")))
     assert "version-jump" not in ordinary and ordinary == []  # an ordinary major release
+    calendar = new_rules(diff(release_with_metadata(tmp_path, "20251230", ""), release_with_metadata(tmp_path, "20260107", "")))
+    assert "version-jump" not in calendar and calendar == []  # calendar versioning
 
 
 def test_a_dependency_added_in_a_patch_release_is_reported(tmp_path: Path) -> None:

@@ -51,7 +51,10 @@ def _version_jump(old: Artifact, new: Artifact, path: str) -> Iterable[Finding]:
     before, after = _version(old), _version(new)
     if before is None or after is None:
         return
-    if after.major - before.major > _MAJOR_JUMP or (after.major >= _CONFUSION_MAJOR > before.major):
+    # Relative as well as absolute: calendar versions (2025.12 → 2026.1, 20251230 → 20260107) move by
+    # thousands without leaving their release line.
+    leap = after.major - before.major > _MAJOR_JUMP and after.major > _MAJOR_JUMP * max(before.major, 1)
+    if leap or (after.major >= _CONFUSION_MAJOR > before.major):
         yield Finding(
             "version-jump", Severity.HIGH, path, None,
             f"version {after} follows {before}: far beyond the release line, as dependency-confusion uploads are",
