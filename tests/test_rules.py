@@ -1256,6 +1256,7 @@ TESTED_WITH_AN_INDEX = {
     "maintainer-changed": "test_diff.py",
     "project-urls-changed": "test_diff.py",
     "wheel-not-from-sdist": "test_diff.py",
+    "too-new": "test_age.py",
 }
 
 

@@ -15,7 +15,7 @@ from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
-from interlock.scanner import Scanner
+from interlock.scanner import Scanner, with_signals
 
 
 @dataclass(frozen=True)
@@ -74,4 +74,7 @@ def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
         path = scanner.client().download(chosen)
     except IndexProblem as exc:
         return ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc))
-    return scanner.scan_file(path, label)
+    result = scanner.scan_file(path, label)
+    if result.verdict is Verdict.ERROR:
+        return result
+    return with_signals(result, scanner.release_signals(chosen, path))

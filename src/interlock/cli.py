@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -14,6 +15,7 @@ from rich.console import Console
 from interlock import __version__
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
+from interlock.analysis.rules.age import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.diff.compare import DiffError
@@ -116,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
     )
+    _add_min_age(scan)
     scan.set_defaults(handler=run_scan)
 
     diff = commands.add_parser(
@@ -149,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
+    _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
 
     rules = commands.add_parser(
@@ -169,6 +173,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(demo, default_fail_on="never")
     demo.set_defaults(handler=run_demo)
     return parser
+
+
+def _add_min_age(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--min-age",
+        metavar="DURATION",
+        type=_duration,
+        help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 90m, 2w)",
+    )
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str = "suspicious") -> None:
@@ -192,7 +212,8 @@ def run_scan(arguments: argparse.Namespace) -> int:
     except ValueError as exc:
         return _usage_error(str(exc))
     history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history))
+    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history, min_age=arguments.min_age)
+    scanner = Scanner(options)
     results = _scan_with_progress(scanner, targets)
     return _report(results, arguments)
 
@@ -223,7 +244,7 @@ def run_audit(arguments: argparse.Namespace) -> int:
             lockfiles.append(read_environment(arguments.python))
     except (LockfileError, OSError) as exc:
         return _usage_error(str(exc))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache))
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, min_age=arguments.min_age))
     outcome = audit(lockfiles, scanner)
     status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
     return status

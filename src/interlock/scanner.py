@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from packaging.version import Version
 from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.result import ScanResult
+from interlock.analysis.rules.age import too_new
 from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
@@ -46,6 +48,8 @@ class ScanOptions:
     cache: ResultCache | None = None
     history: bool = False
     """Judge each release against the closest lower release on the index."""
+    min_age: timedelta | None = None
+    """A cooldown: releases the index says are younger than this are held back (`too-new`)."""
 
 
 class Scanner:
@@ -102,10 +106,16 @@ class Scanner:
         result = self.scan_file(path, target.text)
         if result.verdict is Verdict.ERROR:
             return result
+        return with_signals(result, self.release_signals(file, path))
+
+    def release_signals(self, file: IndexFile, path: Path) -> list[Finding]:
+        """What the index says about a release it served: age, provenance, and the sdist beside a wheel."""
         signals = self._provenance_findings(file, path)
         if self.options.history:
             signals += self._sdist_findings(file, path)
-        return with_signals(result, signals)
+        if self.options.min_age is not None and (young := too_new(file.upload_time, self.options.min_age, file.filename)):
+            signals.append(young)
+        return signals
 
     def _sdist_findings(self, wheel: IndexFile, path: Path) -> list[Finding]:
         """Code in the wheel that the same release's sdist lacks (nothing to say for an sdist, or without one)."""
