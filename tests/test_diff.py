@@ -232,11 +232,11 @@ def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(tmp_path:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    _, trojaned = build_demo_releases(tmp_path)
-    status, out, err = run(capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(trojaned))
-    result = json.loads(out)["results"][0]
-    assert status == 1 and result["verdict"] == "malicious"
-    assert result["history"].startswith("history unavailable") and "Traceback" not in err
+    genuine, trojaned = build_demo_releases(tmp_path)
+    status, out, err = run(capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(trojaned), str(genuine))
+    results = json.loads(out)["results"]
+    assert status == 1 and [r["verdict"] for r in results] == ["malicious", "clean"]
+    assert all(r["history"].startswith("history unavailable") for r in results) and "Traceback" not in err
 
 
 def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,3 +358,10 @@ def test_a_wheel_built_from_its_sdist_has_nothing_the_sdist_lacks(index, tmp_pat
     result = json.loads(out)["results"][0]
     assert "wheel-not-from-sdist" not in [f["rule"] for f in result["findings"]]
     assert status == 0 and result["verdict"] == "clean"
+
+
+def test_a_local_file_of_a_project_the_index_lacks_says_so(index_with_history: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    private = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS}, name="acme-internal")
+    status, out, _ = run(capsys, "scan", "--index-url", index_with_history, "--format", "json", str(private))
+    result = json.loads(out)["results"][0]
+    assert status == 0 and result["verdict"] == "clean" and "not on the index" in result["history"]

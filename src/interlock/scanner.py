@@ -23,7 +23,7 @@ from interlock.artifact.reader import UnsupportedArtifact, read_artifact
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.artifacts import file_sha256
-from interlock.index.errors import IndexProblem
+from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.selection import previous_release_file
 from interlock.store.cache import ResultCache
@@ -60,6 +60,8 @@ class Scanner:
         self._client: IndexClient | None = None  # made on first use of the index: imports httpx
         self._cache = options.cache
         self._facts: FactCache | None = None
+        self._index_down: str | None = None
+        """Why history is unavailable, once the index has failed: later artifacts do not retry."""
 
     @property
     def ruleset(self) -> str:
@@ -213,10 +215,16 @@ class Scanner:
         if pinned is None:
             return None, "name and version not readable from the file name: judged on its own"
         name, version = pinned
+        if self._index_down is not None:
+            return None, self._index_down
         try:
             files = self.client().project_files(name)
+        except ProjectNotFound:
+            return None, f"{name} is not on the index: no history, judged on its own"
         except IndexProblem as exc:
-            return None, f"{_UNAVAILABLE} ({exc}); judged on its own"
+            # Once the index cannot be reached, a directory of artifacts must not wait on it for each one.
+            self._index_down = f"{_UNAVAILABLE} ({exc}); judged on its own"
+            return None, self._index_down
         previous = previous_release_file(files, filename, version)
         if previous is None:
             return None, f"no earlier release of {name} on the index: first release, judged on its own"
