@@ -17,6 +17,7 @@ SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("XDG_DATA_HOME", str(cache / "data"))  # the advisory store
     # Scans of local files would otherwise ask pip's configured index for the previous release;
     # tests that exercise history unset this and serve an index on loopback.
     monkeypatch.setenv("INTERLOCK_NO_HISTORY", "1")

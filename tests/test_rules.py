@@ -1257,6 +1257,7 @@ TESTED_WITH_AN_INDEX = {
     "project-urls-changed": "test_diff.py",
     "wheel-not-from-sdist": "test_diff.py",
     "too-new": "test_age.py",
+    "known-malicious": "test_intel.py",
 }
 
 

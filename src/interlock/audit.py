@@ -15,7 +15,7 @@ from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
-from interlock.scanner import Scanner, with_signals
+from interlock.scanner import Scanner, with_signals, with_signals_for_name
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def audit(lockfiles: Iterable[Lockfile], scanner: Scanner, progress: Callable[[s
             seen.add(key)
             if progress is not None:
                 progress(package.label)
-            outcome.results.append(judge_package(package, scanner))
+            outcome.results.append(with_signals_for_name(judge_package(package, scanner), scanner.advisories()))
     return outcome
 
 

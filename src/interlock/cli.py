@@ -155,6 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
 
+    intel = commands.add_parser(
+        "intel",
+        help="known-malicious advisories: import OSV records, look a project up",
+        description="Releases named in an imported advisory are malicious without analysis; the advisory id is cited.",
+        epilog="examples:\n  interlock intel update --from malicious-packages/osv/malicious/pypi/\n"
+        "  interlock intel update --from osv-pypi.zip\n  interlock intel show litellm==1.82.8\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    intel_commands = intel.add_subparsers(title="intel commands", metavar="COMMAND")
+    update = intel_commands.add_parser("update", help="import OSV records from a directory tree of .json files or a .zip of them")
+    update.add_argument("--from", dest="source", metavar="PATH", type=Path, required=True, help="directory, .zip or .json of OSV records")
+    update.set_defaults(handler=run_intel_update)
+    show = intel_commands.add_parser("show", help="the imported advisories naming a project (and version)")
+    show.add_argument("project", metavar="NAME[==VERSION]")
+    show.set_defaults(handler=run_intel_show)
+
     rules = commands.add_parser(
         "rules",
         help="list the detection rules, or explain one",
@@ -248,6 +264,42 @@ def run_audit(arguments: argparse.Namespace) -> int:
     outcome = audit(lockfiles, scanner)
     status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
     return status
+
+
+def run_intel_update(arguments: argparse.Namespace) -> int:
+    from interlock.intel.osv import Advisory, Skipped, read_records
+    from interlock.store.advisories import AdvisoryStore
+
+    advisories: list[Advisory] = []
+    skipped: list[Skipped] = []
+    try:
+        for item in read_records(arguments.source):
+            (advisories if isinstance(item, Advisory) else skipped).append(item)
+    except OSError as exc:
+        return _usage_error(f"--from: {exc.strerror or exc}" if getattr(exc, "strerror", None) else f"--from: {exc}")
+    store = AdvisoryStore()
+    counts = store.add(advisories)
+    print(f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; {len(skipped)} records skipped")
+    for item in skipped[:5]:
+        print(f"  skipped {printable(item.source)}: {printable(item.reason)}")
+    if len(skipped) > 5:
+        print(f"  … and {len(skipped) - 5} more")
+    print(f"{store.count()} advisories in {store.path}")
+    return EXIT_OK
+
+
+def run_intel_show(arguments: argparse.Namespace) -> int:
+    from interlock.store.advisories import AdvisoryStore
+
+    name, _, version = arguments.project.partition("==")
+    found = AdvisoryStore().lookup(name.strip(), version.strip() or None)
+    if not found:
+        print(f"no imported advisory names {arguments.project}")
+        return EXIT_OK
+    for advisory in found:
+        affected = "every version" if advisory.every_version else ", ".join(advisory.versions) or "version ranges"
+        print(f"{advisory.id}  {advisory.project}  {affected}  {printable(advisory.summary)}")
+    return EXIT_FOUND
 
 
 def _single_target(text: str) -> Target:

@@ -15,6 +15,7 @@ from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules.age import too_new
+from interlock.analysis.rules.intel import known_malicious
 from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
@@ -27,6 +28,7 @@ from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.selection import previous_release_file
 from interlock.store.cache import ResultCache
+from interlock.store.advisories import AdvisoryStore
 from interlock.store.facts import FactCache
 from interlock.targets import Target
 
@@ -60,6 +62,7 @@ class Scanner:
         self._client: IndexClient | None = None  # made on first use of the index: imports httpx
         self._cache = options.cache
         self._facts: FactCache | None = None
+        self._advisories: AdvisoryStore | None = None
         self._index_down: str | None = None
         """Why history is unavailable, once the index has failed: later artifacts do not retry."""
 
@@ -98,6 +101,14 @@ class Scanner:
         return results
 
     def scan(self, target: Target) -> ScanResult:
+        return with_signals_for_name(self._scan(target), self.advisories())
+
+    def advisories(self) -> AdvisoryStore:
+        if self._advisories is None:
+            self._advisories = AdvisoryStore()
+        return self._advisories
+
+    def _scan(self, target: Target) -> ScanResult:
         if target.path is not None:
             return self.scan_file(target.path, target.text)
         try:
@@ -187,9 +198,10 @@ class Scanner:
             new_artifact = read_artifact(new_path, self.options.limits, deadline)
         except (UnsupportedArtifact, OSError) as exc:
             return _error_result(new, str(exc))
-        return diff_artifacts(
+        result = diff_artifacts(
             old_artifact, new_artifact, target=new.text, previous_label=old.text, yara=self.options.yara, deadline=deadline, facts=self.facts()
         )
+        return with_signals_for_name(result, self.advisories())
 
     def _judge(self, artifact: Artifact, label: str, previous: IndexFile | None) -> tuple[ScanResult, bool]:
         """The result, against `previous` when given; and whether that comparison failed."""
@@ -237,6 +249,14 @@ class Scanner:
 
     def _fetch(self, target: Target) -> Path:
         return self.client().download(self._resolve(target))
+
+
+def with_signals_for_name(result: ScanResult, advisories: AdvisoryStore) -> ScanResult:
+    """`result` with a critical finding when an imported advisory names its project and version."""
+    if not result.name or not result.version:
+        return result
+    named = advisories.lookup(result.name, result.version)
+    return with_signals(result, [known_malicious(named, result.filename)]) if named else result
 
 
 def with_signals(result: ScanResult, findings: list[Finding]) -> ScanResult:
