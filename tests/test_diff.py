@@ -170,6 +170,13 @@ def test_text_output_names_the_previous_release_and_shows_added_lines(tmp_path: 
     assert "files: 0 added, 0 removed, 3 changed, 2 unchanged" in out  # util.py, METADATA and RECORD
 
 
+def test_text_output_names_removed_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS, "acme/legacy.py": HARMLESS})
+    new = release(tmp_path, "1.1", {"acme/__init__.py": HARMLESS})
+    status, out, _ = run(capsys, "diff", str(old), str(new))
+    assert status == 0 and "1 removed" in out and "removed acme/legacy.py" in out
+
+
 # -- only what changed is analysed -------------------------------------------------------------
 
 
@@ -365,3 +372,12 @@ def test_a_local_file_of_a_project_the_index_lacks_says_so(index_with_history: s
     status, out, _ = run(capsys, "scan", "--index-url", index_with_history, "--format", "json", str(private))
     result = json.loads(out)["results"][0]
     assert status == 0 and result["verdict"] == "clean" and "not on the index" in result["history"]
+
+
+def test_diff_by_name_with_an_index_answering_garbage_is_an_error(index, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    from tests.fake_index import Reply
+
+    index.route("/simple/acme/", Reply(b"\x00\xff<html><a href=", content_type="application/vnd.pypi.simple.v1+json"))
+    status, out, err = run(capsys, "diff", "--index-url", index.simple, "--format", "json", "acme==1.0", "acme==1.1")
+    assert status == 3 and json.loads(out)["results"][0]["verdict"] == "error"
+    assert "Traceback" not in err

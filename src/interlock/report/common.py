@@ -163,4 +163,7 @@ def changes_line(changes: Changes) -> str:
     if notable:
         shown = ", ".join(f"{printable(path)} ({kind})" for path, kind in notable[:5])
         line += f"; added {shown}" + (f" and {len(notable) - 5} more" if len(notable) > 5 else "")
+    if changes.removed:
+        shown = ", ".join(printable(path) for path in changes.removed[:5])
+        line += f"; removed {shown}" + (f" and {len(changes.removed) - 5} more" if len(changes.removed) > 5 else "")
     return line
