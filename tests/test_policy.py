@@ -3,6 +3,7 @@ the file, applying a policy to real scan results, the cooldown, and `interlock p
 
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -286,6 +287,15 @@ def test_unreadable_files_give_one_line_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(tmp_path / "missing.toml")
     assert "missing.toml: cannot read: No such file or directory" in str(caught.value)
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    with pytest.raises(PolicyError) as caught:
+        load_policy(fifo)
+    assert str(caught.value) == f"{fifo}: not a regular file"
+    with pytest.raises(PolicyError) as caught:
+        load_policy(tmp_path)
+    assert str(caught.value) == f"{tmp_path}: not a regular file"
 
 
 def test_deeply_nested_toml_is_an_error_not_a_crash() -> None:

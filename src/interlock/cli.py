@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -15,7 +15,7 @@ from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
-from interlock.policy.model import FailOn
+from interlock.policy.model import FailOn, Policy
 from interlock.report import FORMATS, render
 from interlock.scanner import ScanOptions, Scanner
 from interlock.targets import Target, TargetError, expand
@@ -180,17 +180,13 @@ def _print_help_as_usage_error(parser: argparse.ArgumentParser) -> int:
 
 
 def run_policy_check(arguments: argparse.Namespace) -> int:
-    from interlock.policy.load import PolicyError, load_policy
     from interlock.policy.show import expired_warnings, summarise
 
     path = _policy_path(arguments.path)
     if path is None:
         return _usage_error(_no_policy_message(arguments.path))
-    try:
-        policy = load_policy(path)
-    except PolicyError as exc:
-        for problem in exc.problems:
-            print(f"interlock: error: {problem}", file=sys.stderr)
+    policy = _load_policy_or_report(path)
+    if policy is None:
         return EXIT_USAGE
     for warning in expired_warnings(policy, date.today()):
         print(f"interlock: warning: {warning}", file=sys.stderr)
@@ -199,19 +195,26 @@ def run_policy_check(arguments: argparse.Namespace) -> int:
 
 
 def run_policy_show(arguments: argparse.Namespace) -> int:
-    from interlock.policy.load import PolicyError, load_policy
-    from interlock.policy.model import Policy
     from interlock.policy.show import format_policy
 
     path = _policy_path(arguments.path)
-    try:
-        policy = load_policy(path) if path is not None else Policy()
-    except PolicyError as exc:
-        for problem in exc.problems:
-            print(f"interlock: error: {problem}", file=sys.stderr)
+    policy = _load_policy_or_report(path) if path is not None else Policy()
+    if policy is None:
         return EXIT_USAGE
     sys.stdout.write(format_policy(policy, today=date.today()))
     return EXIT_OK
+
+
+def _load_policy_or_report(path: Path) -> Policy | None:
+    """The policy in `path`, or None after printing each of its problems as an error line."""
+    from interlock.policy.load import PolicyError, load_policy
+
+    try:
+        return load_policy(path)
+    except PolicyError as exc:
+        for problem in exc.problems:
+            print(f"interlock: error: {problem}", file=sys.stderr)
+        return None
 
 
 def _policy_path(given: Path | None) -> Path | None:

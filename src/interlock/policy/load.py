@@ -115,6 +115,9 @@ def find_policy(start: Path) -> Path | None:
 def load_policy(path: Path) -> Policy:
     """The policy in `path`: `[tool.interlock]` of a pyproject.toml, else the whole file.
     Raises PolicyError listing every problem, each with its line where it has one."""
+    if path.exists() and not path.is_file():
+        # A FIFO or device would block or never end: only regular files are policies.
+        raise PolicyError([PolicyProblem(path, None, None, "not a regular file")])
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_POLICY_BYTES + 1)
