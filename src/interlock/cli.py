@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -19,13 +19,14 @@ from interlock.analysis.rules.age import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.diff.compare import DiffError
+from interlock.policy.model import FailOn, Policy
 from interlock.report import FORMATS, render
 from interlock.report.common import printable
 from interlock.scanner import ScanOptions, Scanner
 from interlock.targets import Target, TargetError, expand
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
-FAIL_ON = {"suspicious": Verdict.SUSPICIOUS, "malicious": Verdict.MALICIOUS, "never": None}
+FAIL_ON = {level.value: level.threshold for level in FailOn}
 
 _DESCRIPTION = """\
 Interlock reads Python package releases the way a careful reviewer would — what runs at install
@@ -188,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)")
     _add_output_options(demo, default_fail_on="never")
     demo.set_defaults(handler=run_demo)
+
+    _add_policy_commands(commands)
     return parser
 
 
@@ -205,6 +208,136 @@ def _duration(text: str) -> timedelta:
         return parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+_POLICY_EPILOG = """\
+A policy is the [tool.interlock] table of pyproject.toml, or the top level of interlock.toml.
+Without PATH, the policy is found from the current directory upwards (interlock.toml first,
+then a pyproject.toml with [tool.interlock]), stopping at the repository root.
+
+example interlock.toml (docs/policy.md explains every key):
+
+  fail-on = "suspicious"          # suspicious | malicious | never
+  cooldown = "3d"                 # releases younger than this are "too new"
+
+  [cooldown-exceptions]
+  acme-internal = "0"             # our own releases need no wait
+
+  [[deny]]
+  package = "litellm"
+  version = "==1.82.8"
+  reason = "stolen publishing token, credential stealer in a .pth"
+
+  [[allow]]
+  package = "pywin32"
+  reason = "reviewed: its post-install script registers COM servers"
+  expires = 2027-06-30            # after this day the entry is ignored, with a warning
+
+  [[ignore]]
+  rule = "network-access"
+  package = "requests"
+  reason = "an HTTP client touches the network"
+
+  [provenance]
+  default = "optional"
+  required = ["litellm"]          # must carry verified provenance (PEP 740)
+
+exit status: 0 the policy is valid, 2 it is not (every problem printed as FILE:LINE: message)
+"""
+
+
+def _add_policy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    policy = commands.add_parser(
+        "policy",
+        help="check or show the policy (pyproject [tool.interlock] or interlock.toml)",
+        description="Check a policy file for mistakes, or show the policy in effect.",
+        epilog=_POLICY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = policy.add_subparsers(title="actions", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate a policy file, with the line of every problem",
+        description="Validate a policy file: TOML syntax, known keys, durations, dates, version "
+        "specifiers, project names and rule ids. Every problem is printed as FILE:LINE: message.",
+        epilog="examples:\n  interlock policy check\n  interlock policy check interlock.toml\n"
+        "  interlock policy check path/to/project/pyproject.toml\n\n" + _POLICY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("path", nargs="?", type=Path, metavar="PATH", help="policy file, or a directory to search from (default: .)")
+    check.set_defaults(handler=run_policy_check)
+    show = actions.add_parser(
+        "show",
+        help="print the policy in effect, defaults included, as interlock.toml",
+        description="Print the policy in effect — every setting, defaults included — in interlock.toml "
+        "form, each entry with the line it came from and whether it has expired.",
+    )
+    show.add_argument("path", nargs="?", type=Path, metavar="PATH", help="policy file, or a directory to search from (default: .)")
+    show.set_defaults(handler=run_policy_show)
+    policy.set_defaults(handler=lambda _arguments: _print_help_as_usage_error(policy))
+
+
+def _print_help_as_usage_error(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def run_policy_check(arguments: argparse.Namespace) -> int:
+    from interlock.policy.show import expired_warnings, summarise
+
+    path = _policy_path(arguments.path)
+    if path is None:
+        return _usage_error(_no_policy_message(arguments.path))
+    policy = _load_policy_or_report(path)
+    if policy is None:
+        return EXIT_USAGE
+    for warning in expired_warnings(policy, date.today()):
+        print(f"interlock: warning: {warning}", file=sys.stderr)
+    print(f"ok: {path}: {summarise(policy)}")
+    return EXIT_OK
+
+
+def run_policy_show(arguments: argparse.Namespace) -> int:
+    from interlock.policy.show import format_policy
+
+    path = _policy_path(arguments.path)
+    policy = _load_policy_or_report(path) if path is not None else Policy()
+    if policy is None:
+        return EXIT_USAGE
+    sys.stdout.write(format_policy(policy, today=date.today()))
+    return EXIT_OK
+
+
+def _load_policy_or_report(path: Path) -> Policy | None:
+    """The policy in `path`, or None after printing each of its problems as an error line."""
+    from interlock.policy.load import PolicyError, load_policy
+
+    try:
+        return load_policy(path)
+    except PolicyError as exc:
+        for problem in exc.problems:
+            print(f"interlock: error: {problem}", file=sys.stderr)
+        return None
+
+
+def _policy_path(given: Path | None) -> Path | None:
+    """The file named, or the policy found from the directory named (default: the current one),
+    shown relative to the current directory when it is inside it."""
+    from interlock.policy.load import find_policy
+
+    if given is not None and not given.is_dir():
+        return given  # a missing file is reported by load_policy, like an unreadable one
+    found = find_policy(given or Path.cwd())
+    if found is None:
+        return None
+    try:
+        return found.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return found
+
+
+def _no_policy_message(given: Path | None) -> str:
+    start = given or Path.cwd()
+    return f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
 
 
 def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str = "suspicious") -> None:
