@@ -15,7 +15,7 @@ from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
-from interlock.scanner import Scanner, with_signals, with_signals_for_name
+from interlock.scanner import Scanner
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def audit(lockfiles: Iterable[Lockfile], scanner: Scanner, progress: Callable[[s
             seen.add(key)
             if progress is not None:
                 progress(package.label)
-            outcome.results.append(with_signals_for_name(judge_package(package, scanner), scanner.advisories()))
+            outcome.results.append(judge_package(package, scanner))
     return outcome
 
 
@@ -71,10 +71,6 @@ def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
             if not files:
                 raise VersionNotFound(f"{package.label}: no file on the index has a hash the lockfile allows")
         chosen = scanner.client().select_file(files, package.version, allow_incompatible=bool(locked))
-        path = scanner.client().download(chosen)
     except IndexProblem as exc:
         return ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc))
-    result = scanner.scan_file(path, label)
-    if result.verdict is Verdict.ERROR:
-        return result
-    return with_signals(result, scanner.release_signals(chosen, path))
+    return scanner.judge_index_file(chosen, label)

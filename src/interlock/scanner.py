@@ -113,17 +113,30 @@ class Scanner:
             return self.scan_file(target.path, target.text)
         try:
             file = self._resolve(target)
-            path = self.client().download(file)
         except IndexProblem as exc:
             return _error_result(target, str(exc))
-        result = self.scan_file(path, target.text)
+        return self.judge_index_file(file, target.text)
+
+    def judge_index_file(self, file: IndexFile, label: str) -> ScanResult:
+        """The verdict on one file the index lists: downloaded (hash verified), analysed, and weighed
+        with what the index says about the release (age, provenance, advisories). Index failures
+        come back as an `error` result: a gate fails closed on them."""
+        try:
+            path = self.client().download(file)
+        except IndexProblem as exc:
+            return ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
+        result = self.scan_file(path, label)
+        result.upload_time = file.upload_time
         if result.verdict is Verdict.ERROR:
             return result
-        return with_signals(result, self.release_signals(file, path))
+        return with_signals_for_name(with_signals(result, self.release_signals(file, path, result)), self.advisories())
 
-    def release_signals(self, file: IndexFile, path: Path) -> list[Finding]:
-        """What the index says about a release it served: age, provenance, and the sdist beside a wheel."""
-        signals = self._provenance_findings(file, path)
+    def release_signals(self, file: IndexFile, path: Path, result: ScanResult | None = None) -> list[Finding]:
+        """What the index says about a release it served: age, provenance, and the sdist beside a wheel.
+        The provenance status is recorded on `result` when given (a policy can require it)."""
+        status, signals = self._provenance_findings(file, path)
+        if result is not None:
+            result.provenance = status
         if self.options.history:
             signals += self._sdist_findings(file, path)
         if self.options.min_age is not None and (young := too_new(file.upload_time, self.options.min_age, file.filename)):
@@ -147,15 +160,16 @@ class Scanner:
             return []
         return sdist_wheel_findings(built, sdist)
 
-    def _provenance_findings(self, file: IndexFile, path: Path) -> list[Finding]:
-        """Where the release came from (PEP 740), against where the project's releases came from before."""
+    def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[str | None, list[Finding]]:
+        """Where the release came from (PEP 740), against where the project's releases came from
+        before; with the provenance status (None when it could not be checked)."""
         from interlock.index.provenance import provenance_findings  # sigstore and pydantic: only when needed
 
         try:
-            _, findings = provenance_findings(self.client(), file, path)
+            provenance, findings = provenance_findings(self.client(), file, path)
         except (IndexProblem, OSError) as exc:
-            return [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
-        return findings
+            return None, [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
+        return provenance.status.value, findings
 
     def scan_file(self, path: Path, label: str) -> ScanResult:
         if not path.is_file():

@@ -56,6 +56,10 @@ class ScanResult:
     changes: Changes | None = None
     history_note: str | None = None
     """Why a scan with history was judged alone (first release, index unreachable…)."""
+    upload_time: str | None = None
+    """When the index says the file was uploaded (ISO 8601); None for a local file or an index that does not say."""
+    provenance: str | None = None
+    """The provenance status (`verified`, `none`, `invalid`, `unverifiable`); None when not checked."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -76,6 +80,10 @@ class ScanResult:
             data["changes"] = self.changes.to_json()
         if self.history_note:
             data["history"] = self.history_note
+        if self.upload_time:
+            data["upload_time"] = self.upload_time
+        if self.provenance:
+            data["provenance"] = self.provenance
         return data
 
     @classmethod
