@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,18 +16,18 @@ from rich.console import Console
 from interlock import __version__
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.analysis.rules.age import parse_duration
+from interlock.policy.duration import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.diff.compare import DiffError
 from interlock.policy.model import FailOn, Policy
+from interlock.policy.show import expired_warnings
 from interlock.report import FORMATS, render
 from interlock.report.common import printable
 from interlock.scanner import ScanOptions, Scanner
 from interlock.targets import Target, TargetError, expand
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
-FAIL_ON = {level.value: level.threshold for level in FailOn}
 
 _DESCRIPTION = """\
 Interlock reads Python package releases the way a careful reviewer would — what runs at install
@@ -199,7 +200,8 @@ def _add_min_age(command: argparse.ArgumentParser) -> None:
         "--min-age",
         metavar="DURATION",
         type=_duration,
-        help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 90m, 2w)",
+        help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 1d12h, 2w); "
+        "overrides the policy's cooldown",
     )
 
 
@@ -282,7 +284,7 @@ def _print_help_as_usage_error(parser: argparse.ArgumentParser) -> int:
 
 
 def run_policy_check(arguments: argparse.Namespace) -> int:
-    from interlock.policy.show import expired_warnings, summarise
+    from interlock.policy.show import summarise
 
     path = _policy_path(arguments.path)
     if path is None:
@@ -340,14 +342,22 @@ def _no_policy_message(given: Path | None) -> str:
     return f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
 
 
-def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str = "suspicious") -> None:
+def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str | None = None) -> None:
     command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     command.add_argument("--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output")
     command.add_argument(
         "--fail-on",
-        choices=list(FAIL_ON),
+        choices=[level.value for level in FailOn],
         default=default_fail_on,
-        help=f"exit 1 when any verdict is at or above this level (default: {default_fail_on})",
+        help="exit 1 when any verdict is at or above this level "
+        + (f"(default: {default_fail_on})" if default_fail_on else "(default: the policy's fail-on, else suspicious)"),
+    )
+    command.add_argument(
+        "--policy",
+        metavar="PATH",
+        type=Path,
+        help="policy file (interlock.toml, or pyproject.toml with [tool.interlock]); default: found from the current "
+        "directory upwards to the repository root, else the built-in policy",
     )
 
 
@@ -360,8 +370,11 @@ def run_scan(arguments: argparse.Namespace) -> int:
         yara = _yara(arguments)
     except ValueError as exc:
         return _usage_error(str(exc))
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
     history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history, min_age=arguments.min_age)
+    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history, policy=policy)
     scanner = Scanner(options)
     results = _scan_with_progress(scanner, targets)
     return _report(results, arguments)
@@ -373,7 +386,10 @@ def run_diff(arguments: argparse.Namespace) -> int:
         yara = _yara(arguments)
     except ValueError as exc:
         return _usage_error(str(exc))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara))
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, policy=policy))
     try:
         result = scanner.diff(old, new)
     except DiffError as exc:
@@ -393,7 +409,10 @@ def run_audit(arguments: argparse.Namespace) -> int:
             lockfiles.append(read_environment(arguments.python))
     except (LockfileError, OSError) as exc:
         return _usage_error(str(exc))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, min_age=arguments.min_age))
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, policy=policy))
     outcome = audit(lockfiles, scanner)
     status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
     return status
@@ -479,7 +498,7 @@ def _report(results: list[ScanResult], arguments: argparse.Namespace, unjudged: 
             return _usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return exit_status(results, FAIL_ON[arguments.fail_on])
+    return exit_status(results)
 
 
 def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
@@ -495,13 +514,35 @@ def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
     return text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
-def exit_status(results: list[ScanResult], fail_on: Verdict | None) -> int:
-    """1 if any verdict reaches `fail_on`; else 3 if any target could not be analysed; else 0."""
-    if fail_on is not None and any(r.verdict is not Verdict.ERROR and r.verdict.rank >= fail_on.rank for r in results):
+def exit_status(results: list[ScanResult]) -> int:
+    """1 if the policy keeps any release out for what it is (its verdict at or above fail-on,
+    denied, known malicious, too new, provenance required); else 3 if any target could not be
+    analysed; else 0."""
+    if any(r.decision is not None and r.decision.blocked and not r.decision.only_unanalysed for r in results):
         return EXIT_FOUND
     if any(r.verdict is Verdict.ERROR for r in results):
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _policy_in_effect(arguments: argparse.Namespace) -> Policy | None:
+    """The policy file's (named by --policy, else found from the current directory), or the
+    built-in one; --fail-on and --min-age override it. None after printing why it is unusable."""
+    given: Path | None = arguments.policy
+    path = _policy_path(given)
+    if path is None and given is not None:
+        print(f"interlock: error: --policy: {_no_policy_message(given)}", file=sys.stderr)
+        return None
+    policy = _load_policy_or_report(path) if path is not None else Policy()
+    if policy is None:
+        return None
+    for warning in expired_warnings(policy, date.today()):
+        print(f"interlock: warning: {warning}", file=sys.stderr)
+    if arguments.fail_on is not None:
+        policy = replace(policy, fail_on=FailOn(arguments.fail_on))
+    if getattr(arguments, "min_age", None) is not None:
+        policy = replace(policy, cooldown=arguments.min_age)
+    return policy
 
 
 def run_rules(arguments: argparse.Namespace) -> int:
@@ -531,7 +572,7 @@ def run_demo(arguments: argparse.Namespace) -> int:
         paths = build_demo_releases(arguments.dir)
     except OSError as exc:
         return _usage_error(f"--dir: cannot write demo releases to {arguments.dir}: {exc.strerror or exc}")
-    scanner = Scanner(ScanOptions(use_cache=False))
+    scanner = Scanner(ScanOptions(use_cache=False, policy=Policy(fail_on=FailOn(arguments.fail_on))))
     results = scanner.scan_all([Target(str(path), path=path) for path in paths])
     status = _report(results, arguments)
     if arguments.format == "text" and arguments.output is None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +13,7 @@ from packaging.version import Version
 
 from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.rules.age import too_new
+from interlock.analysis.result import IndexRecord, ScanResult
 from interlock.analysis.rules.intel import known_malicious
 from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
@@ -27,6 +26,8 @@ from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.selection import previous_release_file
+from interlock.policy.evaluate import decide_result
+from interlock.policy.model import Policy
 from interlock.store.cache import ResultCache
 from interlock.store.advisories import AdvisoryStore
 from interlock.store.facts import FactCache
@@ -35,6 +36,7 @@ from interlock.targets import Target
 if TYPE_CHECKING:
     from interlock.index.client import IndexClient
     from interlock.index.models import IndexFile
+    from interlock.index.provenance import ProvenanceResult
 
 
 _UNAVAILABLE = "history unavailable"
@@ -50,8 +52,8 @@ class ScanOptions:
     cache: ResultCache | None = None
     history: bool = False
     """Judge each release against the closest lower release on the index."""
-    min_age: timedelta | None = None
-    """A cooldown: releases the index says are younger than this are held back (`too-new`)."""
+    policy: Policy = field(default_factory=Policy)
+    """How every signal is weighed into a decision (fail-on, cooldown, allow/deny, provenance)."""
 
 
 class Scanner:
@@ -101,46 +103,56 @@ class Scanner:
         return results
 
     def scan(self, target: Target) -> ScanResult:
-        return with_signals_for_name(self._scan(target), self.advisories())
+        """A target judged and weighed by the policy: a local file on its contents, a NAME==VERSION
+        also on what the index says about it."""
+        if target.path is not None:
+            return self.decided(with_signals_for_name(self.scan_file(target.path, target.text), self.advisories()))
+        try:
+            file = self._resolve(target)
+        except IndexProblem as exc:
+            return self.decided(_error_result(target, str(exc)))
+        return self.judge_index_file(file, target.text)
+
+    def decided(self, result: ScanResult) -> ScanResult:
+        """`result` with the policy's decision on it, as of now."""
+        result.decision = decide_result(self.options.policy, result, datetime.now(timezone.utc))
+        return result
 
     def advisories(self) -> AdvisoryStore:
         if self._advisories is None:
             self._advisories = AdvisoryStore()
         return self._advisories
 
-    def _scan(self, target: Target) -> ScanResult:
-        if target.path is not None:
-            return self.scan_file(target.path, target.text)
-        try:
-            file = self._resolve(target)
-        except IndexProblem as exc:
-            return _error_result(target, str(exc))
-        return self.judge_index_file(file, target.text)
-
     def judge_index_file(self, file: IndexFile, label: str) -> ScanResult:
         """The verdict on one file the index lists: downloaded (hash verified), analysed, and weighed
         with what the index says about the release (age, provenance, advisories). Index failures
         come back as an `error` result: a gate fails closed on them."""
+        from interlock.index.transport import redact  # httpx: only once an index is in play
+
+        record = IndexRecord(redact(file.url), file.upload_time)
         try:
             path = self.client().download(file)
         except IndexProblem as exc:
-            return ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
+            failed = ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
+            failed.index = record
+            return self.decided(failed)
         result = self.scan_file(path, label)
-        result.upload_time = file.upload_time
-        if result.verdict is Verdict.ERROR:
-            return result
-        return with_signals_for_name(with_signals(result, self.release_signals(file, path, result)), self.advisories())
+        result.index = record
+        if result.verdict is not Verdict.ERROR:
+            result = with_signals(result, self.release_signals(file, path, result))
+        return self.decided(with_signals_for_name(result, self.advisories()))
 
-    def release_signals(self, file: IndexFile, path: Path, result: ScanResult | None = None) -> list[Finding]:
-        """What the index says about a release it served: age, provenance, and the sdist beside a wheel.
-        The provenance status is recorded on `result` when given (a policy can require it)."""
-        status, signals = self._provenance_findings(file, path)
-        if result is not None:
-            result.provenance = status
+    def release_signals(self, file: IndexFile, path: Path, result: ScanResult) -> list[Finding]:
+        """What the index says about a release it served: provenance, and the sdist beside a wheel.
+        The provenance itself is recorded on `result.index` (a policy can require it)."""
+        provenance, signals = self._provenance_findings(file, path)
+        if provenance is not None and result.index is not None:
+            result.index = replace(
+                result.index, provenance=provenance.status.value, provenance_reason=provenance.reason,
+                publisher=provenance.publisher if provenance.kind else None,
+            )
         if self.options.history:
             signals += self._sdist_findings(file, path)
-        if self.options.min_age is not None and (young := too_new(file.upload_time, self.options.min_age, file.filename)):
-            signals.append(young)
         return signals
 
     def _sdist_findings(self, wheel: IndexFile, path: Path) -> list[Finding]:
@@ -160,16 +172,15 @@ class Scanner:
             return []
         return sdist_wheel_findings(built, sdist)
 
-    def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[str | None, list[Finding]]:
+    def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[ProvenanceResult | None, list[Finding]]:
         """Where the release came from (PEP 740), against where the project's releases came from
-        before; with the provenance status (None when it could not be checked)."""
+        before; with this file's provenance (None when it could not be checked)."""
         from interlock.index.provenance import provenance_findings  # sigstore and pydantic: only when needed
 
         try:
-            provenance, findings = provenance_findings(self.client(), file, path)
+            return provenance_findings(self.client(), file, path)
         except (IndexProblem, OSError) as exc:
             return None, [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
-        return provenance.status.value, findings
 
     def scan_file(self, path: Path, label: str) -> ScanResult:
         if not path.is_file():
@@ -205,17 +216,17 @@ class Scanner:
             old_path = old.path if old.path is not None else self._fetch(old)
             new_path = new.path if new.path is not None else self._fetch(new)
         except IndexProblem as exc:
-            return _error_result(new, str(exc))
+            return self.decided(_error_result(new, str(exc)))
         deadline = Deadline(self.options.limits.max_seconds)
         try:
             old_artifact = read_artifact(old_path, self.options.limits, deadline)
             new_artifact = read_artifact(new_path, self.options.limits, deadline)
         except (UnsupportedArtifact, OSError) as exc:
-            return _error_result(new, str(exc))
+            return self.decided(_error_result(new, str(exc)))
         result = diff_artifacts(
             old_artifact, new_artifact, target=new.text, previous_label=old.text, yara=self.options.yara, deadline=deadline, facts=self.facts()
         )
-        return with_signals_for_name(result, self.advisories())
+        return self.decided(with_signals_for_name(result, self.advisories()))
 
     def _judge(self, artifact: Artifact, label: str, previous: IndexFile | None) -> tuple[ScanResult, bool]:
         """The result, against `previous` when given; and whether that comparison failed."""

@@ -21,6 +21,7 @@ from interlock.report.common import (
     split_baseline,
     location,
     plural,
+    policy_notes,
     printable,
     same_evidence,
     shorten,
@@ -84,6 +85,9 @@ def _result_block(result: ScanResult, width: int) -> RenderableType:
         parts.append(Padding(Text(history_line(result), style="dim"), (0, 0, 0, 2)))
     if result.error:
         parts.append(Padding(Text.assemble(("error: ", "bold magenta"), printable(result.error)), (0, 0, 0, 2)))
+    for label, message, blocks in policy_notes(result):
+        style = "bold red" if blocks else "dim"
+        parts.append(Padding(Text.assemble((f"{label:<9} ", style), (message, "" if blocks else "dim")), (0, 0, 0, 2)))
     counted, baseline = split_baseline(result)
     shown, hidden = split_shown(counted)
     if shown:
