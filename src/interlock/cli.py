@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -20,6 +20,7 @@ from interlock.policy.duration import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.diff.compare import DiffError
+from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
 from interlock.report import FORMATS, render
@@ -191,8 +192,42 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(demo, default_fail_on="never")
     demo.set_defaults(handler=run_demo)
 
+    explain = commands.add_parser(
+        "explain",
+        help="every signal about one release, and how the policy weighed it",
+        description="Judge one release with everything Interlock knows — its code, its history, its upload time, "
+        "its provenance, advisories, its name — and show how the policy weighed each signal into the decision.",
+        epilog=_EXPLAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("target", metavar="TARGET", help="NAME==VERSION from the index, or an artifact file")
+    explain.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default: text)")
+    explain.add_argument("--fail-on", choices=[level.value for level in FailOn], help="overrides the policy's fail-on")
+    explain.add_argument("--policy", metavar="PATH", type=Path, help="policy file (default: found from the current directory upwards)")
+    explain.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
+    explain.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
+    explain.add_argument("--no-history", action="store_true", help="do not compare with the previous release")
+    _add_min_age(explain)
+    explain.set_defaults(handler=run_explain)
+
     _add_policy_commands(commands)
     return parser
+
+
+_EXPLAIN_EPILOG = """\
+examples:
+  interlock explain litellm==1.82.8                   why it is blocked, signal by signal
+  interlock explain --min-age 3d requests==2.32.3     with a cooldown: too new? which version is not?
+  interlock explain --policy ci/interlock.toml ./dist/acme-1.0.tar.gz
+
+Shown: the file and its sha256; where the index says it came from, when it was uploaded, its
+provenance (PEP 740) and publisher; the release it was compared with; imported advisories; a
+name that imitates a popular project; the analysis verdict and findings; then each reason the
+policy weighed (✗ keeps the release out, · is only noted) and the decision: pass, block or
+too-new. For a release that is too new, the newest version old enough is named.
+
+exit status: 0 the policy lets it pass, 1 it does not, 2 usage error, 3 could not be analysed
+"""
 
 
 def _add_min_age(command: argparse.ArgumentParser) -> None:
@@ -416,6 +451,43 @@ def run_audit(arguments: argparse.Namespace) -> int:
     outcome = audit(lockfiles, scanner)
     status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
     return status
+
+
+def run_explain(arguments: argparse.Namespace) -> int:
+    from interlock.report.explain import Cooldown, explain
+
+    try:
+        target = _single_target(arguments.target)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=history, policy=policy))
+    result = scanner.scan(target)
+    if arguments.format == "json":
+        sys.stdout.write(render([result], "json"))
+        return exit_status([result])
+    now = datetime.now(timezone.utc)
+    cooldown = None
+    if result.decision is not None and result.decision.status is Status.TOO_NEW and result.name:
+        cooldown = Cooldown(_newest_old_enough(scanner, result.name, policy, now))
+    sys.stdout.write(explain(result, policy, now, cooldown, color=sys.stdout.isatty()))
+    return exit_status([result])
+
+
+def _newest_old_enough(scanner: Scanner, name: str, policy: Policy, now: datetime) -> str | None:
+    from interlock.index.errors import IndexProblem
+    from interlock.index.selection import release_upload_times
+    from interlock.policy.evaluate import newest_passing
+
+    try:
+        versions = release_upload_times(scanner.client().project_files(name))
+    except IndexProblem:
+        return None
+    newest = newest_passing(versions, policy.cooldown_for(name), now)
+    return str(newest) if newest is not None else None
 
 
 def run_intel_update(arguments: argparse.Namespace) -> int:

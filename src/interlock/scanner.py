@@ -26,6 +26,7 @@ from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.selection import previous_release_file
+from interlock.index.transport import redact
 from interlock.policy.evaluate import decide_result
 from interlock.policy.model import Policy
 from interlock.store.cache import ResultCache
@@ -61,7 +62,7 @@ class Scanner:
 
     def __init__(self, options: ScanOptions) -> None:
         self.options = options
-        self._client: IndexClient | None = None  # made on first use of the index: imports httpx
+        self._client: IndexClient | None = None  # made on first use of the index
         self._cache = options.cache
         self._facts: FactCache | None = None
         self._advisories: AdvisoryStore | None = None
@@ -127,8 +128,6 @@ class Scanner:
         """The verdict on one file the index lists: downloaded (hash verified), analysed, and weighed
         with what the index says about the release (age, provenance, advisories). Index failures
         come back as an `error` result: a gate fails closed on them."""
-        from interlock.index.transport import redact  # httpx: only once an index is in play
-
         record = IndexRecord(redact(file.url), file.upload_time)
         try:
             path = self.client().download(file)

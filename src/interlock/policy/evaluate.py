@@ -36,6 +36,7 @@ from packaging.version import InvalidVersion, Version
 from interlock.analysis.findings import Finding
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict, decide
+from interlock.index.selection import upload_datetime
 from interlock.policy.duration import format_age, format_duration
 from interlock.policy.load import KNOWN_MALICIOUS_RULE
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance
@@ -292,15 +293,6 @@ def decide_result(policy: Policy, result: ScanResult, now: datetime) -> PolicyDe
     if record is None:
         return apply_policy(policy, result, now=now)
     return apply_policy(
-        policy, result, now=now, upload_time=parse_upload_time(record.upload_time), provenance_status=record.provenance, from_index=True
+        policy, result, now=now, upload_time=upload_datetime(record.upload_time), provenance_status=record.provenance, from_index=True
     )
 
-
-def parse_upload_time(text: str | None) -> datetime | None:
-    """An index's PEP 700 upload time, or None when absent or unreadable (treated alike: unknown)."""
-    if not text:
-        return None
-    try:
-        return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        return None
