@@ -6,7 +6,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.policy.duration import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.audit import DEFAULT_WORKERS, judge_all, plan
 from interlock.diff.compare import DiffError
 from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy
@@ -155,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
+    audit.add_argument("--jobs", "-j", metavar="N", type=_positive, default=DEFAULT_WORKERS, help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})")
     _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
 
@@ -238,6 +241,12 @@ def _add_min_age(command: argparse.ArgumentParser) -> None:
         help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 1d12h, 2w); "
         "overrides the policy's cooldown",
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _duration(text: str) -> timedelta:
@@ -433,7 +442,6 @@ def run_diff(arguments: argparse.Namespace) -> int:
 
 
 def run_audit(arguments: argparse.Namespace) -> int:
-    from interlock.audit import audit
     from interlock.lockfiles import LockfileError, read_environment, read_lockfile
 
     if not arguments.lockfiles and not arguments.env and arguments.python is None:
@@ -448,9 +456,10 @@ def run_audit(arguments: argparse.Namespace) -> int:
     if policy is None:
         return EXIT_USAGE
     scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, policy=policy))
-    outcome = audit(lockfiles, scanner)
-    status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
-    return status
+    pinned, unjudged = plan(lockfiles)
+    with _progress(len(pinned), "judging") as advance:
+        results = judge_all(pinned, scanner, advance, workers=arguments.jobs)
+    return _report(results, arguments, unjudged=[item.to_json() for item in unjudged])
 
 
 def run_explain(arguments: argparse.Namespace) -> int:
@@ -543,18 +552,24 @@ def _yara(arguments: argparse.Namespace) -> YaraRules | None:
 
 
 def _scan_with_progress(scanner: Scanner, targets: list[Target]) -> list[ScanResult]:
+    with _progress(len(targets), "scanning") as advance:
+        return scanner.scan_all(targets, progress=(lambda target: advance(target.text)) if advance else None)
+
+
+@contextmanager
+def _progress(total: int, verb: str) -> Iterator[Callable[[str], None] | None]:
+    """A progress bar on standard error while `total` items are worked through, or None (nothing
+    shown) when that is not a terminal, in CI, or for a single item."""
     console = Console(stderr=True)
-    if not console.is_terminal or len(targets) < 2:
-        return scanner.scan_all(targets)
-    from rich.progress import Progress
+    if not console.is_terminal or total < 2 or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(transient=True, console=console) as progress:
-        task = progress.add_task("scanning", total=len(targets))
-
-        def advance(target: Target) -> None:
-            progress.update(task, advance=1, description=f"scanning {target.text}")
-
-        return scanner.scan_all(targets, progress=advance)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True, console=console) as progress:
+        task = progress.add_task(verb, total=total)
+        yield lambda label: progress.update(task, advance=1, description=f"{verb} {printable(label)}")
 
 
 def _report(results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None) -> int:

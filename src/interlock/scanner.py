@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 
 _UNAVAILABLE = "history unavailable"
+_ANALYSES_AT_ONCE = 2
 
 
 @dataclass
@@ -58,7 +60,7 @@ class ScanOptions:
 
 
 class Scanner:
-    """Scans targets one by one; cheap to construct, opens the index and caches lazily."""
+    """Judges targets; cheap to construct, opens the index and caches lazily, safe to share between threads."""
 
     def __init__(self, options: ScanOptions) -> None:
         self.options = options
@@ -66,6 +68,10 @@ class Scanner:
         self._cache = options.cache
         self._facts: FactCache | None = None
         self._advisories: AdvisoryStore | None = None
+        self._lock = threading.Lock()  # the lazily made parts above are shared by an audit's worker threads
+        # Downloads run many at once; analysis holds a release in memory and is CPU-bound under the
+        # GIL, so only a couple of releases are read and analysed at a time whatever the thread count.
+        self._analysis_slots = threading.BoundedSemaphore(_ANALYSES_AT_ONCE)
         self._index_down: str | None = None
         """Why history is unavailable, once the index has failed: later artifacts do not retry."""
 
@@ -74,26 +80,29 @@ class Scanner:
         return ruleset_of(self.options.yara)
 
     def client(self) -> IndexClient:
-        if self._client is None:
-            from interlock.index.client import IndexClient
+        with self._lock:
+            if self._client is None:
+                from interlock.index.client import IndexClient
 
-            # The index, and the CA bundle, pip is configured with (or the --index-url flag).
-            self._client = IndexClient.from_pip(self.options.index_url)
-        return self._client
+                # The index, and the CA bundle, pip is configured with (or the --index-url flag).
+                self._client = IndexClient.from_pip(self.options.index_url)
+            return self._client
 
     def cache(self) -> ResultCache | None:
         if not self.options.use_cache:
             return None
-        if self._cache is None:
-            self._cache = ResultCache()
-        return self._cache
+        with self._lock:
+            if self._cache is None:
+                self._cache = ResultCache()
+            return self._cache
 
     def facts(self) -> FactCache | None:
         if not self.options.use_cache:
             return None
-        if self._facts is None:
-            self._facts = FactCache()
-        return self._facts
+        with self._lock:
+            if self._facts is None:
+                self._facts = FactCache()
+            return self._facts
 
     def scan_all(self, targets: Iterable[Target], progress: Callable[[Target], None] | None = None) -> list[ScanResult]:
         results = []
@@ -120,9 +129,10 @@ class Scanner:
         return result
 
     def advisories(self) -> AdvisoryStore:
-        if self._advisories is None:
-            self._advisories = AdvisoryStore()
-        return self._advisories
+        with self._lock:
+            if self._advisories is None:
+                self._advisories = AdvisoryStore()
+            return self._advisories
 
     def judge_index_file(self, file: IndexFile, label: str) -> ScanResult:
         """The verdict on one file the index lists: downloaded (hash verified), analysed, and weighed
@@ -197,11 +207,12 @@ class Scanner:
             if cached is not None:
                 cached.history_note = cached.history_note or note
                 return cached
-        try:
-            artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
-        except (UnsupportedArtifact, OSError) as exc:
-            return _error_result_for_file(path, label, str(exc))
-        result, history_failed = self._judge(artifact, label, previous)
+        with self._analysis_slots:
+            try:
+                artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
+            except (UnsupportedArtifact, OSError) as exc:
+                return _error_result_for_file(path, label, str(exc))
+            result, history_failed = self._judge(artifact, label, previous)
         result.ruleset = ruleset
         result.history_note = result.history_note or note
         # A result judged alone because the index could not be asked is not what this key names.
