@@ -45,7 +45,8 @@ examples:
   interlock scan litellm==1.82.8                       fetched from the index pip uses
   interlock scan --format sarif -o out.sarif dist/     for GitHub code scanning
 
-exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error,
+exit status: 0 the policy lets everything pass, 1 it keeps something out (a verdict at or above
+             fail-on, a deny entry, an advisory, too new, provenance required), 2 usage error,
              3 a target could not be analysed (fail closed: treat as a block)
 
 The index is the one pip is configured with (PIP_INDEX_URL, pip.conf), unless --index-url.
@@ -53,6 +54,8 @@ Each release is judged against the closest lower release on that index (its hist
 the new release does that the old one did not counts. --no-history (or INTERLOCK_NO_HISTORY=1)
 judges each artifact on its own and never contacts the index for a local file.
 Results are cached by artifact sha256 and rule-set version; --no-cache re-analyses.
+The policy (--policy, else interlock.toml or [tool.interlock] found from here; see
+'interlock policy --help') decides what passes; --fail-on and --min-age override it.
 """
 
 _AUDIT_EPILOG = """\
@@ -62,8 +65,12 @@ examples:
   interlock audit --env                             what this environment has installed
   interlock audit --format markdown requirements.txt > comment.md
 
-exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error (an unreadable or
-             malformed lockfile: file:line and why), 3 an artifact could not be fetched or analysed
+Each pinned release is judged against the previous release on the index, like scan (--no-history
+judges each alone), and weighed by the policy (--policy, or the one found from here).
+
+exit status: 0 the policy lets everything pass, 1 it keeps something out, 2 usage error (an
+             unreadable or malformed lockfile: file:line and why), 3 an artifact could not be
+             fetched or analysed
 """
 
 _DIFF_EPILOG = """\
@@ -76,8 +83,8 @@ NEW is judged on what it adds: findings the OLD release had too are listed but n
 (a critical finding always counts). Code that moved earlier — from a function to import time,
 or into a .pth that runs at every interpreter start — counts as new.
 
-exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error (including OLD and
-             NEW that cannot be compared), 3 a release could not be analysed
+exit status: 0 the policy lets NEW pass, 1 it does not, 2 usage error (including OLD and NEW
+             that cannot be compared), 3 a release could not be analysed
 """
 
 
@@ -157,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
+    audit.add_argument(
+        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
+    )
     audit.add_argument("--jobs", "-j", metavar="N", type=_positive, default=DEFAULT_WORKERS, help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})")
     _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
@@ -417,8 +427,7 @@ def run_scan(arguments: argparse.Namespace) -> int:
     policy = _policy_in_effect(arguments)
     if policy is None:
         return EXIT_USAGE
-    history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history, policy=policy)
+    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=_history_wanted(arguments), policy=policy)
     scanner = Scanner(options)
     results = _scan_with_progress(scanner, targets)
     return _report(results, arguments)
@@ -455,7 +464,8 @@ def run_audit(arguments: argparse.Namespace) -> int:
     policy = _policy_in_effect(arguments)
     if policy is None:
         return EXIT_USAGE
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, policy=policy))
+    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy)
+    scanner = Scanner(options)
     pinned, unjudged = plan(lockfiles)
     with _progress(len(pinned), "judging") as advance:
         results = judge_all(pinned, scanner, advance, workers=arguments.jobs)
@@ -472,8 +482,7 @@ def run_explain(arguments: argparse.Namespace) -> int:
     policy = _policy_in_effect(arguments)
     if policy is None:
         return EXIT_USAGE
-    history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=history, policy=policy))
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy))
     result = scanner.scan(target)
     if arguments.format == "json":
         sys.stdout.write(render([result], "json"))
@@ -610,6 +619,11 @@ def exit_status(results: list[ScanResult]) -> int:
     if any(r.verdict is Verdict.ERROR for r in results):
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _history_wanted(arguments: argparse.Namespace) -> bool:
+    """Each release is judged against its predecessor unless --no-history or INTERLOCK_NO_HISTORY says not."""
+    return not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
 
 
 def _policy_in_effect(arguments: argparse.Namespace) -> Policy | None:
