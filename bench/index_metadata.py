@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class Run:
     requests: int
     bytes: int
     failed: int
+    files: int
 
 
 def fetch_all(index_url: str, verify: ssl.SSLContext | bool, names: list[str], cache: Path, workers: int) -> Run:
@@ -61,7 +63,17 @@ def fetch_all(index_url: str, verify: ssl.SSLContext | bool, names: list[str], c
         failed = [name for name, page in pages.items() if isinstance(page, IndexProblem)]
         for name in failed:
             print(f"  {name}: {pages[name]}", file=sys.stderr)
-        return Run(seconds, client.traffic.requests, client.traffic.bytes, len(failed))
+        files = sum(len(page) for page in pages.values() if isinstance(page, list))
+        return Run(seconds, client.traffic.requests, client.traffic.bytes, len(failed), files)
+
+
+def read_bodies(index_url: str, names: list[str], cache: Path, workers: int) -> float:
+    """Seconds to read every page through the HTTP cache without parsing it: the cache's own share."""
+    start = time.perf_counter()
+    with IndexClient(index_url, cache_dir=cache / "artifacts", http_cache_dir=cache / "http") as client:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda name: client.fetch(client.project_url(name), accept=ACCEPT, max_bytes=PAGE_LIMIT), names))
+    return time.perf_counter() - start
 
 
 def measure(index_url: str, verify: ssl.SSLContext | bool, names: list[str], workers: int, runs: int) -> tuple[list[Run], list[Run]]:
@@ -106,6 +118,10 @@ def main() -> int:
         server = replay(settings.index_url, verify, names, headers)
         try:
             rows[label] = measure(server.simple, True, names, arguments.workers, arguments.runs)
+            if label.startswith("replay, max-age=600"):
+                with tempfile.TemporaryDirectory(prefix="interlock-bench-") as directory:
+                    fetch_all(server.simple, True, names, Path(directory), arguments.workers)
+                    unparsed = statistics.median(read_bodies(server.simple, names, Path(directory), arguments.workers) for _ in range(arguments.runs))
         finally:
             server.server.shutdown()
             server.server.server_close()
@@ -118,6 +134,9 @@ def main() -> int:
             shown = ", ".join(f"{run.seconds:.2f}" for run in runs)
             last = runs[-1]
             print(f"| {index_label} | {label} | {median:.2f} s | {shown} | {arguments.workers} | {last.requests} | {last.bytes / 1024**2:.1f} MiB |")
+    files = rows["configured index"][1][-1].files
+    print(f"\nwarm from disk, pages read back but not parsed: {unparsed:.2f} s (median of {arguments.runs}); "
+          f"parsing turns them into {files:,} file entries")
     failed = sum(run.failed for cold, warm in rows.values() for run in cold + warm)
     if failed:
         print(f"\n{failed} page fetches failed (listed above)")

@@ -98,15 +98,15 @@ class Http:
         headers = {"User-Agent": f"interlock/{__version__}"}
         self._client = httpx.Client(timeout=timeout, follow_redirects=True, verify=verify, headers=headers)
         self._cache_dir = cache_dir
-        cached = None
+        self._cached: httpx.Client | None = None
         if cache_dir is not None:
-            cached = caching_client(cache_dir, max_body=max_cached_body, timeout=timeout, verify=verify, headers=headers)
-        self._documents = cached or self._client
+            self._cached = caching_client(cache_dir, max_body=max_cached_body, timeout=timeout, verify=verify, headers=headers)
+        self._documents = self._cached or self._client
 
     def close(self) -> None:
         self._client.close()
-        if self._documents is not self._client:
-            self._documents.close()
+        if self._cached is not None:
+            self._cached.close()
 
     def get(self, url: str, *, accept: str, max_bytes: int) -> Page:
         """GET a page whole; statuses other than retryable ones are returned for the caller to judge."""
@@ -114,7 +114,7 @@ class Http:
         try:
             return self._with_retries(url, lambda: self._read_page(documents, url, accept, max_bytes))
         except CACHE_FAILURES:
-            if documents is self._client or self._cache_dir is None:
+            if documents is not self._cached or self._cache_dir is None:
                 raise
             # The cache broke while a stored body was read back: a miss. It is not trusted again
             # this run, and the next run starts a new one.
