@@ -33,22 +33,49 @@ class Reply:
     delay: float = 0.0
 
 
+def _not_modified(reply: Reply, request: Mapping[str, str]) -> bool:
+    """Whether a real server would answer 304: the client's validator matches the reply's (RFC 9110 §13)."""
+    if reply.status != 200:
+        return False
+    headers = {k.lower(): v for k, v in reply.headers.items()}
+    if "if-none-match" in request:
+        return "etag" in headers and request["if-none-match"] == headers["etag"]
+    return "last-modified" in headers and request.get("if-modified-since") == headers["last-modified"]
+
+
 class FakeIndex:
-    """Routes path -> replies; a list is served in order and its last reply repeats."""
+    """Routes path -> replies; a list is served in order and its last reply repeats.
+
+    Like a real server, a reply with an ``ETag`` or ``Last-Modified`` header answers a request
+    whose ``If-None-Match`` or ``If-Modified-Since`` matches it with a bodiless 304.
+    """
 
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        """The most requests the server was answering at once."""
         self.lock = threading.Lock()
         index = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
+                request = {k.lower(): v for k, v in self.headers.items()}
                 with index.lock:
-                    index.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
+                    index.requests.append((path, request))
                     replies = index.routes.get(path)
                     reply = (replies.pop(0) if len(replies) > 1 else replies[0]) if replies else Reply(b"not found", 404, "text/plain")
+                    index.in_flight += 1
+                    index.most_in_flight = max(index.most_in_flight, index.in_flight)
+                try:
+                    self._answer(reply if not _not_modified(reply, request) else Reply(b"", 304, None, reply.headers))
+                finally:
+                    with index.lock:
+                        index.in_flight -= 1
+
+            def _answer(self, reply: Reply) -> None:
                 time.sleep(reply.delay)
                 self.send_response(reply.status)
                 if reply.content_type:
@@ -98,7 +125,9 @@ class FakeIndex:
             digests[filename] = hashlib.sha256(data).hexdigest()
         return digests
 
-    def json_project(self, name: str, files: dict[str, bytes], **per_file: Mapping[str, object]) -> None:
+    def json_project(
+        self, name: str, files: dict[str, bytes], page_headers: dict[str, str] | None = None, **per_file: Mapping[str, object]
+    ) -> None:
         digests = self.add_files(files)
         entries = []
         for filename, data in files.items():
@@ -112,7 +141,7 @@ class FakeIndex:
             entry.update(per_file.get(filename, {}))
             entries.append(entry)
         page = {"meta": {"api-version": "1.1"}, "name": name, "files": entries}
-        self.route(f"/simple/{name}/", Reply(json.dumps(page).encode(), content_type=JSON_TYPE))
+        self.route(f"/simple/{name}/", Reply(json.dumps(page).encode(), content_type=JSON_TYPE, headers=dict(page_headers or {})))
 
     def html_project(self, name: str, files: dict[str, bytes], attributes: dict[str, str] | None = None) -> None:
         digests = self.add_files(files)

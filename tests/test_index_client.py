@@ -404,3 +404,18 @@ def test_concurrent_downloads_share_one_client(index: FakeIndex, client: IndexCl
     with ThreadPoolExecutor(4) as pool:
         paths = list(pool.map(client.download, wanted))
     assert [p.name for p in paths] == [f.filename for f in wanted]
+
+
+def test_prefetch_fetches_pages_a_bounded_number_at_a_time(index: FakeIndex, client: IndexClient) -> None:
+    names = [f"project-{number}" for number in range(12)]
+    for name in names:
+        index.json_project(name, dict([make_wheel(name, "1.0")]))
+        index.routes[f"/simple/{name}/"][0].delay = 0.05
+    pages = client.prefetch([*names, "absent", names[0]], workers=3)
+    assert list(pages) == [*names, "absent"]
+    assert all([f.version for f in pages[name]] == [Version("1.0")] for name in names)  # type: ignore[union-attr]
+    assert isinstance(pages["absent"], ProjectNotFound)
+    assert 1 < index.most_in_flight <= 3
+    assert sum(index.hits(f"/simple/{name}/") for name in names) == 12
+    assert client.project_files(names[5]) == pages[names[5]]  # answered from memory
+    assert index.hits(f"/simple/{names[5]}/") == 1

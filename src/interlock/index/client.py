@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ssl
 import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
@@ -19,14 +21,16 @@ from interlock.index.errors import (
     BadRequirement,
     HashMismatch,
     IndexConfigError,
+    IndexProblem,
     ProjectNotFound,
     UnsafeFile,
     VersionNotFound,
 )
+from interlock.index.http_cache import default_http_cache_dir
 from interlock.index.models import IndexFile
 from interlock.index.selection import select_file
 from interlock.index.simple_api import ACCEPT, parse_page
-from interlock.index.transport import Http, Page, redact
+from interlock.index.transport import Http, Page, Traffic, redact
 
 GiB = 1024**3
 MiB = 1024**2
@@ -38,7 +42,10 @@ class IndexClient:
     """Reads one index's simple API; thread-safe, so one client can serve a pool of downloads.
 
     Project pages are kept in memory for the client's lifetime (``resolve`` then ``download``
-    costs one page fetch); artifacts are kept on disk under ``cache_dir``, named by sha256.
+    costs one page fetch) and, with ``http_cache``, in an HTTP cache on disk across runs (under
+    ``http_cache_dir``, by default the user cache dir's ``http/``), reused as the index's
+    Cache-Control, ETag and Last-Modified allow. Artifacts are kept on disk under ``cache_dir``,
+    named by sha256.
     """
 
     def __init__(
@@ -50,15 +57,24 @@ class IndexClient:
         retries: int = 3,
         backoff: float = 0.5,
         verify: ssl.SSLContext | bool = True,
+        http_cache: bool = True,
+        http_cache_dir: Path | None = None,
     ) -> None:
-        scheme = urlsplit(index_url).scheme.lower()
+        parts = urlsplit(index_url)
+        scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
             raise IndexConfigError(
                 f"index {redact(index_url)!r}: only http(s) indexes are supported (serve a local directory with a web server)"
             )
         self.index_url = index_url.rstrip("/")
         self.cache_dir = cache_dir if cache_dir is not None else default_root()
-        self._http = Http(timeout=timeout, retries=retries, backoff=backoff, verify=verify)
+        # The cache keeps each request's URL and headers beside its answer: credentials would land on disk.
+        if parts.username is not None or parts.password is not None:
+            http_cache = False
+        pages_dir = (http_cache_dir or default_http_cache_dir()) if http_cache else None
+        self._http = Http(
+            timeout=timeout, retries=retries, backoff=backoff, verify=verify, cache_dir=pages_dir, max_cached_body=PAGE_LIMIT
+        )
         self._pages: dict[str, list[IndexFile]] = {}
         self._lock = threading.Lock()
 
@@ -103,6 +119,28 @@ class IndexClient:
         with self._lock:
             self._pages[key] = files
         return list(files)
+
+    def prefetch(self, names: Iterable[str], *, workers: int = 8) -> dict[str, list[IndexFile] | IndexProblem]:
+        """``project_files`` of every name, ``workers`` at a time; a project that failed maps to its problem.
+
+        Keyed by the names as given (duplicates fetched once). Later ``project_files`` calls for
+        these names are answered from memory.
+        """
+        unique = list(dict.fromkeys(names))
+
+        def one(name: str) -> list[IndexFile] | IndexProblem:
+            try:
+                return self.project_files(name)
+            except IndexProblem as problem:
+                return problem
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return dict(zip(unique, pool.map(one, unique)))
+
+    @property
+    def traffic(self) -> Traffic:
+        """Requests and bytes this client has exchanged with the index so far."""
+        return self._http.traffic
 
     def fetch(self, url: str, *, accept: str, max_bytes: int) -> Page:
         """GET a small document the index links to (a provenance object), bounded and retried like pages.

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,6 +20,7 @@ import httpx
 
 from interlock import __version__
 from interlock.index.errors import BadIndexResponse, FileTooLarge, IndexUnavailable
+from interlock.index.http_cache import CACHE_FAILURES, caching_client, discard
 
 # Worth another try: the server is overloaded or restarting, not saying no.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -60,37 +63,83 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
-class Http:
-    """A thread-safe httpx client with the index's limits; one per ``IndexClient``."""
+@dataclass
+class Traffic:
+    """What went over the network; answers the HTTP cache gave without asking the index are not counted."""
 
-    def __init__(self, *, timeout: float, retries: int, backoff: float, verify: ssl.SSLContext | bool = True) -> None:
+    requests: int = 0
+    """Requests the index answered (a revalidation answered 304 counts)."""
+    bytes: int = 0
+    """Body bytes received, as sent (before any Content-Encoding is undone)."""
+
+
+class Http:
+    """A thread-safe httpx client with the index's limits; one per ``IndexClient``.
+
+    With ``cache_dir``, documents (``get``) go through the HTTP cache there, each body capped as it
+    is read whether it comes from the index or the cache; downloads never do.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        retries: int,
+        backoff: float,
+        verify: ssl.SSLContext | bool = True,
+        cache_dir: Path | None = None,
+        max_cached_body: int = 64 * 1024 * 1024,
+    ) -> None:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self._client = httpx.Client(
-            timeout=timeout,
-            follow_redirects=True,
-            verify=verify,
-            headers={"User-Agent": f"interlock/{__version__}"},
-        )
+        self.traffic = Traffic()
+        self._traffic_lock = threading.Lock()
+        headers = {"User-Agent": f"interlock/{__version__}"}
+        self._client = httpx.Client(timeout=timeout, follow_redirects=True, verify=verify, headers=headers)
+        self._cache_dir = cache_dir
+        self._cached: httpx.Client | None = None
+        if cache_dir is not None:
+            self._cached = caching_client(cache_dir, max_body=max_cached_body, timeout=timeout, verify=verify, headers=headers)
+        self._documents = self._cached or self._client
 
     def close(self) -> None:
         self._client.close()
+        if self._cached is not None:
+            self._cached.close()
 
     def get(self, url: str, *, accept: str, max_bytes: int) -> Page:
         """GET a page whole; statuses other than retryable ones are returned for the caller to judge."""
+        documents = self._documents
+        try:
+            return self._with_retries(url, lambda: self._read_page(documents, url, accept, max_bytes))
+        except CACHE_FAILURES:
+            if documents is not self._cached or self._cache_dir is None:
+                raise
+            # The cache broke while a stored body was read back: a miss. It is not trusted again
+            # this run, and the next run starts a new one.
+            self._documents = self._client
+            discard(self._cache_dir)
+            return self._with_retries(url, lambda: self._read_page(self._client, url, accept, max_bytes))
 
-        def attempt() -> Page:
-            with self._client.stream("GET", url, headers={"Accept": accept}) as response:
-                _raise_for_retry(response)
-                body = bytearray()
-                for chunk in response.iter_bytes(_CHUNK):
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise BadIndexResponse(f"{redact(url)}: response larger than {_size(max_bytes)}")
-                return Page(str(response.url), response.status_code, response.headers.get("content-type", ""), bytes(body))
+    def _read_page(self, client: httpx.Client, url: str, accept: str, max_bytes: int) -> Page:
+        with client.stream("GET", url, headers={"Accept": accept}) as response:
+            _raise_for_retry(response)
+            body = bytearray()
+            for chunk in response.iter_bytes(_CHUNK):
+                body += chunk
+                if len(body) > max_bytes:
+                    raise BadIndexResponse(f"{redact(url)}: response larger than {_size(max_bytes)}")
+            self._count(response)
+            return Page(str(response.url), response.status_code, response.headers.get("content-type", ""), bytes(body))
 
-        return self._with_retries(url, attempt)
+    def _count(self, response: httpx.Response) -> None:
+        caching = response.extensions.get("caching") or {}
+        if caching.get("from_cache") and not caching.get("revalidated"):
+            return
+        with self._traffic_lock:
+            self.traffic.requests += 1
+            self.traffic.bytes += 0 if caching.get("from_cache") else response.num_bytes_downloaded
 
     def download(self, url: str, handle: BinaryIO, *, max_bytes: int) -> str:
         """Stream ``url`` into ``handle`` (rewound on each retry); returns the sha256 of what was written."""
@@ -114,6 +163,7 @@ class Http:
                         raise FileTooLarge(f"{redact(url)}: more than the {_size(max_bytes)} limit")
                     digest.update(chunk)
                     handle.write(chunk)
+                self._count(response)
             return digest.hexdigest()
 
         return self._with_retries(url, attempt)

@@ -1,0 +1,78 @@
+"""The HTTP cache for the index's documents: hishel's RFC 9111 cache, in SQLite, kept across runs.
+
+A fresh project page is answered without a request; a stale one is revalidated (``If-None-Match``,
+``If-Modified-Since``) and a 304 reuses the stored body; ``no-store`` is honoured. Only documents
+(project pages, provenance) go through it: artifacts are kept by sha256 in their own cache.
+
+The cache is an optimisation, never a reason to fail: a file that is not a usable cache is started
+afresh, and one that cannot be opened at all means running without it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import ssl
+from pathlib import Path
+
+import httpx
+import platformdirs
+from hishel import CacheOptions, SqliteStorage
+from hishel.httpx import CacheClient
+
+# What a damaged cache raises while a stored body is read back (hishel's storage reports a missing
+# stream chunk as RuntimeError); the caller treats it as a miss.
+CACHE_FAILURES: tuple[type[Exception], ...] = (sqlite3.Error, RuntimeError)
+
+_DATABASE = "documents.sqlite"
+# Interlock serves one user, so it may keep what a shared cache must not (RFC 9111 §3.5).
+_PRIVATE = CacheOptions(shared=False)
+
+
+def default_http_cache_dir() -> Path:
+    """The per-user HTTP cache (``platformdirs`` cache dir of interlock, ``http/``)."""
+    return Path(platformdirs.user_cache_dir("interlock")) / "http"
+
+
+def caching_client(
+    directory: Path, *, max_body: int, timeout: float, verify: ssl.SSLContext | bool, headers: dict[str, str]
+) -> httpx.Client | None:
+    """An ``httpx.Client`` that follows redirects and whose GETs go through the cache in ``directory``.
+
+    Bodies over ``max_body`` are passed through without being stored. None when no cache can be
+    opened there (a read-only or unusable directory).
+    """
+    storage = _open_storage(directory, max_body)
+    if storage is None:
+        return None
+    # CacheClient, not a CacheTransport under a plain client: it also wraps the transports httpx
+    # mounts for proxies named in the environment, so proxied pages are cached too.
+    return CacheClient(storage=storage, rfc=_PRIVATE, timeout=timeout, follow_redirects=True, verify=verify, headers=headers)
+
+
+def discard(directory: Path) -> None:
+    """Remove the cache file so the next run starts afresh (open connections keep their own copy on POSIX)."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            (directory / (_DATABASE + suffix)).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _open_storage(directory: Path, max_body: int) -> SqliteStorage | None:
+    path = directory / _DATABASE
+    for _ in range(2):
+        connection: sqlite3.Connection | None = None
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            connection.execute("PRAGMA schema_version")  # raises at once for a file that is not a database
+            storage = SqliteStorage(connection=connection, max_stream_size=max_body)
+            storage.get_entries("")  # creates the tables now; RuntimeError for tables hishel cannot use
+            return storage
+        except (sqlite3.Error, RuntimeError):
+            if connection is not None:
+                connection.close()
+            discard(directory)
+        except OSError:
+            return None
+    return None
