@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from packaging.utils import (
+    InvalidName,
     InvalidSdistFilename,
     InvalidWheelFilename,
     NormalizedName,
     canonicalize_name,
     parse_sdist_filename,
-    parse_wheel_filename,
 )
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -62,22 +63,41 @@ def parse_filename(filename: str, project: str) -> tuple[FileKind, Version] | No
     """Kind and version of a release file of ``project``; None for other projects or unreadable names.
 
     A file whose name belongs to another project is dropped, as pip drops it: an index page
-    could otherwise slip someone else's artifact into a project's list.
+    could otherwise slip someone else's artifact into a project's list. Wheel tags are not
+    parsed here (selection does, for the few files it considers): a large project lists tens
+    of thousands of wheels, and this runs for every one of them.
     """
     try:
         if filename.endswith(".whl"):
-            name, version, _build, _tags = parse_wheel_filename(filename)
+            parts = filename[:-4].split("-")
+            if len(parts) not in (5, 6) or (len(parts) == 6 and not parts[2][:1].isdigit()):
+                return None
+            name, version = _name_and_version(parts[0], parts[1])
             kind = FileKind.WHEEL
         elif filename.endswith((".tar.gz", ".zip")):
             name, version = parse_sdist_filename(filename)
             kind = FileKind.SDIST
         else:
             return None
-    except (InvalidWheelFilename, InvalidSdistFilename):
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, InvalidName):
         return None
-    if name != canonicalize_name(project):
+    if name != _canonical(project):
         return None
     return kind, version
+
+
+@lru_cache(maxsize=8192)
+def _name_and_version(name: str, version: str) -> tuple[NormalizedName, Version]:
+    """A wheel's name and version fields, as packaging's ``parse_wheel_filename`` reads them;
+    cached, because every wheel of a release repeats them."""
+    if "__" in name or not re.match(r"^[\w\d._]*$", name, re.UNICODE):
+        raise InvalidWheelFilename(f"invalid project name: {name!r}")
+    return canonicalize_name(name), Version(version)
+
+
+@lru_cache(maxsize=1024)
+def _canonical(project: str) -> NormalizedName:
+    return canonicalize_name(project)
 
 
 def valid_sha256(value: object) -> str | None:

@@ -52,6 +52,7 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
     if api_version.split(".", 1)[0] != "1":
         raise BadIndexResponse(f"{where}: simple API version {api_version} is not supported (major 1 only)")
     files = []
+    canonical = canonicalize_name(project)
     for position, entry in enumerate(page["files"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str) or not isinstance(entry.get("url"), str):
             raise BadIndexResponse(f"{where}: files[{position}] lacks a string 'filename' and 'url'")
@@ -68,9 +69,9 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
         provenance = entry.get("provenance")
         files.append(
             IndexFile(
-                project=canonicalize_name(project),
+                project=canonical,
                 filename=entry["filename"],
-                url=urldefrag(urljoin(page_url, entry["url"]))[0],
+                url=_absolute(entry["url"], page_url),
                 sha256=valid_sha256(hashes.get("sha256")) if isinstance(hashes, dict) else None,
                 version=version,
                 kind=kind,
@@ -85,6 +86,14 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
             )
         )
     return files
+
+
+def _absolute(url: str, base: str) -> str:
+    """`url` resolved against `base`, without its fragment. Most indexes list absolute URLs, and
+    a large project lists tens of thousands: those skip urljoin's parsing."""
+    if url.startswith(("https://", "http://")) and "/../" not in url and "/./" not in url:
+        return url.split("#", 1)[0]
+    return urldefrag(urljoin(base, url))[0]
 
 
 def _provenance_url(value: object, base: str) -> str | None:
