@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=run_demo)
 
     _add_policy_commands(commands)
+    from interlock.gate.command import add_gate_commands
+
+    add_gate_commands(commands)
     return parser
 
 
