@@ -111,10 +111,10 @@ class Judge:
 
 
 def _cause(result: ScanResult) -> str:
-    """The most severe finding, as `rule at path:line: message`."""
+    """The most severe finding, as `rule at path:line` (the report shows its evidence)."""
     findings = by_severity(result.findings)
     if not findings:
         return f"score {result.score}"
     first = findings[0]
-    more = f" (+{len(findings) - 1} more findings)" if len(findings) > 1 else ""
-    return f"{first.rule} at {location(first)}: {printable(first.message)}{more}"
+    more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"{first.rule} at {location(first)}{more}"

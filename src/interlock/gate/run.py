@@ -25,6 +25,7 @@ from interlock.gate.installers import Installer, Planned, PlanError
 from interlock.gate.judge import Decision, Judge
 from interlock.gate.server import refusing_port, serve
 from interlock.gate.sources import unjudgeable
+from interlock.report.common import plural
 from interlock.scanner import Scanner
 
 _OUTPUT_TAIL = 25  # lines of the installer's output shown when it fails
@@ -115,7 +116,7 @@ def guarded_install(
         if stopped is not None:
             return stopped
     names = list(dict.fromkeys(f"{d.file.project}=={d.file.version}" for d in chosen))
-    message = f"installed {len(names)} judged distributions into {installer.python}: {', '.join(names)}"
+    message = f"installed {plural(len(names), 'judged distribution')} into {installer.python}: {', '.join(names)}"
     return _outcome(judge, Status.INSTALLED, message, installed=chosen)
 
 
@@ -138,7 +139,8 @@ def _stopped(judge: Judge, installer: Installer, run: subprocess.CompletedProces
         condemned = [d for d in refused if d.result.verdict is not Verdict.ERROR]
         status = Status.REFUSED if condemned else Status.UNJUDGED
         names = ", ".join(f"{d.file.filename} ({d.result.verdict.value})" for d in refused)
-        return _outcome(judge, status, f"refused while {doing}: {names}; nothing was installed", run)
+        # The report explains each refusal; the installer's own complaint about a 403 adds nothing.
+        return _outcome(judge, status, f"refused while {doing}: {names}; nothing was installed")
     if run.returncode == 0:
         return None
     if doing == "resolving":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 
 from rich.console import Console
 from rich.table import Table
@@ -36,7 +37,7 @@ def render_outcome(outcome: GateOutcome, fmt: str, *, tool: str, python: str, co
         return render(results, "markdown").rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
     if fmt != "text":
         return render(results, fmt)
-    return _text(outcome, color=color, width=width or 100)
+    return _text(outcome, color=color, width=width or shutil.get_terminal_size((100, 24)).columns)
 
 
 def gate_json(outcome: GateOutcome, tool: str, python: str) -> dict[str, object]:
@@ -95,8 +96,12 @@ def _text(outcome: GateOutcome, *, color: bool, width: int) -> str:
 
 def _table(outcome: GateOutcome) -> Table:
     table = Table(title="Files judged by the gate", title_justify="left", show_lines=False)
-    for column in ("package", "version", "file", "verdict", "action", "reason"):
-        table.add_column(column, overflow="fold")
+    for column in ("package", "version"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("file", overflow="fold", ratio=2, min_width=16)
+    for column in ("verdict", "action"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason", overflow="fold", ratio=3, min_width=20)
     for decision in outcome.decisions:
         verdict = decision.result.verdict
         table.add_row(
