@@ -52,17 +52,22 @@ class FileRegistry:
 def gate_app(upstream: IndexClient, judge: Judge) -> Starlette:
     """The gate as an ASGI app: `/simple/<project>/` pages and `/files/<key>/<filename>` downloads."""
     registry = FileRegistry()
+    failed: dict[str, Response] = {}  # an installer retrying a failed page must not wait on the index again
 
     def project_page(request: Request) -> Response:
         project = canonicalize_name(request.path_params["project"])
+        if project in failed:
+            return failed[project]
         try:
             files = upstream.project_files(project)
         except ProjectNotFound:
             judge.note_problem(f"{project}: not on the index")
-            return PlainTextResponse(f"{project}: not on the index\n", status_code=404)
+            failed[project] = PlainTextResponse(f"{project}: not on the index\n", status_code=404)
+            return failed[project]
         except IndexProblem as exc:
             judge.note_problem(f"{project}: {exc}")
-            return PlainTextResponse(f"interlock: the index could not be read: {exc}\n", status_code=502)
+            failed[project] = PlainTextResponse(f"interlock: the index could not be read: {exc}\n", status_code=502)
+            return failed[project]
         links = [(file, f"/files/{registry.add(file)}/{quote(file.filename)}") for file in files]
         if JSON_TYPE in request.headers.get("accept", ""):
             return Response(json_page(project, links), media_type=JSON_TYPE)

@@ -78,7 +78,8 @@ class Installer(ABC):
 class Pip(Installer):
     tool = "pip"
     options = PIP_OPTIONS
-    _common = ("--no-cache-dir", "--disable-pip-version-check", "--no-input", "--progress-bar=off")
+    # No retries: the gate is on loopback, and it retries the index itself.
+    _common = ("--no-cache-dir", "--disable-pip-version-check", "--no-input", "--progress-bar=off", "--retries=0")
 
     def resolve_command(self, index: str, arguments: InstallerArguments, report: Path) -> list[str]:
         return [*self.command, "install", "--dry-run", f"--report={report}", f"--index-url={index}", *self._common, *arguments.resolve]
@@ -105,6 +106,10 @@ class Pip(Installer):
 class Uv(Installer):
     tool = "uv"
     options = UV_OPTIONS
+
+    def environment(self, refusing_port: int, base: Mapping[str, str] = os.environ) -> dict[str, str]:
+        # No retries: the gate is on loopback, and it retries the index itself.
+        return {**super().environment(refusing_port, base), "UV_HTTP_RETRIES": "0"}
 
     def _common(self, index: str) -> list[str]:
         return [f"--python={self.python}", f"--index-url={index}", "--no-config", "--no-cache", "--no-progress"]
