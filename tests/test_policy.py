@@ -168,7 +168,7 @@ def test_the_documented_examples_are_valid_policies() -> None:
     example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
     policy = parse_policy(example, Path("interlock.toml"))
     assert (len(policy.deny), len(policy.allow), len(policy.ignore)) == (2, 1, 2)
-    assert policy.deny[1].origin == "interlock.toml:30"  # docs/policy.md line 63, the block opens on 33
+    assert policy.deny[1].origin == "interlock.toml:32"  # the second [[deny]] of the example, counted from its first line
 
     from interlock.cli import _POLICY_EPILOG
 

@@ -1256,7 +1256,6 @@ TESTED_WITH_AN_INDEX = {
     "maintainer-changed": "test_diff.py",
     "project-urls-changed": "test_diff.py",
     "wheel-not-from-sdist": "test_diff.py",
-    "too-new": "test_age.py",
     "known-malicious": "test_intel.py",
 }
 

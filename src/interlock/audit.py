@@ -9,6 +9,7 @@ be judged ahead of an install and are reported as such — never silently droppe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from interlock.analysis.result import ScanResult
@@ -16,6 +17,10 @@ from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
 from interlock.scanner import Scanner
+
+
+DEFAULT_WORKERS = 8
+"""Packages judged at once: enough to keep a slow index busy, few enough to be polite to it."""
 
 
 @dataclass(frozen=True)
@@ -38,24 +43,43 @@ class AuditOutcome:
     unjudged: list[Unjudged] = field(default_factory=list)
 
 
-def audit(lockfiles: Iterable[Lockfile], scanner: Scanner, progress: Callable[[str], None] | None = None) -> AuditOutcome:
-    """Every pinned package of `lockfiles` judged once (the same pin in two files is one artifact)."""
-    outcome = AuditOutcome()
-    seen: set[tuple[str, str]] = set()
+def audit(
+    lockfiles: Iterable[Lockfile], scanner: Scanner, progress: Callable[[str], None] | None = None, *, workers: int = DEFAULT_WORKERS
+) -> AuditOutcome:
+    """Every pinned package of `lockfiles` judged once; see `plan` and `judge_all`."""
+    pinned, unjudged = plan(lockfiles)
+    return AuditOutcome(judge_all(pinned, scanner, progress, workers=workers), unjudged)
+
+
+def plan(lockfiles: Iterable[Lockfile]) -> tuple[list[LockedPackage], list[Unjudged]]:
+    """The pins to judge (the same pin in two files is one artifact), and what cannot be judged."""
+    unjudged: list[Unjudged] = []
+    pinned: dict[tuple[str, str], LockedPackage] = {}
     for lockfile in lockfiles:
         for package in lockfile.packages:
             if package.status is not PinStatus.PINNED or package.version is None:
                 reason = package.reason or ("not pinned to one version" if package.status is PinStatus.UNPINNED else "not from an index")
-                outcome.unjudged.append(Unjudged(package.requirement, package.location, f"{package.status.value}: {reason}"))
+                unjudged.append(Unjudged(package.requirement, package.location, f"{package.status.value}: {reason}"))
                 continue
-            key = (package.name, str(package.version))
-            if key in seen:
-                continue
-            seen.add(key)
-            if progress is not None:
-                progress(package.label)
-            outcome.results.append(judge_package(package, scanner))
-    return outcome
+            pinned.setdefault((package.name, str(package.version)), package)
+    return list(pinned.values()), unjudged
+
+
+def judge_all(
+    packages: list[LockedPackage], scanner: Scanner, progress: Callable[[str], None] | None = None, *, workers: int = DEFAULT_WORKERS
+) -> list[ScanResult]:
+    """Each package judged, `workers` at a time: fetching is network-bound, while the scanner
+    bounds how many releases are analysed at once. Results come back in the order given;
+    `progress` hears of each package as its judgement ends."""
+
+    def judge(package: LockedPackage) -> ScanResult:
+        result = judge_package(package, scanner)
+        if progress is not None:
+            progress(package.label)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(judge, packages))
 
 
 def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
@@ -72,5 +96,5 @@ def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
                 raise VersionNotFound(f"{package.label}: no file on the index has a hash the lockfile allows")
         chosen = scanner.client().select_file(files, package.version, allow_incompatible=bool(locked))
     except IndexProblem as exc:
-        return ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc))
+        return scanner.decided(ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc)))
     return scanner.judge_index_file(chosen, label)

@@ -6,8 +6,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -15,18 +17,20 @@ from rich.console import Console
 from interlock import __version__
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.analysis.rules.age import parse_duration
+from interlock.policy.duration import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.audit import DEFAULT_WORKERS, judge_all, plan
 from interlock.diff.compare import DiffError
+from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy
+from interlock.policy.show import expired_warnings
 from interlock.report import FORMATS, render
 from interlock.report.common import printable
 from interlock.scanner import ScanOptions, Scanner
 from interlock.targets import Target, TargetError, expand
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
-FAIL_ON = {level.value: level.threshold for level in FailOn}
 
 _DESCRIPTION = """\
 Interlock reads Python package releases the way a careful reviewer would — what runs at install
@@ -41,7 +45,8 @@ examples:
   interlock scan litellm==1.82.8                       fetched from the index pip uses
   interlock scan --format sarif -o out.sarif dist/     for GitHub code scanning
 
-exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error,
+exit status: 0 the policy lets everything pass, 1 it keeps something out (a verdict at or above
+             fail-on, a deny entry, an advisory, too new, provenance required), 2 usage error,
              3 a target could not be analysed (fail closed: treat as a block)
 
 The index is the one pip is configured with (PIP_INDEX_URL, pip.conf), unless --index-url.
@@ -49,6 +54,8 @@ Each release is judged against the closest lower release on that index (its hist
 the new release does that the old one did not counts. --no-history (or INTERLOCK_NO_HISTORY=1)
 judges each artifact on its own and never contacts the index for a local file.
 Results are cached by artifact sha256 and rule-set version; --no-cache re-analyses.
+The policy (--policy, else interlock.toml or [tool.interlock] found from here; see
+'interlock policy --help') decides what passes; --fail-on and --min-age override it.
 """
 
 _AUDIT_EPILOG = """\
@@ -58,8 +65,12 @@ examples:
   interlock audit --env                             what this environment has installed
   interlock audit --format markdown requirements.txt > comment.md
 
-exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error (an unreadable or
-             malformed lockfile: file:line and why), 3 an artifact could not be fetched or analysed
+Each pinned release is judged against the previous release on the index, like scan (--no-history
+judges each alone), and weighed by the policy (--policy, or the one found from here).
+
+exit status: 0 the policy lets everything pass, 1 it keeps something out, 2 usage error (an
+             unreadable or malformed lockfile: file:line and why), 3 an artifact could not be
+             fetched or analysed
 """
 
 _DIFF_EPILOG = """\
@@ -72,8 +83,8 @@ NEW is judged on what it adds: findings the OLD release had too are listed but n
 (a critical finding always counts). Code that moved earlier — from a function to import time,
 or into a .pth that runs at every interpreter start — counts as new.
 
-exit status: 0 nothing at or above --fail-on, 1 something was, 2 usage error (including OLD and
-             NEW that cannot be compared), 3 a release could not be analysed
+exit status: 0 the policy lets NEW pass, 1 it does not, 2 usage error (including OLD and NEW
+             that cannot be compared), 3 a release could not be analysed
 """
 
 
@@ -153,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
+    audit.add_argument(
+        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
+    )
+    audit.add_argument("--jobs", "-j", metavar="N", type=_positive, default=DEFAULT_WORKERS, help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})")
     _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
 
@@ -190,6 +205,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(demo, default_fail_on="never")
     demo.set_defaults(handler=run_demo)
 
+    explain = commands.add_parser(
+        "explain",
+        help="every signal about one release, and how the policy weighed it",
+        description="Judge one release with everything Interlock knows — its code, its history, its upload time, "
+        "its provenance, advisories, its name — and show how the policy weighed each signal into the decision.",
+        epilog=_EXPLAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("target", metavar="TARGET", help="NAME==VERSION from the index, or an artifact file")
+    explain.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default: text)")
+    explain.add_argument("--fail-on", choices=[level.value for level in FailOn], help="overrides the policy's fail-on")
+    explain.add_argument("--policy", metavar="PATH", type=Path, help="policy file (default: found from the current directory upwards)")
+    explain.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
+    explain.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
+    explain.add_argument("--no-history", action="store_true", help="do not compare with the previous release")
+    _add_min_age(explain)
+    explain.set_defaults(handler=run_explain)
+
     _add_policy_commands(commands)
     from interlock.gate.command import add_gate_commands
 
@@ -197,13 +230,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_EXPLAIN_EPILOG = """\
+examples:
+  interlock explain litellm==1.82.8                   why it is blocked, signal by signal
+  interlock explain --min-age 3d requests==2.32.3     with a cooldown: too new? which version is not?
+  interlock explain --policy ci/interlock.toml ./dist/acme-1.0.tar.gz
+
+Shown: the file and its sha256; where the index says it came from, when it was uploaded, its
+provenance (PEP 740) and publisher; the release it was compared with; imported advisories; a
+name that imitates a popular project; the analysis verdict and findings; then each reason the
+policy weighed (✗ keeps the release out, · is only noted) and the decision: pass, block or
+too-new. For a release that is too new, the newest version old enough is named.
+
+exit status: 0 the policy lets it pass, 1 it does not, 2 usage error, 3 could not be analysed
+"""
+
+
 def _add_min_age(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--min-age",
         metavar="DURATION",
         type=_duration,
-        help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 90m, 2w)",
+        help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 1d12h, 2w); "
+        "overrides the policy's cooldown",
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _duration(text: str) -> timedelta:
@@ -285,7 +341,7 @@ def _print_help_as_usage_error(parser: argparse.ArgumentParser) -> int:
 
 
 def run_policy_check(arguments: argparse.Namespace) -> int:
-    from interlock.policy.show import expired_warnings, summarise
+    from interlock.policy.show import summarise
 
     path = _policy_path(arguments.path)
     if path is None:
@@ -343,14 +399,22 @@ def _no_policy_message(given: Path | None) -> str:
     return f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
 
 
-def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str = "suspicious") -> None:
+def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str | None = None) -> None:
     command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     command.add_argument("--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output")
     command.add_argument(
         "--fail-on",
-        choices=list(FAIL_ON),
+        choices=[level.value for level in FailOn],
         default=default_fail_on,
-        help=f"exit 1 when any verdict is at or above this level (default: {default_fail_on})",
+        help="exit 1 when any verdict is at or above this level "
+        + (f"(default: {default_fail_on})" if default_fail_on else "(default: the policy's fail-on, else suspicious)"),
+    )
+    command.add_argument(
+        "--policy",
+        metavar="PATH",
+        type=Path,
+        help="policy file (interlock.toml, or pyproject.toml with [tool.interlock]); default: found from the current "
+        "directory upwards to the repository root, else the built-in policy",
     )
 
 
@@ -363,8 +427,10 @@ def run_scan(arguments: argparse.Namespace) -> int:
         yara = _yara(arguments)
     except ValueError as exc:
         return _usage_error(str(exc))
-    history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=history, min_age=arguments.min_age)
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=_history_wanted(arguments), policy=policy)
     scanner = Scanner(options)
     results = _scan_with_progress(scanner, targets)
     return _report(results, arguments)
@@ -376,7 +442,10 @@ def run_diff(arguments: argparse.Namespace) -> int:
         yara = _yara(arguments)
     except ValueError as exc:
         return _usage_error(str(exc))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara))
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, policy=policy))
     try:
         result = scanner.diff(old, new)
     except DiffError as exc:
@@ -385,7 +454,6 @@ def run_diff(arguments: argparse.Namespace) -> int:
 
 
 def run_audit(arguments: argparse.Namespace) -> int:
-    from interlock.audit import audit
     from interlock.lockfiles import LockfileError, read_environment, read_lockfile
 
     if not arguments.lockfiles and not arguments.env and arguments.python is None:
@@ -396,10 +464,51 @@ def run_audit(arguments: argparse.Namespace) -> int:
             lockfiles.append(read_environment(arguments.python))
     except (LockfileError, OSError) as exc:
         return _usage_error(str(exc))
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, min_age=arguments.min_age))
-    outcome = audit(lockfiles, scanner)
-    status = _report(outcome.results, arguments, unjudged=[item.to_json() for item in outcome.unjudged])
-    return status
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy)
+    scanner = Scanner(options)
+    pinned, unjudged = plan(lockfiles)
+    with _progress(len(pinned), "judging") as advance:
+        results = judge_all(pinned, scanner, advance, workers=arguments.jobs)
+    return _report(results, arguments, unjudged=[item.to_json() for item in unjudged])
+
+
+def run_explain(arguments: argparse.Namespace) -> int:
+    from interlock.report.explain import Cooldown, explain
+
+    try:
+        target = _single_target(arguments.target)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return EXIT_USAGE
+    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy))
+    result = scanner.scan(target)
+    if arguments.format == "json":
+        sys.stdout.write(render([result], "json"))
+        return exit_status([result])
+    now = datetime.now(timezone.utc)
+    cooldown = None
+    if result.decision is not None and result.decision.status is Status.TOO_NEW and result.name:
+        cooldown = Cooldown(_newest_old_enough(scanner, result.name, policy, now))
+    sys.stdout.write(explain(result, policy, now, cooldown, color=sys.stdout.isatty()))
+    return exit_status([result])
+
+
+def _newest_old_enough(scanner: Scanner, name: str, policy: Policy, now: datetime) -> str | None:
+    from interlock.index.errors import IndexProblem
+    from interlock.index.selection import release_upload_times
+    from interlock.policy.evaluate import newest_passing
+
+    try:
+        versions = release_upload_times(scanner.client().project_files(name))
+    except IndexProblem:
+        return None
+    newest = newest_passing(versions, policy.cooldown_for(name), now)
+    return str(newest) if newest is not None else None
 
 
 def run_intel_update(arguments: argparse.Namespace) -> int:
@@ -455,18 +564,24 @@ def _yara(arguments: argparse.Namespace) -> YaraRules | None:
 
 
 def _scan_with_progress(scanner: Scanner, targets: list[Target]) -> list[ScanResult]:
+    with _progress(len(targets), "scanning") as advance:
+        return scanner.scan_all(targets, progress=(lambda target: advance(target.text)) if advance else None)
+
+
+@contextmanager
+def _progress(total: int, verb: str) -> Iterator[Callable[[str], None] | None]:
+    """A progress bar on standard error while `total` items are worked through, or None (nothing
+    shown) when that is not a terminal, in CI, or for a single item."""
     console = Console(stderr=True)
-    if not console.is_terminal or len(targets) < 2:
-        return scanner.scan_all(targets)
-    from rich.progress import Progress
+    if not console.is_terminal or total < 2 or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(transient=True, console=console) as progress:
-        task = progress.add_task("scanning", total=len(targets))
-
-        def advance(target: Target) -> None:
-            progress.update(task, advance=1, description=f"scanning {target.text}")
-
-        return scanner.scan_all(targets, progress=advance)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True, console=console) as progress:
+        task = progress.add_task(verb, total=total)
+        yield lambda label: progress.update(task, advance=1, description=f"{verb} {printable(label)}")
 
 
 def _report(results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None) -> int:
@@ -482,7 +597,7 @@ def _report(results: list[ScanResult], arguments: argparse.Namespace, unjudged: 
             return _usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return exit_status(results, FAIL_ON[arguments.fail_on])
+    return exit_status(results)
 
 
 def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
@@ -498,13 +613,40 @@ def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
     return text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
-def exit_status(results: list[ScanResult], fail_on: Verdict | None) -> int:
-    """1 if any verdict reaches `fail_on`; else 3 if any target could not be analysed; else 0."""
-    if fail_on is not None and any(r.verdict is not Verdict.ERROR and r.verdict.rank >= fail_on.rank for r in results):
+def exit_status(results: list[ScanResult]) -> int:
+    """1 if the policy keeps any release out for what it is (its verdict at or above fail-on,
+    denied, known malicious, too new, provenance required); else 3 if any target could not be
+    analysed; else 0."""
+    if any(r.decision is not None and r.decision.blocked and not r.decision.only_unanalysed for r in results):
         return EXIT_FOUND
     if any(r.verdict is Verdict.ERROR for r in results):
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _history_wanted(arguments: argparse.Namespace) -> bool:
+    """Each release is judged against its predecessor unless --no-history or INTERLOCK_NO_HISTORY says not."""
+    return not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
+
+
+def _policy_in_effect(arguments: argparse.Namespace) -> Policy | None:
+    """The policy file's (named by --policy, else found from the current directory), or the
+    built-in one; --fail-on and --min-age override it. None after printing why it is unusable."""
+    given: Path | None = arguments.policy
+    path = _policy_path(given)
+    if path is None and given is not None:
+        print(f"interlock: error: --policy: {_no_policy_message(given)}", file=sys.stderr)
+        return None
+    policy = _load_policy_or_report(path) if path is not None else Policy()
+    if policy is None:
+        return None
+    for warning in expired_warnings(policy, date.today()):
+        print(f"interlock: warning: {warning}", file=sys.stderr)
+    if arguments.fail_on is not None:
+        policy = replace(policy, fail_on=FailOn(arguments.fail_on))
+    if getattr(arguments, "min_age", None) is not None:
+        policy = replace(policy, cooldown=arguments.min_age)
+    return policy
 
 
 def run_rules(arguments: argparse.Namespace) -> int:
@@ -534,7 +676,7 @@ def run_demo(arguments: argparse.Namespace) -> int:
         paths = build_demo_releases(arguments.dir)
     except OSError as exc:
         return _usage_error(f"--dir: cannot write demo releases to {arguments.dir}: {exc.strerror or exc}")
-    scanner = Scanner(ScanOptions(use_cache=False))
+    scanner = Scanner(ScanOptions(use_cache=False, policy=Policy(fail_on=FailOn(arguments.fail_on))))
     results = scanner.scan_all([Target(str(path), path=path) for path in paths])
     status = _report(results, arguments)
     if arguments.format == "text" and arguments.output is None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,7 @@ from packaging.version import Version
 
 from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.rules.age import too_new
+from interlock.analysis.result import IndexRecord, ScanResult
 from interlock.analysis.rules.intel import known_malicious
 from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
@@ -27,6 +27,9 @@ from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.selection import previous_release_file
+from interlock.index.transport import redact
+from interlock.policy.evaluate import decide_result
+from interlock.policy.model import Policy
 from interlock.store.cache import ResultCache
 from interlock.store.advisories import AdvisoryStore
 from interlock.store.facts import FactCache
@@ -35,9 +38,11 @@ from interlock.targets import Target
 if TYPE_CHECKING:
     from interlock.index.client import IndexClient
     from interlock.index.models import IndexFile
+    from interlock.index.provenance import ProvenanceResult
 
 
 _UNAVAILABLE = "history unavailable"
+_ANALYSES_AT_ONCE = 2
 
 
 @dataclass
@@ -50,19 +55,23 @@ class ScanOptions:
     cache: ResultCache | None = None
     history: bool = False
     """Judge each release against the closest lower release on the index."""
-    min_age: timedelta | None = None
-    """A cooldown: releases the index says are younger than this are held back (`too-new`)."""
+    policy: Policy = field(default_factory=Policy)
+    """How every signal is weighed into a decision (fail-on, cooldown, allow/deny, provenance)."""
 
 
 class Scanner:
-    """Scans targets one by one; cheap to construct, opens the index and caches lazily."""
+    """Judges targets; cheap to construct, opens the index and caches lazily, safe to share between threads."""
 
     def __init__(self, options: ScanOptions) -> None:
         self.options = options
-        self._client: IndexClient | None = None  # made on first use of the index: imports httpx
+        self._client: IndexClient | None = None  # made on first use of the index
         self._cache = options.cache
         self._facts: FactCache | None = None
         self._advisories: AdvisoryStore | None = None
+        self._lock = threading.Lock()  # the lazily made parts above are shared by an audit's worker threads
+        # Downloads run many at once; analysis holds a release in memory and is CPU-bound under the
+        # GIL, so only a couple of releases are read and analysed at a time whatever the thread count.
+        self._analysis_slots = threading.BoundedSemaphore(_ANALYSES_AT_ONCE)
         self._index_down: str | None = None
         """Why history is unavailable, once the index has failed: later artifacts do not retry."""
 
@@ -71,26 +80,29 @@ class Scanner:
         return ruleset_of(self.options.yara)
 
     def client(self) -> IndexClient:
-        if self._client is None:
-            from interlock.index.client import IndexClient
+        with self._lock:
+            if self._client is None:
+                from interlock.index.client import IndexClient
 
-            # The index, and the CA bundle, pip is configured with (or the --index-url flag).
-            self._client = IndexClient.from_pip(self.options.index_url)
-        return self._client
+                # The index, and the CA bundle, pip is configured with (or the --index-url flag).
+                self._client = IndexClient.from_pip(self.options.index_url)
+            return self._client
 
     def cache(self) -> ResultCache | None:
         if not self.options.use_cache:
             return None
-        if self._cache is None:
-            self._cache = ResultCache()
-        return self._cache
+        with self._lock:
+            if self._cache is None:
+                self._cache = ResultCache()
+            return self._cache
 
     def facts(self) -> FactCache | None:
         if not self.options.use_cache:
             return None
-        if self._facts is None:
-            self._facts = FactCache()
-        return self._facts
+        with self._lock:
+            if self._facts is None:
+                self._facts = FactCache()
+            return self._facts
 
     def scan_all(self, targets: Iterable[Target], progress: Callable[[Target], None] | None = None) -> list[ScanResult]:
         results = []
@@ -101,46 +113,55 @@ class Scanner:
         return results
 
     def scan(self, target: Target) -> ScanResult:
-        return with_signals_for_name(self._scan(target), self.advisories())
-
-    def advisories(self) -> AdvisoryStore:
-        if self._advisories is None:
-            self._advisories = AdvisoryStore()
-        return self._advisories
-
-    def _scan(self, target: Target) -> ScanResult:
+        """A target judged and weighed by the policy: a local file on its contents, a NAME==VERSION
+        also on what the index says about it."""
         if target.path is not None:
-            return self.scan_file(target.path, target.text)
+            return self.decided(with_signals_for_name(self.scan_file(target.path, target.text), self.advisories()))
         try:
             file = self._resolve(target)
         except IndexProblem as exc:
-            return _error_result(target, str(exc))
+            return self.decided(_error_result(target, str(exc)))
         return self.judge_index_file(file, target.text)
+
+    def decided(self, result: ScanResult) -> ScanResult:
+        """`result` with the policy's decision on it, as of now."""
+        result.decision = decide_result(self.options.policy, result, datetime.now(timezone.utc))
+        return result
+
+    def advisories(self) -> AdvisoryStore:
+        with self._lock:
+            if self._advisories is None:
+                self._advisories = AdvisoryStore()
+            return self._advisories
 
     def judge_index_file(self, file: IndexFile, label: str) -> ScanResult:
         """The verdict on one file the index lists: downloaded (hash verified), analysed, and weighed
         with what the index says about the release (age, provenance, advisories). Index failures
         come back as an `error` result: a gate fails closed on them."""
+        record = IndexRecord(redact(file.url), file.upload_time)
         try:
             path = self.client().download(file)
         except IndexProblem as exc:
-            return ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
+            failed = ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
+            failed.index = record
+            return self.decided(failed)
         result = self.scan_file(path, label)
-        result.upload_time = file.upload_time
-        if result.verdict is Verdict.ERROR:
-            return result
-        return with_signals_for_name(with_signals(result, self.release_signals(file, path, result)), self.advisories())
+        result.index = record
+        if result.verdict is not Verdict.ERROR:
+            result = with_signals(result, self.release_signals(file, path, result))
+        return self.decided(with_signals_for_name(result, self.advisories()))
 
-    def release_signals(self, file: IndexFile, path: Path, result: ScanResult | None = None) -> list[Finding]:
-        """What the index says about a release it served: age, provenance, and the sdist beside a wheel.
-        The provenance status is recorded on `result` when given (a policy can require it)."""
-        status, signals = self._provenance_findings(file, path)
-        if result is not None:
-            result.provenance = status
+    def release_signals(self, file: IndexFile, path: Path, result: ScanResult) -> list[Finding]:
+        """What the index says about a release it served: provenance, and the sdist beside a wheel.
+        The provenance itself is recorded on `result.index` (a policy can require it)."""
+        provenance, signals = self._provenance_findings(file, path)
+        if provenance is not None and result.index is not None:
+            result.index = replace(
+                result.index, provenance=provenance.status.value, provenance_reason=provenance.reason,
+                publisher=provenance.publisher if provenance.kind else None,
+            )
         if self.options.history:
             signals += self._sdist_findings(file, path)
-        if self.options.min_age is not None and (young := too_new(file.upload_time, self.options.min_age, file.filename)):
-            signals.append(young)
         return signals
 
     def _sdist_findings(self, wheel: IndexFile, path: Path) -> list[Finding]:
@@ -160,16 +181,15 @@ class Scanner:
             return []
         return sdist_wheel_findings(built, sdist)
 
-    def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[str | None, list[Finding]]:
+    def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[ProvenanceResult | None, list[Finding]]:
         """Where the release came from (PEP 740), against where the project's releases came from
-        before; with the provenance status (None when it could not be checked)."""
+        before; with this file's provenance (None when it could not be checked)."""
         from interlock.index.provenance import provenance_findings  # sigstore and pydantic: only when needed
 
         try:
-            provenance, findings = provenance_findings(self.client(), file, path)
+            return provenance_findings(self.client(), file, path)
         except (IndexProblem, OSError) as exc:
             return None, [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
-        return provenance.status.value, findings
 
     def scan_file(self, path: Path, label: str) -> ScanResult:
         if not path.is_file():
@@ -187,11 +207,12 @@ class Scanner:
             if cached is not None:
                 cached.history_note = cached.history_note or note
                 return cached
-        try:
-            artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
-        except (UnsupportedArtifact, OSError) as exc:
-            return _error_result_for_file(path, label, str(exc))
-        result, history_failed = self._judge(artifact, label, previous)
+        with self._analysis_slots:
+            try:
+                artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
+            except (UnsupportedArtifact, OSError) as exc:
+                return _error_result_for_file(path, label, str(exc))
+            result, history_failed = self._judge(artifact, label, previous)
         result.ruleset = ruleset
         result.history_note = result.history_note or note
         # A result judged alone because the index could not be asked is not what this key names.
@@ -205,17 +226,17 @@ class Scanner:
             old_path = old.path if old.path is not None else self._fetch(old)
             new_path = new.path if new.path is not None else self._fetch(new)
         except IndexProblem as exc:
-            return _error_result(new, str(exc))
+            return self.decided(_error_result(new, str(exc)))
         deadline = Deadline(self.options.limits.max_seconds)
         try:
             old_artifact = read_artifact(old_path, self.options.limits, deadline)
             new_artifact = read_artifact(new_path, self.options.limits, deadline)
         except (UnsupportedArtifact, OSError) as exc:
-            return _error_result(new, str(exc))
+            return self.decided(_error_result(new, str(exc)))
         result = diff_artifacts(
             old_artifact, new_artifact, target=new.text, previous_label=old.text, yara=self.options.yara, deadline=deadline, facts=self.facts()
         )
-        return with_signals_for_name(result, self.advisories())
+        return self.decided(with_signals_for_name(result, self.advisories()))
 
     def _judge(self, artifact: Artifact, label: str, previous: IndexFile | None) -> tuple[ScanResult, bool]:
         """The result, against `previous` when given; and whether that comparison failed."""

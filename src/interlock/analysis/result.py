@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.verdict import Verdict
+
+if TYPE_CHECKING:
+    from interlock.policy.evaluate import PolicyDecision
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,30 @@ class Changes:
 
 
 @dataclass
+class IndexRecord:
+    """What the index says about a file it served: the signals a policy weighs beside the analysis."""
+
+    url: str
+    upload_time: str | None = None
+    """ISO 8601, as the index gave it (PEP 700); None when the index does not say."""
+    provenance: str | None = None
+    """The PEP 740 provenance status: `verified`, `none`, `invalid`, `unverifiable`; None when it could not be checked."""
+    publisher: str | None = None
+    """Who published it, when provenance names a publisher (`GitHub owner/repo, workflow release.yml`)."""
+    provenance_reason: str | None = None
+    """What the provenance check found, in one line."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "upload_time": self.upload_time,
+            "provenance": self.provenance,
+            "publisher": self.publisher,
+            "provenance_reason": self.provenance_reason,
+        }
+
+
+@dataclass
 class ScanResult:
     target: str
     """What the user asked for: a path or NAME==VERSION."""
@@ -56,10 +85,10 @@ class ScanResult:
     changes: Changes | None = None
     history_note: str | None = None
     """Why a scan with history was judged alone (first release, index unreachable…)."""
-    upload_time: str | None = None
-    """When the index says the file was uploaded (ISO 8601); None for a local file or an index that does not say."""
-    provenance: str | None = None
-    """The provenance status (`verified`, `none`, `invalid`, `unverifiable`); None when not checked."""
+    index: IndexRecord | None = None
+    """What the index said about the file, when it was judged as an index file (not a local one)."""
+    decision: PolicyDecision | None = None
+    """How the policy weighed everything above (set by the scanner; not cached: it depends on the day)."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -80,10 +109,10 @@ class ScanResult:
             data["changes"] = self.changes.to_json()
         if self.history_note:
             data["history"] = self.history_note
-        if self.upload_time:
-            data["upload_time"] = self.upload_time
-        if self.provenance:
-            data["provenance"] = self.provenance
+        if self.index is not None:
+            data["index"] = self.index.to_json()
+        if self.decision is not None:
+            data["policy"] = self.decision.to_json()
         return data
 
     @classmethod

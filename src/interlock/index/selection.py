@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from functools import cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -151,3 +152,29 @@ def previous_release_file(files: Iterable[IndexFile], filename: str, version: Ve
             return same_tags[0]
         return _best_compatible_wheel(candidates) or candidates[0]
     return candidates[0]
+
+
+
+def release_upload_times(files: Iterable[IndexFile]) -> list[tuple[Version, datetime | None]]:
+    """Each live (not fully yanked) version with the upload time of its newest file: a file added
+    to an old release later makes the release as young as that file. None when any of its files
+    has no readable upload time (its age cannot be shown)."""
+    newest: dict[Version, datetime | None] = {}
+    for f in files:
+        if f.yanked or (f.version in newest and newest[f.version] is None):
+            continue
+        uploaded = upload_datetime(f.upload_time)
+        earlier = newest.get(f.version)
+        newest[f.version] = None if uploaded is None else max(uploaded, earlier) if earlier else uploaded
+    return sorted(newest.items())
+
+
+def upload_datetime(text: str | None) -> datetime | None:
+    """A PEP 700 upload time as an aware UTC datetime; None when absent or unreadable (alike: unknown)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

@@ -17,8 +17,9 @@ The order, and what overrides what:
    verified (absent, invalid, unverifiable or not checked all block).
 7. **cooldown**: a release younger than its cooldown is `too-new` — a status of its own, so a
    gate can block it without calling it malicious and say when it may pass, or offer
-   `newest_passing()`. When the upload time is unknown (a local file, an index that publishes
-   none) the cooldown cannot be checked: a warning reason says so and it does not block.
+   `newest_passing()`. When an index serves a release without an upload time, its age cannot
+   be shown and the cooldown fails closed (`block`); a local file has no upload time to check,
+   and a warning reason says the cooldown was not applied.
 
 Expired entries are not applied; each adds a warning reason naming it.
 """
@@ -35,6 +36,7 @@ from packaging.version import InvalidVersion, Version
 from interlock.analysis.findings import Finding
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict, decide
+from interlock.index.selection import upload_datetime
 from interlock.policy.duration import format_age, format_duration
 from interlock.policy.load import KNOWN_MALICIOUS_RULE
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance
@@ -78,6 +80,9 @@ class Reason:
     blocks: bool
     """Whether this reason alone keeps the release out."""
 
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code.value, "message": self.message, "blocks": self.blocks}
+
 
 @dataclass(frozen=True)
 class PolicyDecision:
@@ -100,6 +105,18 @@ class PolicyDecision:
         """Whether a gate keeps the release out (`block` or `too-new`)."""
         return self.status is not Status.PASS
 
+    @property
+    def only_unanalysed(self) -> bool:
+        """Blocked for no reason but that the release could not be analysed (exit status 3, not 1)."""
+        return self.blocked and all(r.code is ReasonCode.ERROR for r in self.reasons if r.blocks)
+
+    def to_json(self) -> dict[str, object]:
+        """The policy's answer as the JSON report carries it (the findings are the result's own)."""
+        data: dict[str, object] = {"status": self.status.value, "verdict": self.verdict.value, "reasons": [r.to_json() for r in self.reasons]}
+        if self.age is not None:
+            data["age_seconds"] = int(self.age.total_seconds())
+        return data
+
 
 def apply_policy(
     policy: Policy,
@@ -108,11 +125,14 @@ def apply_policy(
     now: datetime,
     upload_time: datetime | None = None,
     provenance_status: str | None = None,
+    from_index: bool = False,
 ) -> PolicyDecision:
     """Decide what happens to the release `result` describes. `now` and `upload_time` are
     timezone-aware (naive ones are taken as UTC); entry expiry is judged on `now`'s date.
     `provenance_status` is the provenance layer's status (`verified`, `none`, `invalid`,
-    `unverifiable`), or None when provenance was not checked."""
+    `unverifiable`), or None when provenance was not checked. `from_index` says the release was
+    served by an index: then an unknown upload time fails the cooldown closed (the index could
+    have said and did not), where for a local file it is only a warning."""
     now = _aware(now)
     today = now.date()
     reasons: list[Reason] = []
@@ -137,7 +157,7 @@ def apply_policy(
 
     reasons.extend(_provenance_reasons(policy, name, provenance_status))
     age = _aware(now) - _aware(upload_time) if upload_time is not None else None
-    reasons.extend(_cooldown_reasons(policy.cooldown_for(name), age, upload_time))
+    reasons.extend(_cooldown_reasons(policy.cooldown_for(name), age, upload_time, from_index))
 
     blocking = [r for r in reasons if r.blocks]
     if not blocking:
@@ -239,10 +259,13 @@ def _provenance_reasons(policy: Policy, name: str | None, status: str | None) ->
     return [Reason(ReasonCode.PROVENANCE, f"provenance is required for {name or 'this release'} but {found}", True)]
 
 
-def _cooldown_reasons(cooldown: timedelta, age: timedelta | None, upload_time: datetime | None) -> list[Reason]:
+def _cooldown_reasons(cooldown: timedelta, age: timedelta | None, upload_time: datetime | None, from_index: bool) -> list[Reason]:
     if cooldown <= timedelta(0):
         return []
     if age is None:
+        if from_index:
+            message = f"the index gives no upload time: the cooldown of {format_duration(cooldown)} cannot be shown to have passed"
+            return [Reason(ReasonCode.COOLDOWN_UNCHECKED, message, True)]
         message = f"upload time unknown: the cooldown of {format_duration(cooldown)} could not be checked"
         return [Reason(ReasonCode.COOLDOWN_UNCHECKED, message, False)]
     if age >= cooldown:
@@ -261,3 +284,15 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def decide_result(policy: Policy, result: ScanResult, now: datetime) -> PolicyDecision:
+    """`apply_policy` with what the result carries about where it came from: the upload time and
+    provenance status the index gave, for a release judged from an index."""
+    record = result.index
+    if record is None:
+        return apply_policy(policy, result, now=now)
+    return apply_policy(
+        policy, result, now=now, upload_time=upload_datetime(record.upload_time), provenance_status=record.provenance, from_index=True
+    )
+

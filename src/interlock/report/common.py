@@ -167,3 +167,17 @@ def changes_line(changes: Changes) -> str:
         shown = ", ".join(printable(path) for path in changes.removed[:5])
         line += f"; removed {shown}" + (f" and {len(changes.removed) - 5} more" if len(changes.removed) > 5 else "")
     return line
+
+
+def policy_notes(result: ScanResult) -> list[tuple[str, str, bool]]:
+    """What the policy adds to the verdict, as (label, message, blocks): the reasons the headline
+    does not already say (a verdict at or above fail-on, an analysis error), blocking ones first."""
+    if result.decision is None:
+        return []
+    notes = []
+    for reason in result.decision.reasons:
+        if reason.code.value in {"verdict", "error"}:
+            continue
+        label = ("TOO NEW" if reason.code.value == "too-new" else "BLOCKED") if reason.blocks else "policy"
+        notes.append((label, printable(reason.message), reason.blocks))
+    return notes

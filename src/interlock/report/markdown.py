@@ -20,6 +20,7 @@ from interlock.report.common import (
     split_baseline,
     location,
     plural,
+    policy_notes,
     printable,
     same_evidence,
     shorten,
@@ -59,7 +60,7 @@ class MarkdownFormatter(Formatter):
             score = "n/a" if result.verdict is Verdict.ERROR else str(result.score)
             lines.append(_row(_target_cell(result), verdict, score, str(len(result.findings))))
         for result in results:
-            if result.verdict is not Verdict.CLEAN:
+            if result.verdict is not Verdict.CLEAN or policy_notes(result):
                 lines += ["", *_section(result)]
         return "\n".join(lines) + "\n"
 
@@ -74,6 +75,9 @@ def _section(result: ScanResult) -> list[str]:
         details.append(f"sha256 {code_span(printable(result.sha256))}")
     if details:
         lines += [" · ".join(details), ""]
+    notes = policy_notes(result)
+    if notes:
+        lines += [f"- **{label}** {escape_text(message)}" for label, message, _ in notes] + [""]
     if result.previous is not None or result.history_note:
         lines += [escape_text(history_line(result)), ""]
     if result.changes is not None:

@@ -20,7 +20,9 @@ from interlock.report.common import (
     history_line,
     split_baseline,
     location,
+    VERDICT_ORDER,
     plural,
+    policy_notes,
     printable,
     same_evidence,
     shorten,
@@ -72,6 +74,7 @@ class TextFormatter(Formatter):
             console.print(_result_block(result, width))
         if len(results) > 1:
             console.print()
+            console.print(_summary_table(results))
             console.print(_summary(results))
         # Table cells are padded to the column width; trailing blanks only get in the way of copy-paste.
         lines = buffer.getvalue().rstrip("\n").split("\n")
@@ -84,6 +87,9 @@ def _result_block(result: ScanResult, width: int) -> RenderableType:
         parts.append(Padding(Text(history_line(result), style="dim"), (0, 0, 0, 2)))
     if result.error:
         parts.append(Padding(Text.assemble(("error: ", "bold magenta"), printable(result.error)), (0, 0, 0, 2)))
+    for label, message, blocks in policy_notes(result):
+        style = "bold red" if blocks else "dim"
+        parts.append(Padding(Text.assemble((f"{label:<9} ", style), (message, "" if blocks else "dim")), (0, 0, 0, 2)))
     counted, baseline = split_baseline(result)
     shown, hidden = split_shown(counted)
     if shown:
@@ -155,6 +161,33 @@ def _context(lines: Sequence[str], limit: int) -> Table:
         added = line.startswith("+")
         grid.add_row(Text("+" if added else "│", style="green" if added else "dim"), Text(shorten(printable(line[2:]), limit), style="" if added else "dim"))
     return grid
+
+
+def _summary_table(results: Sequence[ScanResult]) -> Table:
+    """One row per artifact, most urgent first: what it is, its verdict, and what the policy made of it."""
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    table.add_column("package", no_wrap=True)
+    table.add_column("file", no_wrap=True, overflow="ellipsis", max_width=44)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("decision", overflow="fold", ratio=1)
+    urgency = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
+    ordered = sorted(results, key=lambda r: (not (r.decision and r.decision.blocked), urgency.get(r.verdict, 0)))
+    for result in ordered:
+        verdict = Text(result.verdict.value, style=VERDICT_STYLES.get(result.verdict, ""))
+        table.add_row(display_name(result), printable(result.filename), verdict, _decision_cell(result))
+    return table
+
+
+def _decision_cell(result: ScanResult) -> Text:
+    decision = result.decision
+    if decision is None:
+        return Text("")
+    if not decision.blocked:
+        return Text(decision.status.value, style="green")
+    first = next(reason for reason in decision.reasons if reason.blocks)
+    if first.code.value in {"verdict", "error"}:  # the verdict column already says why
+        return Text(decision.status.value, style="bold red")
+    return Text.assemble((decision.status.value, "bold red"), f": {shorten(printable(first.message), 80)}")
 
 
 def _summary(results: Sequence[ScanResult]) -> Text:

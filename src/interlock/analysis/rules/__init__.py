@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interlock.analysis.rules import age, capabilities, combinations, consistency, intel, provenance, structure, typosquat
+from interlock.analysis.rules import capabilities, combinations, consistency, intel, provenance, structure, typosquat
 from interlock.analysis.rules.base import Rule
 
 RULESET_VERSION = "2026.11.28.8"
@@ -10,7 +10,7 @@ RULESET_VERSION = "2026.11.28.8"
 
 from interlock.diff import metadata as history  # noqa: E402 - rules over two releases' metadata
 
-ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES, *consistency.RULES, *typosquat.RULES, *provenance.RULES, *history.RULES, *age.RULES, *intel.RULES)
+ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES, *consistency.RULES, *typosquat.RULES, *provenance.RULES, *history.RULES, *intel.RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
 
 __all__ = ["ALL_RULES", "RULES_BY_ID", "RULESET_VERSION", "Rule"]
