@@ -31,7 +31,7 @@ def judge(index: FakeIndex) -> Judge:
         CLOCK,
         **{GENUINE: {"requires-python": ">=3.8", "core-metadata": {"sha256": "0" * 64}}, TROJANED: {"yanked": "stolen token"}},
     )
-    return Judge(Scanner(ScanOptions(index_url=index.simple)), Verdict.SUSPICIOUS)
+    return Judge(Scanner(ScanOptions(index_url=index.simple)))
 
 
 @pytest.fixture

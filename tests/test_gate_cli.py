@@ -135,3 +135,11 @@ def test_the_text_report_has_the_summary_table_and_the_evidence(served: FakeInde
     assert status == 1 and "Files judged by the gate" in out and "decoded-exec" in out
     assert [line for line in out.splitlines() if "acme-app" in line and "passed" in line]
     assert installed(venv) == []
+
+
+def test_the_policy_decides_a_cooldown_refuses_a_clean_release_too_new(served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "install", "--python", str(venv), "--min-age", "100000d", "--format", "json", "--", "-i", served.simple, "acme-clock==1.0.0")
+    (entry,) = json.loads(out)["gate"]["files"]
+    assert status == 1 and entry["verdict"] == "clean" and not entry["allowed"]
+    assert entry["reason"].startswith("too-new: ")
+    assert installed(venv) == []

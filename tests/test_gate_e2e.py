@@ -76,32 +76,36 @@ def requirements(tmp_path: Path, *lines: str) -> str:
     return str(path)
 
 
+@pytest.mark.parametrize(
+    ("pins", "trojan", "hidden_in"),
+    [
+        (("acme-clock==1.0.1", "acme-tz==2.0.0"), "acme_clock-1.0.1-py3-none-any.whl", "acme_clock_init.pth"),
+        # The sdist case proves the resolver never built it: its setup.py would have left a marker.
+        (("acme-clock==1.0.0", "acme-tz==2.0.1"), "acme_tz-2.0.1.tar.gz", "setup.py"),
+    ],
+    ids=["wheel", "sdist"],
+)
 @pytest.mark.parametrize("command", TOOLS)
-def test_a_trojaned_wheel_is_refused_before_any_of_it_runs(
-    command: str, served: FakeIndex, venv: Path, markers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_trojaned_release_is_refused_before_any_of_its_code_runs(
+    command: str,
+    pins: tuple[str, ...],
+    trojan: str,
+    hidden_in: str,
+    served: FakeIndex,
+    venv: Path,
+    markers: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, document = gate(capsys, command, venv, served, "-r", requirements(tmp_path, "acme-clock==1.0.1", "acme-tz==2.0.0"))
+    status, document = gate(capsys, command, venv, served, "-r", requirements(tmp_path, *pins))
     assert status == 1 and document["gate"]["status"] == "refused"
     (entry,) = refused(document)
-    assert entry["filename"] == "acme_clock-1.0.1-py3-none-any.whl" and entry["verdict"] == "malicious"
-    assert "acme_clock_init.pth" in entry["reason"]
-    (result,) = [r for r in document["results"] if r["filename"] == entry["filename"]]
-    assert {finding["path"] for finding in result["findings"]} == {"acme_clock_init.pth"}
-    assert installed(venv) == set()  # not even the clean acme-tz: no partial install
+    assert entry["filename"] == trojan and entry["verdict"] == "malicious"
+    assert hidden_in in entry["reason"]
+    (result,) = [r for r in document["results"] if r["filename"] == trojan]
+    assert {finding["path"] for finding in result["findings"]} == {hidden_in}
+    assert installed(venv) == set()  # not even the clean pin beside it: no partial install
     assert markers_after_start(venv, markers) == set()
-
-
-@pytest.mark.parametrize("command", TOOLS)
-def test_a_trojaned_sdist_is_refused_before_the_resolver_builds_it(
-    command: str, served: FakeIndex, venv: Path, markers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, document = gate(capsys, command, venv, served, "-r", requirements(tmp_path, "acme-clock==1.0.0", "acme-tz==2.0.1"))
-    assert status == 1
-    (entry,) = refused(document)
-    assert entry["filename"] == "acme_tz-2.0.1.tar.gz" and entry["verdict"] == "malicious"
-    assert "setup.py" in entry["reason"]
-    assert installed(venv) == set()
-    assert markers_after_start(venv, markers) == set()  # setup.py never ran: the resolver never built it
 
 
 @pytest.mark.parametrize("command", TOOLS)

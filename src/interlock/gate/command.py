@@ -22,9 +22,12 @@ how it works:
   default) to {tool} from a gate on 127.0.0.1. {tool} first resolves through the gate in a dry
   run; every file it asks for — including each sdist it would build to read its dependencies —
   is downloaded, hash-checked and judged (static analysis, history, provenance, age, advisories)
-  before {tool} gets a byte of it. A file at or above --fail-on, or one that cannot be judged, is
-  refused: nothing is installed and the report says which release failed and why. Otherwise
-  {tool} installs exactly the files it resolved, pinned by sha256 (--require-hashes --no-deps).
+  before {tool} gets a byte of it. A file the policy keeps out (a verdict at or above fail-on, a
+  deny entry, a known-malicious advisory, the cooldown, missing required provenance) or one that
+  cannot be judged is refused: nothing is installed, and the report says which release and why.
+  The policy is --policy FILE, else interlock.toml or [tool.interlock] found from here; --fail-on
+  and --min-age override it. Otherwise {tool} installs exactly the files it resolved, pinned by
+  sha256 (--require-hashes --no-deps), still through the gate.
 
   Local paths, URLs, VCS references and -e installs have no index release behind them and are
   refused before anything runs. Extra indexes, --find-links and an index named inside a
@@ -35,8 +38,8 @@ how it works:
 target: --python PATH (an interpreter or a virtualenv), else the active virtualenv
         ($VIRTUAL_ENV), else the python3 on PATH.{extra}
 
-exit status: 0 installed (or, with --dry-run, everything passed), 1 refused (a release at or
-             above --fail-on), 2 usage error, 3 something could not be judged or resolved
+exit status: 0 installed (or, with --dry-run, everything passed), 1 refused (the policy kept
+             a release out), 2 usage error, 3 something could not be judged or resolved
              (refused, fail closed), 4 every file passed but {tool} failed while installing
 """
 
@@ -87,13 +90,12 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def run_gate(arguments: argparse.Namespace) -> int:
-    from interlock.cli import FAIL_ON, _usage_error
+    from interlock.cli import EXIT_ERROR, EXIT_USAGE, _usage_error, policy_scanner
     from interlock.gate.arguments import ArgumentError, split_arguments
     from interlock.gate.run import guarded_install
     from interlock.gate.server import ServerError
     from interlock.gate.tools import ToolMissing
     from interlock.index.errors import IndexProblem
-    from interlock.scanner import ScanOptions, Scanner
 
     tool: str = arguments.tool
     passed = list(arguments.installer_args)
@@ -106,17 +108,18 @@ def run_gate(arguments: argparse.Namespace) -> int:
         split = split_arguments(tool, passed, installer.options)
     except (ArgumentError, ToolMissing) as exc:
         return _usage_error(str(exc))
-    history = not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-    scanner = Scanner(ScanOptions(index_url=split.index_url, use_cache=not arguments.no_cache, history=history, min_age=arguments.min_age))
+    scanner = policy_scanner(arguments, split.index_url)
+    if scanner is None:
+        return EXIT_USAGE
     try:
         scanner.client()  # which index, and its CA bundle: a configuration problem is a usage error
         with _Progress() as hooks:
-            outcome = guarded_install(installer, split, scanner, FAIL_ON[arguments.fail_on], jobs=arguments.jobs, hooks=hooks)
+            outcome = guarded_install(installer, split, scanner, jobs=arguments.jobs, hooks=hooks)
     except (ArgumentError, IndexProblem) as exc:
         return _usage_error(str(exc))
     except ServerError as exc:
         print(f"interlock: error: {exc}; nothing was installed", file=sys.stderr)
-        return 3
+        return EXIT_ERROR
     return _write(outcome, arguments, installer)
 
 

@@ -1,22 +1,25 @@
 """The gate's decisions: each file an installer asks for, judged once, allowed or refused, recorded.
 
 Judging is `Scanner.judge_index_file` (download with hash check, static analysis, history,
-provenance, age, advisories); this module adds the rule that turns a verdict into "serve it or
-not" and keeps the record the final report is made of. Thread-safe: the gate's server calls it
+provenance, age, advisories, weighed by the policy in the scanner's options); a file is served
+only when the policy lets it pass — a verdict at or above fail-on, `error` (fail closed), a deny
+entry, a known-malicious advisory, missing required provenance and the cooldown all refuse it.
+This module keeps the record the final report is made of. Thread-safe: the gate's server calls it
 from a pool of threads, and two requests for one file wait for one judgement.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from interlock.analysis.findings import Finding
 from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem
 from interlock.index.models import IndexFile
+from interlock.policy.evaluate import ReasonCode
 from interlock.report.common import by_severity, location, printable
 from interlock.scanner import Scanner
 
@@ -38,26 +41,16 @@ class Decision:
 
 
 class Judge:
-    """Judges files for the gate; verdicts at or above `fail_on`, and every `error`, are refused."""
+    """Judges files for the gate; what the scanner's policy does not let pass is refused."""
 
-    def __init__(
-        self,
-        scanner: Scanner,
-        fail_on: Verdict | None,
-        *,
-        jobs: int = 4,
-        on_decision: Callable[[Decision], None] | None = None,
-    ) -> None:
+    def __init__(self, scanner: Scanner, *, jobs: int = 4, on_decision: Callable[[Decision], None] | None = None) -> None:
         self.scanner = scanner
-        self.fail_on = fail_on
         self.on_decision = on_decision
         self._slots = threading.BoundedSemaphore(max(1, jobs))  # downloads and scans at once
         self._lock = threading.Lock()
         self._pending: dict[str, threading.Lock] = {}
         self._decisions: dict[str, Decision] = {}
         self._problems: list[str] = []
-        # Made now, in one thread: the scanner creates its client and stores lazily, without locks.
-        scanner.client(), scanner.cache(), scanner.facts(), scanner.advisories()
 
     def decide(self, key: str, file: IndexFile) -> Decision:
         """The decision on `file` (`key` names it: its sha256, or a stand-in when the index gave none)."""
@@ -79,15 +72,14 @@ class Judge:
 
     def _judge(self, file: IndexFile) -> Decision:
         result = self.scanner.judge_index_file(file, f"{file.project}=={file.version}")
-        if result.verdict is Verdict.ERROR:
-            return Decision(file, result, False, f"could not be judged: {printable(result.error)}")
-        if self.fail_on is not None and result.verdict.rank >= self.fail_on.rank:
-            return Decision(file, result, False, f"{result.verdict.value}: {_cause(result)}")
+        decision = result.decision
+        if decision is None or decision.blocked:
+            return Decision(file, result, False, _refusal(result))
         try:
             path = self.scanner.client().download(file)  # already on disk: judging fetched it
         except IndexProblem as exc:
             return Decision(file, result, False, f"could not be read back after judging: {exc}")
-        return Decision(file, result, True, result.verdict.value, path)
+        return Decision(file, result, True, decision.verdict.value, path)
 
     def note_problem(self, message: str) -> None:
         """Something the gate could not do for the installer (an upstream page that failed)."""
@@ -110,11 +102,22 @@ class Judge:
         return [d for d in self.decisions if not d.allowed]
 
 
-def _cause(result: ScanResult) -> str:
+def _refusal(result: ScanResult) -> str:
+    """Why the policy keeps `result` out, in one line."""
+    decision = result.decision
+    first = next((reason for reason in decision.reasons if reason.blocks), None) if decision is not None else None
+    if first is None or first.code is ReasonCode.ERROR:
+        return f"could not be judged: {printable(result.error or (first.message if first else 'no decision'))}"
+    if first.code is ReasonCode.VERDICT:
+        return f"{decision.verdict.value}: {_cause(decision.findings, result.score)}"  # type: ignore[union-attr]
+    return f"{first.code.value}: {printable(first.message)}"
+
+
+def _cause(findings: Iterable[Finding], score: int) -> str:
     """The most severe finding, as `rule at path:line` (the report shows its evidence)."""
-    findings = by_severity(result.findings)
+    findings = by_severity(findings)
     if not findings:
-        return f"score {result.score}"
+        return f"score {score}"
     first = findings[0]
     more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
     return f"{first.rule} at {location(first)}{more}"

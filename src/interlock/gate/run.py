@@ -17,7 +17,6 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.verdict import Verdict
 from interlock.audit import Unjudged
 from interlock.gate.app import gate_app
 from interlock.gate.arguments import InstallerArguments
@@ -37,7 +36,7 @@ class Status(StrEnum):
     JUDGED = "judged"
     """A dry run: every file passed; nothing was installed."""
     REFUSED = "refused"
-    """A release was judged at or above --fail-on: nothing was installed."""
+    """The policy kept a release out (a verdict at or above fail-on, denied, too new…): nothing was installed."""
     UNJUDGED = "unjudged"
     """Something could not be judged (or the resolver could not settle on files): nothing was installed."""
     INSTALL_FAILED = "install-failed"
@@ -72,7 +71,6 @@ def guarded_install(
     installer: Installer,
     arguments: InstallerArguments,
     scanner: Scanner,
-    fail_on: Verdict | None,
     *,
     jobs: int = 4,
     hooks: Hooks | None = None,
@@ -87,7 +85,7 @@ def guarded_install(
             "before the installer builds them",
             unjudged=unjudged,
         )
-    judge = Judge(scanner, fail_on, jobs=jobs, on_decision=hooks.decision)
+    judge = Judge(scanner, jobs=jobs, on_decision=hooks.decision)
     with serve(gate_app(scanner.client(), judge)) as gate, refusing_port() as port, tempfile.TemporaryDirectory(prefix="interlock-gate-") as work:
         index = f"{gate}/simple"
         env = installer.environment(port)
@@ -136,9 +134,9 @@ def _stopped(judge: Judge, installer: Installer, run: subprocess.CompletedProces
     """The outcome when the gate refused something or the installer failed; None to go on."""
     refused = judge.refusals()
     if refused:
-        condemned = [d for d in refused if d.result.verdict is not Verdict.ERROR]
+        condemned = [d for d in refused if d.result.decision is not None and not d.result.decision.only_unanalysed]
         status = Status.REFUSED if condemned else Status.UNJUDGED
-        names = ", ".join(f"{d.file.filename} ({d.result.verdict.value})" for d in refused)
+        names = ", ".join(f"{d.file.filename} ({d.reason.split(':', 1)[0]})" for d in refused)
         # The report explains each refusal; the installer's own complaint about a 403 adds nothing.
         return _outcome(judge, status, f"refused while {doing}: {names}; nothing was installed")
     if run.returncode == 0:
