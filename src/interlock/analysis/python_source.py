@@ -283,7 +283,7 @@ class _Analyser(ast.NodeVisitor):
         else:
             line = getattr(node, "lineno", 1)
             snippet = _snippet(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
-        self.report.facts.append(Fact(capability, self.when if when is None else when, self.path, line, snippet, detail, self.scope))
+        self.report.facts.append(Fact(capability, self.when if when is None else when, self.path, line, snippet, detail, self.scope, not self.certain))
 
     # -- names ---------------------------------------------------------------------------
 

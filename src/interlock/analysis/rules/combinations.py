@@ -148,13 +148,15 @@ def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
 
 def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
     """Facts that act together without anyone calling them, per file: install and start-up code runs
-    whole, and import-time facts come only from the module body and the functions it calls."""
+    whole, and import-time facts come from the module body and the functions it calls. A function
+    merely named at import (handed to a helper, stored in a table) may never run: its facts act
+    only with each other, or a file's utility functions would add up to a dropper."""
     groups: dict[tuple[str, str], list[Fact]] = {}
     for fact in evidence.facts:
         if fact.when in (When.INSTALL, When.STARTUP):
             groups.setdefault((fact.path, ""), []).append(fact)
         elif fact.when is When.IMPORT:
-            groups.setdefault((fact.path, "import"), []).append(fact)
+            groups.setdefault((fact.path, _outer_function(fact.scope) if fact.loose else "import"), []).append(fact)
     return groups.values()
 
 
