@@ -60,7 +60,10 @@ class FakeIndex:
         index = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
+            def do_HEAD(self) -> None:
+                self.do_GET(body=False)
+
+            def do_GET(self, body: bool = True) -> None:
                 path = self.path.split("?", 1)[0]
                 request = {k.lower(): v for k, v in self.headers.items()}
                 with index.lock:
@@ -85,8 +88,8 @@ class FakeIndex:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                body = reply.body if reply.send_only is None else reply.body[: reply.send_only]
-                self.wfile.write(body)
+                if body:
+                    self.wfile.write(reply.body if reply.send_only is None else reply.body[: reply.send_only])
                 self.wfile.flush()
                 self.close_connection = True
 

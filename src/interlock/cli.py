@@ -224,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(handler=run_explain)
 
     _add_policy_commands(commands)
+    from interlock.gate.command import add_gate_commands
+
+    add_gate_commands(commands)
     return parser
 
 
@@ -461,11 +464,9 @@ def run_audit(arguments: argparse.Namespace) -> int:
             lockfiles.append(read_environment(arguments.python))
     except (LockfileError, OSError) as exc:
         return _usage_error(str(exc))
-    policy = _policy_in_effect(arguments)
-    if policy is None:
+    scanner = policy_scanner(arguments, arguments.index_url)
+    if scanner is None:
         return EXIT_USAGE
-    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy)
-    scanner = Scanner(options)
     pinned, unjudged = plan(lockfiles)
     with _progress(len(pinned), "judging") as advance:
         results = judge_all(pinned, scanner, advance, workers=arguments.jobs)
@@ -619,6 +620,16 @@ def exit_status(results: list[ScanResult]) -> int:
     if any(r.verdict is Verdict.ERROR for r in results):
         return EXIT_ERROR
     return EXIT_OK
+
+
+def policy_scanner(arguments: argparse.Namespace, index_url: str | None) -> Scanner | None:
+    """A scanner for `index_url` with the policy in effect, the cache and history as the flags say;
+    None after printing why the policy is unusable."""
+    policy = _policy_in_effect(arguments)
+    if policy is None:
+        return None
+    options = ScanOptions(index_url=index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy)
+    return Scanner(options)
 
 
 def _history_wanted(arguments: argparse.Namespace) -> bool:

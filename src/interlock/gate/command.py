@@ -1,0 +1,195 @@
+"""`interlock install` and `interlock uv`: the command-line face of the install gate."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the gate's modules load Starlette and uvicorn: only when the command runs
+    from interlock.gate.installers import Installer
+    from interlock.gate.judge import Decision
+    from interlock.gate.run import GateOutcome, Hooks
+
+EXIT_INSTALL_FAILED = 4
+"""Every file passed, but pip or uv failed while installing them."""
+
+_HOW_IT_WORKS = """\
+how it works:
+  Interlock serves the index you use (-i URL after --, else PIP_INDEX_URL / pip.conf / pip's
+  default) to {tool} from a gate on 127.0.0.1. {tool} first resolves through the gate in a dry
+  run; every file it asks for — including each sdist it would build to read its dependencies —
+  is downloaded, hash-checked and judged (static analysis, history, provenance, age, advisories)
+  before {tool} gets a byte of it. A file the policy keeps out (a verdict at or above fail-on, a
+  deny entry, a known-malicious advisory, the cooldown, missing required provenance) or one that
+  cannot be judged is refused: nothing is installed, and the report says which release and why.
+  The policy is --policy FILE, else interlock.toml or [tool.interlock] found from here; --fail-on
+  and --min-age override it. Otherwise {tool} installs exactly the files it resolved, pinned by
+  sha256 (--require-hashes --no-deps), still through the gate.
+
+  Local paths, URLs, VCS references and -e installs have no index release behind them and are
+  refused before anything runs. Extra indexes, --find-links and an index named inside a
+  requirements file are refused too: files from there would go around the gate. {tool} runs
+  with its configuration files and environment settings set aside, caches off, and a proxy that
+  refuses everything but the gate.
+
+target: --python PATH (an interpreter or a virtualenv), else the active virtualenv
+        ($VIRTUAL_ENV), else the python3 on PATH.{extra}
+
+exit status: 0 installed (or, with --dry-run, everything passed), 1 refused (the policy kept
+             a release out), 2 usage error, 3 something could not be judged or resolved
+             (refused, fail closed), 4 every file passed but {tool} failed while installing
+"""
+
+_PIP_EPILOG = """\
+examples:
+  interlock install -- requests==2.32.3
+  interlock install -- -r requirements.txt
+  interlock install --python .venv -- -r requirements.txt -c constraints.txt
+  interlock install -- --dry-run -r requirements.txt        judge only, install nothing
+  interlock install --format json -o gate.json -- -i https://my.index/simple/ flask
+
+""" + _HOW_IT_WORKS.format(tool="pip", extra="\n        pip: the target's own, else the pip beside Interlock (pip --python TARGET).")
+
+_UV_EPILOG = """\
+examples:
+  interlock uv -- requests==2.32.3
+  interlock uv --python .venv -- -r requirements.txt
+  interlock uv -- --dry-run -r requirements.txt             judge only, install nothing
+
+""" + _HOW_IT_WORKS.format(tool="uv", extra="\n        uv: the uv on PATH, else the one installed beside Interlock.")
+
+
+def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `install` (pip) and `uv` (uv pip install)."""
+    from interlock.cli import _add_min_age, _add_output_options
+
+    for name, tool, epilog, what in (
+        ("install", "pip", _PIP_EPILOG, "pip install"),
+        ("uv", "uv", _UV_EPILOG, "uv pip install"),
+    ):
+        command = commands.add_parser(
+            name,
+            help=f"{what} through the gate: every file judged before it is installed or built",
+            description=f"Run '{what}' through Interlock: every release it would install, dependencies and "
+            "sdists included, is judged before any of its code can run; then exactly those files are installed.",
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            usage=f"interlock {name} [options] -- <{what} arguments>",
+        )
+        command.add_argument("installer_args", nargs=argparse.REMAINDER, metavar=f"-- {tool.upper()}_ARGS", help=f"arguments for {what}, after --")
+        command.add_argument("--python", metavar="PATH", type=Path, help="interpreter or virtualenv to install into (default: $VIRTUAL_ENV, else python3 on PATH)")
+        _add_output_options(command)
+        command.add_argument("--jobs", "-j", type=int, default=min(4, os.cpu_count() or 1), metavar="N", help="files downloaded and judged at once (default: %(default)s)")
+        command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
+        command.add_argument("--no-history", action="store_true", help="judge each release on its own, without its predecessor")
+        _add_min_age(command)
+        command.set_defaults(handler=run_gate, tool=tool)
+
+
+def run_gate(arguments: argparse.Namespace) -> int:
+    from interlock.cli import EXIT_ERROR, EXIT_USAGE, _usage_error, policy_scanner
+    from interlock.gate.arguments import ArgumentError, split_arguments
+    from interlock.gate.run import guarded_install
+    from interlock.gate.server import ServerError
+    from interlock.gate.tools import ToolMissing
+    from interlock.index.errors import IndexProblem
+
+    tool: str = arguments.tool
+    passed = list(arguments.installer_args)
+    if passed[:1] == ["--"]:
+        passed = passed[1:]
+    if arguments.jobs < 1:
+        return _usage_error("--jobs must be at least 1")
+    try:
+        installer = _installer(tool, arguments.python)
+        split = split_arguments(tool, passed, installer.options)
+    except (ArgumentError, ToolMissing) as exc:
+        return _usage_error(str(exc))
+    scanner = policy_scanner(arguments, split.index_url)
+    if scanner is None:
+        return EXIT_USAGE
+    try:
+        scanner.client()  # which index, and its CA bundle: a configuration problem is a usage error
+        with _Progress() as hooks:
+            outcome = guarded_install(installer, split, scanner, jobs=arguments.jobs, hooks=hooks)
+    except (ArgumentError, IndexProblem) as exc:
+        return _usage_error(str(exc))
+    except ServerError as exc:
+        print(f"interlock: error: {exc}; nothing was installed", file=sys.stderr)
+        return EXIT_ERROR
+    return _write(outcome, arguments, installer)
+
+
+def _installer(tool: str, python: Path | None) -> Installer:
+    from interlock.gate.installers import Pip, Uv
+    from interlock.gate.tools import pip_command, target_python, uv_command
+
+    target = target_python(python)
+    if tool == "pip":
+        return Pip(pip_command(target), target)
+    return Uv([uv_command()], target)
+
+
+def _write(outcome: GateOutcome, arguments: argparse.Namespace, installer: Installer) -> int:
+    from interlock.cli import _usage_error
+    from interlock.gate.run import Status
+    from interlock.gate.summary import render_outcome
+    from interlock.report.common import printable
+
+    exit_status = {Status.INSTALLED: 0, Status.JUDGED: 0, Status.REFUSED: 1, Status.UNJUDGED: 3, Status.INSTALL_FAILED: EXIT_INSTALL_FAILED}
+
+    to_file = arguments.output is not None
+    color = arguments.format == "text" and not to_file and sys.stdout.isatty()
+    text = render_outcome(outcome, arguments.format, tool=installer.tool, python=str(installer.python), color=color)
+    if to_file:
+        try:
+            arguments.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
+        print(f"interlock: {printable(outcome.message)}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return exit_status[outcome.status]
+
+
+class _Progress:
+    """A spinner on a terminal naming the phase and the last file judged; nothing in CI or a pipe."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        self._status = console.status("starting the gate") if console.is_terminal and not os.environ.get("CI") else None
+        self._phase = "starting the gate"
+        self._judged = 0
+
+    def __enter__(self) -> Hooks:
+        from interlock.gate.run import Hooks
+
+        if self._status is None:
+            return Hooks()
+        self._status.start()
+        return Hooks(phase=self._set_phase, decision=self._decided)
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+    def _set_phase(self, phase: str) -> None:
+        self._phase = phase
+        self._show("")
+
+    def _decided(self, decision: Decision) -> None:
+        from interlock.report.common import printable
+
+        self._judged += 1
+        self._show(f" — judged {self._judged}, last {printable(decision.file.filename)}: {decision.result.verdict.value}")
+
+    def _show(self, detail: str) -> None:
+        from rich.markup import escape
+
+        if self._status is not None:
+            self._status.update(escape(self._phase + detail))
