@@ -73,12 +73,12 @@ class FakeIndex:
                     index.in_flight += 1
                     index.most_in_flight = max(index.most_in_flight, index.in_flight)
                 try:
-                    self._answer(reply if not _not_modified(reply, request) else Reply(b"", 304, None, reply.headers))
+                    self._answer(reply if not _not_modified(reply, request) else Reply(b"", 304, None, reply.headers), body)
                 finally:
                     with index.lock:
                         index.in_flight -= 1
 
-            def _answer(self, reply: Reply) -> None:
+            def _answer(self, reply: Reply, body: bool) -> None:
                 time.sleep(reply.delay)
                 self.send_response(reply.status)
                 if reply.content_type:
