@@ -971,6 +971,33 @@ NEGATIVE: dict[str, Negative] = {
             setup(name="demo")
         """}),
     ),
+    "credential-exfiltration/config-reader-and-opener-merely-named-at-import": Negative(
+        # setuptools 65's package_index: a class reads ~/.pypirc for upload credentials, a function
+        # opens URLs with them; at import the function is only wrapped, never called.
+        "credential-exfiltration",
+        W({"pkg/package_index.py": """
+            import configparser
+            import os
+            import urllib.request
+
+            class PyPIConfig(configparser.RawConfigParser):
+                def __init__(self):
+                    super().__init__()
+                    rc = os.path.join(os.path.expanduser("~"), ".pypirc")
+                    if os.path.exists(rc):
+                        self.read(rc)
+
+            def open_with_auth(url, opener=urllib.request.urlopen):
+                config = PyPIConfig()
+                request = urllib.request.Request(url)
+                return opener(request)
+
+            def socket_timeout(seconds):
+                return lambda function: function
+
+            open_with_auth = socket_timeout(15)(open_with_auth)
+        """}),
+    ),
     "download-and-run/utilities-merely-named-at-import": Negative(
         # setuptools' vendored jaraco.context: one function downloads a tarball, another is an
         # rmtree error handler that chmods; both are only handed to helpers at import.

@@ -480,10 +480,10 @@ def run_explain(arguments: argparse.Namespace) -> int:
         target = _single_target(arguments.target)
     except ValueError as exc:
         return _usage_error(str(exc))
-    policy = _policy_in_effect(arguments)
-    if policy is None:
+    scanner = policy_scanner(arguments, arguments.index_url)
+    if scanner is None:
         return EXIT_USAGE
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy))
+    policy = scanner.options.policy
     result = scanner.scan(target)
     if arguments.format == "json":
         sys.stdout.write(render([result], "json"))

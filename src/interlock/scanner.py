@@ -85,7 +85,7 @@ class Scanner:
                 from interlock.index.client import IndexClient
 
                 # The index, and the CA bundle, pip is configured with (or the --index-url flag).
-                self._client = IndexClient.from_pip(self.options.index_url)
+                self._client = IndexClient.from_pip(self.options.index_url, http_cache=self.options.use_cache)
             return self._client
 
     def cache(self) -> ResultCache | None:

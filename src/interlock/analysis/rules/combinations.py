@@ -49,8 +49,8 @@ def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
                 credentials[0],
                 f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) and sends data ({sends[0].detail})",
             )
-        elif early_credentials and early_sends:
-            credential, send = early_credentials[0], early_sends[0]
+        elif pair := next(((c, s) for c in early_credentials for s in early_sends if _act_together(c, s)), None):
+            credential, send = pair
             yield finding_from(
                 "credential-exfiltration",
                 Severity.CRITICAL,
@@ -146,6 +146,17 @@ def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
             yield finding_from("hidden-command", Severity.CRITICAL, decoded[0], f"runs a decoded command that {action(shells[0].capability)}: {shells[0].detail}")
 
 
+def _act_together(first: Fact, second: Fact) -> bool:
+    """Whether two early facts of one file run in the same go (see `_groups_running_on_their_own`)."""
+    return _group_key(first) == _group_key(second)
+
+
+def _group_key(fact: Fact) -> str:
+    if fact.when in (When.INSTALL, When.STARTUP):
+        return ""
+    return _outer_function(fact.scope) if fact.loose else "import"
+
+
 def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
     """Facts that act together without anyone calling them, per file: install and start-up code runs
     whole, and import-time facts come from the module body and the functions it calls. A function
@@ -153,10 +164,8 @@ def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
     only with each other, or a file's utility functions would add up to a dropper."""
     groups: dict[tuple[str, str], list[Fact]] = {}
     for fact in evidence.facts:
-        if fact.when in (When.INSTALL, When.STARTUP):
-            groups.setdefault((fact.path, ""), []).append(fact)
-        elif fact.when is When.IMPORT:
-            groups.setdefault((fact.path, _outer_function(fact.scope) if fact.loose else "import"), []).append(fact)
+        if fact.when >= When.IMPORT:
+            groups.setdefault((fact.path, _group_key(fact)), []).append(fact)
     return groups.values()
 
 
