@@ -145,7 +145,7 @@ class Scanner:
             failed = ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
             failed.index = record
             return self.decided(failed)
-        result = self.scan_file(path, label)
+        result = self.scan_file(path, label, file.sha256)  # download() verified it
         result.index = record
         if result.verdict is not Verdict.ERROR:
             result = with_signals(result, self.release_signals(file, path, result))
@@ -165,13 +165,18 @@ class Scanner:
         return signals
 
     def _sdist_findings(self, wheel: IndexFile, path: Path) -> list[Finding]:
-        """Code in the wheel that the same release's sdist lacks (nothing to say for an sdist, or without one)."""
-        if wheel.kind is not FileKind.WHEEL:
+        """Code in the wheel that the same release's sdist lacks (nothing to say for an sdist, or
+        without one). Cached by the two files' sha256: reading both is most of a warm audit's time."""
+        if wheel.kind is not FileKind.WHEEL or wheel.sha256 is None:
             return []
         try:
             sdists = [f for f in self.client().project_files(wheel.project) if f.version == wheel.version and f.kind is FileKind.SDIST]
-            if not sdists:
+            if not sdists or sdists[0].sha256 is None:
                 return []
+            key = f"{self.ruleset}+sdist:{sdists[0].sha256}"
+            cache = self.cache()
+            if cache is not None and (known := cache.get(wheel.sha256, key, wheel.filename)) is not None:
+                return known.findings
             deadline = Deadline(self.options.limits.max_seconds)
             sdist = read_artifact(self.client().download(sdists[0]), self.options.limits, deadline)
             built = read_artifact(path, self.options.limits, deadline)
@@ -179,7 +184,11 @@ class Scanner:
             return []  # the comparison is a bonus: a wheel is judged without it when the sdist cannot be had
         if sdist.fatal or built.fatal:
             return []
-        return sdist_wheel_findings(built, sdist)
+        findings = sdist_wheel_findings(built, sdist)
+        if cache is not None:
+            verdict, score = decide(findings)
+            cache.put(ScanResult(wheel.filename, wheel.filename, wheel.project, str(wheel.version), wheel.sha256, verdict, score, findings, ruleset=key))
+        return findings
 
     def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[ProvenanceResult | None, list[Finding]]:
         """Where the release came from (PEP 740), against where the project's releases came from
@@ -191,12 +200,13 @@ class Scanner:
         except (IndexProblem, OSError) as exc:
             return None, [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
 
-    def scan_file(self, path: Path, label: str) -> ScanResult:
+    def scan_file(self, path: Path, label: str, sha256: str | None = None) -> ScanResult:
+        """The verdict on one artifact file; `sha256` when the caller has just verified it (a download)."""
         if not path.is_file():
             # A FIFO or device named like an artifact would block the read forever.
             return _error_result_for_file(path, label, f"{path}: not a regular file")
         try:
-            digest = file_sha256(path)
+            digest = sha256 or file_sha256(path)
         except OSError as exc:
             return _error_result_for_file(path, label, f"cannot read {path}: {exc.strerror or exc}")
         previous, note = self._previous_file(path.name) if self.options.history else (None, None)
