@@ -6,7 +6,7 @@ allow, deny, wait or dig in. Everything from the release or the index goes throu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from interlock.analysis.result import ScanResult
@@ -34,8 +34,10 @@ def explain(result: ScanResult, policy: Policy, now: datetime, cooldown: Cooldow
     lines = [_title(result), ""]
     lines += _signals(result, now)
     lines += ["", _analysis_line(result)]
-    report = TextFormatter(color=color, width=width).render([result]).rstrip("\n").split("\n")
-    lines += ["  " + line for line in report[1:] if line.strip()]  # the findings, without the headline
+    # The findings as the scan report shows them; what the lines above already say is left out.
+    findings_only = replace(result, decision=None, previous=None, history_note=None)
+    report = TextFormatter(color=color, width=width).render([findings_only]).rstrip("\n").split("\n")
+    lines += ["  " + line for line in report[1:] if line.strip()]
     lines += ["", *_policy_block(result, policy, cooldown)]
     return "\n".join(lines) + "\n"
 
