@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,24 @@ def test_an_unknown_lockfile_format_is_a_usage_error(tmp_path: Path, capsys: pyt
     lock.write_text("{}")
     status, out, err = run(capsys, "audit", str(lock))
     assert status == 2 and out == "" and str(lock) in err and "Traceback" not in err
+
+
+def test_audit_python_judges_what_another_environment_has_installed(served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real virtualenv, the genuine release installed into it by real pip, audited by its interpreter."""
+    import subprocess
+    import sys
+
+    from interlock.intel.osv import Advisory
+    from interlock.store.advisories import AdvisoryStore
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--index-url", served_demo, "acme-greeter==1.0.0"]
+    subprocess.run(pip, check=True, env={**os.environ, "PIP_CONFIG_FILE": os.devnull})
+    status, out, _ = run(capsys, "audit", "--python", str(python), "--index-url", served_demo, "--format", "json")
+    [result] = [r for r in json.loads(out)["results"] if r["name"] == "acme-greeter"]
+    assert status == 0 and result["version"] == "1.0.0" and result["verdict"] == "clean" and result["sha256"] == sha256(demo[0])
+    AdvisoryStore().add([Advisory("MAL-2026-7", "2026-03-24T12:00:00Z", "credential stealer", "acme-greeter", ("1.0.0",), ())])
+    status, out, _ = run(capsys, "audit", "--python", str(python), "--index-url", served_demo)
+    assert status == 1 and "MAL-2026-7" in out
