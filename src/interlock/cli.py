@@ -127,9 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
-    scan.add_argument(
-        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
-    )
+    add_history_option(scan)
     _add_min_age(scan)
     scan.set_defaults(handler=run_scan)
 
@@ -164,9 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
-    audit.add_argument(
-        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
-    )
+    add_history_option(audit)
     audit.add_argument("--jobs", "-j", metavar="N", type=_positive, default=DEFAULT_WORKERS, help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})")
     _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
@@ -219,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--policy", metavar="PATH", type=Path, help="policy file (default: found from the current directory upwards)")
     explain.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     explain.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
-    explain.add_argument("--no-history", action="store_true", help="do not compare with the previous release")
+    add_history_option(explain)
     _add_min_age(explain)
     explain.set_defaults(handler=run_explain)
 
@@ -244,6 +240,12 @@ too-new. For a release that is too new, the newest version old enough is named.
 
 exit status: 0 the policy lets it pass, 1 it does not, 2 usage error, 3 could not be analysed
 """
+
+
+def add_history_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
+    )
 
 
 def _add_min_age(command: argparse.ArgumentParser) -> None:

@@ -64,7 +64,7 @@ examples:
 
 def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `install` (pip) and `uv` (uv pip install)."""
-    from interlock.cli import _add_min_age, _add_output_options
+    from interlock.cli import _add_min_age, _add_output_options, add_history_option
 
     for name, tool, epilog, what in (
         ("install", "pip", _PIP_EPILOG, "pip install"),
@@ -84,7 +84,7 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
         _add_output_options(command)
         command.add_argument("--jobs", "-j", type=int, default=min(4, os.cpu_count() or 1), metavar="N", help="files downloaded and judged at once (default: %(default)s)")
         command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
-        command.add_argument("--no-history", action="store_true", help="judge each release on its own, without its predecessor")
+        add_history_option(command)
         _add_min_age(command)
         command.set_defaults(handler=run_gate, tool=tool)
 
