@@ -73,13 +73,14 @@ class FakeIndex:
                     index.in_flight += 1
                     index.most_in_flight = max(index.most_in_flight, index.in_flight)
                 try:
-                    self._answer(reply if not _not_modified(reply, request) else Reply(b"", 304, None, reply.headers), body)
+                    time.sleep(reply.delay)
                 finally:
+                    # Counted until the answer starts: a client cannot have sent its next request before then.
                     with index.lock:
                         index.in_flight -= 1
+                self._answer(reply if not _not_modified(reply, request) else Reply(b"", 304, None, reply.headers), body)
 
             def _answer(self, reply: Reply, body: bool) -> None:
-                time.sleep(reply.delay)
                 self.send_response(reply.status)
                 if reply.content_type:
                     self.send_header("Content-Type", reply.content_type)

@@ -406,7 +406,9 @@ def test_concurrent_downloads_share_one_client(index: FakeIndex, client: IndexCl
     assert [p.name for p in paths] == [f.filename for f in wanted]
 
 
-def test_prefetch_fetches_pages_a_bounded_number_at_a_time(index: FakeIndex, client: IndexClient) -> None:
+def test_prefetch_fetches_pages_a_bounded_number_at_a_time(index: FakeIndex, tmp_path: Path) -> None:
+    # A generous timeout: on a loaded machine a retried page would count twice.
+    client = IndexClient(index.simple, timeout=30, cache_dir=tmp_path / "cache", retries=0)
     names = [f"project-{number}" for number in range(12)]
     for name in names:
         index.json_project(name, dict([make_wheel(name, "1.0")]))
