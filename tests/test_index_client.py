@@ -413,9 +413,9 @@ def test_prefetch_fetches_pages_a_bounded_number_at_a_time(index: FakeIndex, cli
         index.routes[f"/simple/{name}/"][0].delay = 0.05
     pages = client.prefetch([*names, "absent", names[0]], workers=3)
     assert list(pages) == [*names, "absent"]
-    assert all([f.version for f in pages[name]] == [Version("1.0")] for name in names)  # type: ignore[union-attr]
+    assert all(pages[name].versions() == [Version("1.0")] for name in names)  # type: ignore[union-attr]
     assert isinstance(pages["absent"], ProjectNotFound)
     assert 1 < index.most_in_flight <= 3
     assert sum(index.hits(f"/simple/{name}/") for name in names) == 12
-    assert client.project_files(names[5]) == pages[names[5]]  # answered from memory
+    assert client.page(names[5]) is pages[names[5]]  # answered from memory
     assert index.hits(f"/simple/{names[5]}/") == 1

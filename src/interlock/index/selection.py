@@ -6,7 +6,7 @@ Pure functions over ``IndexFile`` lists, so they can be tested without an index.
 from __future__ import annotations
 
 import platform
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from functools import cache
 
@@ -56,6 +56,11 @@ def release_versions(files: Iterable[IndexFile], *, prereleases: bool = False, y
     live: dict[Version, bool] = {}
     for f in files:
         live[f.version] = live.get(f.version, False) or not f.yanked
+    return releases_among(live, prereleases=prereleases, yanked=yanked)
+
+
+def releases_among(live: Mapping[Version, bool], *, prereleases: bool = False, yanked: bool = False) -> list[Version]:
+    """``release_versions`` over each version and whether any of its files is not yanked."""
     return sorted(v for v, has_live in live.items() if (prereleases or not v.is_prerelease) and (yanked or has_live))
 
 
