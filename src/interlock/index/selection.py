@@ -8,7 +8,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag, sys_tags
@@ -107,7 +107,9 @@ def _best_sdist(files: list[IndexFile]) -> IndexFile | None:
     return min(sdists, key=lambda f: (f.yanked, not f.filename.endswith(".tar.gz"), f.filename)) if sdists else None
 
 
+@lru_cache(maxsize=4096)
 def _wheel_build_and_tags(filename: str) -> tuple[tuple[()] | tuple[int, str], frozenset[Tag]]:
+    # Cached: the wheels of a release are ranked more than once (wheel choice, then history).
     _name, _version, build, tags = parse_wheel_filename(filename)
     return build, tags
 
@@ -118,10 +120,14 @@ def _descending(build: tuple[()] | tuple[int, str]) -> int:
 
 
 def _python_ok(f: IndexFile) -> bool:
-    if f.requires_python is None:
-        return True
+    return f.requires_python is None or _runs_here(f.requires_python)
+
+
+@lru_cache(maxsize=1024)
+def _runs_here(requires_python: str) -> bool:
+    # Cached: a project's releases repeat a handful of specifiers, and parsing one is slow.
     try:
-        return SpecifierSet(f.requires_python).contains(platform.python_version(), prereleases=True)
+        return SpecifierSet(requires_python).contains(platform.python_version(), prereleases=True)
     except InvalidSpecifier:
         return True  # pip ignores a Requires-Python it cannot parse
 
