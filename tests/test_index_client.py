@@ -267,6 +267,7 @@ def test_release_files_are_the_listed_files_of_that_version(index: FakeIndex, cl
         assert client.release_files("demo", version) == [f for f in listed if f.version == version]
     # 1.0 and 1.0.0 are one version; each file keeps the spelling its name gives.
     assert [str(f.version) for f in client.release_files("Demo", "1.0.0")] == ["1.0", "1.0", "1.0.0"]
+    assert [str(v) for v in client.versions("demo")] == [str(v) for v in sorted({f.version for f in listed})]  # "1.0" listed first
     assert client.release_files("demo", "9.9") == []
     assert client.versions("demo") == [Version(v) for v in ("1.0", "1.1", "1.2", "2.0rc1", "2.0")]
     assert index.hits("/simple/demo/") == 1

@@ -45,8 +45,9 @@ class IndexClient:
     Project pages are kept in memory for the client's lifetime (``resolve`` then ``download``
     costs one page fetch) and, with ``http_cache``, in an HTTP cache on disk across runs (under
     ``http_cache_dir``, by default the user cache dir's ``http/``), reused as the index's
-    Cache-Control, ETag and Last-Modified allow. Artifacts are kept on disk under ``cache_dir``,
-    named by sha256.
+    Cache-Control, ETag and Last-Modified allow (a page sent without any of them, for ten minutes:
+    see ``http_cache``). A page's files are made version by version, as they are asked for
+    (``release_files``). Artifacts are kept on disk under ``cache_dir``, named by sha256.
     """
 
     def __init__(

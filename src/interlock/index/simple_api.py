@@ -87,11 +87,12 @@ def _read_json_page(body: bytes, page_url: str, project: str) -> ProjectPage:
         if split is not None:
             (wheels if split[0] is FileKind.WHEEL else sdists).setdefault(split[1], []).append((position, _kept(filename, url, entry)))
     files = ProjectPage(canonical, lambda entry, kind, version: _json_file(entry, kind, version, canonical, page_url))
-    for kind, by_text in ((FileKind.WHEEL, wheels), (FileKind.SDIST, sdists)):
-        for text, entries in by_text.items():
-            version = parse_version(text)
-            if version is not None:
-                files.add(version, kind, entries, live=any(not entry[_YANKED] for _, entry in entries))
+    groups = [(FileKind.WHEEL, *group) for group in wheels.items()] + [(FileKind.SDIST, *group) for group in sdists.items()]
+    # In page order, so that of two spellings of one version ("1.0", "1.0.0") the first listed names it.
+    for kind, text, entries in sorted(groups, key=lambda group: group[2][0][0]):
+        version = parse_version(text)
+        if version is not None:
+            files.add(version, kind, entries, live=any(not entry[_YANKED] for _, entry in entries))
     return files
 
 
