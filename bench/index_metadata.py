@@ -4,11 +4,13 @@
 
 LOCKFILE defaults to bench/data/ai-app-requirements.txt (the resolved dependencies of a large AI
 application, 203 projects; its header says how it was made). Each run opens a new IndexClient, so
-only the HTTP cache on disk carries over, and fetches every project's page with
-``IndexClient.prefetch``, ``--workers`` pages at a time:
+only the HTTP cache on disk carries over, fetches every project's page with
+``IndexClient.prefetch``, ``--workers`` pages at a time, and reads the files of each pinned
+version, as an audit does:
 
   cold  an empty temporary HTTP cache
   warm  the cache the cold run before it filled, reused as far as the index's headers allow
+        (a page sent without any caching header, for ten minutes)
 
 against the configured index, then against a replay of the same pages on 127.0.0.1 that sends
 ``Cache-Control: max-age=600`` and an ``ETag`` (so warm is served from disk), and one that sends
@@ -40,6 +42,7 @@ from interlock.index.client import PAGE_LIMIT  # noqa: E402
 from interlock.index.simple_api import ACCEPT  # noqa: E402
 from interlock.index.transport import redact  # noqa: E402
 from interlock.lockfiles import PinStatus, read_lockfile  # noqa: E402
+from packaging.version import Version  # noqa: E402
 from tests.fake_index import FakeIndex, Reply  # noqa: E402
 
 LOCKFILE = Path(__file__).resolve().parent / "data" / "ai-app-requirements.txt"
@@ -54,16 +57,19 @@ class Run:
     files: int
 
 
-def fetch_all(index_url: str, verify: ssl.SSLContext | bool, names: list[str], cache: Path, workers: int) -> Run:
-    """One run as a new process would do it: open a client on ``cache``, fetch every page."""
+def fetch_all(index_url: str, verify: ssl.SSLContext | bool, pins: dict[str, Version], cache: Path, workers: int) -> Run:
+    """One run as a new process would do it: open a client on ``cache``, fetch every page, read each pin's files."""
     start = time.perf_counter()
     with IndexClient(index_url, verify=verify, cache_dir=cache / "artifacts", http_cache_dir=cache / "http") as client:
-        pages = client.prefetch(names, workers=workers)
+        pages = client.prefetch(pins, workers=workers)
+        for name, page in pages.items():
+            if not isinstance(page, IndexProblem):
+                page.files(pins[name])
         seconds = time.perf_counter() - start
         failed = [name for name, page in pages.items() if isinstance(page, IndexProblem)]
         for name in failed:
             print(f"  {name}: {pages[name]}", file=sys.stderr)
-        files = sum(len(page) for page in pages.values() if isinstance(page, list))
+        files = sum(len(page) for page in pages.values() if not isinstance(page, IndexProblem))
         return Run(seconds, client.traffic.requests, client.traffic.bytes, len(failed), files)
 
 
@@ -76,14 +82,14 @@ def read_bodies(index_url: str, names: list[str], cache: Path, workers: int) -> 
     return time.perf_counter() - start
 
 
-def measure(index_url: str, verify: ssl.SSLContext | bool, names: list[str], workers: int, runs: int) -> tuple[list[Run], list[Run]]:
+def measure(index_url: str, verify: ssl.SSLContext | bool, pins: dict[str, Version], workers: int, runs: int) -> tuple[list[Run], list[Run]]:
     """``runs`` cold runs, each followed by a warm one on the cache it filled."""
     cold: list[Run] = []
     warm: list[Run] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="interlock-bench-") as directory:
-            cold.append(fetch_all(index_url, verify, names, Path(directory), workers))
-            warm.append(fetch_all(index_url, verify, names, Path(directory), workers))
+            cold.append(fetch_all(index_url, verify, pins, Path(directory), workers))
+            warm.append(fetch_all(index_url, verify, pins, Path(directory), workers))
     return cold, warm
 
 
@@ -108,19 +114,20 @@ def main() -> int:
     arguments = parser.parse_args()
 
     lockfile = read_lockfile(arguments.lockfile)
-    names = list(dict.fromkeys(p.name for p in lockfile.packages if p.status is PinStatus.PINNED))
+    pins = {p.name: p.version for p in lockfile.packages if p.status is PinStatus.PINNED and p.version is not None}
+    names = list(pins)
     settings = configured_index(arguments.index_url)
     verify = ssl.create_default_context(cafile=settings.cert) if settings.cert else True
     print(f"{len(names)} projects from {arguments.lockfile.name}, index {redact(settings.index_url)} ({settings.source})")
 
-    rows = {"configured index": measure(settings.index_url, verify, names, arguments.workers, arguments.runs)}
+    rows = {"configured index": measure(settings.index_url, verify, pins, arguments.workers, arguments.runs)}
     for label, headers in (("replay, max-age=600 + ETag", {"Cache-Control": "max-age=600"}), ("replay, max-age=0 + ETag", {"Cache-Control": "max-age=0"})):
         server = replay(settings.index_url, verify, names, headers)
         try:
-            rows[label] = measure(server.simple, True, names, arguments.workers, arguments.runs)
+            rows[label] = measure(server.simple, True, pins, arguments.workers, arguments.runs)
             if label.startswith("replay, max-age=600"):
                 with tempfile.TemporaryDirectory(prefix="interlock-bench-") as directory:
-                    fetch_all(server.simple, True, names, Path(directory), arguments.workers)
+                    fetch_all(server.simple, True, pins, Path(directory), arguments.workers)
                     unparsed = statistics.median(read_bodies(server.simple, names, Path(directory), arguments.workers) for _ in range(arguments.runs))
         finally:
             server.server.shutdown()
@@ -136,7 +143,7 @@ def main() -> int:
             print(f"| {index_label} | {label} | {median:.2f} s | {shown} | {arguments.workers} | {last.requests} | {last.bytes / 1024**2:.1f} MiB |")
     files = rows["configured index"][1][-1].files
     print(f"\nwarm from disk, pages read back but not parsed: {unparsed:.2f} s (median of {arguments.runs}); "
-          f"parsing turns them into {files:,} file entries")
+          f"they list {files:,} files, of which only the pinned versions' are read in full")
     failed = sum(run.failed for cold, warm in rows.values() for run in cold + warm)
     if failed:
         print(f"\n{failed} page fetches failed (listed above)")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from interlock.index import BadIndexResponse, IndexClient
+from interlock.index import BadIndexResponse, IndexClient, ProjectNotFound
 from interlock.index import client as client_module
 from interlock.index.http_cache import default_http_cache_dir
 from tests.fake_index import JSON_TYPE, FakeIndex, Reply
@@ -86,6 +87,56 @@ def test_no_store_page_is_not_stored(index: FakeIndex, tmp_path: Path) -> None:
     assert filenames(index, tmp_path) == [wheel]
     assert filenames(index, tmp_path) == [wheel]
     assert [("if-none-match" in headers) for headers in page_requests(index)] == [False, False]
+
+
+def test_page_without_caching_headers_is_reused_for_ten_minutes(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Some indexes send neither freshness nor a validator: without a default every run refetches every page.
+    wheel = serve_demo(index, "1.0", {})
+    assert filenames(index, tmp_path) == [wheel]
+    with open_client(index, tmp_path) as second:
+        assert [f.filename for f in second.project_files("demo")] == [wheel]
+        assert second.traffic.requests == 0
+    assert index.hits(PAGE) == 1
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 601)
+    assert filenames(index, tmp_path) == [wheel]  # stale after max-age=600, and there is nothing to revalidate with
+    assert index.hits(PAGE) == 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "revalidations"),
+    [
+        ({"Cache-Control": "no-store"}, [False, False]),
+        ({"Cache-Control": "max-age=0"}, [False, False]),
+        ({"ETag": '"v1"'}, [False, True]),  # no freshness given: revalidated, not given ten minutes
+        ({"Pragma": "no-cache"}, [False, False]),
+    ],
+)
+def test_page_with_caching_headers_follows_them(
+    index: FakeIndex, tmp_path: Path, headers: dict[str, str], revalidations: list[bool]
+) -> None:
+    wheel = serve_demo(index, "1.0", headers)
+    assert filenames(index, tmp_path) == [wheel]
+    assert filenames(index, tmp_path) == [wheel]
+    assert [("if-none-match" in request) for request in page_requests(index)] == revalidations
+
+
+def test_missing_page_without_caching_headers_is_asked_for_again(index: FakeIndex, tmp_path: Path) -> None:
+    for _ in range(2):
+        with open_client(index, tmp_path) as client, pytest.raises(ProjectNotFound):
+            client.project_files("demo")
+    assert index.hits(PAGE) == 2
+
+
+def test_artifact_without_caching_headers_is_downloaded_each_time(index: FakeIndex, tmp_path: Path) -> None:
+    filename, data = make_wheel("demo", "1.0")
+    index.json_project("demo", {filename: data})
+    for destination in ("one", "two"):
+        with open_client(index, tmp_path) as client:
+            (file,) = client.project_files("demo")
+            assert client.download(file, dest_dir=tmp_path / destination).read_bytes() == data
+    assert index.hits(f"/files/{filename}") == 2
+    assert index.hits(PAGE) == 1
 
 
 def test_cache_can_be_turned_off(index: FakeIndex, tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from interlock.index import (
     VersionNotFound,
 )
 from interlock.index import client as client_module
+from interlock.index.selection import previous_release_file, release_versions
 from tests.fake_index import JSON_TYPE, FakeIndex, Reply
 
 # --- tiny real artifacts --------------------------------------------------------------------
@@ -240,6 +241,107 @@ def test_non_http_index_is_refused() -> None:
         IndexClient("file:///srv/simple")
 
 
+# --- one release at a time -----------------------------------------------------------------
+
+
+def history_files() -> dict[str, bytes]:
+    """Wheels and sdists over several releases, some yanked (see ``HISTORY_YANKED``), one pre-release."""
+    return dict(
+        [
+            make_wheel("demo", "1.0"), make_sdist("demo", "1.0"), make_wheel("demo", "1.0.0", "py2-none-any"),
+            make_wheel("demo", "1.1"), make_sdist("demo", "1.1"),
+            make_wheel("demo", "1.2"), make_sdist("demo", "1.2"), make_wheel("demo", "1.2", "cp311-cp311-win32"),
+            make_sdist("demo", "2.0rc1"), make_wheel("demo", "2.0"), make_sdist("demo", "2.0"),
+            ("other-1.5.tar.gz", b"x"), ("demo-1.x.tar.gz", b"x"), ("demo-3.0.egg", b"x"),
+        ]
+    )
+
+
+HISTORY_YANKED = {"demo-1.1-py3-none-any.whl": {"yanked": True}, "demo-1.2.tar.gz": {"yanked": "bad sdist"}}
+
+
+def test_release_files_are_the_listed_files_of_that_version(index: FakeIndex, client: IndexClient) -> None:
+    index.json_project("demo", history_files(), **HISTORY_YANKED)
+    listed = client.project_files("demo")
+    for version in client.versions("demo"):
+        assert client.release_files("demo", version) == [f for f in listed if f.version == version]
+    # 1.0 and 1.0.0 are one version; each file keeps the spelling its name gives.
+    assert [str(f.version) for f in client.release_files("Demo", "1.0.0")] == ["1.0", "1.0", "1.0.0"]
+    assert [str(v) for v in client.versions("demo")] == [str(v) for v in sorted({f.version for f in listed})]  # "1.0" listed first
+    assert client.release_files("demo", "9.9") == []
+    assert client.versions("demo") == [Version(v) for v in ("1.0", "1.1", "1.2", "2.0rc1", "2.0")]
+    assert index.hits("/simple/demo/") == 1
+
+
+@pytest.mark.parametrize("kind", [None, FileKind.WHEEL, FileKind.SDIST])
+@pytest.mark.parametrize("prereleases", [False, True])
+@pytest.mark.parametrize("yanked", [False, True])
+def test_release_versions_match_selection_over_every_file(
+    index: FakeIndex, client: IndexClient, kind: FileKind | None, prereleases: bool, yanked: bool
+) -> None:
+    index.json_project("demo", history_files(), **HISTORY_YANKED)
+    files = [f for f in client.project_files("demo") if kind is None or f.kind is kind]
+    assert client.release_versions("demo", prereleases=prereleases, yanked=yanked, kind=kind) == release_versions(
+        files, prereleases=prereleases, yanked=yanked
+    )
+
+
+def test_release_versions_skip_yanked_releases_per_kind(index: FakeIndex, client: IndexClient) -> None:
+    index.json_project("demo", history_files(), **HISTORY_YANKED)
+    assert client.release_versions("demo") == [Version(v) for v in ("1.0", "1.1", "1.2", "2.0")]
+    assert client.release_versions("demo", kind=FileKind.WHEEL) == [Version(v) for v in ("1.0", "1.2", "2.0")]
+    assert client.release_versions("demo", kind=FileKind.SDIST) == [Version(v) for v in ("1.0", "1.1", "2.0")]
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("demo-2.0-py3-none-any.whl", "demo-1.2-py3-none-any.whl"),
+        ("demo-2.0-cp311-cp311-win32.whl", "demo-1.2-cp311-cp311-win32.whl"),  # the same tags
+        ("demo-1.2-py3-none-any.whl", "demo-1.0-py3-none-any.whl"),  # 1.1's wheel is yanked
+        ("demo-2.0.tar.gz", "demo-1.1.tar.gz"),  # 2.0rc1 is a pre-release, 1.2's sdist yanked
+        ("demo-2.1rc1.tar.gz", "demo-2.0.tar.gz"),
+        ("demo-2.0rc2.tar.gz", "demo-2.0rc1.tar.gz"),  # a pre-release compares with pre-releases too
+        ("demo-1.0-py3-none-any.whl", None),  # first release
+    ],
+)
+def test_previous_release_file_matches_selection_over_every_file(
+    index: FakeIndex, client: IndexClient, filename: str, expected: str | None
+) -> None:
+    index.json_project("demo", history_files(), **HISTORY_YANKED)
+    version = Version(filename.removesuffix(".tar.gz").split("-")[1])
+    previous = client.previous_release_file("demo", filename, version)
+    assert (previous.filename if previous else None) == expected
+    assert previous == previous_release_file(client.project_files("demo"), filename, version)
+
+
+def test_html_page_answers_one_release_at_a_time_too(index: FakeIndex, client: IndexClient) -> None:
+    index.html_project("demo", history_files(), {"demo-1.2.tar.gz": "data-yanked"})
+    assert [f.filename for f in client.release_files("demo", "1.2")] == [
+        "demo-1.2-py3-none-any.whl", "demo-1.2.tar.gz", "demo-1.2-cp311-cp311-win32.whl"
+    ]
+    assert client.release_versions("demo", kind=FileKind.SDIST) == [Version(v) for v in ("1.0", "1.1", "2.0")]
+    assert client.previous_release_file("demo", "demo-2.0.tar.gz", Version("2.0")).filename == "demo-1.1.tar.gz"  # type: ignore[union-attr]
+
+
+def test_only_the_release_asked_for_is_read_in_full(index: FakeIndex, client: IndexClient) -> None:
+    # An entry of 1.1 whose URL urllib cannot read spoils only what needs 1.1, and never as a crash.
+    index.json_project("demo", history_files(), **{"demo-1.1.tar.gz": {"url": "//[unclosed/demo-1.1.tar.gz"}})
+    assert [f.filename for f in client.release_files("demo", "1.0")] == ["demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz", "demo-1.0.0-py2-none-any.whl"]
+    assert client.release_versions("demo")[-1] == Version("2.0")
+    for read in (lambda: client.release_files("demo", "1.1"), lambda: client.project_files("demo")):
+        with pytest.raises(BadIndexResponse, match=r"/simple/demo/: unreadable URL '//\[unclosed"):
+            read()
+
+
+@pytest.mark.parametrize("body", [b"{this is not json", b'{"files": [{"filename": "demo-1.0.tar.gz"}]}'], ids=["garbage", "entry-without-url"])
+def test_malformed_page_is_bad_index_response_for_one_release_too(index: FakeIndex, client: IndexClient, body: bytes) -> None:
+    index.route("/simple/demo/", Reply(body, content_type=JSON_TYPE))
+    for read in (lambda: client.release_files("demo", "1.0"), lambda: client.release_versions("demo"), lambda: client.resolve("demo==1.0")):
+        with pytest.raises(BadIndexResponse, match="/simple/demo/"):
+            read()
+
+
 # --- resolving ------------------------------------------------------------------------------
 
 
@@ -415,9 +517,9 @@ def test_prefetch_fetches_pages_a_bounded_number_at_a_time(index: FakeIndex, tmp
         index.routes[f"/simple/{name}/"][0].delay = 0.05
     pages = client.prefetch([*names, "absent", names[0]], workers=3)
     assert list(pages) == [*names, "absent"]
-    assert all([f.version for f in pages[name]] == [Version("1.0")] for name in names)  # type: ignore[union-attr]
+    assert all(pages[name].versions() == [Version("1.0")] for name in names)  # type: ignore[union-attr]
     assert isinstance(pages["absent"], ProjectNotFound)
     assert 1 < index.most_in_flight <= 3
     assert sum(index.hits(f"/simple/{name}/") for name in names) == 12
-    assert client.project_files(names[5]) == pages[names[5]]  # answered from memory
+    assert client.page(names[5]) is pages[names[5]]  # answered from memory
     assert index.hits(f"/simple/{names[5]}/") == 1

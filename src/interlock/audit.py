@@ -86,7 +86,7 @@ def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
     """The verdict on the file that installing `package` would fetch."""
     label = f"{package.label} ({package.location})"
     try:
-        files = [f for f in scanner.client().project_files(package.name) if f.version == package.version]
+        files = scanner.client().release_files(package.name, package.version) if package.version is not None else []
         if not files:
             raise VersionNotFound(f"{package.label}: not on the index")
         locked = package.sha256s

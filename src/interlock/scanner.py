@@ -26,7 +26,6 @@ from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
-from interlock.index.selection import previous_release_file
 from interlock.index.transport import redact
 from interlock.policy.evaluate import decide_result
 from interlock.policy.model import Policy
@@ -170,7 +169,7 @@ class Scanner:
         if wheel.kind is not FileKind.WHEEL or wheel.sha256 is None:
             return []
         try:
-            sdists = [f for f in self.client().project_files(wheel.project) if f.version == wheel.version and f.kind is FileKind.SDIST]
+            sdists = [f for f in self.client().release_files(wheel.project, wheel.version) if f.kind is FileKind.SDIST]
             if not sdists or sdists[0].sha256 is None:
                 return []
             key = f"{self.ruleset}+sdist:{sdists[0].sha256}"
@@ -275,14 +274,13 @@ class Scanner:
         if self._index_down is not None:
             return None, self._index_down
         try:
-            files = self.client().project_files(name)
+            previous = self.client().previous_release_file(name, filename, version)
         except ProjectNotFound:
             return None, f"{name} is not on the index: no history, judged on its own"
         except IndexProblem as exc:
             # Once the index cannot be reached, a directory of artifacts must not wait on it for each one.
             self._index_down = f"{_UNAVAILABLE} ({exc}); judged on its own"
             return None, self._index_down
-        previous = previous_release_file(files, filename, version)
         if previous is None:
             return None, f"no earlier release of {name} on the index: first release, judged on its own"
         return previous, None

@@ -27,9 +27,10 @@ from interlock.index.errors import (
     VersionNotFound,
 )
 from interlock.index.http_cache import default_http_cache_dir
-from interlock.index.models import IndexFile
-from interlock.index.selection import select_file
-from interlock.index.simple_api import ACCEPT, parse_page
+from interlock.index.models import FileKind, IndexFile
+from interlock.index.page import ProjectPage
+from interlock.index.selection import previous_release_file, select_file
+from interlock.index.simple_api import ACCEPT, read_page
 from interlock.index.transport import Http, Page, Traffic, redact
 
 GiB = 1024**3
@@ -44,8 +45,9 @@ class IndexClient:
     Project pages are kept in memory for the client's lifetime (``resolve`` then ``download``
     costs one page fetch) and, with ``http_cache``, in an HTTP cache on disk across runs (under
     ``http_cache_dir``, by default the user cache dir's ``http/``), reused as the index's
-    Cache-Control, ETag and Last-Modified allow. Artifacts are kept on disk under ``cache_dir``,
-    named by sha256.
+    Cache-Control, ETag and Last-Modified allow (a page sent without any of them, for ten minutes:
+    see ``http_cache``). A page's files are made version by version, as they are asked for
+    (``release_files``). Artifacts are kept on disk under ``cache_dir``, named by sha256.
     """
 
     def __init__(
@@ -75,7 +77,7 @@ class IndexClient:
         self._http = Http(
             timeout=timeout, retries=retries, backoff=backoff, verify=verify, cache_dir=pages_dir, max_cached_body=PAGE_LIMIT
         )
-        self._pages: dict[str, list[IndexFile]] = {}
+        self._pages: dict[str, ProjectPage] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -104,33 +106,47 @@ class IndexClient:
 
     def project_files(self, name: str) -> list[IndexFile]:
         """Every wheel and sdist the index lists for ``name`` (other files and other projects' files dropped)."""
+        return self.page(name).all_files()
+
+    def release_files(self, name: str, version: Version | str) -> list[IndexFile]:
+        """The files of one version of ``name``, none when the index lists none; only these are made."""
+        return self.page(name).files(version if isinstance(version, Version) else Version(version))
+
+    def release_versions(
+        self, name: str, *, prereleases: bool = False, yanked: bool = False, kind: FileKind | None = None
+    ) -> list[Version]:
+        """See ``interlock.index.selection.release_versions``; ``kind`` counts only wheels or only sdists."""
+        return self.page(name).release_versions(prereleases=prereleases, yanked=yanked, kind=kind)
+
+    def page(self, name: str) -> ProjectPage:
+        """The project's page, fetched once per client (``ProjectNotFound`` for a 404 or 410)."""
         key = canonicalize_name(name)
         with self._lock:
             cached = self._pages.get(key)
         if cached is not None:
-            return list(cached)
+            return cached
         url = self.project_url(name)
         page = self._http.get(url, accept=ACCEPT, max_bytes=PAGE_LIMIT)
         if page.status in {404, 410}:
             raise ProjectNotFound(f"{key}: no such project on {redact(self.index_url)} (HTTP {page.status})")
         if page.status != 200:
             raise BadIndexResponse(f"{redact(url)}: HTTP {page.status}")
-        files = parse_page(page.body, page.content_type, page.url, key)
+        files = read_page(page.body, page.content_type, page.url, key)
         with self._lock:
             self._pages[key] = files
-        return list(files)
+        return files
 
-    def prefetch(self, names: Iterable[str], *, workers: int = 8) -> dict[str, list[IndexFile] | IndexProblem]:
-        """``project_files`` of every name, ``workers`` at a time; a project that failed maps to its problem.
+    def prefetch(self, names: Iterable[str], *, workers: int = 8) -> dict[str, ProjectPage | IndexProblem]:
+        """``page`` of every name, ``workers`` at a time; a project that failed maps to its problem.
 
-        Keyed by the names as given (duplicates fetched once). Later ``project_files`` calls for
-        these names are answered from memory.
+        Keyed by the names as given (duplicates fetched once). Later calls for these names are
+        answered from memory.
         """
         unique = list(dict.fromkeys(names))
 
-        def one(name: str) -> list[IndexFile] | IndexProblem:
+        def one(name: str) -> ProjectPage | IndexProblem:
             try:
-                return self.project_files(name)
+                return self.page(name)
             except IndexProblem as problem:
                 return problem
 
@@ -154,7 +170,7 @@ class IndexClient:
 
     def versions(self, name: str) -> list[Version]:
         """All versions with at least one file, oldest first (pre-releases and yanked ones included)."""
-        return sorted({f.version for f in self.project_files(name)})
+        return self.page(name).versions()
 
     def select_file(self, files: list[IndexFile], version: Version | str, *, allow_incompatible: bool = False) -> IndexFile:
         """See ``interlock.index.selection.select_file``."""
@@ -163,12 +179,19 @@ class IndexClient:
     def resolve(self, requirement: str, *, allow_incompatible: bool = False) -> IndexFile:
         """The file pip would install for an exact pin ``NAME==VERSION`` (yanked releases included, as PEP 592 says)."""
         name, version = parse_pin(requirement)
-        files = self.project_files(name)
-        if not any(f.version == version for f in files):
-            known = sorted({f.version for f in files})
+        files = self.release_files(name, version)
+        if not files:
+            known = self.versions(name)
             hint = f"latest listed: {', '.join(map(str, known[-3:]))}" if known else "it lists no files"
             raise VersionNotFound(f"{canonicalize_name(name)}=={version}: not on {redact(self.index_url)} ({hint})")
         return select_file(files, version, allow_incompatible=allow_incompatible)
+
+    def previous_release_file(self, name: str, filename: str, version: Version) -> IndexFile | None:
+        """See ``interlock.index.selection.previous_release_file``; only the closest lower release's files are made."""
+        kind = FileKind.WHEEL if filename.endswith(".whl") else FileKind.SDIST
+        # The release that function would pick: the closest lower one with a live file of this kind.
+        earlier = [v for v in self.release_versions(name, prereleases=version.is_prerelease, kind=kind) if v < version]
+        return previous_release_file(self.release_files(name, earlier[-1]), filename, version) if earlier else None
 
     def download(self, file: IndexFile, max_bytes: int = GiB, *, dest_dir: Path | None = None, allow_unverified: bool = False) -> Path:
         """The artifact on local disk, downloaded unless an intact copy is already there.

@@ -4,6 +4,12 @@ A fresh project page is answered without a request; a stale one is revalidated (
 ``If-Modified-Since``) and a 304 reuses the stored body; ``no-store`` is honoured. Only documents
 (project pages, provenance) go through it: artifacts are kept by sha256 in their own cache.
 
+A document the index sends without any word on caching (no Cache-Control, Expires, ETag,
+Last-Modified or Pragma) could never be reused, since it can be neither fresh nor revalidated:
+some indexes and mirrors answer so, and every run would download every page again. Such a 200 is
+treated as ``Cache-Control: max-age=600``, the freshness the public index gives its simple pages;
+a document with any of those headers follows them exactly.
+
 The cache is an optimisation, never a reason to fail: a file that is not a usable cache is started
 afresh, and one that cannot be opened at all means running without it.
 """
@@ -13,11 +19,12 @@ from __future__ import annotations
 import sqlite3
 import ssl
 from pathlib import Path
+from typing import Any
 
 import httpx
 import platformdirs
 from hishel import CacheOptions, SqliteStorage
-from hishel.httpx import CacheClient
+from hishel.httpx import CacheClient, CacheTransport
 
 # What a damaged cache raises while a stored body is read back (hishel's storage reports a missing
 # stream chunk as RuntimeError); the caller treats it as a miss.
@@ -26,6 +33,9 @@ CACHE_FAILURES: tuple[type[Exception], ...] = (sqlite3.Error, RuntimeError)
 _DATABASE = "documents.sqlite"
 # Interlock serves one user, so it may keep what a shared cache must not (RFC 9111 §3.5).
 _PRIVATE = CacheOptions(shared=False)
+DEFAULT_FRESHNESS = "max-age=600"
+"""What a document that says nothing about caching is taken to say."""
+_CACHING_HEADERS = ("cache-control", "expires", "etag", "last-modified", "pragma")
 
 
 def default_http_cache_dir() -> Path:
@@ -46,7 +56,41 @@ def caching_client(
         return None
     # CacheClient, not a CacheTransport under a plain client: it also wraps the transports httpx
     # mounts for proxies named in the environment, so proxied pages are cached too.
-    return CacheClient(storage=storage, rfc=_PRIVATE, timeout=timeout, follow_redirects=True, verify=verify, headers=headers)
+    return _DocumentClient(storage=storage, rfc=_PRIVATE, timeout=timeout, follow_redirects=True, verify=verify, headers=headers)
+
+
+class DefaultFreshness(httpx.BaseTransport):
+    """Gives a GET's 200 that has none of the caching headers ``Cache-Control: max-age=600``; under
+    the cache, so the cache decides on what this adds. Anything else passes through untouched."""
+
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport = transport
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.transport.handle_request(request)
+        if request.method == "GET" and response.status_code == 200 and not any(h in response.headers for h in _CACHING_HEADERS):
+            response.headers["Cache-Control"] = DEFAULT_FRESHNESS
+        return response
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class _DocumentClient(CacheClient):
+    """hishel's CacheClient with ``DefaultFreshness`` between its cache and each network transport
+    (the direct one and any for a proxy)."""
+
+    def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
+        return _under_the_cache(super()._init_transport(*args, **kwargs))
+
+    def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
+        return _under_the_cache(super()._init_proxy_transport(*args, **kwargs))
+
+
+def _under_the_cache(transport: httpx.BaseTransport) -> httpx.BaseTransport:
+    if isinstance(transport, CacheTransport):
+        transport.next_transport = DefaultFreshness(transport.next_transport)
+    return transport
 
 
 def discard(directory: Path) -> None:

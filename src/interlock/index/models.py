@@ -7,14 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from packaging.utils import (
-    InvalidName,
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    NormalizedName,
-    canonicalize_name,
-    parse_sdist_filename,
-)
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -63,36 +56,58 @@ def parse_filename(filename: str, project: str) -> tuple[FileKind, Version] | No
     """Kind and version of a release file of ``project``; None for other projects or unreadable names.
 
     A file whose name belongs to another project is dropped, as pip drops it: an index page
-    could otherwise slip someone else's artifact into a project's list. Wheel tags are not
-    parsed here (selection does, for the few files it considers): a large project lists tens
-    of thousands of wheels, and this runs for every one of them.
+    could otherwise slip someone else's artifact into a project's list.
     """
-    try:
-        if filename.endswith(".whl"):
-            parts = filename[:-4].split("-")
-            if len(parts) not in (5, 6) or (len(parts) == 6 and not parts[2][:1].isdigit()):
-                return None
-            name, version = _name_and_version(parts[0], parts[1])
-            kind = FileKind.WHEEL
-        elif filename.endswith((".tar.gz", ".zip")):
-            name, version = parse_sdist_filename(filename)
-            kind = FileKind.SDIST
-        else:
+    split = split_filename(filename, _canonical(project))
+    if split is None:
+        return None
+    version = parse_version(split[1])
+    return None if version is None else (split[0], version)
+
+
+def split_filename(filename: str, project: NormalizedName) -> tuple[FileKind, str] | None:
+    """Kind and version *text* of a release file of canonical ``project``; None for other projects
+    or unreadable names. The version text is checked by ``parse_version``.
+
+    Wheel tags are not parsed here (selection does, for the few files it considers): a large
+    project lists tens of thousands of wheels, and this runs for every one of them.
+    """
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-")
+        if len(parts) not in (5, 6) or (len(parts) == 6 and not parts[2][:1].isdigit()):
             return None
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, InvalidName):
+        if _wheel_name(parts[0]) != project:
+            return None
+        return FileKind.WHEEL, parts[1]
+    # As packaging's parse_sdist_filename: a PEP 440 version has no dash, so the last one splits.
+    if filename.endswith(".tar.gz"):
+        stem = filename[:-7]
+    elif filename.endswith(".zip"):
+        stem = filename[:-4]
+    else:
         return None
-    if name != _canonical(project):
+    name, dash, version = stem.rpartition("-")
+    if not dash or not name or _canonical(name) != project:
         return None
-    return kind, version
+    return FileKind.SDIST, version
 
 
 @lru_cache(maxsize=8192)
-def _name_and_version(name: str, version: str) -> tuple[NormalizedName, Version]:
-    """A wheel's name and version fields, as packaging's ``parse_wheel_filename`` reads them;
-    cached, because every wheel of a release repeats them."""
+def parse_version(text: str) -> Version | None:
+    """The version a filename gives, None when it is not PEP 440; cached, because every file of a
+    release repeats it."""
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _wheel_name(name: str) -> NormalizedName | None:
+    """A wheel's name field canonicalised, None when packaging's ``parse_wheel_filename`` would refuse it."""
     if "__" in name or not re.match(r"^[\w\d._]*$", name, re.UNICODE):
-        raise InvalidWheelFilename(f"invalid project name: {name!r}")
-    return canonicalize_name(name), Version(version)
+        return None
+    return canonicalize_name(name)
 
 
 @lru_cache(maxsize=1024)

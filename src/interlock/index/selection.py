@@ -6,9 +6,9 @@ Pure functions over ``IndexFile`` lists, so they can be tested without an index.
 from __future__ import annotations
 
 import platform
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag, sys_tags
@@ -56,6 +56,11 @@ def release_versions(files: Iterable[IndexFile], *, prereleases: bool = False, y
     live: dict[Version, bool] = {}
     for f in files:
         live[f.version] = live.get(f.version, False) or not f.yanked
+    return releases_among(live, prereleases=prereleases, yanked=yanked)
+
+
+def releases_among(live: Mapping[Version, bool], *, prereleases: bool = False, yanked: bool = False) -> list[Version]:
+    """``release_versions`` over each version and whether any of its files is not yanked."""
     return sorted(v for v, has_live in live.items() if (prereleases or not v.is_prerelease) and (yanked or has_live))
 
 
@@ -102,7 +107,9 @@ def _best_sdist(files: list[IndexFile]) -> IndexFile | None:
     return min(sdists, key=lambda f: (f.yanked, not f.filename.endswith(".tar.gz"), f.filename)) if sdists else None
 
 
+@lru_cache(maxsize=4096)
 def _wheel_build_and_tags(filename: str) -> tuple[tuple[()] | tuple[int, str], frozenset[Tag]]:
+    # Cached: the wheels of a release are ranked more than once (wheel choice, then history).
     _name, _version, build, tags = parse_wheel_filename(filename)
     return build, tags
 
@@ -113,10 +120,14 @@ def _descending(build: tuple[()] | tuple[int, str]) -> int:
 
 
 def _python_ok(f: IndexFile) -> bool:
-    if f.requires_python is None:
-        return True
+    return f.requires_python is None or _runs_here(f.requires_python)
+
+
+@lru_cache(maxsize=1024)
+def _runs_here(requires_python: str) -> bool:
+    # Cached: a project's releases repeat a handful of specifiers, and parsing one is slow.
     try:
-        return SpecifierSet(f.requires_python).contains(platform.python_version(), prereleases=True)
+        return SpecifierSet(requires_python).contains(platform.python_version(), prereleases=True)
     except InvalidSpecifier:
         return True  # pip ignores a Requires-Python it cannot parse
 

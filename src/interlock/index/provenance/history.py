@@ -26,7 +26,7 @@ from interlock.index.provenance.verify import (
     verify_provenance,
     verify_provenance_digest,
 )
-from interlock.index.selection import release_versions, select_file
+from interlock.index.selection import select_file
 
 
 def file_provenance(client: IndexClient, file: IndexFile, artifact: Path | None = None, *, offline: bool = True) -> ProvenanceResult:
@@ -56,9 +56,8 @@ def publisher_history(
     Per release, a file with provenance is preferred (the one pip would pick among those), so a
     release counts as attested when any of its files is. Fetched concurrently; nothing downloaded.
     """
-    files = client.project_files(project)
-    earlier = [v for v in release_versions(files) if v < version][-count:] if count > 0 else []
-    chosen = [(v, _representative([f for f in files if f.version == v], v)) for v in reversed(earlier)]
+    earlier = [v for v in client.release_versions(project) if v < version][-count:] if count > 0 else []
+    chosen = [(v, _representative(client.release_files(project, v), v)) for v in reversed(earlier)]
     if not chosen:
         return []
     with ThreadPoolExecutor(max_workers=min(len(chosen), 4)) as pool:

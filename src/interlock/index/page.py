@@ -1,0 +1,90 @@
+"""A project's page, read once and kept grouped by version; ``IndexFile`` values are made only for
+the versions a caller asks for.
+
+A large project lists tens of thousands of files, while judging a release needs the files of that
+release, the list of versions and the files of the release before it. Making every ``IndexFile``
+of a 200-project lockfile costs more than reading the pages themselves, so that work waits until
+a version is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from packaging.utils import NormalizedName
+from packaging.version import Version
+
+from interlock.index.models import FileKind, IndexFile
+from interlock.index.selection import releases_among
+
+
+class ProjectPage:
+    """The files one project page lists, grouped by version.
+
+    Filled by the page parser with ``add``, then only read: safe to share between threads (two
+    threads building the same version at once make equal lists, and either may be kept).
+    """
+
+    def __init__(self, project: NormalizedName, make: Callable[[Any, FileKind, Version], IndexFile]) -> None:
+        self.project = project
+        self._make = make
+        self._pending: dict[Version, list[tuple[FileKind, Version, list[tuple[int, Any]]]]] = {}
+        self._kinds: dict[Version, dict[FileKind, bool]] = {}
+        """Per version, the kinds it has files of, each with whether one of them is not yanked (PEP 592)."""
+        self._count = 0
+        self._built: dict[Version, list[IndexFile]] = {}
+
+    @classmethod
+    def of(cls, project: NormalizedName, files: list[IndexFile]) -> ProjectPage:
+        """A page of files already made (an HTML page is parsed whole)."""
+        page = cls(project, lambda file, _kind, _version: file)
+        for position, file in enumerate(files):
+            page.add(file.version, file.kind, [(position, file)], live=not file.yanked)
+        return page
+
+    def add(self, version: Version, kind: FileKind, entries: list[tuple[int, Any]], *, live: bool) -> None:
+        """Files of one ``kind`` and ``version``, each with its position on the page; ``make(entry,
+        kind, version)`` is its ``IndexFile``. ``live``: one of them is not yanked."""
+        # Versions spelled differently ("1.0", "1.0.0") are one release; each file keeps its own spelling.
+        self._pending.setdefault(version, []).append((kind, version, entries))
+        kinds = self._kinds.setdefault(version, {})
+        kinds[kind] = kinds.get(kind, False) or live
+        self._count += len(entries)
+
+    def __len__(self) -> int:
+        """How many files the page lists for the project."""
+        return self._count
+
+    def versions(self) -> list[Version]:
+        """Every version with at least one file, oldest first."""
+        return sorted(self._pending)
+
+    def release_versions(self, *, prereleases: bool = False, yanked: bool = False, kind: FileKind | None = None) -> list[Version]:
+        """As ``selection.release_versions`` over the page's files (its files of ``kind`` only, when given),
+        without making them."""
+        live = {
+            version: any(kinds.values()) if kind is None else kinds[kind]
+            for version, kinds in self._kinds.items()
+            if kind is None or kind in kinds
+        }
+        return releases_among(live, prereleases=prereleases, yanked=yanked)
+
+    def files(self, version: Version) -> list[IndexFile]:
+        """The files of ``version`` (none when the page lists none), in page order."""
+        built = self._built.get(version)
+        if built is None:
+            built = self._built[version] = [file for _, file in self._positioned(version)]
+        return list(built)
+
+    def all_files(self) -> list[IndexFile]:
+        """Every file, in page order."""
+        return [file for _, file in sorted((pair for version in self._pending for pair in self._positioned(version)), key=_position)]
+
+    def _positioned(self, version: Version) -> list[tuple[int, IndexFile]]:
+        made = [(position, self._make(entry, kind, spelled)) for kind, spelled, entries in self._pending.get(version, []) for position, entry in entries]
+        return sorted(made, key=_position)
+
+
+def _position(pair: tuple[int, IndexFile]) -> int:
+    return pair[0]
