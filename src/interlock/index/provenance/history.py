@@ -57,12 +57,15 @@ def publisher_history(
     release counts as attested when any of its files is. Fetched concurrently; nothing downloaded.
     """
     earlier = [v for v in client.release_versions(project) if v < version][-count:] if count > 0 else []
-    chosen = [(v, _representative(client.release_files(project, v), v)) for v in reversed(earlier)]
-    if not chosen:
-        return []
-    with ThreadPoolExecutor(max_workers=min(len(chosen), 4)) as pool:
-        results = list(pool.map(lambda pair: file_provenance(client, pair[1], offline=offline), chosen))
-    return [(v, result) for (v, _), result in zip(chosen, results, strict=True)]
+    releases = [(v, client.release_files(project, v)) for v in reversed(earlier)]
+    # A release none of whose files the index links provenance for has none: nothing to fetch.
+    attested = [(v, _representative(files, v)) for v, files in releases if any(f.provenance_url for f in files)]
+    fetched: dict[Version, ProvenanceResult] = {}
+    if attested:
+        with ThreadPoolExecutor(max_workers=min(len(attested), 4)) as pool:
+            results = pool.map(lambda pair: file_provenance(client, pair[1], offline=offline), attested)
+            fetched = {v: result for (v, _), result in zip(attested, results, strict=True)}
+    return [(v, fetched.get(v) or no_provenance(files[0].filename)) for v, files in releases if files]
 
 
 def provenance_findings(
