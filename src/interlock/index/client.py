@@ -193,6 +193,17 @@ class IndexClient:
         earlier = [v for v in self.release_versions(name, prereleases=version.is_prerelease, kind=kind) if v < version]
         return previous_release_file(self.release_files(name, earlier[-1]), filename, version) if earlier else None
 
+    @staticmethod
+    def _intact(path: Path, file: IndexFile, *, in_cache: bool) -> bool:
+        """Whether a copy already on disk can be used. In the content-addressed cache a file only
+        ever lands after its sha256 was checked, so the size the index gives is enough to catch a
+        truncated or replaced copy without reading hundreds of MiB again on every run (whoever can
+        rewrite the cache can rewrite the verdicts cached beside it too). Elsewhere, or without a
+        size, the hash is checked."""
+        if in_cache and file.size is not None:
+            return path.stat().st_size == file.size
+        return file_sha256(path) == file.sha256
+
     def download(self, file: IndexFile, max_bytes: int = GiB, *, dest_dir: Path | None = None, allow_unverified: bool = False) -> Path:
         """The artifact on local disk, downloaded unless an intact copy is already there.
 
@@ -208,7 +219,7 @@ class IndexClient:
             raise UnsafeFile(f"{filename}: the index gave no sha256 for {redact(file.url)}; refusing an unverifiable download")
         if file.sha256 is not None:
             target = dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, file.sha256, filename)
-            if target.is_file() and file_sha256(target) == file.sha256:
+            if target.is_file() and self._intact(target, file, in_cache=dest_dir is None):
                 return target
         staging = dest_dir if dest_dir is not None else self.cache_dir / ".partial"
         with atomic_file(staging) as (handle, commit):
