@@ -172,3 +172,11 @@ def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.Cap
     assert status == 3
     assert json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err
+
+
+def test_demo_shows_the_gate_decision_and_succeeds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo", "--dir", str(tmp_path / "demo"))
+    assert status == 0  # the demo ran; finding the trojan is what it is for
+    table = out[out.index("package ") :].splitlines()
+    assert table[1].split()[3:5] == ["malicious", "block"] and table[2].split()[3:5] == ["clean", "pass"]
+    assert "nothing was installed or run" in out

@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         "litellm 1.82.8 was — into DIR, and scans them. Nothing is installed or run.",
     )
     demo.add_argument("--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)")
-    _add_output_options(demo, default_fail_on="never")
+    _add_output_options(demo)
     demo.set_defaults(handler=run_demo)
 
     explain = commands.add_parser(
@@ -686,7 +686,9 @@ def run_demo(arguments: argparse.Namespace) -> int:
         paths = build_demo_releases(arguments.dir)
     except OSError as exc:
         return _usage_error(f"--dir: cannot write demo releases to {arguments.dir}: {exc.strerror or exc}")
-    scanner = Scanner(ScanOptions(use_cache=False, policy=Policy(fail_on=FailOn(arguments.fail_on))))
+    # The built-in policy, so the trojaned release shows the decision a gate would make (block).
+    policy = Policy(fail_on=FailOn(arguments.fail_on)) if arguments.fail_on else Policy()
+    scanner = Scanner(ScanOptions(use_cache=False, policy=policy))
     results = scanner.scan_all([Target(str(path), path=path) for path in paths])
     status = _report(results, arguments)
     if arguments.format == "text" and arguments.output is None:
@@ -695,7 +697,8 @@ def run_demo(arguments: argparse.Namespace) -> int:
             "Next: scan a release by name (interlock scan NAME==VERSION) or a file you downloaded;\n"
             "'interlock rules RULE_ID' explains any finding."
         )
-    return status
+    # The demo worked when it judged its releases, whatever it found: only errors fail it.
+    return EXIT_OK if status == EXIT_FOUND else status
 
 
 def _usage_error(message: str) -> int:
