@@ -730,10 +730,16 @@ POSITIVE: dict[str, Positive] = {
         lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/_ws.typed", zip_bytes([("hook.py", b"import os\n")]))]),
         "pkg/_ws.typed", None, None,
     ),
-    "archive-disguised/data-zip-named-dat": Positive(
+    "archive-disguised/program-zip-named-dat": Positive(
         "archive-disguised", M,
-        lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/logo.dat", zip_bytes([("logo.svg", b"<svg/>")]))]),
+        lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/logo.dat", zip_bytes([("bin/agent.so", b"\x7fELF"), ("run.sh", b"./agent\n")]))]),
         "pkg/logo.dat", None, None,
+    ),
+    "archive-disguised/document-zip-is-only-noted": Positive(
+        # langchain-community's sdist ships tests/examples/fake.vsdx: a Visio drawing is a zip.
+        "archive-disguised", L,
+        lambda: zip_artifact([("pkg/__init__.py", b""), ("tests/examples/fake.vsdx", zip_bytes([("[Content_Types].xml", b"<Types/>")]))]),
+        "tests/examples/fake.vsdx", None, None,
     ),
     "record-mismatch/module-added-after-the-build": Positive(
         "record-mismatch", H, lambda: _wheel_then(lambda m: m.update({"demo/_hook.py": b"import os\n"})), "demo/_hook.py", None, None

@@ -133,21 +133,34 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
 
 
 _CODE_SUFFIXES = (".py", ".pyw", ".pyc")
+# What runs without Python: native libraries, programs and scripts.
+_EXECUTABLE_SUFFIXES = (".so", ".pyd", ".dll", ".dylib", ".exe", ".sh", ".bat", ".cmd", ".ps1", ".js", ".vbs")
 
 
 def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
+    """Zips under names that are not an archive's. Many document formats are zips too (a `.vsdx`
+    drawing in a test suite, an `.xlsm` workbook), so what counts is what the zip holds."""
     members = evidence.artifact.members
     for member in members.values():
         if not is_disguised_zip(member):
             continue
         inside = f"{member.path}!/"
-        code = sorted(path[len(inside) :] for path in members if path.startswith(inside) and path.endswith(_CODE_SUFFIXES))
+        held = sorted(path[len(inside) :] for path in members if path.startswith(inside))
+        code = [path for path in held if path.endswith(_CODE_SUFFIXES)]
+        programs = [path for path in held if path.lower().endswith(_EXECUTABLE_SUFFIXES)]
         if code:
-            shown = ", ".join(code[:3]) + (f" and {len(code) - 3} more" if len(code) > 3 else "")
-            message = f"a zip archive of Python code ({shown}) hidden under a name that is not an archive's"
+            message = f"a zip archive of Python code ({_some(code)}) hidden under a name that is not an archive's"
             yield Finding("archive-disguised", Severity.HIGH, member.path, None, message, member.name)
+        elif programs:
+            message = f"a zip archive of programs ({_some(programs)}) under a name that is not an archive's"
+            yield Finding("archive-disguised", Severity.MEDIUM, member.path, None, message, member.name)
         else:
-            yield Finding("archive-disguised", Severity.MEDIUM, member.path, None, "a zip archive under a name that is not an archive's", member.name)
+            message = "a zip archive under a name that is not an archive's, holding no code (a document format, perhaps)"
+            yield Finding("archive-disguised", Severity.LOW, member.path, None, message, member.name)
+
+
+def _some(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def _install_hooks(evidence: Evidence) -> Iterable[Finding]:
@@ -195,11 +208,12 @@ RULES = [
     Rule(
         "archive-disguised",
         "a zip archive hidden under a name that is not an archive's",
-        (Severity.MEDIUM, Severity.HIGH),
+        (Severity.LOW, Severity.MEDIUM, Severity.HIGH),
         "Zip content under a name like `_websocket.typed` or `logo.dat`: Python imports modules straight from "
         "such a file once it is on sys.path, so it is a way to ship code no reviewer opens. High when the hidden "
-        "archive holds Python code (which is then analysed like any other member), medium otherwise. Formats that "
-        "are zips by design (.jar, .docx, .npz, .pt, .pyz…) are not reported.",
+        "archive holds Python code (which is then analysed like any other member), medium when it holds programs "
+        "or native libraries, low when it holds neither (many document formats are zips: .vsdx, .xlsm, .odg). "
+        "Formats that are zips by design (.jar, .docx, .npz, .pt, .pyz…) are not reported.",
         _disguised_archives,
     ),
     Rule(
