@@ -1,10 +1,11 @@
 """Fetch the latest releases of the most-downloaded projects, for the false-positive benchmark.
 
-    python bench/fetch_benign.py --top 300 --dest .bench-cache/benign [--also-previous]
+    python bench/fetch_benign.py --top 300 --dest .bench-cache/benign [--also-previous] [--sdists]
 
 Reads ``<repo>/../shared/corpus/benign-dev.tsv`` (columns rank, name), takes the ``--top`` best
 ranked, and for each downloads the artifact pip would install here of the latest final,
-non-yanked release (and with ``--also-previous`` the release before it) from the index pip is
+non-yanked release (with ``--sdists``, the latest release's sdist instead: what a build from
+source, or a gate building an sdist, reads), and with ``--also-previous`` the release before it, from the index pip is
 configured with, into ``--dest``. Files already there with the right sha256 are kept. Writes
 ``manifest.tsv`` in ``--dest``: rank, name, version, filename, sha256, previous_version,
 previous_filename, note (why something is missing or unusual). Failures are listed, not
@@ -28,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from interlock.index import (
+    FileKind,
     IndexClient,
     IndexFile,
     IndexProblem,
@@ -64,7 +66,7 @@ def read_ranked(tsv: Path, top: int) -> list[tuple[int, str]]:
     return sorted(rows)[:top]
 
 
-def fetch_one(client: IndexClient, rank: int, name: str, dest: Path, also_previous: bool, max_bytes: int) -> Fetched:
+def fetch_one(client: IndexClient, rank: int, name: str, dest: Path, also_previous: bool, max_bytes: int, sdists: bool = False) -> Fetched:
     notes = []
     try:
         files = client.project_files(name)
@@ -74,6 +76,11 @@ def fetch_one(client: IndexClient, rank: int, name: str, dest: Path, also_previo
             notes.append("only pre-releases")
         if version is None:
             return Fetched(rank, name, note="no live release with a wheel or sdist")
+        if sdists:
+            files = [f for f in files if f.kind is FileKind.SDIST]
+            version = latest_version(files)
+            if version is None:
+                return Fetched(rank, name, note="no sdist of a final release")
         latest, fresh = _get(client, files, version, dest, max_bytes, notes)
         previous = None
         if also_previous:
@@ -135,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=8, help="parallel downloads (default 8)")
     parser.add_argument("--index-url", help="override the index pip is configured with")
     parser.add_argument("--max-mb", type=int, default=1024, help="largest artifact to fetch, MiB (default 1024)")
+    parser.add_argument("--sdists", action="store_true", help="the latest release's sdist instead of the file pip would install")
     arguments = parser.parse_args(argv)
 
     ranked = read_ranked(arguments.tsv, arguments.top)
@@ -148,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     done = threading.Lock()
     with client, ThreadPoolExecutor(arguments.jobs) as pool:
         futures = [
-            pool.submit(fetch_one, client, rank, name, dest, arguments.also_previous, arguments.max_mb * 1024 * 1024)
+            pool.submit(fetch_one, client, rank, name, dest, arguments.also_previous, arguments.max_mb * 1024 * 1024, arguments.sdists)
             for rank, name in ranked
         ]
         for future in as_completed(futures):

@@ -8,6 +8,7 @@ Sections:
   attacks    every case of ../shared/corpus/attacks/manifest.tsv scanned on its own (no history)
   benign     latest releases of the N most-downloaded projects of benign-dev.tsv: false positives,
              each listed with the rule that caused it
+  benign-sdists  the same projects' latest sdists (not in the default run: --only benign-sdists)
   speed      per-artifact median / p95 / throughput over the malicious corpus; the litellm 1.82.6
              wheel cold, with peak memory (measured in a fresh process)
 
@@ -29,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpus"
 BENIGN_CACHE = REPO / ".bench-cache" / "benign"
+BENIGN_SDIST_CACHE = REPO / ".bench-cache" / "benign-sdists"
 RESULTS = REPO / "bench" / "results"
 
 sys.path.insert(0, str(REPO / "src"))
@@ -95,11 +97,15 @@ def bench_attacks(report: dict[str, object]) -> None:
     report["attacks"] = cases
 
 
-def bench_benign(report: dict[str, object], top: int) -> None:
-    manifest = BENIGN_CACHE / "manifest.tsv"
+def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False) -> None:
+    """False positives on the latest releases of the most-downloaded projects: the file pip would
+    install, or (``sdists``) each release's sdist, which a build from source reads."""
+    cache = BENIGN_SDIST_CACHE if sdists else BENIGN_CACHE
+    manifest = cache / "manifest.tsv"
     if not manifest.exists():
-        print(f"\n(fetching the latest releases of the top {top} projects into {BENIGN_CACHE} …)", flush=True)
-        subprocess.run([sys.executable, str(REPO / "bench" / "fetch_benign.py"), "--top", str(top), "--dest", str(BENIGN_CACHE)], check=False)
+        print(f"\n(fetching the latest releases of the top {top} projects into {cache} …)", flush=True)
+        fetch = [sys.executable, str(REPO / "bench" / "fetch_benign.py"), "--top", str(top), "--dest", str(cache)]
+        subprocess.run(fetch + (["--sdists"] if sdists else []), check=False)
     if not manifest.exists():
         print("benign: no cache and fetching failed; skipped")
         return
@@ -107,7 +113,7 @@ def bench_benign(report: dict[str, object], top: int) -> None:
     verdicts: Counter[str] = Counter()
     flagged = []
     for row in rows:
-        path = BENIGN_CACHE / row["filename"]
+        path = cache / row["filename"]
         if not row.get("filename") or not path.exists():
             continue
         result, _ = scan(path)
@@ -117,14 +123,15 @@ def bench_benign(report: dict[str, object], top: int) -> None:
     total = sum(verdicts.values())
     malicious = verdicts["malicious"]
     suspicious_or_worse = malicious + verdicts["suspicious"]
-    report["benign"] = {
+    report["benign-sdists" if sdists else "benign"] = {
         "artifacts": total,
         "verdicts": dict(verdicts),
         "malicious_rate": round(malicious / total, 4) if total else None,
         "suspicious_or_worse_rate": round(suspicious_or_worse / total, 4) if total else None,
         "flagged": flagged,
     }
-    print(f"\n## False positives: latest releases of the top {top} projects ({total} artifacts scanned)")
+    what = "sdists of the latest releases" if sdists else "latest releases"
+    print(f"\n## False positives: {what} of the top {top} projects ({total} artifacts scanned)")
     print(f"malicious {malicious} ({malicious / max(total, 1):.2%}), suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), verdicts {dict(verdicts)}")
     for line in flagged:
         print("  " + line)
@@ -199,6 +206,8 @@ def main() -> int:
         bench_attacks(report)
     if "benign" in sections:
         bench_benign(report, arguments.top)
+    if "benign-sdists" in sections:
+        bench_benign(report, arguments.top, sdists=True)
     if "speed" in sections:
         bench_speed(report, times)
     RESULTS.mkdir(parents=True, exist_ok=True)
