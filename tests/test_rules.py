@@ -1004,6 +1004,22 @@ NEGATIVE: dict[str, Negative] = {
             open_with_auth = socket_timeout(15)(open_with_auth)
         """}),
     ),
+    "multiple-threats/one-wget-is-not-two-threats": Negative(
+        # huggingface_hub's test suite: a test downloads a PDF with wget, then runs its own CLI; another
+        # names a webhook test site. The wget is the shell download and the dropper's download both.
+        "multiple-threats",
+        W({"tests/test_api.py": """
+            import subprocess
+
+            def test_upload_large_file(tmp_path):
+                subprocess.run(["wget", "https://cdn.example.com/progit.pdf"], cwd=tmp_path)
+                subprocess.run(["hf", "lfs-enable-largefiles", tmp_path])
+
+            def test_webhooks():
+                url = "https://webhook.site/test"
+                return url
+        """}),
+    ),
     "download-and-run/utilities-merely-named-at-import": Negative(
         # setuptools' vendored jaraco.context: one function downloads a tarball, another is an
         # rmtree error handler that chmods; both are only handed to helpers at import.

@@ -247,7 +247,9 @@ def _many_threats(evidence: Evidence) -> Iterable[Finding]:
             if fact.when >= When.CALL:
                 scopes.setdefault(_outer_function(fact.scope), []).append(fact)
         dropper = next((d for d in map(_call_time_dropper, scopes.values()) if d is not None), None)
-        if dropper is not None:
+        # A shell download that is also the dropper's download is one threat, not two.
+        shell_download = kinds.get(_THREAT_KINDS[Capability.SHELL_DOWNLOAD])
+        if dropper is not None and (shell_download is None or shell_download.line != dropper.line):
             kinds.setdefault("dropper", next(f for f in facts if f.line == dropper.line))
         if len(kinds) >= _THREAT_KINDS_FOR_MALICIOUS:
             first = min(kinds.values(), key=lambda f: f.line)
