@@ -1020,6 +1020,18 @@ NEGATIVE: dict[str, Negative] = {
                 return url
         """}),
     ),
+    "download-and-run/project-runs-its-own-command": Negative(
+        # fastapi's sdist: docs scripts start `fastapi run` on a tutorial, then fetch a page from it.
+        "download-and-run",
+        S({"scripts/screenshots/image01.py": """
+            import subprocess
+            import httpx
+
+            process = subprocess.Popen(["demo", "run", "docs_src/tutorial001.py"])
+            httpx.get("http://localhost:8000/docs")
+            process.terminate()
+        """}),
+    ),
     "download-and-run/utilities-merely-named-at-import": Negative(
         # setuptools' vendored jaraco.context: one function downloads a tarball, another is an
         # rmtree error handler that chmods; both are only handed to helpers at import.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from packaging.utils import canonicalize_name
+
 from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, When, action
@@ -182,7 +184,7 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
         )
         if not fetches and not writes_decoded:
             continue
-        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f) and not _is_plugin_import(f)]
+        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f) and not _is_plugin_import(f) and not _runs_itself(f, evidence)]
         if runs:
             source = fetches[0].detail if fetches else "decoded data written to a file"
             yield finding_from(
@@ -254,6 +256,15 @@ def _many_threats(evidence: Evidence) -> Iterable[Finding]:
         if len(kinds) >= _THREAT_KINDS_FOR_MALICIOUS:
             first = min(kinds.values(), key=lambda f: f.line)
             yield finding_from("multiple-threats", Severity.CRITICAL, first, f"combines {', '.join(sorted(kinds))}")
+
+
+def _runs_itself(fact: Fact, evidence: Evidence) -> bool:
+    """A process that is the project's own command (fastapi's docs scripts run `fastapi run …`):
+    a project running itself, not something it fetched."""
+    if fact.capability is not Capability.PROCESS or not evidence.artifact.name:
+        return False
+    command = fact.detail.partition(": ")[2].split()
+    return bool(command) and canonicalize_name(command[0]) == canonicalize_name(evidence.artifact.name)
 
 
 def _is_plugin_import(fact: Fact) -> bool:
