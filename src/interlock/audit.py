@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
 from interlock.scanner import Scanner
-
 
 DEFAULT_WORKERS = 8
 """Packages judged at once: enough to keep a slow index busy, few enough to be polite to it."""
@@ -34,21 +33,6 @@ class Unjudged:
 
     def to_json(self) -> dict[str, str]:
         return {"requirement": self.requirement, "location": self.location, "reason": self.reason}
-
-
-@dataclass
-class AuditOutcome:
-    results: list[ScanResult] = field(default_factory=list)
-    """One per pinned artifact judged (an `error` verdict when it could not be fetched)."""
-    unjudged: list[Unjudged] = field(default_factory=list)
-
-
-def audit(
-    lockfiles: Iterable[Lockfile], scanner: Scanner, progress: Callable[[str], None] | None = None, *, workers: int = DEFAULT_WORKERS
-) -> AuditOutcome:
-    """Every pinned package of `lockfiles` judged once; see `plan` and `judge_all`."""
-    pinned, unjudged = plan(lockfiles)
-    return AuditOutcome(judge_all(pinned, scanner, progress, workers=workers), unjudged)
 
 
 def plan(lockfiles: Iterable[Lockfile]) -> tuple[list[LockedPackage], list[Unjudged]]:

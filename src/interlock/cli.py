@@ -401,15 +401,13 @@ def _no_policy_message(given: Path | None) -> str:
     return f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
 
 
-def _add_output_options(command: argparse.ArgumentParser, default_fail_on: str | None = None) -> None:
+def _add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     command.add_argument("--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output")
     command.add_argument(
         "--fail-on",
         choices=[level.value for level in FailOn],
-        default=default_fail_on,
-        help="exit 1 when any verdict is at or above this level "
-        + (f"(default: {default_fail_on})" if default_fail_on else "(default: the policy's fail-on, else suspicious)"),
+        help="exit 1 when any verdict is at or above this level (default: the policy's fail-on, else suspicious)",
     )
     command.add_argument(
         "--policy",
@@ -429,11 +427,9 @@ def run_scan(arguments: argparse.Namespace) -> int:
         yara = _yara(arguments)
     except ValueError as exc:
         return _usage_error(str(exc))
-    policy = _policy_in_effect(arguments)
-    if policy is None:
+    scanner = policy_scanner(arguments, arguments.index_url, yara)
+    if scanner is None:
         return EXIT_USAGE
-    options = ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, history=_history_wanted(arguments), policy=policy)
-    scanner = Scanner(options)
     results = _scan_with_progress(scanner, targets)
     return _report(results, arguments)
 
@@ -624,13 +620,13 @@ def exit_status(results: list[ScanResult]) -> int:
     return EXIT_OK
 
 
-def policy_scanner(arguments: argparse.Namespace, index_url: str | None) -> Scanner | None:
+def policy_scanner(arguments: argparse.Namespace, index_url: str | None, yara: YaraRules | None = None) -> Scanner | None:
     """A scanner for `index_url` with the policy in effect, the cache and history as the flags say;
     None after printing why the policy is unusable."""
     policy = _policy_in_effect(arguments)
     if policy is None:
         return None
-    options = ScanOptions(index_url=index_url, use_cache=not arguments.no_cache, history=_history_wanted(arguments), policy=policy)
+    options = ScanOptions(index_url=index_url, use_cache=not arguments.no_cache, yara=yara, history=_history_wanted(arguments), policy=policy)
     return Scanner(options)
 
 

@@ -144,7 +144,7 @@ class Scanner:
             failed = ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
             failed.index = record
             return self.decided(failed)
-        result = self.scan_file(path, label, file.sha256)  # download() verified it
+        result = self.scan_file(path, label, file.sha256)  # download() hash-checked these bytes when it fetched them
         result.index = record
         if result.verdict is not Verdict.ERROR:
             result = with_signals(result, self.release_signals(file, path, result))
@@ -192,7 +192,7 @@ class Scanner:
     def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[ProvenanceResult | None, list[Finding]]:
         """Where the release came from (PEP 740), against where the project's releases came from
         before; with this file's provenance (None when it could not be checked)."""
-        from interlock.index.provenance import provenance_findings  # sigstore and pydantic: only when needed
+        from interlock.index.provenance import provenance_findings
 
         try:
             return provenance_findings(self.client(), file, path)

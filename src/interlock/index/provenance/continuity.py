@@ -9,13 +9,19 @@ contents, so their ``check`` over an artifact's evidence yields nothing; the fin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.findings import Finding
 from interlock.analysis.rules.provenance import PROVENANCE_INVALID, PROVENANCE_MISSING, PUBLISHER_CHANGED, RULES
 from interlock.index.provenance.verify import ProvenanceResult, ProvenanceStatus
+
+if TYPE_CHECKING:
+    from interlock.analysis.rules.base import Rule
+
+__all__ = ["PROVENANCE_INVALID", "PROVENANCE_MISSING", "PUBLISHER_CHANGED", "RULES", "check_continuity"]
 
 def check_continuity(current: ProvenanceResult, previous: Sequence[tuple[Version, ProvenanceResult]]) -> list[Finding]:
     """Findings for the release whose provenance is ``current``, judged against earlier releases.
