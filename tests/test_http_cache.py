@@ -170,10 +170,10 @@ def test_cache_file_that_is_not_a_database_is_started_afresh(index: FakeIndex, t
 def test_cache_damaged_under_a_stored_page_is_a_miss(index: FakeIndex, tmp_path: Path) -> None:
     wheel = serve_demo(index, "1.0", FRESH)
     assert filenames(index, tmp_path) == [wheel]
-    (database,) = default_http_cache_dir().glob("*.sqlite")
-    with sqlite3.connect(database) as connection:
+    with sqlite3.connect(default_http_cache_dir() / "documents.sqlite") as connection:
         connection.execute("DELETE FROM streams")  # the entry stays, its body is gone
     connection.close()
+    (default_http_cache_dir() / "pages.sqlite").unlink()  # so that the body has to be read back
     assert filenames(index, tmp_path) == [wheel]  # a miss, not a crash; the damaged cache is discarded
     assert index.hits(PAGE) == 2
     assert filenames(index, tmp_path) == [wheel]  # a new cache: stored again...
@@ -210,6 +210,7 @@ def test_artifact_downloads_bypass_the_http_cache(index: FakeIndex, tmp_path: Pa
 def test_page_cap_holds_for_a_page_served_from_the_cache(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serve_demo(index, "1.0", FRESH)
     filenames(index, tmp_path)
+    (default_http_cache_dir() / "pages.sqlite").unlink()  # so that the stored body is read back
     monkeypatch.setattr(client_module, "PAGE_LIMIT", 100)
     with open_client(index, tmp_path) as client, pytest.raises(BadIndexResponse, match="larger than 100 bytes"):
         client.project_files("demo")

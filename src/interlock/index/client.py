@@ -6,12 +6,13 @@ import ssl
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.index.artifacts import artifact_path, atomic_file, default_root, file_sha256, safe_filename
@@ -29,8 +30,9 @@ from interlock.index.errors import (
 from interlock.index.http_cache import default_http_cache_dir
 from interlock.index.models import FileKind, IndexFile
 from interlock.index.page import ProjectPage
+from interlock.index.page_memo import PageMemo
 from interlock.index.selection import previous_release_file, select_file
-from interlock.index.simple_api import ACCEPT, read_page
+from interlock.index.simple_api import ACCEPT, kept_json_page, looks_like_json, parse_html_page, read_json_page
 from interlock.index.transport import Http, Page, Traffic, redact
 
 GiB = 1024**3
@@ -46,8 +48,9 @@ class IndexClient:
     costs one page fetch) and, with ``http_cache``, in an HTTP cache on disk across runs (under
     ``http_cache_dir``, by default the user cache dir's ``http/``), reused as the index's
     Cache-Control, ETag and Last-Modified allow (a page sent without any of them, for ten minutes:
-    see ``http_cache``). A page's files are made version by version, as they are asked for
-    (``release_files``). Artifacts are kept on disk under ``cache_dir``, named by sha256.
+    see ``http_cache``); what each JSON page was parsed into is kept beside it (``page_memo``), so
+    a page the cache still holds is not parsed again. A page's files are made version by version,
+    as they are asked for (``release_files``). Artifacts are kept on disk under ``cache_dir``, named by sha256.
     """
 
     def __init__(
@@ -77,6 +80,7 @@ class IndexClient:
         self._http = Http(
             timeout=timeout, retries=retries, backoff=backoff, verify=verify, cache_dir=pages_dir, max_cached_body=PAGE_LIMIT
         )
+        self._memo = PageMemo.open(pages_dir) if pages_dir is not None and self._http.caching else None
         self._pages: dict[str, ProjectPage] = {}
         self._lock = threading.Lock()
 
@@ -93,6 +97,8 @@ class IndexClient:
 
     def close(self) -> None:
         self._http.close()
+        if self._memo is not None:
+            self._memo.close()
 
     def __enter__(self) -> Self:
         return self
@@ -126,14 +132,29 @@ class IndexClient:
         if cached is not None:
             return cached
         url = self.project_url(name)
-        page = self._http.get(url, accept=ACCEPT, max_bytes=PAGE_LIMIT)
-        if page.status in {404, 410}:
-            raise ProjectNotFound(f"{key}: no such project on {redact(self.index_url)} (HTTP {page.status})")
-        if page.status != 200:
-            raise BadIndexResponse(f"{redact(url)}: HTTP {page.status}")
-        files = read_page(page.body, page.content_type, page.url, key)
+        files = self._fetch_page(url, key)
         with self._lock:
             self._pages[key] = files
+        return files
+
+    def _fetch_page(self, url: str, project: NormalizedName) -> ProjectPage:
+        known = self._memo.body_id(url) if self._memo is not None else None
+        page = self._http.get(url, accept=ACCEPT, max_bytes=PAGE_LIMIT, known_body=known)
+        if page.reused and self._memo is not None and page.body_id is not None:
+            kept = self._memo.page(url, page.body_id)
+            if kept is not None:
+                with suppress(ValueError):
+                    return kept_json_page(kept, page.url, project)
+            page = self._http.get(url, accept=ACCEPT, max_bytes=PAGE_LIMIT)  # the memo failed us: read the body after all
+        if page.status in {404, 410}:
+            raise ProjectNotFound(f"{project}: no such project on {redact(self.index_url)} (HTTP {page.status})")
+        if page.status != 200:
+            raise BadIndexResponse(f"{redact(url)}: HTTP {page.status}")
+        if not looks_like_json(page.body, page.content_type):
+            return ProjectPage.of(project, parse_html_page(page.body, page.url, project))
+        files = read_json_page(page.body, page.url, project)
+        if self._memo is not None and page.body_id is not None:
+            self._memo.keep(url, page.body_id, files.to_bytes())
         return files
 
     def prefetch(self, names: Iterable[str], *, workers: int = 8) -> dict[str, ProjectPage | IndexProblem]:

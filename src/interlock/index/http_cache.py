@@ -10,6 +10,9 @@ some indexes and mirrors answer so, and every run would download every page agai
 treated as ``Cache-Control: max-age=600``, the freshness the public index gives its simple pages;
 a document with any of those headers follows them exactly.
 
+Each body the index sends is stored with a random id in the ``Interlock-Body-Id`` header, so that
+what was made of a body before (``page_memo``) can be recognised without reading the body again.
+
 The cache is an optimisation, never a reason to fail: a file that is not a usable cache is started
 afresh, and one that cannot be opened at all means running without it.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import ssl
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,8 @@ _PRIVATE = CacheOptions(shared=False)
 DEFAULT_FRESHNESS = "max-age=600"
 """What a document that says nothing about caching is taken to say."""
 _CACHING_HEADERS = ("cache-control", "expires", "etag", "last-modified", "pragma")
+BODY_ID_HEADER = "Interlock-Body-Id"
+"""Names the body a cached answer carries: set on every 200 from the network, kept through 304s."""
 
 
 def default_http_cache_dir() -> Path:
@@ -76,9 +82,29 @@ class DefaultFreshness(httpx.BaseTransport):
         self.transport.close()
 
 
+class BodyIdentity(httpx.BaseTransport):
+    """Stamps a GET's 200 with a new ``BODY_ID_HEADER``; under the cache, so the id is stored with the
+    body. Any other answer has the header removed: a 304 must not rename the body it revalidates,
+    and no id an index sends is ever believed."""
+
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport = transport
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.transport.handle_request(request)
+        if request.method == "GET" and response.status_code == 200:
+            response.headers[BODY_ID_HEADER] = uuid.uuid4().hex
+        elif BODY_ID_HEADER in response.headers:
+            del response.headers[BODY_ID_HEADER]
+        return response
+
+    def close(self) -> None:
+        self.transport.close()
+
+
 class _DocumentClient(CacheClient):
-    """hishel's CacheClient with ``DefaultFreshness`` between its cache and each network transport
-    (the direct one and any for a proxy)."""
+    """hishel's CacheClient with ``DefaultFreshness`` and ``BodyIdentity`` between its cache and each
+    network transport (the direct one and any for a proxy)."""
 
     def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
         return _under_the_cache(super()._init_transport(*args, **kwargs))
@@ -89,7 +115,7 @@ class _DocumentClient(CacheClient):
 
 def _under_the_cache(transport: httpx.BaseTransport) -> httpx.BaseTransport:
     if isinstance(transport, CacheTransport):
-        transport.next_transport = DefaultFreshness(transport.next_transport)
+        transport.next_transport = DefaultFreshness(BodyIdentity(transport.next_transport))
     return transport
 
 

@@ -5,17 +5,23 @@ A large project lists tens of thousands of files, while judging a release needs 
 release, the list of versions and the files of the release before it. Making every ``IndexFile``
 of a 200-project lockfile costs more than reading the pages themselves, so that work waits until
 a version is asked for.
+
+A page whose entries are plain values (a JSON page's are) can be turned into bytes and back
+(``to_bytes``, ``from_bytes``) to be kept across runs; each version's entries stay packed until
+that version is asked for.
 """
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 from typing import Any
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
-from interlock.index.models import FileKind, IndexFile
+from interlock.index.errors import BadIndexResponse
+from interlock.index.models import FileKind, IndexFile, parse_version
 from interlock.index.selection import releases_among
 
 
@@ -29,7 +35,8 @@ class ProjectPage:
     def __init__(self, project: NormalizedName, make: Callable[[Any, FileKind, Version], IndexFile]) -> None:
         self.project = project
         self._make = make
-        self._pending: dict[Version, list[tuple[FileKind, Version, list[tuple[int, Any]]]]] = {}
+        self._pending: dict[Version, list[_Group] | bytes] = {}
+        """Per version, its files by kind and spelling; or those packed, for a page ``from_bytes``."""
         self._kinds: dict[Version, dict[FileKind, bool]] = {}
         """Per version, the kinds it has files of, each with whether one of them is not yanked (PEP 592)."""
         self._count = 0
@@ -47,7 +54,9 @@ class ProjectPage:
         """Files of one ``kind`` and ``version``, each with its position on the page; ``make(entry,
         kind, version)`` is its ``IndexFile``. ``live``: one of them is not yanked."""
         # Versions spelled differently ("1.0", "1.0.0") are one release; each file keeps its own spelling.
-        self._pending.setdefault(version, []).append((kind, version, entries))
+        groups = self._pending.setdefault(version, [])
+        assert isinstance(groups, list), "add is for a page being filled, not one read from bytes"
+        groups.append((kind, version, entries))
         kinds = self._kinds.setdefault(version, {})
         kinds[kind] = kinds.get(kind, False) or live
         self._count += len(entries)
@@ -82,9 +91,64 @@ class ProjectPage:
         return [file for _, file in sorted((pair for version in self._pending for pair in self._positioned(version)), key=_position)]
 
     def _positioned(self, version: Version) -> list[tuple[int, IndexFile]]:
-        made = [(position, self._make(entry, kind, spelled)) for kind, spelled, entries in self._pending.get(version, []) for position, entry in entries]
+        made = [(position, self._make(entry, kind, spelled)) for kind, spelled, entries in self._groups(version) for position, entry in entries]
         return sorted(made, key=_position)
+
+    def _groups(self, version: Version) -> list[_Group]:
+        groups = self._pending.get(version, [])
+        return _unpacked(groups) if isinstance(groups, bytes) else groups
+
+    def to_bytes(self) -> bytes:
+        """The page for ``from_bytes``; ``ValueError`` when its entries are not plain values."""
+        versions = [
+            (
+                str(version),
+                tuple((kind.value, live) for kind, live in self._kinds[version].items()),
+                sum(len(entries) for _, _, entries in self._groups(version)),
+                marshal.dumps([(kind.value, str(spelled), entries) for kind, spelled, entries in self._groups(version)]),
+            )
+            for version in self._pending
+        ]
+        return marshal.dumps(versions)
+
+    @classmethod
+    def from_bytes(cls, project: NormalizedName, make: Callable[[Any, FileKind, Version], IndexFile], data: bytes) -> ProjectPage:
+        """The page ``to_bytes`` gave, made with ``make``; ``ValueError`` when ``data`` is not such a page.
+
+        Only the list of versions is read now. A version's entries are unpacked when it is asked for,
+        and trusted to be as ``to_bytes`` wrote them: whoever keeps the bytes checks they are whole.
+        """
+        page = cls(project, make)
+        try:
+            for text, kinds, count, packed in marshal.loads(data):
+                version = parse_version(text)
+                if version is None or not isinstance(count, int) or not isinstance(packed, bytes):
+                    raise ValueError(f"version {text!r}")
+                page._pending[version] = packed
+                page._kinds[version] = {FileKind(kind): bool(live) for kind, live in kinds}
+                page._count += count
+        except (EOFError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a packed page ({exc})") from None
+        return page
+
+
+_Group = tuple[FileKind, Version, list[tuple[int, Any]]]
+"""Files of one kind and one spelling of a version, each with its position on the page."""
+
+
+def _unpacked(packed: bytes) -> list[_Group]:
+    try:
+        return [(FileKind(kind), _version(spelled), entries) for kind, spelled, entries in marshal.loads(packed)]
+    except Exception as exc:  # whole when written, and checked whole when read: this is a bug, said plainly
+        raise BadIndexResponse(f"a page kept from an earlier run does not read back ({exc}); remove the HTTP cache") from None
 
 
 def _position(pair: tuple[int, IndexFile]) -> int:
     return pair[0]
+
+
+def _version(text: str) -> Version:
+    version = parse_version(text)
+    if version is None:
+        raise ValueError(f"{text!r} is not a version")
+    return version

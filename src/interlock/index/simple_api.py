@@ -1,7 +1,7 @@
 """Reading a project's simple-API page: PEP 691 JSON and PEP 503 HTML, into ``IndexFile`` values
-(or a ``ProjectPage`` that makes them version by version).
+(or, for JSON, plain-valued groups and a ``ProjectPage`` that makes the files version by version).
 
-Pure functions over bytes already fetched; the HTTP side lives in ``http.py``.
+Pure functions over bytes already fetched; the HTTP side lives in ``transport.py``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from typing import Any
@@ -31,18 +31,13 @@ ACCEPT = f"{JSON_TYPE}, {HTML_TYPE};q=0.2, text/html;q=0.01"
 
 def parse_page(body: bytes, content_type: str, page_url: str, project: str) -> list[IndexFile]:
     """Files of ``project`` listed on the page, whichever format the index chose to answer in."""
-    return read_page(body, content_type, page_url, project).all_files()
+    if looks_like_json(body, content_type):
+        return parse_json_page(body, page_url, project)
+    return parse_html_page(body, page_url, project)
 
 
-def read_page(body: bytes, content_type: str, page_url: str, project: str) -> ProjectPage:
-    """``parse_page``, with the files of each version made only when asked for (JSON pages; an
-    HTML page is parsed whole)."""
-    if _looks_like_json(body, content_type):
-        return read_json_page(body, page_url, project)
-    return ProjectPage.of(canonicalize_name(project), parse_html_page(body, page_url, project))
-
-
-def _looks_like_json(body: bytes, content_type: str) -> bool:
+def looks_like_json(body: bytes, content_type: str) -> bool:
+    """Whether the index answered with a PEP 691 JSON page (else PEP 503 HTML)."""
     media = content_type.split(";", 1)[0].strip().lower()
     if media.endswith("json"):
         return True
@@ -60,7 +55,7 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> list[IndexFile]
 def read_json_page(body: bytes, page_url: str, project: str) -> ProjectPage:
     """``parse_json_page``, lazily: the page's structure is checked and each file's version read from
     its name now; the rest of each entry is read when its version is asked for."""
-    with _collector_paused():
+    with collector_paused():
         return _read_json_page(body, page_url, project)
 
 
@@ -86,7 +81,7 @@ def _read_json_page(body: bytes, page_url: str, project: str) -> ProjectPage:
         split = split_filename(filename, canonical)
         if split is not None:
             (wheels if split[0] is FileKind.WHEEL else sdists).setdefault(split[1], []).append((position, _kept(filename, url, entry)))
-    files = ProjectPage(canonical, lambda entry, kind, version: _json_file(entry, kind, version, canonical, page_url))
+    files = ProjectPage(canonical, _json_files_of(page_url, canonical))
     groups = [(FileKind.WHEEL, *group) for group in wheels.items()] + [(FileKind.SDIST, *group) for group in sdists.items()]
     # In page order, so that of two spellings of one version ("1.0", "1.0.0") the first listed names it.
     for kind, text, entries in sorted(groups, key=lambda group: group[2][0][0]):
@@ -94,6 +89,18 @@ def _read_json_page(body: bytes, page_url: str, project: str) -> ProjectPage:
         if version is not None:
             files.add(version, kind, entries, live=any(not entry[_YANKED] for _, entry in entries))
     return files
+
+
+def kept_json_page(data: bytes, page_url: str, project: str) -> ProjectPage:
+    """A JSON page kept with ``ProjectPage.to_bytes``, as served from ``page_url``; ``ValueError`` when
+    ``data`` is not one."""
+    canonical = canonicalize_name(project)
+    with collector_paused():
+        return ProjectPage.from_bytes(canonical, _json_files_of(page_url, canonical), data)
+
+
+def _json_files_of(page_url: str, project: NormalizedName) -> Callable[[Any, FileKind, Version], IndexFile]:
+    return lambda entry, kind, version: _json_file(entry, kind, version, project, page_url)
 
 
 # A JSON entry as kept until its version is asked for: filename, url, the sha256 in 'hashes',
@@ -143,7 +150,7 @@ _resume = False
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a page is read. ``json.loads`` of a large page
     makes hundreds of thousands of dicts that live until the page is read, and the collector would
     walk them again at each of its passes: on a 200-project lockfile, more than the reading itself.

@@ -20,7 +20,7 @@ import httpx
 
 from interlock import __version__
 from interlock.index.errors import BadIndexResponse, FileTooLarge, IndexUnavailable
-from interlock.index.http_cache import CACHE_FAILURES, caching_client, discard
+from interlock.index.http_cache import BODY_ID_HEADER, CACHE_FAILURES, caching_client, discard
 
 # Worth another try: the server is overloaded or restarting, not saying no.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -51,7 +51,11 @@ class Page:
     content_type: str
     """The Content-Type header, or '' when absent."""
     body: bytes
-    """Decoded body, at most the cap the caller asked for."""
+    """Decoded body, at most the cap the caller asked for; empty when ``reused``."""
+    body_id: str | None = None
+    """The HTTP cache's id for this body (``http_cache.BODY_ID_HEADER``); None without the cache."""
+    reused: bool = False
+    """The body is the one ``get`` was told the caller already has (``known_body``), so it was not read."""
 
 
 class _Retry(Exception):
@@ -103,16 +107,25 @@ class Http:
             self._cached = caching_client(cache_dir, max_body=max_cached_body, timeout=timeout, verify=verify, headers=headers)
         self._documents = self._cached or self._client
 
+    @property
+    def caching(self) -> bool:
+        """Whether documents go through the HTTP cache (it could be opened)."""
+        return self._cached is not None
+
     def close(self) -> None:
         self._client.close()
         if self._cached is not None:
             self._cached.close()
 
-    def get(self, url: str, *, accept: str, max_bytes: int) -> Page:
-        """GET a page whole; statuses other than retryable ones are returned for the caller to judge."""
+    def get(self, url: str, *, accept: str, max_bytes: int, known_body: str | None = None) -> Page:
+        """GET a page whole; statuses other than retryable ones are returned for the caller to judge.
+
+        ``known_body``: the id of a body the caller already made what it needs of; when the cache
+        answers with that very body, it is not read (``Page.reused``).
+        """
         documents = self._documents
         try:
-            return self._with_retries(url, lambda: self._read_page(documents, url, accept, max_bytes))
+            return self._with_retries(url, lambda: self._read_page(documents, url, accept, max_bytes, known_body))
         except CACHE_FAILURES:
             if documents is not self._cached or self._cache_dir is None:
                 raise
@@ -120,18 +133,24 @@ class Http:
             # this run, and the next run starts a new one.
             self._documents = self._client
             discard(self._cache_dir)
-            return self._with_retries(url, lambda: self._read_page(self._client, url, accept, max_bytes))
+            return self._with_retries(url, lambda: self._read_page(self._client, url, accept, max_bytes, None))
 
-    def _read_page(self, client: httpx.Client, url: str, accept: str, max_bytes: int) -> Page:
+    def _read_page(self, client: httpx.Client, url: str, accept: str, max_bytes: int, known_body: str | None) -> Page:
         with client.stream("GET", url, headers={"Accept": accept}) as response:
             _raise_for_retry(response)
+            # Only the caching client's answers carry an id; the plain client's never do.
+            body_id = response.headers.get(BODY_ID_HEADER) if client is self._cached else None
+            content_type = response.headers.get("content-type", "")
+            if known_body is not None and body_id == known_body and response.status_code == 200:
+                self._count(response)
+                return Page(str(response.url), response.status_code, content_type, b"", body_id, reused=True)
             body = bytearray()
             for chunk in response.iter_bytes(_CHUNK):
                 body += chunk
                 if len(body) > max_bytes:
                     raise BadIndexResponse(f"{redact(url)}: response larger than {_size(max_bytes)}")
             self._count(response)
-            return Page(str(response.url), response.status_code, response.headers.get("content-type", ""), bytes(body))
+            return Page(str(response.url), response.status_code, content_type, bytes(body), body_id)
 
     def _count(self, response: httpx.Response) -> None:
         caching = response.extensions.get("caching") or {}
