@@ -16,7 +16,7 @@ import pytest
 from builders import analyse, facts_of, findings_of, only, scan_wheel
 from interlock.analysis.facts import Capability, Fact, When
 from interlock.analysis.findings import Severity
-from interlock.analysis.python_source import LITERAL_CODE, SourceReport
+from interlock.analysis.python_source import LITERAL_CODE, PROGRAM_FROM_PATH, SourceReport
 from interlock.analysis.verdict import Verdict
 
 P = Capability.PROCESS
@@ -24,7 +24,7 @@ P = Capability.PROCESS
 
 def process_whens(report: SourceReport) -> dict[str, When]:
     """The command each process fact runs (after the call name) → when it runs."""
-    return {f.detail.split(": ", 1)[1]: f.when for f in facts_of(report, P)}
+    return {f.detail.split(": ", 1)[1].removesuffix(f" {PROGRAM_FROM_PATH}"): f.when for f in facts_of(report, P)}
 
 
 # -- when: reachability ------------------------------------------------------------------------
@@ -39,7 +39,7 @@ def test_module_top_level_runs_at_import_and_function_bodies_when_called() -> No
             os.system("body")
     """)
     assert process_whens(report) == {"top": When.IMPORT, "body": When.CALL}
-    body = next(f for f in facts_of(report, P) if f.detail.endswith("body"))
+    body = next(f for f in facts_of(report, P) if "body" in f.detail)
     assert (body.line, body.scope) == (5, "<module>.later")
 
 
@@ -310,15 +310,15 @@ def test_with_block_runs_exit_too() -> None:
 @pytest.mark.parametrize(
     ("source", "detail"),
     [
-        ("import subprocess as s\ns.Popen(['x'])\n", "subprocess.Popen: x"),
-        ("from os import system as run\nrun('x')\n", "os.system: x"),
-        ("from subprocess import *\ncheck_output(['x'])\n", "check_output: x"),
-        ("__import__('os').system('x')\n", "os.system: x"),
-        ("import importlib\nimportlib.import_module('os').system('x')\n", "os.system: x"),
-        ("import os\ngetattr(os, 'sys' + 'tem')('x')\n", "os.system: x"),
-        ("import os\neval('os.system')('x')\n", "os.system: x"),
-        ("import os\nrun = os.system\nrun('x')\n", "os.system: x"),
-        ("import os\ngetattr(__builtins__, 'eval')('os.system')('x')\n", "os.system: x"),
+        ("import subprocess as s\ns.Popen(['x'])\n", "subprocess.Popen: x (program from PATH)"),
+        ("from os import system as run\nrun('x')\n", "os.system: x (program from PATH)"),
+        ("from subprocess import *\ncheck_output(['x'])\n", "check_output: x (program from PATH)"),
+        ("__import__('os').system('x')\n", "os.system: x (program from PATH)"),
+        ("import importlib\nimportlib.import_module('os').system('x')\n", "os.system: x (program from PATH)"),
+        ("import os\ngetattr(os, 'sys' + 'tem')('x')\n", "os.system: x (program from PATH)"),
+        ("import os\neval('os.system')('x')\n", "os.system: x (program from PATH)"),
+        ("import os\nrun = os.system\nrun('x')\n", "os.system: x (program from PATH)"),
+        ("import os\ngetattr(__builtins__, 'eval')('os.system')('x')\n", "os.system: x (program from PATH)"),
     ],
     ids=["import-as", "from-import-as", "star-import", "dunder-import", "import-module", "getattr-concat", "eval-name", "assigned-alias", "builtins-getattr"],
 )
@@ -333,7 +333,7 @@ def test_eval_of_a_computed_name_is_reported_as_hiding_it() -> None:
         import os
         eval('os.' + 'system')('x')
     """)
-    assert only(facts_of(report, P)).detail == "os.system: x"
+    assert only(facts_of(report, P)).detail == "os.system: x (program from PATH)"
     assert any("assembles the name 'os.system'" in f.detail for f in facts_of(report, Capability.OBFUSCATION))
 
 

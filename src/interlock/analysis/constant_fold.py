@@ -225,6 +225,9 @@ class ConstantFolder:
             return None if values is None else self._result(bytes(values), True)
         if name == "chr" and len(args) == 1 and isinstance(args[0], ast.Constant) and isinstance(args[0].value, int):
             return self._result(chr(args[0].value), True)
+        if name == "shutil.which" and args:
+            # Where a program is on PATH: as a command word, that program.
+            return self._fold(args[0], depth)
         if isinstance(func, ast.Attribute):
             return self._fold_method(func, args, depth)
         return None

@@ -195,9 +195,9 @@ def _analyse_install_scripts(
             evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
             continue
         deadline.check()
-        report = analyse_python(path, member.data, When.INSTALL, everything_runs=True)
+        report = analyse_python(path, member.data, When.INSTALL, everything_runs=True, setup_script=path == "setup.py" and not _has_command_aliases(artifact))
         _record(evidence, path, report)
-        imports.update(_local_module_files(artifact, report.local_imports))
+        imports.update(_local_module_files(artifact, report.local_imports | report.imported_modules))
         pending.extend(_local_script_files(artifact, report.python_runs) - scripts)
         for call in report.calls:
             module, _, function = call.rpartition(".")
@@ -208,6 +208,11 @@ def _analyse_install_scripts(
         if path == "setup.py":
             evidence.install_hooks.extend(install_hooks(path, artifact.text(path) or ""))
     return scripts, imports - scripts, calls
+
+
+def _has_command_aliases(artifact: Artifact) -> bool:
+    """setup.cfg's ``[aliases]`` can make a command pip runs run others too."""
+    return "[aliases]" in (artifact.text("setup.cfg") or "")
 
 
 def _record(evidence: Evidence, path: str, report: SourceReport) -> None:

@@ -180,6 +180,28 @@ INSTALL_COMMANDS = {
     "install_scripts",
     "easy_install",
 }
+# Every setuptools command that building, installing or editably installing an sdist may run
+# (setuptools' build backend runs egg_info / dist_info, bdist_wheel or editable_wheel, which run
+# build and install and their sub-commands). A command registered under another name (publish,
+# upload, release, docs, a PyInstaller bundle) runs only when someone types it.
+PIP_RUN_COMMANDS = INSTALL_COMMANDS | {
+    "dist_info",
+    "editable_wheel",
+    "build_clib",
+    "build_scripts",
+    "build_src",
+    "install_headers",
+    "install_data",
+    "install_egg_info",
+    "bdist",
+    "config",
+}
+
+# Programs whose output describes the host, its users, processes or network: what a probe runs
+# before sending the answer home.
+RECON_COMMANDS = frozenset(
+    {"whoami", "hostname", "id", "ps", "tasklist", "systeminfo", "ipconfig", "ifconfig", "netstat", "arp", "who", "w", "last", "printenv", "net"}
+)
 
 # Programs that setup.py scripts legitimately run while building.
 BUILD_TOOLS = {

@@ -17,6 +17,7 @@ from interlock.analysis import patterns
 from interlock.analysis.constant_fold import ConstantFolder, FoldResult
 from interlock.analysis.facts import Capability, Fact, When
 from interlock.analysis.reachability import is_main_guard, reachability
+from interlock.analysis.setup_commands import NeverRunByPip, never_run_by_pip
 from interlock.analysis.strings import MAX_STRING_SCAN, command_capabilities, is_blob, is_blob_line, short, string_capabilities
 
 _MAX_PAYLOAD_DEPTH = 3
@@ -97,17 +98,25 @@ def decode_source(data: bytes, report: SourceReport) -> str:
 
 
 def analyse_python(
-    path: str, data: bytes, when: When, *, everything_runs: bool = False, roots: frozenset[str] = frozenset()
+    path: str,
+    data: bytes,
+    when: When,
+    *,
+    everything_runs: bool = False,
+    roots: frozenset[str] = frozenset(),
+    setup_script: bool = False,
 ) -> SourceReport:
     """Facts for one Python file whose top level runs at `when`.
 
     `everything_runs` marks files such as setup.py, where every function exists to be run
     at that time, so function bodies are not demoted to call time. `roots` names functions
     that some other code calls at that time (setup.py calling `mypkg.helpers.fetch()`).
+    `setup_script`: the file is an sdist's setup.py as pip runs it, so the commands it defines
+    for people to type (`setup.py publish`) run only when called (see `setup_script.never_run_by_pip`).
     """
     report = SourceReport()
     text = decode_source(data, report)
-    _analyse_text(path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots)
+    _analyse_text(path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots, setup_script=setup_script)
     return report
 
 
@@ -121,6 +130,7 @@ def _analyse_text(
     origin: tuple[int, str] | None,
     scope: str = "<module>",
     roots: frozenset[str] = frozenset(),
+    setup_script: bool = False,
 ) -> None:
     if _count_tokens(text, _MAX_PARSE_TOKENS) > _MAX_PARSE_TOKENS:
         line = origin[0] if origin else 1
@@ -141,6 +151,8 @@ def _analyse_text(
         _scan_text_fallback(path, text, when, report, origin, scope)
         return
     analyser = _Analyser(path, text, when, everything_runs, report, payload_depth, origin, scope, roots)
+    if setup_script:
+        analyser.never_run = never_run_by_pip(tree, text)
     try:
         analyser.run(tree)
     except RecursionError:
@@ -173,6 +185,13 @@ _FALLBACK_CALLS: list[tuple[re.Pattern[str], Capability]] = [
     (re.compile(r"\b(gethostbyname|getaddrinfo)\s*\("), Capability.DNS),
     (re.compile(r"\b(gethostname|getuser|getlogin|platform\.node)\s*\("), Capability.SYSINFO),
 ]
+# Fields of `os.uname()` / `platform.uname()` that describe the platform (system, release, version,
+# machine, processor), by position and by name: all but the host name (index 1, node / nodename).
+_UNAME_PLATFORM_INDEXES = frozenset({0, 2, 3, 4, 5})
+_UNAME_PLATFORM_FIELDS = frozenset({"sysname", "system", "release", "version", "machine", "processor"})
+# A program named bare, to be found on PATH (`db2cli`, `pg_config`): not a path, not a file name
+# with an extension (Windows would look for `x.exe` in the current directory first).
+_PLAIN_PROGRAM = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*$")
 _STRING_LITERAL = re.compile(r"""(?:[rRbBuU]{0,2})("[^"\n]{4,}"|'[^'\n]{4,}')""")
 
 
@@ -242,6 +261,10 @@ class _Analyser(ast.NodeVisitor):
         self.decoder_functions: set[str] = set()
         self.call_depth = 0
         self.pyarmor_seen = False
+        self.never_run = NeverRunByPip(frozenset(), frozenset())
+        """Code of a setup.py that pip never runs (see `analyse_python`'s `setup_script`)."""
+        self.platform_probes: set[int] = set()
+        """`uname()` calls of which only a field naming the platform is read, not the host's name."""
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
 
     # -- entry ---------------------------------------------------------------------------
@@ -397,9 +420,9 @@ class _Analyser(ast.NodeVisitor):
         saved = (self.when, self.scope, self.certain)
         if isinstance(node, ast.Lambda):
             pass  # lambdas run where they are used, which is almost always right here
-        elif not (self.everything_runs or id(node) in self.reachable):
+        elif not (self.everything_runs or id(node) in self.reachable) or id(node) in self.never_run.functions:
             self.when = min(self.when, When.CALL)
-        if not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable):
+        if not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable) or id(node) in self.never_run.functions:
             self.certain = False
         self.scope = f"{self.scope}.{name}"
         self.tainted.append({})
@@ -416,7 +439,7 @@ class _Analyser(ast.NodeVisitor):
     visit_Lambda = _visit_function  # type: ignore[assignment]
 
     def visit_If(self, node: ast.If) -> None:
-        if is_main_guard(node.test) and not self.everything_runs:
+        if (is_main_guard(node.test) and not self.everything_runs) or id(node) in self.never_run.branches:
             saved = self.when
             self.when = min(self.when, When.CALL)
             for statement in node.body:
@@ -544,6 +567,8 @@ class _Analyser(ast.NodeVisitor):
         elif capability is Capability.DECODE:
             self.add(Capability.DECODE, node, name)
             self._reveal_payload(node)
+        elif capability is Capability.SYSINFO and id(node) in self.platform_probes:
+            pass  # `os.uname().machine`, `os.uname()[4]`: which build to fetch, not whose machine it is
         elif capability is not None:
             self.add(capability, node, name)
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
@@ -585,6 +610,8 @@ class _Analyser(ast.NodeVisitor):
         return name in ("__builtins__", "builtins", "globals()", "vars()", "locals()")
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
+        if self._is_uname(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value in _UNAME_PLATFORM_INDEXES:
+            self.platform_probes.add(id(node.value))
         # globals()['ex' + 'ec'] / __builtins__.__dict__[name]: a builtin fetched by computed key.
         base = self.qualify(node.value)
         if base in ("globals()", "vars()", "locals()", "__builtins__.__dict__", "builtins.__dict__", "__builtins__"):
@@ -592,6 +619,14 @@ class _Analyser(ast.NodeVisitor):
             if key is None or (isinstance(key.value, str) and key.value in ("exec", "eval", "__import__", "compile")):
                 self.add(Capability.EXEC, node, f"{base}[…] used to reach a builtin")
         self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in _UNAME_PLATFORM_FIELDS and self._is_uname(node.value):
+            self.platform_probes.add(id(node.value))
+        self.generic_visit(node)
+
+    def _is_uname(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self.qualify(node.func) in ("os.uname", "platform.uname")
 
     def _exec_call(self, node: ast.Call, name: str) -> None:
         if not node.args:
@@ -628,6 +663,10 @@ class _Analyser(ast.NodeVisitor):
         detail = f"{name}: {short(' '.join(words), 80)}" if words else name
         if words and _is_build_step(program, words) and not self._python_dash_c(words, command):
             detail += " (build tool)"
+        elif words and self._names_its_program(command) and _runs_program_from_path(words):
+            detail += f" {PROGRAM_FROM_PATH}"
+        if words and program in patterns.RECON_COMMANDS:
+            self.add(Capability.SYSINFO, node, f"{name}: {short(' '.join(words), 80)} (host reconnaissance)")
         self.add(Capability.PROCESS, node, detail)
         if len(words) >= 2 and _PYTHON_C.match(program):
             if words[1] == "-m" and len(words) >= 3:
@@ -673,9 +712,23 @@ class _Analyser(ast.NodeVisitor):
     def _python_dash_c(self, words: list[str], command: ast.expr | None) -> bool:
         return len(words) >= 2 and bool(_PYTHON_C.match(words[0].rsplit("/", 1)[-1])) and words[1] == "-c"
 
+    def _names_its_program(self, command: ast.expr | None) -> bool:
+        """Whether the command's first word is written in the source (not a variable such as a path)."""
+        if isinstance(command, ast.BinOp) and isinstance(command.op, ast.Add) and isinstance(command.left, (ast.List, ast.Tuple)):
+            command = command.left
+        if isinstance(command, (ast.List, ast.Tuple)):
+            first = self.folder.fold(command.elts[0]) if command.elts else None
+            return first is not None and isinstance(first.value, str)
+        if command is None or self.folder.fold(command) is not None:
+            return command is not None
+        words = _literal_parts(command).split()
+        return bool(words) and "…" not in words[0]
+
     def _command_words(self, command: ast.expr | None) -> list[str]:
         if command is None:
             return []
+        if isinstance(command, ast.BinOp) and isinstance(command.op, ast.Add) and isinstance(command.left, (ast.List, ast.Tuple)):
+            return [*self._command_words(command.left), "…"]  # ['cmake', '-S', src] + args
         if isinstance(command, (ast.List, ast.Tuple)):
             words = []
             for element in command.elts:
@@ -825,22 +878,54 @@ def _may_fold(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute):
-            return func.attr in _FOLDABLE_METHODS or func.attr.endswith(("decode", "decompress", "fromhex", "unhexlify"))
-        return isinstance(func, ast.Name) and func.id in ("bytes", "chr", "b64decode", "decompress", "unhexlify")
+            return func.attr in _FOLDABLE_METHODS or func.attr.endswith(("decode", "decompress", "fromhex", "unhexlify", "which"))
+        return isinstance(func, ast.Name) and func.id in ("bytes", "chr", "b64decode", "decompress", "unhexlify", "which")
     return False
+
+
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+
+PROGRAM_FROM_PATH = "(program from PATH)"
+"""Marks a process that runs one program named bare, found on PATH: not a file the code wrote."""
+# Programs that run whatever they are given: naming one of them bare says nothing about what runs.
+_LAUNCHERS = frozenset(
+    "sh bash zsh dash ksh csh tcsh fish ash busybox cmd powershell pwsh py node nodejs deno bun perl ruby php lua java "
+    "javaw wscript cscript mshta rundll32 regsvr32 msiexec start open xdg-open nohup setsid env sudo su doas runas nice "
+    "ionice timeout xargs watch exec eval source osascript launchctl systemctl crontab at schtasks sc reg bitsadmin "
+    "certutil curl wget chmod screen tmux installutil regasm regsvcs msbuild cmstp wmic forfiles pcalua explorer".split()
+)
+_INTERPRETER = re.compile(r"^(python|pypy|jython|ipython)\d*$")
+_SHELL_SYNTAX = re.compile(r"[;&|`$<>()\n]")
+
+
+def _runs_program_from_path(words: list[str]) -> bool:
+    """`db2cli validate`, `['chtag', '-tc', '1047', f]`: one program named bare, that runs nothing it is handed."""
+    program = words[0]
+    return (
+        bool(_PLAIN_PROGRAM.match(program))
+        and program.lower() not in _LAUNCHERS
+        and not _INTERPRETER.match(program.lower())
+        and not any(_SHELL_SYNTAX.search(word) for word in words)
+    )
 
 
 def _is_build_step(program: str, words: list[str]) -> bool:
     if program in patterns.BUILD_TOOLS:
+        return True
+    # pkg-config's kin (mecab-config, llvm-config, pg_config) report where a library is installed.
+    if _PLAIN_PROGRAM.match(program) and program.endswith(("-config", "_config")) and words[0] == program:
         return True
     # `rm -rf build dist` in a release helper; removing anything under / or ~ is not a build step.
     return program == "rm" and all(not w.startswith(("/", "~", "$", "…")) for w in words[1:])
 
 
 def _literal_parts(node: ast.expr) -> str:
-    """The constant text of an f-string or concatenation whose variable parts are unknown ('…')."""
+    """The constant text of an f-string, concatenation or `str.format` template whose variable
+    parts are unknown ('…')."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _FORMAT_FIELD.sub("…", _literal_parts(node.func.value))
     if isinstance(node, ast.JoinedStr):
         return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "…" for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):

@@ -14,6 +14,9 @@ from interlock.artifact.reader import is_disguised_zip
 from interlock.analysis.facts import When
 
 _TEST_DIRS = {"tests", "test", "testing_data", "docs", "doc", "examples", "example", "benchmarks", "bench"}
+# Top-level directories of an sdist that hold the maintainers' helper scripts; they are neither
+# installed nor imported (unless they are packages, or setup.py runs or imports them: see engine).
+_SDIST_HELPER_DIRS = {"tools", "tool", "scripts", "script", "ci", ".github", ".circleci", "dev", "devtools", "maint", "release", "build_tools"}
 _STARTUP_MODULES = {"sitecustomize.py", "usercustomize.py"}
 
 
@@ -72,10 +75,11 @@ def build_backend_paths(artifact: Artifact) -> set[str]:
 
 
 def module_file(artifact: Artifact, module: str) -> str | None:
-    """The member that `import module` would load from this artifact once installed."""
+    """The member that `import module` (dotted: `tools.fetch`) would load from this artifact once installed."""
+    relative = module.replace(".", "/")
     for path in artifact.members:
         installed = install_path(artifact, path)
-        if installed in (f"{module}.py", f"{module}/__init__.py"):
+        if installed in (f"{relative}.py", f"{relative}/__init__.py"):
             return path
     return None
 
@@ -99,6 +103,8 @@ def role_of(artifact: Artifact, path: str, backends: set[str]) -> Role:
     if len(parts) == 1 and parts[0] in _STARTUP_MODULES and not is_sdist:
         return Role(When.STARTUP, reason=f"{parts[0]} is imported at every interpreter start")
     name = parts[-1]
-    if any(part in _TEST_DIRS for part in parts[:-1]) or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+    if any(part in _TEST_DIRS or part.endswith("tests") for part in parts[:-1]) or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return Role(When.CALL, reason="test, documentation or example code")
+    if is_sdist and len(parts) > 1 and parts[0] in _SDIST_HELPER_DIRS and f"{parts[0]}/__init__.py" not in artifact.members:
+        return Role(When.CALL, reason="a maintainer's script in the sdist, not part of any package")
     return Role(When.IMPORT, reason="module top level runs at import")

@@ -6,6 +6,7 @@ import ast
 
 from interlock.analysis import patterns
 from interlock.analysis.evidence import InstallHook
+from interlock.analysis.setup_commands import command_name
 
 
 def install_hooks(path: str, text: str) -> list[InstallHook]:
@@ -20,20 +21,9 @@ def install_hooks(path: str, text: str) -> list[InstallHook]:
         if not isinstance(node, ast.ClassDef):
             continue
         for base in node.bases:
-            command = _base_name(base)
+            command = command_name(base)
             if command in patterns.INSTALL_COMMANDS:
                 snippet = lines[node.lineno - 1].strip() if node.lineno <= len(lines) else ""
                 hooks.append(InstallHook(path, node.lineno, command, node.name, snippet))
                 break
     return hooks
-
-
-def _base_name(node: ast.expr) -> str:
-    """`setuptools.command.install.install` and `_install` alike name the command `install`."""
-    if isinstance(node, ast.Attribute):
-        name = node.attr
-    elif isinstance(node, ast.Name):
-        name = node.id
-    else:
-        return ""
-    return name.lstrip("_").removeprefix("orig_").removeprefix("base_")

@@ -85,8 +85,10 @@ RULES = [
         {When.IMPORT: L, When.STARTUP: C, When.INSTALL: H},
         "starts a process",
         "Code that starts another program without anyone calling it: in setup.py or a build backend "
-        "(install time), at every interpreter start, or at import. Build tools (git, cmake, compilers) "
-        "at install time are routine and reported as info only; a command computed at run time is medium.",
+        "(install time), at every interpreter start, or at import. Build tools (git, cmake, compilers, "
+        "pkg-config and its kin such as mecab-config) at install time are routine and reported as info only; "
+        "a command computed at run time is medium. Commands setup.py defines for people to type "
+        "(`setup.py publish`, `if sys.argv[1] == 'upload':`) are never run by pip: they count as called code.",
         _build_tools_are_routine,
         (Severity.INFO, Severity.MEDIUM),
     ),
@@ -178,7 +180,9 @@ RULES = [
         Capability.SYSINFO,
         {When.STARTUP: M, When.INSTALL: L},
         "collects host identity",
-        "User name, host name, MAC address: the payload of dependency-confusion probes.",
+        "User name, host name, MAC address, the output of reconnaissance commands (whoami, ps, ipconfig): "
+        "the payload of dependency-confusion probes. The platform fields of uname (machine, system, "
+        "release) name no one and are not counted.",
     ),
     _capability_rule(
         "persistence",

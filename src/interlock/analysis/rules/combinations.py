@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from packaging.utils import canonicalize_name
-
 from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, When, action
 from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.python_source import PROGRAM_FROM_PATH
 from interlock.analysis.rules.base import Rule, finding_from
 
 _SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
@@ -184,7 +183,7 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
         )
         if not fetches and not writes_decoded:
             continue
-        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f) and not _is_plugin_import(f) and not _runs_itself(f, evidence)]
+        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f) and not _is_plugin_import(f) and not _runs_from_path(f)]
         if runs:
             source = fetches[0].detail if fetches else "decoded data written to a file"
             yield finding_from(
@@ -214,7 +213,7 @@ def _call_time_dropper(facts: list[Fact]) -> Finding | None:
     downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
     fetches = [f for f in facts if f.capability is Capability.NETWORK]
     writes = [f for f in facts if f.capability is Capability.FILE_WRITE]
-    runs = [f for f in facts if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC) and not _is_compiler_step(f)]
+    runs = [f for f in facts if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC) and not _is_compiler_step(f) and not _runs_from_path(f)]
     if downloads and any(f.line != downloads[0].line for f in runs):
         return finding_from("download-and-run", Severity.HIGH, downloads[0], f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called")
     if fetches and writes and runs:
@@ -258,13 +257,10 @@ def _many_threats(evidence: Evidence) -> Iterable[Finding]:
             yield finding_from("multiple-threats", Severity.CRITICAL, first, f"combines {', '.join(sorted(kinds))}")
 
 
-def _runs_itself(fact: Fact, evidence: Evidence) -> bool:
-    """A process that is the project's own command (fastapi's docs scripts run `fastapi run …`):
-    a project running itself, not something it fetched."""
-    if fact.capability is not Capability.PROCESS or not evidence.artifact.name:
-        return False
-    command = fact.detail.partition(": ")[2].split()
-    return bool(command) and canonicalize_name(command[0]) == canonicalize_name(evidence.artifact.name)
+def _runs_from_path(fact: Fact) -> bool:
+    """A process that runs one program named bare, from PATH (`db2cli validate`, fastapi's docs
+    scripts running `fastapi run`): what was fetched is a file, and this names none."""
+    return fact.capability is Capability.PROCESS and fact.detail.endswith(PROGRAM_FROM_PATH)
 
 
 def _is_plugin_import(fact: Fact) -> bool:
@@ -390,7 +386,8 @@ RULES = [
         (Severity.HIGH, Severity.CRITICAL),
         "A network fetch (or decoded data written to a file) and a process, exec or chmod +x in setup.py, a "
         "start-up hook, or one function or module body that runs at import: a dropper (critical). A shell "
-        "download (curl/wget) and execution in one function that only runs when called is high.",
+        "download (curl/wget) and execution in one function that only runs when called is high. Running one "
+        "program named bare, from PATH (`db2cli validate`, `chtag -r …`), is not running what was fetched.",
         _download_and_run,
     ),
     Rule(
