@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from interlock.cli import main
+from interlock.index.http_cache import default_http_cache_dir
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
 
@@ -160,6 +164,20 @@ def test_scan_by_name_of_a_missing_version_is_an_error_verdict(served_demo: str,
     result = json.loads(out)["results"][0]
     assert status == 3
     assert result["verdict"] == "error" and "9.9" in result["error"]
+
+
+def test_a_damaged_http_cache_is_passed_over_without_a_traceback(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "scan", "--index-url", served_demo, "acme-greeter==1.0.0")[0] == 0  # fills the cache
+    with sqlite3.connect(default_http_cache_dir() / "documents.sqlite") as connection:
+        connection.execute("UPDATE entries SET data = x'00'")  # every stored answer undecodable
+    connection.close()
+    # In a process of its own: pytest's log capture would hide what a user's terminal shows.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from interlock.cli import main; sys.exit(main())", "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.0"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "CI": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0 and json.loads(done.stdout)["results"][0]["verdict"] == "clean"
+    assert "Traceback" not in done.stderr and "hishel" not in done.stderr
 
 
 def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.CaptureFixture[str]) -> None:

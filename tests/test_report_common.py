@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
+from interlock.analysis.findings import Severity
 from interlock.analysis.verdict import Verdict
 from interlock.report import FORMATS, Formatter, render
 from interlock.report.common import by_severity, location, printable, shorten, split_shown

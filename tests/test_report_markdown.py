@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
+from interlock.analysis.findings import Severity
 from interlock.analysis.verdict import Verdict
 from interlock.report import render
 from interlock.report.common import printable

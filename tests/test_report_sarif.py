@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.findings import Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
 from interlock.analysis.verdict import Verdict
@@ -119,15 +119,15 @@ def validate(log: Any) -> None:
             if severity is not None:
                 assert isinstance(severity, str) and 0.0 <= float(severity) <= 10.0
         assert run.get("columnKind", "unicodeCodePoints") in {"utf16CodeUnits", "unicodeCodePoints"}
-        for result in run.get("results", []):
-            check_object("result", result, ("message",))
-            check_object("message", result["message"])
-            assert "text" in result["message"], "GitHub requires message.text"
-            assert result.get("level", "warning") in LEVELS
-            assert isinstance(result["ruleId"], str), "GitHub requires ruleId"
-            if "ruleIndex" in result:
-                assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
-            locations = result["locations"]
+        for reported in run.get("results", []):
+            check_object("result", reported, ("message",))
+            check_object("message", reported["message"])
+            assert "text" in reported["message"], "GitHub requires message.text"
+            assert reported.get("level", "warning") in LEVELS
+            assert isinstance(reported["ruleId"], str), "GitHub requires ruleId"
+            if "ruleIndex" in reported:
+                assert rules[reported["ruleIndex"]]["id"] == reported["ruleId"]
+            locations = reported["locations"]
             assert 1 <= len(locations) <= 10, "GitHub shows a result only with 1 to 10 locations"
             for location in locations:
                 check_object("location", location)
@@ -142,7 +142,7 @@ def validate(log: Any) -> None:
                     assert type(region["startLine"]) is int and region["startLine"] >= 1
                     if "snippet" in region:
                         check_object("artifactContent", region["snippet"])
-            fingerprints = result.get("partialFingerprints", {})
+            fingerprints = reported.get("partialFingerprints", {})
             assert all(isinstance(key, str) and isinstance(value, str) for key, value in fingerprints.items())
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.findings import Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.report import render

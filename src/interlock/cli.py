@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -93,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    # hishel logs a damaged cache entry with its traceback; the HTTP cache passes over such entries
+    # (a miss), so with no logging configured that would only be noise on the terminal.
+    logging.getLogger("hishel").addHandler(logging.NullHandler())
     parser = build_parser()
     arguments = parser.parse_args(argv)
     if not hasattr(arguments, "handler"):
