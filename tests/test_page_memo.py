@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from interlock.index import BadIndexResponse, IndexClient
+from interlock.index import page_memo
 from interlock.index.http_cache import BODY_ID_HEADER, default_http_cache_dir
 from tests.fake_index import FakeIndex
 from tests.test_http_cache import FRESH, PAGE, STALE_WITH_ETAG, filenames, open_client, serve_demo
@@ -162,3 +163,19 @@ def test_no_memo_without_the_http_cache(index: FakeIndex, tmp_path: Path) -> Non
     with IndexClient(index.simple, timeout=2, cache_dir=tmp_path, retries=0, http_cache=False) as client:
         assert [f.filename for f in client.project_files("demo")] == [wheel]
     assert not (default_http_cache_dir() / "pages.sqlite").exists()
+
+
+def test_memo_keeps_within_its_bound_dropping_the_oldest(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ["alpha", "beta", "gamma"]
+    for name in names:
+        filename, data = make_wheel(name, "1.0")
+        index.json_project(name, {filename: data}, page_headers=FRESH)
+    with open_client(index, tmp_path) as client:
+        client.project_files("alpha")
+        (size,) = {len(kept_page())}
+    # Room for two pages of this size: keeping the third drops the first.
+    monkeypatch.setattr(page_memo, "MAX_BYTES", 2 * size + size // 2)
+    with open_client(index, tmp_path) as client:
+        for name in names[1:]:
+            client.project_files(name)
+    assert sorted(url.rstrip("/").rsplit("/", 1)[1] for url, _ in memo_rows()) == ["beta", "gamma"]

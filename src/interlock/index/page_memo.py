@@ -10,6 +10,8 @@ That identity is a random id the HTTP cache stores with each body as a response 
 from the index gets a new id, and a revalidation (304) keeps the body and so its id. When the
 cache answers with the id kept here, its body is not even read.
 
+Like the HTTP cache, the memo is bounded (``MAX_BYTES``): the pages kept longest ago go first.
+
 The memo is an optimisation, never a reason to fail: anything wrong with it (a damaged file, a
 row whose checksum does not match, a locked database) is a miss, and the page is parsed.
 """
@@ -20,12 +22,15 @@ import marshal
 import sqlite3
 import sys
 import threading
+import time
 import zlib
 from pathlib import Path
 
 _DATABASE = "pages.sqlite"
 # What wrote a row: marshal's format follows the Python version, and a row of another layout is a miss.
 _LAYOUT = f"project-page-1 python-{sys.version_info[0]}.{sys.version_info[1]} marshal-{marshal.version}"
+MAX_BYTES = 1024**3
+"""Pages beyond this many bytes in all are dropped, oldest first (the HTTP cache's own bound)."""
 
 
 class PageMemo:
@@ -48,8 +53,8 @@ class PageMemo:
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost write on power loss is a miss
                 connection.execute(
-                    "CREATE TABLE IF NOT EXISTS pages"
-                    " (url TEXT PRIMARY KEY, body_id TEXT NOT NULL, layout TEXT NOT NULL, crc32 INTEGER NOT NULL, page BLOB NOT NULL)"
+                    "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, body_id TEXT NOT NULL, layout TEXT NOT NULL,"
+                    " crc32 INTEGER NOT NULL, size INTEGER NOT NULL, stored_at REAL NOT NULL, page BLOB NOT NULL)"
                 )
                 return cls(connection)
             except sqlite3.DatabaseError:
@@ -81,11 +86,23 @@ class PageMemo:
 
     def keep(self, url: str, body_id: str, page: bytes) -> None:
         """Keep ``page`` as made from body ``body_id`` of ``url``, in place of what was kept for it."""
+        row = (url, body_id, _LAYOUT, zlib.crc32(page), len(page), time.time(), page)
         with self._lock:
             try:
-                self._connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", (url, body_id, _LAYOUT, zlib.crc32(page), page))
+                self._connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+                self._evict()
             except sqlite3.Error:
                 pass
+
+    def _evict(self) -> None:
+        """Drop the pages kept longest ago until all of them fit in ``MAX_BYTES``."""
+        (total,) = self._connection.execute("SELECT COALESCE(SUM(size), 0) FROM pages").fetchone()
+        while total > MAX_BYTES:
+            oldest = self._connection.execute("SELECT url, size FROM pages ORDER BY stored_at LIMIT 1").fetchone()
+            if oldest is None:
+                return
+            self._connection.execute("DELETE FROM pages WHERE url = ?", (oldest[0],))
+            total -= oldest[1]
 
     def _query(self, sql: str, parameters: tuple[str, ...]) -> tuple[object, ...] | None:
         with self._lock:
