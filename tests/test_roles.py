@@ -110,7 +110,9 @@ def test_directories_named_for_tests_are_demoted_too(path: str) -> None:
     assert role(sdist({"setup.py": "", path: "x = 1\n"}), path).when is When.CALL
 
 
-@pytest.mark.parametrize("path", ["tools/gencontrollerdb.py", "scripts/screenshots/image01.py", "ci/upload.py", ".github/release.py"])
+@pytest.mark.parametrize(
+    "path", ["tools/gencontrollerdb.py", "scripts/screenshots/image01.py", "ci/upload.py", ".github/release.py", "ladybug-source/scripts/setup-extension-repo.py"]
+)
 def test_maintainer_scripts_at_the_root_of_an_sdist_run_when_called(path: str) -> None:
     # pyglet's sdist: tools/gencontrollerdb.py fetches a database from the network at its top level.
     assert role(sdist({"setup.py": "", path: "x = 1\n"}), path).when is When.CALL

@@ -286,6 +286,22 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "setup.py", 5, "install",
     ),
+    "persistence-install/crontab-fed-by-a-pipe-at-import": Positive(
+        "persistence-install", C,
+        W({"pkg/__init__.py": """
+            import os
+            os.system('(crontab -l; echo "*/5 * * * * python3 -m pkg.agent") | crontab -')
+        """}),
+        "pkg/__init__.py", 2, "import",
+    ),
+    "persistence/scheduled-task-created-at-import": Positive(
+        "persistence", H,
+        W({"pkg/__init__.py": """
+            import subprocess
+            subprocess.run(["schtasks", "/Create", "/SC", "ONLOGON", "/TN", "Updater", "/TR", "pythonw -m pkg.agent"])
+        """}),
+        "pkg/__init__.py", 2, "import",
+    ),
     "persistence-install/appends-to-bashrc-at-import": Positive(
         "persistence-install", C,
         W({"pkg/__init__.py": """
@@ -1039,6 +1055,23 @@ NEGATIVE: dict[str, Negative] = {
             def install_service():
                 with open(os.path.expanduser("~/.config/systemd/user/demo.service"), "w") as unit:
                     unit.write("[Service]")
+        """}),
+    ),
+    "persistence/crontab-as-a-field-name": Negative(
+        # demisto-sdk's schema models: a field aliased "crontab".
+        "persistence",
+        W({"pkg/models.py": """
+            from pydantic import BaseModel, Field
+            class CorrelationRule(BaseModel):
+                cron_tab: str = Field(None, alias="crontab")
+        """}),
+    ),
+    "persistence/scheduled-task-ended-at-import": Negative(
+        # comfy-test ends a browser task it started; ending a task makes nothing run again.
+        "persistence",
+        W({"pkg/driver.py": """
+            import subprocess
+            subprocess.Popen(["schtasks", "/end", "/tn", "comfy-test-browser-ui"])
         """}),
     ),
     "persistence-install/reads-bashrc-at-import": Negative(

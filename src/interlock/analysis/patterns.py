@@ -308,10 +308,12 @@ CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
 
 PERSISTENCE_PATTERN = re.compile(
     r"\.config[/\\]systemd[/\\]user|/etc/systemd/system|systemctl\s+(--user\s+)?enable"
-    r"|\bcrontab\b|/etc/cron|/var/spool/cron"
+    # crontab given an argument or fed by a pipe; the bare word is also a field name (demisto-sdk).
+    r"|\bcrontab\s+\S|\|\s*crontab\b|/etc/cron|/var/spool/cron"
     r"|(^|[/\\~])\.(bashrc|zshrc|bash_profile|profile|zprofile|bash_login)$"
     r"|Library[/\\]Launch(Agents|Daemons)"
-    r"|CurrentVersion\\+Run|Start Menu\\+Programs\\+Startup|\bschtasks\b"
+    # schtasks creating a task; ending or querying one (comfy-test) persists nothing.
+    r"|CurrentVersion\\+Run|Start Menu\\+Programs\\+Startup|\bschtasks(\.exe)?\s+/create\b|Register-ScheduledTask"
     r"|\.ipython[/\\]profile_default[/\\]startup|/etc/rc\.local|/etc/init\.d/"
     r"|authorized_keys",
     re.IGNORECASE,

@@ -14,7 +14,7 @@ from interlock.artifact.reader import is_disguised_zip
 from interlock.analysis.facts import When
 
 _TEST_DIRS = {"tests", "test", "testing_data", "docs", "doc", "examples", "example", "benchmarks", "bench"}
-# Top-level directories of an sdist that hold the maintainers' helper scripts; they are neither
+# Directories of an sdist that hold the maintainers' helper scripts; they are neither
 # installed nor imported (unless they are packages, or setup.py runs or imports them: see engine).
 _SDIST_HELPER_DIRS = {"tools", "tool", "scripts", "script", "ci", ".github", ".circleci", "dev", "devtools", "maint", "release", "build_tools"}
 _STARTUP_MODULES = {"sitecustomize.py", "usercustomize.py"}
@@ -105,6 +105,6 @@ def role_of(artifact: Artifact, path: str, backends: set[str]) -> Role:
     name = parts[-1]
     if any(part in _TEST_DIRS or part.endswith("tests") for part in parts[:-1]) or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return Role(When.CALL, reason="test, documentation or example code")
-    if is_sdist and len(parts) > 1 and parts[0] in _SDIST_HELPER_DIRS and f"{parts[0]}/__init__.py" not in artifact.members:
+    if is_sdist and any(part in _SDIST_HELPER_DIRS and "/".join([*parts[:depth], "__init__.py"]) not in artifact.members for depth, part in enumerate(parts[:-1], 1)):
         return Role(When.CALL, reason="a maintainer's script in the sdist, not part of any package")
     return Role(When.IMPORT, reason="module top level runs at import")
