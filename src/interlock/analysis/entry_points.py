@@ -1,4 +1,5 @@
-"""Console scripts an artifact declares, from wheel metadata or sdist configuration."""
+"""Console scripts an artifact declares, from wheel metadata or sdist configuration, and the script
+files a wheel installs to bin/ (``NAME.data/scripts/``)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ _SCRIPT_SPEC = re.compile(r"^\s*([\w.+-]+)\s*=\s*([\w.]+(?::[\w.]+)?)")
 class ConsoleScript:
     command: str
     target: str
+    """`module:function`, or for a script file "the script PATH"."""
     path: str
     line: int
+    is_file: bool = False
+    """A script file installed to bin/ (`path`), not an entry point."""
 
 
 def console_scripts(artifact: Artifact) -> list[ConsoleScript]:
@@ -34,7 +38,17 @@ def console_scripts(artifact: Artifact) -> list[ConsoleScript]:
             scripts.extend(_from_setup_cfg(artifact, path))
         elif path == "setup.py":
             scripts.extend(_from_setup_py(artifact, path))
+        elif (script := _installed_script(path)) is not None:
+            scripts.append(ConsoleScript(script, f"the script {path}", path, 1, is_file=True))
     return scripts
+
+
+def _installed_script(path: str) -> str | None:
+    """The command name of a file a wheel installs to bin/ (``demo-1.0.data/scripts/pip`` is ``pip``)."""
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2]:
+        return parts[2]
+    return None
 
 
 def _line_of(text: str, needle: str) -> int:

@@ -55,7 +55,10 @@ class Capability(StrEnum):
     CREDENTIALS = "credentials"
     """Reads a credential store (SSH keys, cloud CLI credentials, kube config, browser or wallet data)."""
     ENV_DUMP = "env-dump"
-    """Copies the whole process environment (where tokens live)."""
+    """Copies the whole process environment (where tokens live), or every entry of it a filter keeps."""
+    ENV_SECRET = "env-secret"
+    """Reads an environment variable named like a secret (…_TOKEN, …SECRET…, …API_KEY, …PASSWORD).
+    Libraries read their own keys so; it counts only when sent out by code that runs on its own."""
     SYSINFO = "sysinfo"
     """Collects host identity (user name, host name, IP, platform)."""
     PERSISTENCE = "persistence"

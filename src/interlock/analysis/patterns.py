@@ -306,6 +306,12 @@ CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 
+# Environment variables that hold secrets, by the word their name ends in: GITHUB_TOKEN,
+# AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, DB_PASSWORD (not ARTIFACTS_CREDENTIAL_PROVIDER_RID, TOKEN_URL).
+SECRET_ENV_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|_KEY|CREDENTIALS?)$", re.IGNORECASE)
+# A filter picking secrets out of the whole environment (`if "TOKEN" in k`, `re.search("KEY|PASS", k)`).
+SECRET_ENV_WORD = re.compile(r"TOKEN|SECRET|PASS|KEY|CREDENTIAL", re.IGNORECASE)
+
 PERSISTENCE_PATTERN = re.compile(
     r"\.config[/\\]systemd[/\\]user|/etc/systemd/system|systemctl\s+(--user\s+)?enable"
     # crontab given an argument or fed by a pipe; the bare word is also a field name (demisto-sdk).

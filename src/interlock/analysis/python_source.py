@@ -261,6 +261,8 @@ class _Analyser(ast.NodeVisitor):
         self.decoder_functions: set[str] = set()
         self.call_depth = 0
         self.pyarmor_seen = False
+        self.secret_env_names: dict[str, list[str]] = {}
+        """Per scope, string constants that name secret-holding environment variables."""
         self.never_run = NeverRunByPip(frozenset(), frozenset())
         """Code of a setup.py that pip never runs (see `analyse_python`'s `setup_script`)."""
         self.platform_probes: set[int] = set()
@@ -322,9 +324,11 @@ class _Analyser(ast.NodeVisitor):
         if isinstance(node, ast.Call):
             callee = self.qualify(node.func)
             first = node.args[0] if node.args else None
-            # __import__('os') and importlib.import_module('os') name the module itself.
-            if callee in ("__import__", "importlib.import_module") and isinstance(first, ast.Constant) and isinstance(first.value, str):
-                return first.value
+            # __import__('os') and importlib.import_module('o' + 's') name the module itself.
+            if callee in ("__import__", "importlib.import_module") and first is not None:
+                module = self.folder.fold(first)
+                if module is not None and isinstance(module.value, str) and _DOTTED_NAME.match(module.value.strip()):
+                    return module.value.strip()
             # eval('os.system') evaluates to os.system itself: obfuscators hide callees this way.
             if callee in ("eval", "builtins.eval") and first is not None:
                 named = self.folder.fold(first)
@@ -592,9 +596,43 @@ class _Analyser(ast.NodeVisitor):
         if category:
             self.add(Capability.CREDENTIALS, node, f"{category}: {name}")
         # Serialising the whole environment is how tokens leave; copying it (for a child process) is routine.
-        if name in ("str", "json.dumps", "repr", "pickle.dumps") and node.args and self._is_whole_environment(node.args[0]):
+        if name in ("str", "json.dumps", "repr", "pickle.dumps") and node.args and any(self._is_whole_environment(v) for v in _arguments(node)):
             self.add(Capability.ENV_DUMP, node, f"{name}(os.environ)")
+        elif capability is Capability.NETWORK and any(self._is_whole_environment(value) for value in _arguments(node)):
+            self.add(Capability.ENV_DUMP, node, f"{name} sends os.environ")
+        if name in ("os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault") and node.args:
+            self._env_read(node, node.args[0])
         self.generic_visit(node)
+
+    def _env_read(self, node: ast.AST, key: ast.expr) -> None:
+        """A secret-named environment variable read (`os.environ['GITHUB_TOKEN']`, `os.getenv('X_API_KEY')`),
+        or one read by a name not known here, in code that names such variables (`for k in KEYS: os.getenv(k)`)."""
+        folded = self.folder.fold(key)
+        if folded is not None and isinstance(folded.value, str):
+            if patterns.SECRET_ENV_NAME.search(folded.value):
+                self.add(Capability.ENV_SECRET, node, f"the environment variable {short(folded.value, 60)}")
+        elif named := self.secret_env_names.get(self.scope):
+            self.add(Capability.ENV_SECRET, node, f"environment variables named in this code ({short(', '.join(dict.fromkeys(named)), 60)})")
+
+    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+        # {k: v for k, v in os.environ.items() if 'TOKEN' in k}: the environment, entry by entry. A
+        # filter on the program's own prefix (`k.startswith('COV_CORE')`, pytest-cov) is configuration.
+        for generator in node.generators:
+            iterated = generator.iter
+            if isinstance(iterated, ast.Call) and not iterated.args and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values"):
+                iterated = iterated.func.value  # type: ignore[attr-defined]
+            if self.qualify(iterated) != "os.environ":
+                continue
+            kept_by = [sub.value for test in generator.ifs for sub in ast.walk(test) if isinstance(sub, ast.Constant) and isinstance(sub.value, str)]
+            if not generator.ifs or any(patterns.SECRET_ENV_WORD.search(text) for text in kept_by):
+                self.add(Capability.ENV_DUMP, node, "entries of os.environ collected one by one")
+                break
+        self.generic_visit(node)
+
+    visit_ListComp = _visit_comprehension  # type: ignore[assignment]
+    visit_SetComp = _visit_comprehension  # type: ignore[assignment]
+    visit_DictComp = _visit_comprehension  # type: ignore[assignment]
+    visit_GeneratorExp = _visit_comprehension  # type: ignore[assignment]
 
     def _is_whole_environment(self, node: ast.expr) -> bool:
         """`os.environ`, `dict(os.environ)` or `os.environ.copy()`."""
@@ -612,6 +650,8 @@ class _Analyser(ast.NodeVisitor):
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if self._is_uname(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value in _UNAME_PLATFORM_INDEXES:
             self.platform_probes.add(id(node.value))
+        if isinstance(node.ctx, ast.Load) and self.qualify(node.value) == "os.environ":
+            self._env_read(node, node.slice)
         # globals()['ex' + 'ec'] / __builtins__.__dict__[name]: a builtin fetched by computed key.
         base = self.qualify(node.value)
         if base in ("globals()", "vars()", "locals()", "__builtins__.__dict__", "builtins.__dict__", "__builtins__"):
@@ -805,6 +845,8 @@ class _Analyser(ast.NodeVisitor):
         when = self._data_when()
         for capability, detail in string_capabilities(value):
             self.add(capability, node, detail, when)
+        if _ENV_NAME.match(value) and patterns.SECRET_ENV_NAME.search(value):
+            self.secret_env_names.setdefault(self.scope, []).append(value)
         if is_blob(value):
             self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters")
 
@@ -883,6 +925,7 @@ def _may_fold(node: ast.expr) -> bool:
     return False
 
 
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 PROGRAM_FROM_PATH = "(program from PATH)"
@@ -931,6 +974,14 @@ def _literal_parts(node: ast.expr) -> str:
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
         return _literal_parts(node.left) + _literal_parts(node.right)
     return "…"
+
+
+def _arguments(node: ast.Call) -> list[ast.expr]:
+    """A call's arguments and keyword values, and one level into dicts and lists given there
+    (`json={"env": dict(os.environ)}`)."""
+    values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    nested = [item for value in values if isinstance(value, (ast.Dict, ast.List, ast.Tuple)) for item in (value.values if isinstance(value, ast.Dict) else value.elts)]
+    return [*values, *(item for item in nested if item is not None)]
 
 
 def _keyword(node: ast.Call, name: str) -> ast.expr | None:

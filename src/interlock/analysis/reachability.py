@@ -46,6 +46,21 @@ def _hands_to_a_runner(call: ast.Call) -> list[ast.expr]:
     return [*call.args, *(keyword.value for keyword in call.keywords if keyword.arg in ("target", "function", "func", None))]
 
 
+# What the import system calls on the finders and loaders put on sys.meta_path / sys.path_hooks.
+_IMPORT_HOOK_METHODS = ("find_spec", "find_module", "create_module", "exec_module", "load_module", "invalidate_caches")
+
+
+def _installs_an_import_hook(call: ast.Call) -> bool:
+    """`sys.meta_path.insert(0, finder)`, `sys.path_hooks.append(hook)` and the like."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("insert", "append", "extend", "__setitem__")
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr in ("meta_path", "path_hooks")
+    )
+
+
 _Refs = tuple[set[str], set[str], set[str], set[str]]
 """(names, attributes) any mention of which may run them, then (names, attributes) certainly run."""
 
@@ -97,9 +112,18 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
                 stack.extend(default for default in node.args.kw_defaults if default is not None)
                 continue
             if isinstance(node, ast.ClassDef):
-                # The class body runs now; naming a base class instantiates nothing.
+                # The class body runs now; naming a base class instantiates nothing. But making the
+                # class runs its metaclass (`__new__`, `__init__`) and its bases' `__init_subclass__`.
                 stack.extend(node.decorator_list)
                 stack.extend(node.body)
+                stack.extend(keyword.value for keyword in node.keywords if keyword.arg != "metaclass")
+                for keyword in node.keywords:
+                    if keyword.arg == "metaclass" and isinstance(keyword.value, ast.Name):
+                        names.add(keyword.value.id)
+                        called.add(keyword.value.id)
+                if node.bases:
+                    attributes.add("__init_subclass__")
+                    called_attributes.add("__init_subclass__")
                 continue
             if isinstance(node, ast.If) and is_main_guard(node.test):
                 stack.extend(node.orelse)  # the guarded body runs as a script, not on import
@@ -107,6 +131,10 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
                 continue  # a decorator returning its wrapper: the wrapper runs when the decorated function is called
             if isinstance(node, ast.Call):
+                if _installs_an_import_hook(node):
+                    # The import system calls the finder and loader from now on, for every import.
+                    attributes.update(_IMPORT_HOOK_METHODS)
+                    called_attributes.update(_IMPORT_HOOK_METHODS)
                 for callee in (node.func, *_hands_to_a_runner(node)):
                     if isinstance(callee, ast.Name):
                         called.add(callee.id)

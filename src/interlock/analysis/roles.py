@@ -32,6 +32,31 @@ def is_python(path: str) -> bool:
     return path.endswith((".py", ".pyw"))
 
 
+def is_test_or_example(path: str) -> bool:
+    """Tests, documentation, examples and benchmarks, by their directory or file name."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in _TEST_DIRS or part.endswith("tests") for part in parts[:-1])
+        or name == "conftest.py"
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+    )
+
+
+def is_python_script(artifact: Artifact, path: str) -> bool:
+    """A file a wheel installs to bin/ whose first line runs it with Python (`#!python`, which the
+    installer rewrites to the environment's interpreter, or any `#!…python…`)."""
+    if artifact.kind is not ArtifactKind.WHEEL:
+        return False
+    parts = path.split("/")
+    if not (len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts"):
+        return False
+    member = artifact.members.get(path)
+    first_line = (member.data or b"")[:200].split(b"\n", 1)[0] if member is not None else b""
+    return first_line.startswith(b"#!") and b"python" in first_line
+
+
 def is_pth(artifact: Artifact, path: str) -> bool:
     """A .pth that site.py would process: at the root of site-packages once installed."""
     if not path.endswith(".pth") or "!/" in path:
@@ -102,8 +127,7 @@ def role_of(artifact: Artifact, path: str, backends: set[str]) -> Role:
         return Role(When.CALL, reason="script installed to bin/")
     if len(parts) == 1 and parts[0] in _STARTUP_MODULES and not is_sdist:
         return Role(When.STARTUP, reason=f"{parts[0]} is imported at every interpreter start")
-    name = parts[-1]
-    if any(part in _TEST_DIRS or part.endswith("tests") for part in parts[:-1]) or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+    if is_test_or_example(installed):
         return Role(When.CALL, reason="test, documentation or example code")
     if is_sdist and any(part in _SDIST_HELPER_DIRS and "/".join([*parts[:depth], "__init__.py"]) not in artifact.members for depth, part in enumerate(parts[:-1], 1)):
         return Role(When.CALL, reason="a maintainer's script in the sdist, not part of any package")

@@ -13,7 +13,7 @@ from interlock.analysis.rules.base import Rule, finding_from
 
 _SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
 _RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}
-_IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.CREDENTIALS}
+_IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.ENV_SECRET, Capability.CREDENTIALS}
 _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
 _HARVEST_CATEGORIES = 3
 _CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
@@ -347,7 +347,8 @@ RULES = [
         "host-exfiltration",
         "sends host identity or secrets from code that runs on its own",
         (Severity.CRITICAL,),
-        "User name, host name, environment or credentials collected and sent (HTTP, socket, DNS) by setup.py, "
+        "User name, host name, the environment, a secret-named environment variable (GITHUB_TOKEN) or credentials "
+        "collected and sent (HTTP, socket, DNS) by setup.py, "
         "a build backend, a start-up hook, or one function or module body that runs at import: the "
         "dependency-confusion probe and the install-time stealer.",
         _host_exfiltration,

@@ -7,10 +7,13 @@ from collections.abc import Iterable
 from packaging.utils import canonicalize_name
 
 from interlock.analysis import patterns
+from interlock.analysis.entry_points import ConsoleScript
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.facts import Capability, action
+from interlock.analysis.facts import Capability, Fact, action
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.python_source import LITERAL_CODE
+from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
+from interlock.analysis.roles import is_test_or_example, module_file
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import ProblemKind
 from interlock.artifact.reader import is_disguised_zip
@@ -122,14 +125,32 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
     for script in evidence.console_scripts:
         command = script.command.lower()
         if command in patterns.SHADOWED_COMMANDS and canonicalize_name(command) != project:
+            message = f"console script '{script.command}' would replace the system's '{command}' with {script.target}"
+            sends = _what_the_script_sends(evidence, script)
             yield Finding(
                 "entrypoint-shadows-command",
-                Severity.HIGH,
+                Severity.CRITICAL if sends else Severity.HIGH,
                 script.path,
                 script.line,
-                f"console script '{script.command}' would replace the system's '{command}' with {script.target}",
+                f"{message}, which {action(sends[0].capability)} ({sends[0].detail})" if sends else message,
                 f"{script.command} = {script.target}",
             )
+
+
+# What a stand-in for pip or sudo has no reason to do: it sees every index URL and password typed.
+_LEAKS = (Capability.NETWORK, Capability.CREDENTIALS, Capability.ENV_DUMP, Capability.SHELL_DOWNLOAD, Capability.EXFIL_ENDPOINT)
+
+
+def _what_the_script_sends(evidence: Evidence, script: ConsoleScript) -> list[Fact]:
+    """Facts that take data out, of the entry point's own function (``module:function``) or anywhere in the script file."""
+    if script.is_file:
+        return [f for f in evidence.facts if f.path == script.path and f.capability in _LEAKS]
+    module, _, function = script.target.partition(":")
+    path = module_file(evidence.artifact, module) if module and function else None
+    if path is None:
+        return []
+    scope = f"<module>.{function.split('.')[0]}"
+    return [f for f in evidence.facts if f.path == path and f.capability in _LEAKS and (f.scope == scope or f.scope.startswith(f"{scope}."))]
 
 
 _CODE_SUFFIXES = (".py", ".pyw", ".pyc")
@@ -157,6 +178,20 @@ def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
         else:
             message = "a zip archive under a name that is not an archive's, holding no code (a document format, perhaps)"
             yield Finding("archive-disguised", Severity.LOW, member.path, None, message, member.name)
+
+
+def _pickled_code(evidence: Evidence) -> Iterable[Finding]:
+    """Pickles that start programs or run code when loaded. Test data of a pickle scanner may hold
+    such files on purpose: low there."""
+    for member in evidence.artifact.members.values():
+        if member.data is None or not looks_like_pickle(member.name, member.head):
+            continue
+        calls = dangerous_calls(member.data)
+        if calls:
+            where = member.path.split("!/")[0]
+            severity = Severity.LOW if is_test_or_example(where) else Severity.CRITICAL
+            named = ", ".join(dict.fromkeys(calls))
+            yield Finding("pickle-code", severity, member.path, None, f"a pickle that calls {named} when loaded", named)
 
 
 def _some(paths: list[str]) -> str:
@@ -200,10 +235,20 @@ RULES = [
     Rule(
         "entrypoint-shadows-command",
         "console script named like a common command (pip, python, sudo, ls…)",
-        (Severity.HIGH,),
-        "An entry point called `pip` or `python` replaces the real one on PATH and sees everything typed "
-        "into it, index credentials included. The project that owns the command (pip's own `pip`) is exempt.",
+        (Severity.HIGH, Severity.CRITICAL),
+        "An entry point (or a script a wheel installs to bin/) called `pip` or `python` replaces the real one on "
+        "PATH and sees everything typed into it, index credentials included: high, and critical when the "
+        "function it names sends data out. The project that owns the command (pip's own `pip`) is exempt.",
         _shadowed_commands,
+    ),
+    Rule(
+        "pickle-code",
+        "a pickle that starts programs or runs code when loaded",
+        (Severity.LOW, Severity.CRITICAL),
+        "Loading a pickle calls whatever it names: a shipped model or data file naming os.system, subprocess, "
+        "eval or exec runs them for whoever loads it (read from its opcodes, never loaded). Low in tests, "
+        "where pickle scanners keep such files on purpose.",
+        _pickled_code,
     ),
     Rule(
         "archive-disguised",

@@ -1,0 +1,61 @@
+"""What a shipped pickle would call when loaded, read from its opcodes without loading it.
+
+Unpickling runs whatever callables the pickle names (GLOBAL / STACK_GLOBAL, then REDUCE): a model
+file naming `os.system` is a program. `pickletools.genops` walks the opcodes without building any
+object, so nothing of the file runs here.
+"""
+
+from __future__ import annotations
+
+import io
+import pickletools
+
+# Callables no data file has a reason to name: they start programs, run code or open connections.
+_DANGEROUS_MODULES = frozenset({"os", "posix", "nt", "subprocess", "pty", "runpy", "socket", "commands", "webbrowser", "ctypes", "code"})
+_DANGEROUS_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "open", "breakpoint"})
+_BUILTINS = frozenset({"builtins", "__builtin__"})
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".pt", ".pth.tar", ".ckpt", ".joblib", ".sav", ".bin", ".data")
+_STRING_OPS = frozenset({"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE", "SHORT_BINSTRING", "BINSTRING", "STRING"})
+_MAX_OPCODES = 1_000_000
+
+
+def looks_like_pickle(name: str, head: bytes) -> bool:
+    """A protocol 2+ pickle by its first bytes, or a file named like one that starts like protocol 0/1."""
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return True
+    return name.lower().endswith(_PICKLE_SUFFIXES) and head[:1] in (b"c", b"(", b"]", b"}")
+
+
+def dangerous_calls(data: bytes) -> list[str]:
+    """`module.name` of each dangerous callable the pickle names, in order (a damaged or truncated
+    pickle is read as far as it goes)."""
+    found: list[str] = []
+    strings: list[str] = []
+    memo: dict[int, str] = {}
+    try:
+        for count, (opcode, argument, _) in enumerate(pickletools.genops(io.BytesIO(data))):
+            if count > _MAX_OPCODES:
+                break
+            name = opcode.name
+            if name in _STRING_OPS and isinstance(argument, (str, bytes)):
+                strings.append(argument if isinstance(argument, str) else argument.decode("latin-1"))
+            elif name in ("BINPUT", "LONG_BINPUT", "PUT") and strings:
+                memo[int(argument)] = strings[-1]
+            elif name == "MEMOIZE" and strings:
+                memo[len(memo)] = strings[-1]
+            elif name in ("BINGET", "LONG_BINGET", "GET") and int(argument) in memo:
+                strings.append(memo[int(argument)])
+            elif name in ("GLOBAL", "INST") and isinstance(argument, str):
+                module, _, attribute = argument.partition(" ")
+                _check(module, attribute, found)
+            elif name == "STACK_GLOBAL" and len(strings) >= 2:
+                _check(strings[-2], strings[-1], found)
+    except (ValueError, EOFError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
+        pass  # damaged or truncated: what was read before still counts
+    return found
+
+
+def _check(module: str, attribute: str, found: list[str]) -> None:
+    root = module.split(".")[0]
+    if root in _DANGEROUS_MODULES or (module in _BUILTINS and attribute in _DANGEROUS_BUILTINS):
+        found.append(f"{module}.{attribute}")
