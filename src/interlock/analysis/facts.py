@@ -65,6 +65,8 @@ class Capability(StrEnum):
     """Writes somewhere that runs code later (systemd units, cron, shell rc files, autorun keys)."""
     KUBERNETES = "kubernetes"
     """Uses a Kubernetes service-account token or creates privileged pods."""
+    INPUT_CAPTURE = "input-capture"
+    """Hooks the keyboard or reads and rewrites the clipboard (keyloggers, wallet-address swappers)."""
     FILE_WRITE = "file-write"
     CHMOD_EXEC = "chmod-exec"
     """Makes a file executable."""

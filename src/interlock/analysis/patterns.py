@@ -130,6 +130,22 @@ _register(
     "os.uname",
 )
 _register(Capability.CHMOD_EXEC, "os.chmod")
+_register(
+    Capability.INPUT_CAPTURE,
+    "pynput.keyboard.Listener",
+    "keyboard.hook",
+    "keyboard.on_press",
+    "keyboard.on_release",
+    "keyboard.record",
+    "win32api.GetAsyncKeyState",
+    "ctypes.windll.user32.GetAsyncKeyState",
+    "ctypes.windll.user32.SetWindowsHookExA",
+    "ctypes.windll.user32.SetWindowsHookExW",
+    "pyperclip.paste",
+    "pyperclip.copy",
+    "win32clipboard.GetClipboardData",
+    "win32clipboard.SetClipboardText",
+)
 
 # Calls that read a credential store, by category (a browser-cookie or DPAPI call is a stealer's tool).
 CREDENTIAL_CALLS = {

@@ -202,6 +202,15 @@ RULES = [
         "constants, so at import it is low; at install or start-up it is not.",
     ),
     _capability_rule(
+        "input-capture",
+        Capability.INPUT_CAPTURE,
+        {When.IMPORT: H, When.STARTUP: C, When.INSTALL: H},
+        "captures keystrokes or the clipboard",
+        "A keyboard hook (pynput, keyboard, GetAsyncKeyState) or clipboard reads and writes (pyperclip, "
+        "win32clipboard) started without anyone calling for them: keyloggers and wallet-address swappers. "
+        "Sent out by the same code, it is host exfiltration.",
+    ),
+    _capability_rule(
         "obfuscated-code",
         Capability.OBFUSCATION,
         {When.CALL: L, When.IMPORT: L, When.STARTUP: M, When.INSTALL: M},

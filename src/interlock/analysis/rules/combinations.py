@@ -13,7 +13,7 @@ from interlock.analysis.rules.base import Rule, finding_from
 
 _SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
 _RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}
-_IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.ENV_SECRET, Capability.CREDENTIALS}
+_IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.ENV_SECRET, Capability.CREDENTIALS, Capability.INPUT_CAPTURE}
 _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
 _HARVEST_CATEGORIES = 3
 _CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
