@@ -349,7 +349,7 @@ POSITIVE: dict[str, Positive] = {
         "pkg/__init__.py", 1, "import",
     ),
     "input-capture/clipboard-swapped-by-a-thread-started-at-import": Positive(
-        "input-capture", H,
+        "input-capture", M,
         W({"pkg/__init__.py": """
             import re
             import threading
@@ -365,6 +365,15 @@ POSITIVE: dict[str, Positive] = {
             threading.Thread(target=_watch, daemon=True).start()
         """}),
         "pkg/__init__.py", 8, "import",
+    ),
+    "input-capture/keyboard-hooked-at-import": Positive(
+        "input-capture", H,
+        W({"pkg/hotkeys.py": """
+            import keyboard
+            pressed = []
+            keyboard.on_press(lambda event: pressed.append(event.name))
+        """}),
+        "pkg/hotkeys.py", 3, "import",
     ),
     "host-exfiltration/keystrokes-posted-from-import": Positive(
         "host-exfiltration", C,
@@ -1925,6 +1934,20 @@ def test_build_tools_named_in_other_ways_are_info_only(call: str) -> None:
     source = "import shutil\nimport subprocess\nfrom setuptools import setup\n" + call + "\nsetup(name='demo')\n"
     result = scan_sdist({"setup.py": source})
     assert [(f.rule, f.severity) for f in result.findings] == [("process-spawn", I)]
+    assert result.verdict is Verdict.CLEAN
+
+
+def test_a_package_run_as_a_program_may_copy_to_the_clipboard() -> None:
+    # pyperclip's __main__.py: `python -m pyperclip -c` copies stdin at its top level. Medium, clean.
+    result = scan_wheel({"pkg/__init__.py": "", "pkg/__main__.py": """
+        import sys
+        import pyperclip
+        if sys.argv[1:] == ["-c"]:
+            pyperclip.copy(sys.stdin.read())
+        elif sys.argv[1:] == ["-p"]:
+            sys.stdout.write(pyperclip.paste())
+    """})
+    assert {f.severity for f in findings_of(result, "input-capture")} == {M}
     assert result.verdict is Verdict.CLEAN
 
 

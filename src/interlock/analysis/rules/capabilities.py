@@ -72,6 +72,12 @@ def _top_level_network_is_worse(fact: Fact, severity: Severity) -> Severity | No
     return severity
 
 
+def _clipboard_is_less(fact: Fact, severity: Severity) -> Severity | None:
+    if "clip" in fact.detail.lower() and fact.when is not When.STARTUP:
+        return min(severity, Severity.MEDIUM)
+    return severity
+
+
 def _pyarmor_is_worse(fact: Fact, severity: Severity) -> Severity | None:
     if "PyArmor" in fact.detail:
         return max(severity, Severity.HIGH)
@@ -208,7 +214,10 @@ RULES = [
         "captures keystrokes or the clipboard",
         "A keyboard hook (pynput, keyboard, GetAsyncKeyState) or clipboard reads and writes (pyperclip, "
         "win32clipboard) started without anyone calling for them: keyloggers and wallet-address swappers. "
-        "Sent out by the same code, it is host exfiltration.",
+        "The clipboard alone is medium (a package's `python -m` entry copies to it at its top level); sent "
+        "out by the same code, either is host exfiltration.",
+        _clipboard_is_less,
+        (Severity.MEDIUM,),
     ),
     _capability_rule(
         "obfuscated-code",
