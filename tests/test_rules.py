@@ -1391,6 +1391,23 @@ NEGATIVE: dict[str, Negative] = {
             "pkg/install_tools.sh": "#!/bin/bash\ncurl -fsSL https://get.example.com/tool.sh | sh\n",
         }),
     ),
+    "host-exfiltration/client-sends-its-one-api-key": Negative(
+        # eth-brownie: fetching a contract's source from the explorer's API with the user's key.
+        "host-exfiltration",
+        W({"pkg/contract.py": """
+            import os
+            import requests
+
+            def _fetch_source(address):
+                params = {"module": "contract", "address": address}
+                key = os.getenv("ETHERSCAN_TOKEN")
+                if key is not None:
+                    params["apiKey"] = key
+                return requests.get("https://api.explorer.example.com/v2/api", params=params)
+
+            SOURCES = {"mainnet": _fetch_source}
+        """}),
+    ),
     "env-dump/own-prefix-in-a-start-up-line": Negative(
         # pytest-cov's .pth: on failure, it prints its own COV_CORE_* variables.
         "env-dump",

@@ -618,6 +618,11 @@ class _Analyser(ast.NodeVisitor):
         # {k: v for k, v in os.environ.items() if 'TOKEN' in k}: the environment, entry by entry. A
         # filter on the program's own prefix (`k.startswith('COV_CORE')`, pytest-cov) is configuration.
         for generator in node.generators:
+            # Names iterated over are known before the element reads them: `{k: os.getenv(k) for k in ("A_TOKEN", …)}`.
+            for sub in ast.walk(generator.iter):
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _is_secret_env_name(sub.value):
+                    self.secret_env_names.setdefault(self.scope, []).append(sub.value)
+        for generator in node.generators:
             iterated = generator.iter
             if isinstance(iterated, ast.Call) and not iterated.args and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values"):
                 iterated = iterated.func.value  # type: ignore[attr-defined]
@@ -845,7 +850,7 @@ class _Analyser(ast.NodeVisitor):
         when = self._data_when()
         for capability, detail in string_capabilities(value):
             self.add(capability, node, detail, when)
-        if _ENV_NAME.match(value) and patterns.SECRET_ENV_NAME.search(value):
+        if _is_secret_env_name(value):
             self.secret_env_names.setdefault(self.scope, []).append(value)
         if is_blob(value):
             self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters")
@@ -926,6 +931,11 @@ def _may_fold(node: ast.expr) -> bool:
 
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
+
+
+def _is_secret_env_name(text: str) -> bool:
+    """`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`: written like an environment variable, named like a secret."""
+    return bool(_ENV_NAME.match(text)) and bool(patterns.SECRET_ENV_NAME.search(text))
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 PROGRAM_FROM_PATH = "(program from PATH)"

@@ -81,7 +81,10 @@ def _wallet_secret_sent(evidence: Evidence) -> Iterable[Finding]:
 def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
     """Host identity or secrets sent out by code that runs on its own."""
     for facts in _groups_running_on_their_own(evidence):
-        identity = [f for f in facts if f.capability in _IDENTITY]
+        secrets = [f for f in facts if f.capability is Capability.ENV_SECRET and not f.loose]
+        # A client sending its own API key to its service reads one variable; a stealer reads several.
+        stolen = secrets if len({name for f in secrets for name in _variable_names(f)}) >= 2 else []
+        identity = [f for f in facts if f.capability in _IDENTITY and f.capability is not Capability.ENV_SECRET] + stolen
         sends = [f for f in facts if f.capability in _SENDS]
         if identity and sends:
             yield finding_from(
@@ -90,6 +93,12 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
                 sends[0],
                 f"collects {identity[0].detail} and sends it out {sends[0].when.label}",
             )
+
+
+def _variable_names(fact: Fact) -> list[str]:
+    """The environment variables an env-secret fact names (one, or a list in parentheses)."""
+    listed = fact.detail.partition("(")[2].rstrip(")")
+    return [name.strip() for name in listed.split(",")] if listed else [fact.detail.rsplit(" ", 1)[-1]]
 
 
 def _beacon(evidence: Evidence) -> Iterable[Finding]:
