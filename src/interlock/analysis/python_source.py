@@ -655,7 +655,7 @@ class _Analyser(ast.NodeVisitor):
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if self._is_uname(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value in _UNAME_PLATFORM_INDEXES:
             self.platform_probes.add(id(node.value))
-        if isinstance(node.ctx, ast.Load) and self.qualify(node.value) == "os.environ":
+        if isinstance(node.ctx, ast.Load) and isinstance(node.value, (ast.Attribute, ast.Name)) and self.qualify(node.value) == "os.environ":
             self._env_read(node, node.slice)
         # globals()['ex' + 'ec'] / __builtins__.__dict__[name]: a builtin fetched by computed key.
         base = self.qualify(node.value)
