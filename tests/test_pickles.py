@@ -41,6 +41,12 @@ def test_a_pickle_naming_os_system_is_found_at_every_protocol(protocol: int) -> 
     assert [call.split(".")[-1] for call in dangerous_calls(data)] == ["system"]
 
 
+def test_a_hand_written_protocol_4_pickle_with_text_strings_is_found() -> None:
+    # STACK_GLOBAL fed by UNICODE ('V') strings, as no pickler writes but any unpickler reads.
+    data = b"\x80\x04Vos\nVsystem\n\x93Vid\n\x85R."
+    assert dangerous_calls(data) == ["os.system"]
+
+
 def test_builtins_eval_and_subprocess_are_found_and_plain_data_is_not() -> None:
     assert dangerous_calls(pickle.dumps([_Reduces(eval, "1+1"), _Reduces(subprocess.Popen, ["id"])], protocol=4)) == [
         "builtins.eval",
