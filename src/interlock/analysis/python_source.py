@@ -112,7 +112,7 @@ def analyse_python(
     at that time, so function bodies are not demoted to call time. `roots` names functions
     that some other code calls at that time (setup.py calling `mypkg.helpers.fetch()`).
     `setup_script`: the file is an sdist's setup.py as pip runs it, so the commands it defines
-    for people to type (`setup.py publish`) run only when called (see `setup_script.never_run_by_pip`).
+    for people to type (`setup.py publish`) run only when called (see `setup_commands.never_run_by_pip`).
     """
     report = SourceReport()
     text = decode_source(data, report)
@@ -775,11 +775,13 @@ class _Analyser(ast.NodeVisitor):
         """Whether the command's first word is written in the source (not a variable such as a path)."""
         if isinstance(command, ast.BinOp) and isinstance(command.op, ast.Add) and isinstance(command.left, (ast.List, ast.Tuple)):
             command = command.left
+        if command is None:
+            return False
         if isinstance(command, (ast.List, ast.Tuple)):
             first = self.folder.fold(command.elts[0]) if command.elts else None
             return first is not None and isinstance(first.value, str)
-        if command is None or self.folder.fold(command) is not None:
-            return command is not None
+        if self.folder.fold(command) is not None:
+            return True
         words = _literal_parts(command).split()
         return bool(words) and "…" not in words[0]
 
@@ -950,6 +952,8 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 def _is_secret_env_name(text: str) -> bool:
     """`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`: written like an environment variable, named like a secret."""
     return bool(_ENV_NAME.match(text)) and bool(patterns.SECRET_ENV_NAME.search(text))
+
+
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 PROGRAM_FROM_PATH = "(program from PATH)"
