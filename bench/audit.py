@@ -31,12 +31,20 @@ _RUN = "import sys; from interlock.cli import main; sys.exit(main())"
 
 def run_audit(lockfile: Path, cache_root: Path, jobs: int) -> tuple[float, int, dict[str, object]]:
     """(seconds, exit status, JSON report) of one audit with its caches under `cache_root`."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_root / "cache"), "XDG_DATA_HOME": str(cache_root / "data"), "CI": "1"}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(cache_root / "cache"),
+        "XDG_DATA_HOME": str(cache_root / "data"),
+        "CI": "1",
+    }
     env.pop("INTERLOCK_NO_HISTORY", None)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _RUN, "audit", "--format", "json", "--jobs", str(jobs), str(lockfile)],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1, 3):
@@ -46,7 +54,11 @@ def run_audit(lockfile: Path, cache_root: Path, jobs: int) -> tuple[float, int, 
 
 def fetched(cache_root: Path) -> tuple[int, int]:
     """(files, bytes) in the artifact cache: everything the audit downloaded."""
-    files = [p for p in (cache_root / "cache" / "interlock" / "artifacts").rglob("*") if p.is_file() and ".partial" not in p.parts]
+    files = [
+        p
+        for p in (cache_root / "cache" / "interlock" / "artifacts").rglob("*")
+        if p.is_file() and ".partial" not in p.parts
+    ]
     return len(files), sum(p.stat().st_size for p in files)
 
 
@@ -66,17 +78,27 @@ def main() -> int:
     assert isinstance(results, list)
     verdicts = Counter(r["verdict"] for r in results)
     blocked = [r for r in results if r.get("policy", {}).get("status") != "pass"]
-    print(f"lockfile       {options.lockfile.relative_to(REPO) if options.lockfile.is_relative_to(REPO) else options.lockfile}")
+    print(
+        f"lockfile       {options.lockfile.relative_to(REPO) if options.lockfile.is_relative_to(REPO) else options.lockfile}"
+    )
     print(f"judged         {len(results)} pinned artifacts, {len(report.get('unjudged', []))} requirements not judged")
-    print(f"cold           {cold:.1f} s with {options.jobs} jobs; {files} artifacts fetched ({size / 1024 / 1024:.0f} MiB: "
-          "the pins, their previous releases and sdists)")
-    print(f"warm           median {statistics.median(warm):.2f} s of {len(warm)} runs ({', '.join(f'{s:.2f}' for s in warm)})")
+    print(
+        f"cold           {cold:.1f} s with {options.jobs} jobs; {files} artifacts fetched ({size / 1024 / 1024:.0f} MiB: "
+        "the pins, their previous releases and sdists)"
+    )
+    print(
+        f"warm           median {statistics.median(warm):.2f} s of {len(warm)} runs ({', '.join(f'{s:.2f}' for s in warm)})"
+    )
     print(f"peak memory    {peak:.0f} MiB (largest child process)")
-    print(f"verdicts       {', '.join(f'{count} {verdict}' for verdict, count in verdicts.most_common())}; exit status {status}")
+    print(
+        f"verdicts       {', '.join(f'{count} {verdict}' for verdict, count in verdicts.most_common())}; exit status {status}"
+    )
     for result in blocked:
         reasons = [r["message"] for r in result["policy"]["reasons"] if r["blocks"]]
         rules = sorted({f["rule"] for f in result["findings"] if f.get("new") is not False})
-        print(f"  blocked      {result['name']}=={result['version']}: {result['verdict']} {rules}; {'; '.join(reasons)[:200]}")
+        print(
+            f"  blocked      {result['name']}=={result['version']}: {result['verdict']} {rules}; {'; '.join(reasons)[:200]}"
+        )
     return 0
 
 

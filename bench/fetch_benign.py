@@ -62,11 +62,15 @@ class Fetched:
 
 def read_ranked(tsv: Path, top: int) -> list[tuple[int, str]]:
     with tsv.open(newline="", encoding="utf-8") as handle:
-        rows = [(int(row["rank"]), row["name"].strip()) for row in csv.DictReader(handle, delimiter="\t") if row.get("name")]
+        rows = [
+            (int(row["rank"]), row["name"].strip()) for row in csv.DictReader(handle, delimiter="\t") if row.get("name")
+        ]
     return sorted(rows)[:top]
 
 
-def fetch_one(client: IndexClient, rank: int, name: str, dest: Path, also_previous: bool, max_bytes: int, sdists: bool = False) -> Fetched:
+def fetch_one(
+    client: IndexClient, rank: int, name: str, dest: Path, also_previous: bool, max_bytes: int, sdists: bool = False
+) -> Fetched:
     notes = []
     try:
         files = client.project_files(name)
@@ -136,13 +140,21 @@ def write_manifest(dest: Path, results: list[Fetched]) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=300, help="how many of the best-ranked projects (default 300)")
-    parser.add_argument("--dest", type=Path, default=REPO / ".bench-cache" / "benign", help="where artifacts and manifest.tsv go")
-    parser.add_argument("--tsv", type=Path, default=REPO.parent / "shared" / "corpus" / "benign-dev.tsv", help="rank/name list")
-    parser.add_argument("--also-previous", action="store_true", help="also fetch the release before the latest (history benchmarks)")
+    parser.add_argument(
+        "--dest", type=Path, default=REPO / ".bench-cache" / "benign", help="where artifacts and manifest.tsv go"
+    )
+    parser.add_argument(
+        "--tsv", type=Path, default=REPO.parent / "shared" / "corpus" / "benign-dev.tsv", help="rank/name list"
+    )
+    parser.add_argument(
+        "--also-previous", action="store_true", help="also fetch the release before the latest (history benchmarks)"
+    )
     parser.add_argument("--jobs", type=int, default=8, help="parallel downloads (default 8)")
     parser.add_argument("--index-url", help="override the index pip is configured with")
     parser.add_argument("--max-mb", type=int, default=1024, help="largest artifact to fetch, MiB (default 1024)")
-    parser.add_argument("--sdists", action="store_true", help="the latest release's sdist instead of the file pip would install")
+    parser.add_argument(
+        "--sdists", action="store_true", help="the latest release's sdist instead of the file pip would install"
+    )
     arguments = parser.parse_args(argv)
 
     ranked = read_ranked(arguments.tsv, arguments.top)
@@ -150,13 +162,25 @@ def main(argv: list[str] | None = None) -> int:
     dest.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     client = IndexClient.from_pip(arguments.index_url)
-    print(f"fetching {len(ranked)} projects from {client.index_url} into {dest} ({arguments.jobs} at a time)", file=sys.stderr)
+    print(
+        f"fetching {len(ranked)} projects from {client.index_url} into {dest} ({arguments.jobs} at a time)",
+        file=sys.stderr,
+    )
 
     results: list[Fetched] = []
     done = threading.Lock()
     with client, ThreadPoolExecutor(arguments.jobs) as pool:
         futures = [
-            pool.submit(fetch_one, client, rank, name, dest, arguments.also_previous, arguments.max_mb * 1024 * 1024, arguments.sdists)
+            pool.submit(
+                fetch_one,
+                client,
+                rank,
+                name,
+                dest,
+                arguments.also_previous,
+                arguments.max_mb * 1024 * 1024,
+                arguments.sdists,
+            )
             for rank, name in ranked
         ]
         for future in as_completed(futures):

@@ -71,9 +71,18 @@ def bench_attacks(report: dict[str, object]) -> None:
         else:
             ok = result.verdict is Verdict.CLEAN
         cases.append(
-            {"case": row["case"], "expected": row["expected"], "verdict": result.verdict.value, "ok": ok, "first": _cause(result), "seconds": round(seconds, 2)}
+            {
+                "case": row["case"],
+                "expected": row["expected"],
+                "verdict": result.verdict.value,
+                "ok": ok,
+                "first": _cause(result),
+                "seconds": round(seconds, 2),
+            }
         )
-        print(f"  {'ok  ' if ok else 'MISS'} {row['case']:32} expected {row['expected']:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}")
+        print(
+            f"  {'ok  ' if ok else 'MISS'} {row['case']:32} expected {row['expected']:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}"
+        )
     report["attacks_diff"] = cases
 
 
@@ -81,7 +90,15 @@ def bench_pairs(report: dict[str, object], top: int) -> None:
     manifest = HISTORY_CACHE / "manifest.tsv"
     if not manifest.exists():
         print(f"\n(fetching the top {top} projects' last two releases into {HISTORY_CACHE} …)", flush=True)
-        fetch = [sys.executable, str(REPO / "bench" / "fetch_benign.py"), "--top", str(top), "--also-previous", "--dest", str(HISTORY_CACHE)]
+        fetch = [
+            sys.executable,
+            str(REPO / "bench" / "fetch_benign.py"),
+            "--top",
+            str(top),
+            "--also-previous",
+            "--dest",
+            str(HISTORY_CACHE),
+        ]
         subprocess.run(fetch, check=False)
     if not manifest.exists():
         print("pairs: no cache and fetching failed; skipped")
@@ -102,7 +119,9 @@ def bench_pairs(report: dict[str, object], top: int) -> None:
         times.append(seconds)
         verdicts[result.verdict.value] += 1
         if result.verdict is not Verdict.CLEAN:
-            flagged.append(f"{result.verdict.value:10} #{row['rank']:>5} {row['previous_version']} → {row['version']} {row['name']}  {_cause(result)}")
+            flagged.append(
+                f"{result.verdict.value:10} #{row['rank']:>5} {row['previous_version']} → {row['version']} {row['name']}  {_cause(result)}"
+            )
     total = sum(verdicts.values())
     flagged_share = (verdicts["malicious"] + verdicts["suspicious"]) / total if total else 0.0
     report["pairs"] = {
@@ -156,9 +175,25 @@ def bench_speed(report: dict[str, object]) -> None:
             with tempfile.TemporaryDirectory() as scratch:
                 database = str(Path(scratch) / "facts.sqlite3")
                 if mode == "warm":
-                    subprocess.run([sys.executable, "-c", _DIFF_PROBE, str(old), str(new), database, str(REPO / "src"), "warm-old"], check=True, capture_output=True)
+                    subprocess.run(
+                        [
+                            sys.executable,
+                            "-c",
+                            _DIFF_PROBE,
+                            str(old),
+                            str(new),
+                            database,
+                            str(REPO / "src"),
+                            "warm-old",
+                        ],
+                        check=True,
+                        capture_output=True,
+                    )
                 out = subprocess.run(
-                    [sys.executable, "-c", _DIFF_PROBE, str(old), str(new), database, str(REPO / "src"), "diff"], capture_output=True, text=True, check=True
+                    [sys.executable, "-c", _DIFF_PROBE, str(old), str(new), database, str(REPO / "src"), "diff"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 ).stdout.split()
                 runs.append((float(out[0]), float(out[1]), out[2]))
         seconds = statistics.median(r[0] for r in runs)

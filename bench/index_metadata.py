@@ -37,13 +37,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
+from packaging.version import Version  # noqa: E402
+from tests.fake_index import FakeIndex, Reply  # noqa: E402
+
 from interlock.index import IndexClient, IndexProblem, configured_index  # noqa: E402
 from interlock.index.client import PAGE_LIMIT  # noqa: E402
 from interlock.index.simple_api import ACCEPT  # noqa: E402
 from interlock.index.transport import redact  # noqa: E402
 from interlock.lockfiles import PinStatus, read_lockfile  # noqa: E402
-from packaging.version import Version  # noqa: E402
-from tests.fake_index import FakeIndex, Reply  # noqa: E402
 
 LOCKFILE = Path(__file__).resolve().parent / "data" / "ai-app-requirements.txt"
 
@@ -57,7 +58,9 @@ class Run:
     files: int
 
 
-def fetch_all(index_url: str, verify: ssl.SSLContext | bool, pins: dict[str, Version], cache: Path, workers: int) -> Run:
+def fetch_all(
+    index_url: str, verify: ssl.SSLContext | bool, pins: dict[str, Version], cache: Path, workers: int
+) -> Run:
     """One run as a new process would do it: open a client on ``cache``, fetch every page, read each pin's files."""
     start = time.perf_counter()
     with IndexClient(index_url, verify=verify, cache_dir=cache / "artifacts", http_cache_dir=cache / "http") as client:
@@ -78,11 +81,17 @@ def read_bodies(index_url: str, names: list[str], cache: Path, workers: int) -> 
     start = time.perf_counter()
     with IndexClient(index_url, cache_dir=cache / "artifacts", http_cache_dir=cache / "http") as client:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda name: client.fetch(client.project_url(name), accept=ACCEPT, max_bytes=PAGE_LIMIT), names))
+            list(
+                pool.map(
+                    lambda name: client.fetch(client.project_url(name), accept=ACCEPT, max_bytes=PAGE_LIMIT), names
+                )
+            )
     return time.perf_counter() - start
 
 
-def measure(index_url: str, verify: ssl.SSLContext | bool, pins: dict[str, Version], workers: int, runs: int) -> tuple[list[Run], list[Run]]:
+def measure(
+    index_url: str, verify: ssl.SSLContext | bool, pins: dict[str, Version], workers: int, runs: int
+) -> tuple[list[Run], list[Run]]:
     """``runs`` cold runs, each followed by a warm one on the cache it filled."""
     cold: list[Run] = []
     warm: list[Run] = []
@@ -100,7 +109,9 @@ def replay(index_url: str, verify: ssl.SSLContext | bool, names: list[str], head
         for name in names:
             page = client.fetch(client.project_url(name), accept=ACCEPT, max_bytes=PAGE_LIMIT)
             etag = f'"{hashlib.sha256(page.body).hexdigest()[:16]}"'
-            server.route(f"/simple/{name}/", Reply(page.body, page.status, page.content_type, {**headers, "ETag": etag}))
+            server.route(
+                f"/simple/{name}/", Reply(page.body, page.status, page.content_type, {**headers, "ETag": etag})
+            )
     server.thread.start()
     return server
 
@@ -118,17 +129,25 @@ def main() -> int:
     names = list(pins)
     settings = configured_index(arguments.index_url)
     verify = ssl.create_default_context(cafile=settings.cert) if settings.cert else True
-    print(f"{len(names)} projects from {arguments.lockfile.name}, index {redact(settings.index_url)} ({settings.source})")
+    print(
+        f"{len(names)} projects from {arguments.lockfile.name}, index {redact(settings.index_url)} ({settings.source})"
+    )
 
     rows = {"configured index": measure(settings.index_url, verify, pins, arguments.workers, arguments.runs)}
-    for label, headers in (("replay, max-age=600 + ETag", {"Cache-Control": "max-age=600"}), ("replay, max-age=0 + ETag", {"Cache-Control": "max-age=0"})):
+    for label, headers in (
+        ("replay, max-age=600 + ETag", {"Cache-Control": "max-age=600"}),
+        ("replay, max-age=0 + ETag", {"Cache-Control": "max-age=0"}),
+    ):
         server = replay(settings.index_url, verify, names, headers)
         try:
             rows[label] = measure(server.simple, True, pins, arguments.workers, arguments.runs)
             if label.startswith("replay, max-age=600"):
                 with tempfile.TemporaryDirectory(prefix="interlock-bench-") as directory:
                     fetch_all(server.simple, True, pins, Path(directory), arguments.workers)
-                    unparsed = statistics.median(read_bodies(server.simple, names, Path(directory), arguments.workers) for _ in range(arguments.runs))
+                    unparsed = statistics.median(
+                        read_bodies(server.simple, names, Path(directory), arguments.workers)
+                        for _ in range(arguments.runs)
+                    )
         finally:
             server.server.shutdown()
             server.server.server_close()
@@ -140,10 +159,14 @@ def main() -> int:
             median = statistics.median(run.seconds for run in runs)
             shown = ", ".join(f"{run.seconds:.2f}" for run in runs)
             last = runs[-1]
-            print(f"| {index_label} | {label} | {median:.2f} s | {shown} | {arguments.workers} | {last.requests} | {last.bytes / 1024**2:.1f} MiB |")
+            print(
+                f"| {index_label} | {label} | {median:.2f} s | {shown} | {arguments.workers} | {last.requests} | {last.bytes / 1024**2:.1f} MiB |"
+            )
     files = rows["configured index"][1][-1].files
-    print(f"\nwarm from disk, pages read back but not parsed: {unparsed:.2f} s (median of {arguments.runs}); "
-          f"they list {files:,} files, of which only the pinned versions' are read in full")
+    print(
+        f"\nwarm from disk, pages read back but not parsed: {unparsed:.2f} s (median of {arguments.runs}); "
+        f"they list {files:,} files, of which only the pinned versions' are read in full"
+    )
     failed = sum(run.failed for cold, warm in rows.values() for run in cold + warm)
     if failed:
         print(f"\n{failed} page fetches failed (listed above)")

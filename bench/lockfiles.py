@@ -26,7 +26,12 @@ from interlock.lockfiles import read_environment, read_lockfile  # noqa: E402
 
 INDEX = "http://127.0.0.1:8080/simple"
 FILES = "http://127.0.0.1:8080/files"
-TAGS = ("py3-none-any", "cp311-cp311-manylinux_2_17_x86_64", "cp312-cp312-manylinux_2_17_x86_64", "cp311-cp311-win_amd64")
+TAGS = (
+    "py3-none-any",
+    "cp311-cp311-manylinux_2_17_x86_64",
+    "cp312-cp312-manylinux_2_17_x86_64",
+    "cp311-cp311-win_amd64",
+)
 
 
 def _sha(text: str) -> str:
@@ -42,7 +47,8 @@ def uv_lock(count: int) -> str:
     for name, version in _packages(count):
         module = name.replace("-", "_")
         wheels = ",\n".join(
-            f'    {{ url = "{FILES}/{module}-{version}-{tag}.whl", hash = "sha256:{_sha(name + tag)}", size = 1000 }}' for tag in TAGS
+            f'    {{ url = "{FILES}/{module}-{version}-{tag}.whl", hash = "sha256:{_sha(name + tag)}", size = 1000 }}'
+            for tag in TAGS
         )
         parts.append(
             f'[[package]]\nname = "{name}"\nversion = "{version}"\nsource = {{ registry = "{INDEX}" }}\n'
@@ -64,8 +70,12 @@ def poetry_lock(count: int) -> str:
     parts = []
     for name, version in _packages(count):
         module = name.replace("-", "_")
-        files = ",\n".join(f'    {{file = "{module}-{version}-{tag}.whl", hash = "sha256:{_sha(name + tag)}"}}' for tag in TAGS)
-        parts.append(f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\noptional = false\npython-versions = "*"\nfiles = [\n{files},\n]\n')
+        files = ",\n".join(
+            f'    {{file = "{module}-{version}-{tag}.whl", hash = "sha256:{_sha(name + tag)}"}}' for tag in TAGS
+        )
+        parts.append(
+            f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\noptional = false\npython-versions = "*"\nfiles = [\n{files},\n]\n'
+        )
     parts.append('[metadata]\nlock-version = "2.1"\npython-versions = "^3.11"\ncontent-hash = "x"\n')
     return "\n".join(parts)
 
@@ -75,9 +85,12 @@ def pylock(count: int) -> str:
     for name, version in _packages(count):
         module = name.replace("-", "_")
         wheels = ",\n".join(
-            f'    {{ url = "{FILES}/{module}-{version}-{tag}.whl", hashes = {{ sha256 = "{_sha(name + tag)}" }} }}' for tag in TAGS
+            f'    {{ url = "{FILES}/{module}-{version}-{tag}.whl", hashes = {{ sha256 = "{_sha(name + tag)}" }} }}'
+            for tag in TAGS
         )
-        parts.append(f'[[packages]]\nname = "{name}"\nversion = "{version}"\nindex = "{INDEX}"\nwheels = [\n{wheels},\n]\n')
+        parts.append(
+            f'[[packages]]\nname = "{name}"\nversion = "{version}"\nindex = "{INDEX}"\nwheels = [\n{wheels},\n]\n'
+        )
     return "\n".join(parts)
 
 
@@ -86,7 +99,14 @@ def pipfile_lock(count: int) -> str:
         name: {"hashes": [f"sha256:{_sha(name + tag)}" for tag in TAGS], "index": "local", "version": f"=={version}"}
         for name, version in _packages(count)
     }
-    return json.dumps({"_meta": {"sources": [{"name": "local", "url": INDEX, "verify_ssl": True}]}, "default": default, "develop": {}}, indent=4)
+    return json.dumps(
+        {
+            "_meta": {"sources": [{"name": "local", "url": INDEX, "verify_ssl": True}]},
+            "default": default,
+            "develop": {},
+        },
+        indent=4,
+    )
 
 
 WRITERS: dict[str, Callable[[int], str]] = {

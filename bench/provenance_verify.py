@@ -26,7 +26,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     options = parser.parse_args()
     started = time.perf_counter()
-    from interlock.index.provenance import ProvenanceStatus, parse_provenance, verify_provenance, verify_provenance_digest
+    from interlock.index.provenance import (
+        ProvenanceStatus,
+        parse_provenance,
+        verify_provenance,
+        verify_provenance_digest,
+    )
 
     print(f"import interlock.index.provenance: {1000 * (time.perf_counter() - started):.0f} ms")
     recordings = sorted(p.name.removesuffix(".provenance") for p in RECORDED.glob("*.provenance"))
@@ -37,7 +42,9 @@ def main() -> int:
         assert first[1].status is ProvenanceStatus.VERIFIED, first[1].reason
         by_bytes = [_timed(lambda: verify_provenance(provenance, data, filename))[0] for _ in range(options.repeat)]
         sha256 = hashlib.sha256(data).hexdigest()
-        by_digest = [_timed(lambda: verify_provenance_digest(provenance, sha256, filename))[0] for _ in range(options.repeat)]
+        by_digest = [
+            _timed(lambda: verify_provenance_digest(provenance, sha256, filename))[0] for _ in range(options.repeat)
+        ]
         print(
             f"{filename} ({len(data) // 1024} KiB, {first[1].kind}): first {first[0]:.1f} ms, "
             f"median {statistics.median(by_bytes):.1f} ms with the bytes, {statistics.median(by_digest):.1f} ms by sha256"

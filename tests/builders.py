@@ -45,7 +45,9 @@ def scan(artifact: Artifact) -> ScanResult:
     return scan_artifact(artifact, artifact.filename)
 
 
-def scan_wheel(files: Files, name: str = "demo", version: str = "1.0", *, entry_points: str | None = None) -> ScanResult:
+def scan_wheel(
+    files: Files, name: str = "demo", version: str = "1.0", *, entry_points: str | None = None
+) -> ScanResult:
     return scan(wheel(files, name, version, entry_points=entry_points))
 
 
@@ -87,7 +89,9 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def tar_member(name: str, data: bytes = b"", *, kind: bytes = tarfile.REGTYPE, linkname: str = "") -> tuple[tarfile.TarInfo, bytes]:
+def tar_member(
+    name: str, data: bytes = b"", *, kind: bytes = tarfile.REGTYPE, linkname: str = ""
+) -> tuple[tarfile.TarInfo, bytes]:
     info = tarfile.TarInfo(name)
     info.type = kind
     info.mode = 0o644
@@ -110,7 +114,9 @@ def tar_artifact(
 # -- source analysis ---------------------------------------------------------------------------
 
 
-def analyse(source: str | bytes, when: When = When.IMPORT, *, path: str = "pkg/mod.py", everything_runs: bool = False) -> SourceReport:
+def analyse(
+    source: str | bytes, when: When = When.IMPORT, *, path: str = "pkg/mod.py", everything_runs: bool = False
+) -> SourceReport:
     """Facts of one file whose top level runs at `when` (sources may be written indented)."""
     data = textwrap.dedent(source).lstrip("\n").encode() if isinstance(source, str) else source
     return analyse_python(path, data, when, everything_runs=everything_runs)

@@ -69,7 +69,11 @@ class FakeIndex:
                 with index.lock:
                     index.requests.append((path, request))
                     replies = index.routes.get(path)
-                    reply = (replies.pop(0) if len(replies) > 1 else replies[0]) if replies else Reply(b"not found", 404, "text/plain")
+                    reply = (
+                        (replies.pop(0) if len(replies) > 1 else replies[0])
+                        if replies
+                        else Reply(b"not found", 404, "text/plain")
+                    )
                     index.in_flight += 1
                     index.most_in_flight = max(index.most_in_flight, index.in_flight)
                 try:
@@ -130,7 +134,11 @@ class FakeIndex:
         return digests
 
     def json_project(
-        self, name: str, files: dict[str, bytes], page_headers: dict[str, str] | None = None, **per_file: Mapping[str, object]
+        self,
+        name: str,
+        files: dict[str, bytes],
+        page_headers: dict[str, str] | None = None,
+        **per_file: Mapping[str, object],
     ) -> None:
         digests = self.add_files(files)
         entries = []
@@ -145,12 +153,16 @@ class FakeIndex:
             entry.update(per_file.get(filename, {}))
             entries.append(entry)
         page = {"meta": {"api-version": "1.1"}, "name": name, "files": entries}
-        self.route(f"/simple/{name}/", Reply(json.dumps(page).encode(), content_type=JSON_TYPE, headers=dict(page_headers or {})))
+        self.route(
+            f"/simple/{name}/",
+            Reply(json.dumps(page).encode(), content_type=JSON_TYPE, headers=dict(page_headers or {})),
+        )
 
     def html_project(self, name: str, files: dict[str, bytes], attributes: dict[str, str] | None = None) -> None:
         digests = self.add_files(files)
         anchors = "".join(
-            f'<a href="../../files/{fn}#sha256={digests[fn]}" {(attributes or {}).get(fn, "")}>{fn}</a><br/>\n' for fn in files
+            f'<a href="../../files/{fn}#sha256={digests[fn]}" {(attributes or {}).get(fn, "")}>{fn}</a><br/>\n'
+            for fn in files
         )
         page = f"<!DOCTYPE html><html><body><h1>Links for {name}</h1>\n{anchors}</body></html>"
         self.route(f"/simple/{name}/", Reply(page.encode(), content_type="text/html"))

@@ -97,7 +97,12 @@ def hidden_payload(marker: str) -> str:
 
 def _sdist(name: str, version: str, setup_py: str) -> tuple[str, bytes]:
     module = name.replace("-", "_")
-    files = {"pyproject.toml": _PYPROJECT, "backend.py": _BACKEND, "setup.py": setup_py, f"{module}/__init__.py": "OFFSET = 0\n"}
+    files = {
+        "pyproject.toml": _PYPROJECT,
+        "backend.py": _BACKEND,
+        "setup.py": setup_py,
+        f"{module}/__init__.py": "OFFSET = 0\n",
+    }
     return sdist_filename(name, version), sdist_bytes(name, version, files)
 
 
@@ -121,6 +126,8 @@ def projects() -> dict[str, dict[str, bytes]]:
                 _sdist("acme-tz", "2.0.1", _setup_py("acme-tz", "2.0.1", hidden_payload(SDIST_MARKER))),
             ]
         ),
-        "acme-app": {wheel_filename("acme-app", "1.0.0"): wheel_bytes("acme-app", "1.0.0", app, requires=("acme-clock>=1.0",))},
+        "acme-app": {
+            wheel_filename("acme-app", "1.0.0"): wheel_bytes("acme-app", "1.0.0", app, requires=("acme-clock>=1.0",))
+        },
         "acme-brittle": dict([_sdist("acme-brittle", "1.0.0", _setup_py("acme-brittle", "1.0.0", "BROKEN = True\n"))]),
     }

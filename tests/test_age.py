@@ -4,7 +4,7 @@ says are too new — a decision of its own (`too-new`), not a verdict on the cod
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from interlock.demo import build_demo_releases
 
 
 def _uploaded(ago: timedelta) -> str:
-    return (datetime.now(timezone.utc) - ago).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) - ago).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _scan_json(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, dict[str, object]]:
@@ -27,11 +27,17 @@ def _scan_json(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int
 def fresh_release(index: FakeIndex, tmp_path: Path) -> str:
     """The index URL serving the genuine demo release, uploaded 30 minutes ago."""
     genuine, _ = build_demo_releases(tmp_path / "built")
-    index.json_project("acme-greeter", {genuine.name: genuine.read_bytes()}, **{genuine.name: {"upload-time": _uploaded(timedelta(minutes=30))}})
+    index.json_project(
+        "acme-greeter",
+        {genuine.name: genuine.read_bytes()},
+        **{genuine.name: {"upload-time": _uploaded(timedelta(minutes=30))}},
+    )
     return index.simple
 
 
-def test_a_release_within_the_cooldown_is_too_new_not_suspicious(fresh_release: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_release_within_the_cooldown_is_too_new_not_suspicious(
+    fresh_release: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, result = _scan_json(capsys, "--min-age", "1d", "--index-url", fresh_release, "acme-greeter==1.0.0")
     assert status == 1
     assert result["verdict"] == "clean" and result["findings"] == []  # the code is not the problem
@@ -39,15 +45,26 @@ def test_a_release_within_the_cooldown_is_too_new_not_suspicious(fresh_release: 
     assert policy["status"] == "too-new"  # type: ignore[index]
     [reason] = policy["reasons"]  # type: ignore[index]
     assert reason["code"] == "too-new" and reason["blocks"] is True
-    assert "uploaded 30m ago" in reason["message"] and "cooldown 1d" in reason["message"] and "passes after" in reason["message"]
+    assert (
+        "uploaded 30m ago" in reason["message"]
+        and "cooldown 1d" in reason["message"]
+        and "passes after" in reason["message"]
+    )
 
 
 def test_a_release_past_the_cooldown_passes(fresh_release: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, result = _scan_json(capsys, "--min-age", "10m", "--index-url", fresh_release, "acme-greeter==1.0.0")
-    assert status == 0 and result["policy"] == {"status": "pass", "verdict": "clean", "reasons": [], "age_seconds": pytest.approx(1800, abs=120)}
+    assert status == 0 and result["policy"] == {
+        "status": "pass",
+        "verdict": "clean",
+        "reasons": [],
+        "age_seconds": pytest.approx(1800, abs=120),
+    }
 
 
-def test_the_policy_file_cooldown_and_its_exceptions_apply(fresh_release: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_policy_file_cooldown_and_its_exceptions_apply(
+    fresh_release: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     policy = tmp_path / "interlock.toml"
     policy.write_text('cooldown = "3d"\n')
     status, result = _scan_json(capsys, "--policy", str(policy), "--index-url", fresh_release, "acme-greeter==1.0.0")
@@ -57,14 +74,20 @@ def test_the_policy_file_cooldown_and_its_exceptions_apply(fresh_release: str, t
     assert status == 0 and result["policy"]["status"] == "pass"  # type: ignore[index]
 
 
-def test_min_age_overrides_the_policy_cooldown(fresh_release: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_min_age_overrides_the_policy_cooldown(
+    fresh_release: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     policy = tmp_path / "interlock.toml"
     policy.write_text('cooldown = "3d"\n')
-    status, result = _scan_json(capsys, "--policy", str(policy), "--min-age", "10m", "--index-url", fresh_release, "acme-greeter==1.0.0")
+    status, result = _scan_json(
+        capsys, "--policy", str(policy), "--min-age", "10m", "--index-url", fresh_release, "acme-greeter==1.0.0"
+    )
     assert status == 0 and result["policy"]["status"] == "pass"  # type: ignore[index]
 
 
-def test_an_index_that_gives_no_upload_time_fails_the_cooldown_closed(index: FakeIndex, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_index_that_gives_no_upload_time_fails_the_cooldown_closed(
+    index: FakeIndex, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     genuine, _ = build_demo_releases(tmp_path)
     index.html_project("acme-greeter", {genuine.name: genuine.read_bytes()})  # PEP 503 HTML: no upload times
     status, result = _scan_json(capsys, "--min-age", "1d", "--index-url", index.simple, "acme-greeter==1.0.0")
@@ -73,7 +96,9 @@ def test_an_index_that_gives_no_upload_time_fails_the_cooldown_closed(index: Fak
     assert reason["code"] == "cooldown-unchecked" and reason["blocks"] is True and "no upload time" in reason["message"]
 
 
-def test_a_local_file_has_no_age_to_check_and_is_not_held_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_local_file_has_no_age_to_check_and_is_not_held_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     genuine, _ = build_demo_releases(tmp_path)
     status, result = _scan_json(capsys, "--min-age", "1d", str(genuine))
     assert status == 0 and result["policy"]["status"] == "pass"  # type: ignore[index]
@@ -81,7 +106,9 @@ def test_a_local_file_has_no_age_to_check_and_is_not_held_back(tmp_path: Path, c
     assert reason["code"] == "cooldown-unchecked" and reason["blocks"] is False
 
 
-def test_the_text_report_says_too_new_and_when_it_passes(fresh_release: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_text_report_says_too_new_and_when_it_passes(
+    fresh_release: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["scan", "--min-age", "1d", "--index-url", fresh_release, "acme-greeter==1.0.0"])
     out = capsys.readouterr().out
     assert status == 1

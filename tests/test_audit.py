@@ -29,7 +29,9 @@ def demo(tmp_path: Path) -> tuple[Path, Path]:
     return build_demo_releases(tmp_path / "local")
 
 
-def test_a_pinned_trojaned_release_is_judged_malicious_by_its_hash(served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_pinned_trojaned_release_is_judged_malicious_by_its_hash(
+    served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     genuine, trojaned = demo
     lock = tmp_path / "requirements.txt"
     lock.write_text(f"acme-greeter==1.0.1 --hash=sha256:{sha256(trojaned)}\nrich>=13\n")
@@ -42,14 +44,18 @@ def test_a_pinned_trojaned_release_is_judged_malicious_by_its_hash(served_demo: 
     assert [(item["requirement"], item["location"]) for item in document["unjudged"]] == [("rich>=13", f"{lock}:2")]
 
 
-def test_the_genuine_pin_passes(served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_genuine_pin_passes(
+    served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock = tmp_path / "requirements.txt"
     lock.write_text(f"acme-greeter==1.0.0 --hash=sha256:{sha256(demo[0])}\n")
     status, out, _ = run(capsys, "audit", "--index-url", served_demo, str(lock))
     assert status == 0 and out.startswith("CLEAN")
 
 
-def test_a_hash_the_index_does_not_have_is_an_error_not_a_pass(served_demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_hash_the_index_does_not_have_is_an_error_not_a_pass(
+    served_demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock = tmp_path / "requirements.txt"
     lock.write_text(f"acme-greeter==1.0.0 --hash=sha256:{'0' * 64}\n")
     status, out, _ = run(capsys, "audit", "--index-url", served_demo, "--format", "json", str(lock))
@@ -70,7 +76,7 @@ def test_audit_needs_something_to_audit(capsys: pytest.CaptureFixture[str]) -> N
     assert status == 2 and "LOCKFILE" in err
 
 
-def _served_packages(index, count: int) -> dict[str, str]:  # noqa: ANN001
+def _served_packages(index, count: int) -> dict[str, str]:
     """`count` small genuine projects on the index: name → sha256 of its one wheel."""
     from interlock.demo.wheel import wheel_bytes, wheel_filename
 
@@ -83,7 +89,9 @@ def _served_packages(index, count: int) -> dict[str, str]:  # noqa: ANN001
     return hashes
 
 
-def test_many_pins_are_judged_at_once_and_reported_in_lockfile_order(index, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_many_pins_are_judged_at_once_and_reported_in_lockfile_order(
+    index, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     hashes = _served_packages(index, 12)
     lock = tmp_path / "requirements.txt"
     names = sorted(hashes, reverse=True)  # not alphabetical: the order must be the file's
@@ -95,7 +103,9 @@ def test_many_pins_are_judged_at_once_and_reported_in_lockfile_order(index, tmp_
     assert all(r["policy"]["status"] == "pass" for r in results)
 
 
-def test_the_text_report_ends_with_a_summary_table_blocked_first(served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_text_report_ends_with_a_summary_table_blocked_first(
+    served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     genuine, trojaned = demo
     lock = tmp_path / "requirements.txt"
     lock.write_text(f"acme-greeter==1.0.0 --hash=sha256:{sha256(genuine)}\n")
@@ -110,7 +120,9 @@ def test_the_text_report_ends_with_a_summary_table_blocked_first(served_demo: st
     assert table[3] == "2 artifacts: 1 malicious, 1 clean"
 
 
-def test_a_package_the_index_does_not_have_is_an_error(served_demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_package_the_index_does_not_have_is_an_error(
+    served_demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock = tmp_path / "requirements.txt"
     lock.write_text("no-such-project==1.0\nacme-greeter==9.9\n")
     status, out, err = run(capsys, "audit", "--index-url", served_demo, "--format", "json", str(lock))
@@ -121,7 +133,9 @@ def test_a_package_the_index_does_not_have_is_an_error(served_demo: str, tmp_pat
     assert first["policy"]["status"] == "block"  # fail closed
 
 
-def test_an_unreachable_index_is_an_error_for_every_pin_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_index_is_an_error_for_every_pin_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import socket
 
     with socket.socket() as probe:  # a port nothing listens on
@@ -129,13 +143,19 @@ def test_an_unreachable_index_is_an_error_for_every_pin_not_a_crash(tmp_path: Pa
         port = probe.getsockname()[1]
     lock = tmp_path / "requirements.txt"
     lock.write_text("acme-greeter==1.0.0\nrich==13.0\n")
-    status, out, err = run(capsys, "audit", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(lock))
+    status, out, err = run(
+        capsys, "audit", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(lock)
+    )
     results = json.loads(out)["results"]
     assert status == 3 and "Traceback" not in err
-    assert [r["verdict"] for r in results] == ["error", "error"] and all(f"127.0.0.1:{port}" in r["error"] for r in results)
+    assert [r["verdict"] for r in results] == ["error", "error"] and all(
+        f"127.0.0.1:{port}" in r["error"] for r in results
+    )
 
 
-def test_conflicting_pins_in_one_file_are_a_line_precise_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_conflicting_pins_in_one_file_are_a_line_precise_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock = tmp_path / "requirements.txt"
     lock.write_text("six==1.16.0\nsix==1.17.0\n")
     status, out, err = run(capsys, "audit", str(lock))
@@ -149,7 +169,9 @@ def test_an_unknown_lockfile_format_is_a_usage_error(tmp_path: Path, capsys: pyt
     assert status == 2 and out == "" and str(lock) in err and "Traceback" not in err
 
 
-def test_audit_python_judges_what_another_environment_has_installed(served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_python_judges_what_another_environment_has_installed(
+    served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A real virtualenv, the genuine release installed into it by real pip, audited by its interpreter."""
     import subprocess
     import sys
@@ -160,11 +182,30 @@ def test_audit_python_judges_what_another_environment_has_installed(served_demo:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--index-url", served_demo, "acme-greeter==1.0.0"]
+    pip = [
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        str(python),
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--index-url",
+        served_demo,
+        "acme-greeter==1.0.0",
+    ]
     subprocess.run(pip, check=True, env={**os.environ, "PIP_CONFIG_FILE": os.devnull})
     status, out, _ = run(capsys, "audit", "--python", str(python), "--index-url", served_demo, "--format", "json")
     [result] = [r for r in json.loads(out)["results"] if r["name"] == "acme-greeter"]
-    assert status == 0 and result["version"] == "1.0.0" and result["verdict"] == "clean" and result["sha256"] == sha256(demo[0])
-    AdvisoryStore().add([Advisory("MAL-2026-7", "2026-03-24T12:00:00Z", "credential stealer", "acme-greeter", ("1.0.0",), ())])
+    assert (
+        status == 0
+        and result["version"] == "1.0.0"
+        and result["verdict"] == "clean"
+        and result["sha256"] == sha256(demo[0])
+    )
+    AdvisoryStore().add(
+        [Advisory("MAL-2026-7", "2026-03-24T12:00:00Z", "credential stealer", "acme-greeter", ("1.0.0",), ())]
+    )
     status, out, _ = run(capsys, "audit", "--python", str(python), "--index-url", served_demo)
     assert status == 1 and "MAL-2026-7" in out

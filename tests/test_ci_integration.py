@@ -24,7 +24,15 @@ def test_the_pre_commit_hook_definition_is_valid_and_picks_lockfiles() -> None:
     (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
     assert hook["id"] == "interlock-audit" and hook["entry"] == "interlock audit"
     files = re.compile(hook["files"])
-    for name in ("requirements.txt", "requirements-dev.txt", "sub/uv.lock", "poetry.lock", "pylock.toml", "pylock.ci.toml", "Pipfile.lock"):
+    for name in (
+        "requirements.txt",
+        "requirements-dev.txt",
+        "sub/uv.lock",
+        "poetry.lock",
+        "pylock.toml",
+        "pylock.ci.toml",
+        "Pipfile.lock",
+    ):
         assert files.search(name), name
     for name in ("setup.py", "requirements.in", "uv.lock.bak", "README.md"):
         assert not files.search(name), name
@@ -46,7 +54,14 @@ def _run_action(tmp_path: Path, index_url: str, lockfile: Path) -> subprocess.Co
         "FAIL_ON": "suspicious",
         "SARIF": str(tmp_path / "interlock.sarif"),
     }
-    return subprocess.run(["bash", "-eo", "pipefail", "-c", _audit_step()], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", _audit_step()],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_action_blocks_a_trojaned_pin_and_writes_sarif(served_demo: str, tmp_path: Path) -> None:

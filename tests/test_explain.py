@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ GREETER = {"greeter/__init__.py": "def greet(name):\n    return f'hello {name}'\
 
 
 def _ago(delta: timedelta) -> str:
-    return (datetime.now(timezone.utc) - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.fixture
@@ -25,7 +25,9 @@ def releases(index: FakeIndex) -> str:
     """greeter 1.0 (30 days old), 1.1 (5 days old) and 1.2 (one hour old), all genuine."""
     ages = {"1.0": timedelta(days=30), "1.1": timedelta(days=5), "1.2": timedelta(hours=1)}
     files = {wheel_filename("greeter", v): wheel_bytes("greeter", v, GREETER) for v in ages}
-    index.json_project("greeter", files, **{wheel_filename("greeter", v): {"upload-time": _ago(age)} for v, age in ages.items()})
+    index.json_project(
+        "greeter", files, **{wheel_filename("greeter", v): {"upload-time": _ago(age)} for v, age in ages.items()}
+    )
     return index.simple
 
 
@@ -45,7 +47,9 @@ def test_a_too_new_release_is_explained_with_the_newest_version_old_enough(
     assert "newest version old enough: 1.1" in out
 
 
-def test_a_release_that_passes_says_nothing_stands_in_the_way(releases: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_release_that_passes_says_nothing_stands_in_the_way(
+    releases: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["explain", "--index-url", releases, "greeter==1.1"])
     out = capsys.readouterr().out
     assert status == 0 and "nothing in the policy stands in the way" in out and "decision    PASS" in out

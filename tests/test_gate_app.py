@@ -10,15 +10,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from tests.fake_index import FakeIndex, Reply
+from tests.gate_packages import projects
 
 from interlock.analysis.verdict import Verdict
 from interlock.gate.app import gate_app
 from interlock.gate.judge import Judge
 from interlock.gate.server import serve
 from interlock.index.simple_api import JSON_TYPE
-from interlock.scanner import ScanOptions, Scanner
-from tests.fake_index import FakeIndex, Reply
-from tests.gate_packages import projects
+from interlock.scanner import Scanner, ScanOptions
 
 CLOCK = projects()["acme-clock"]
 GENUINE, TROJANED = sorted(CLOCK)
@@ -29,7 +29,10 @@ def judge(index: FakeIndex) -> Judge:
     index.json_project(
         "acme-clock",
         CLOCK,
-        **{GENUINE: {"requires-python": ">=3.8", "core-metadata": {"sha256": "0" * 64}}, TROJANED: {"yanked": "stolen token"}},
+        **{
+            GENUINE: {"requires-python": ">=3.8", "core-metadata": {"sha256": "0" * 64}},
+            TROJANED: {"yanked": "stolen token"},
+        },
     )
     return Judge(Scanner(ScanOptions(index_url=index.simple)))
 
@@ -79,18 +82,24 @@ def test_a_clean_file_is_served_whole_or_by_range_only_after_it_is_judged(gate: 
     assert partial.status_code == 206 and partial.content == CLOCK[GENUINE][:10]
 
 
-def test_a_trojaned_file_is_refused_with_the_reason_and_judged_once(gate: httpx.Client, judge: Judge, index: FakeIndex) -> None:
+def test_a_trojaned_file_is_refused_with_the_reason_and_judged_once(
+    gate: httpx.Client, judge: Judge, index: FakeIndex
+) -> None:
     url = [entry["url"] for entry in json_page(gate)["files"] if entry["filename"] == TROJANED][0]
     for headers in ({}, {"Range": "bytes=0-9"}):
         response = gate.get(url, headers=headers)
         assert response.status_code == 403
-        assert response.text.startswith(f"interlock refused {TROJANED}: malicious: decoded-exec at acme_clock_init.pth:1")
+        assert response.text.startswith(
+            f"interlock refused {TROJANED}: malicious: decoded-exec at acme_clock_init.pth:1"
+        )
         assert CLOCK[TROJANED][:4] not in response.content
     (decision,) = judge.refusals()
     assert decision.file.filename == TROJANED and index.hits(f"/files/{TROJANED}") == 1
 
 
-def test_concurrent_requests_for_one_file_wait_for_one_judgement(gate: httpx.Client, judge: Judge, index: FakeIndex) -> None:
+def test_concurrent_requests_for_one_file_wait_for_one_judgement(
+    gate: httpx.Client, judge: Judge, index: FakeIndex
+) -> None:
     url = json_page(gate)["files"][0]["url"]
     statuses: list[int] = []
     threads = [threading.Thread(target=lambda: statuses.append(gate.get(url).status_code)) for _ in range(6)]
@@ -109,8 +118,12 @@ def test_only_files_the_gate_listed_are_served(gate: httpx.Client) -> None:
     assert gate.get("/simple/acme-clock/1.0.0/").status_code == 404
 
 
-def test_a_file_without_a_published_hash_is_listed_but_refused(gate: httpx.Client, judge: Judge, index: FakeIndex) -> None:
-    index.json_project("acme-bare", {"acme_bare-1.0-py3-none-any.whl": b"PK"}, **{"acme_bare-1.0-py3-none-any.whl": {"hashes": {}}})
+def test_a_file_without_a_published_hash_is_listed_but_refused(
+    gate: httpx.Client, judge: Judge, index: FakeIndex
+) -> None:
+    index.json_project(
+        "acme-bare", {"acme_bare-1.0-py3-none-any.whl": b"PK"}, **{"acme_bare-1.0-py3-none-any.whl": {"hashes": {}}}
+    )
     (entry,) = json_page(gate, "acme-bare")["files"]
     assert entry["hashes"] == {}
     response = gate.get(entry["url"])

@@ -51,7 +51,9 @@ def test_options_the_gate_cannot_pass_on_are_usage_errors(arguments: list[str], 
 
 
 def test_uv_spellings_are_uv_s() -> None:
-    split = split_arguments("uv", ["--default-index", "http://127.0.0.1:9/simple", "--reinstall", "-P", "x", "x"], UV_OPTIONS)
+    split = split_arguments(
+        "uv", ["--default-index", "http://127.0.0.1:9/simple", "--reinstall", "-P", "x", "x"], UV_OPTIONS
+    )
     assert split.index_url == "http://127.0.0.1:9/simple"
     assert split.resolve == ("--reinstall", "-Px", "x") and split.install == ("--reinstall",)
     with pytest.raises(ArgumentError, match="one index"):
@@ -61,7 +63,15 @@ def test_uv_spellings_are_uv_s() -> None:
 def test_paths_urls_vcs_and_editables_cannot_be_judged(tmp_path: Path) -> None:
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("acme-clock==1.0.0\ngit+https://example.invalid/acme.git#egg=acme\n")
-    split = pip("./local", "acme-tz @ https://example.invalid/acme_tz-2.0.0.tar.gz", "-e", "src/", "-r", str(requirements), "acme-app")
+    split = pip(
+        "./local",
+        "acme-tz @ https://example.invalid/acme_tz-2.0.0.tar.gz",
+        "-e",
+        "src/",
+        "-r",
+        str(requirements),
+        "acme-app",
+    )
     found = unjudgeable("pip", split)
     assert [(item.requirement, item.location) for item in found] == [
         ("./local", "command line"),
@@ -81,7 +91,9 @@ def test_paths_urls_vcs_and_editables_cannot_be_judged(tmp_path: Path) -> None:
         ("--no-index", ":1: --no-index"),
     ],
 )
-def test_a_requirements_file_that_would_send_the_installer_around_the_gate_is_refused(tmp_path: Path, line: str, message: str) -> None:
+def test_a_requirements_file_that_would_send_the_installer_around_the_gate_is_refused(
+    tmp_path: Path, line: str, message: str
+) -> None:
     requirements = tmp_path / "requirements.txt"
     requirements.write_text(f"{line}\nacme-clock==1.0.0\n")
     with pytest.raises(ArgumentError, match=message):

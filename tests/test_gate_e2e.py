@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.fake_index import FakeIndex
+from tests.gate_packages import MARKERS_VARIABLE, SDIST_MARKER, WHEEL_MARKER, projects
 
 from interlock.cli import main
 from interlock.gate.tools import uv_command
-from tests.fake_index import FakeIndex
-from tests.gate_packages import MARKERS_VARIABLE, SDIST_MARKER, WHEEL_MARKER, projects
 
 TOOLS = ["install", "uv"]
 
@@ -49,7 +49,9 @@ def markers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def gate(capsys: pytest.CaptureFixture[str], command: str, venv: Path, index: FakeIndex, *installer_args: str) -> tuple[int, dict]:
+def gate(
+    capsys: pytest.CaptureFixture[str], command: str, venv: Path, index: FakeIndex, *installer_args: str
+) -> tuple[int, dict]:
     status = main([command, "--python", str(venv), "--format", "json", "--", "-i", index.simple, *installer_args])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
@@ -112,7 +114,9 @@ def test_a_trojaned_release_is_refused_before_any_of_its_code_runs(
 def test_the_same_requirements_without_the_trojans_install(
     command: str, served: FakeIndex, venv: Path, markers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, document = gate(capsys, command, venv, served, "-r", requirements(tmp_path, "acme-clock==1.0.0", "acme-tz==2.0.0"))
+    status, document = gate(
+        capsys, command, venv, served, "-r", requirements(tmp_path, "acme-clock==1.0.0", "acme-tz==2.0.0")
+    )
     assert status == 0 and document["gate"]["status"] == "installed"
     files = document["gate"]["files"]
     assert {(f["filename"], f["verdict"], f["allowed"], f["planned"]) for f in files} == {
@@ -138,7 +142,9 @@ def test_a_clean_release_that_depends_on_a_trojan_is_refused(
 
 
 @pytest.mark.parametrize("command", TOOLS)
-def test_control_without_the_gate_the_trojans_do_run(command: str, served: FakeIndex, venv: Path, markers: Path) -> None:
+def test_control_without_the_gate_the_trojans_do_run(
+    command: str, served: FakeIndex, venv: Path, markers: Path
+) -> None:
     """The absence of markers above means something: the same installer on the same index runs both payloads."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("PIP_", "UV_"))}
     env["PIP_CONFIG_FILE"] = os.devnull
@@ -147,14 +153,18 @@ def test_control_without_the_gate_the_trojans_do_run(command: str, served: FakeI
         plain = [sys.executable, "-m", "pip", "--python", python, "install", "--no-cache-dir", "-i", served.simple]
     else:
         plain = [uv_command(), "pip", "install", "--no-config", "--no-cache", "--python", python, "-i", served.simple]
-    run = subprocess.run([*plain, "acme-clock==1.0.1", "acme-tz==2.0.1"], env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [*plain, "acme-clock==1.0.1", "acme-tz==2.0.1"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert {path.name for path in markers.iterdir()} == {SDIST_MARKER}  # built at install time
     assert markers_after_start(venv, markers) == {SDIST_MARKER, WHEEL_MARKER}  # and the .pth at every start
 
 
 @pytest.mark.parametrize("command", TOOLS)
-def test_a_dry_run_judges_and_installs_nothing(command: str, served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dry_run_judges_and_installs_nothing(
+    command: str, served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, document = gate(capsys, command, venv, served, "--dry-run", "acme-clock==1.0.0")
     assert status == 0 and document["gate"]["status"] == "judged"
     assert [f["filename"] for f in document["gate"]["files"]] == ["acme_clock-1.0.0-py3-none-any.whl"]

@@ -114,7 +114,9 @@ def _quiet_duplicates() -> Iterator[None]:
 
 
 def wheel_of(files: dict[str, bytes | str]) -> bytes:
-    entries: list[Entry] = [("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")]
+    entries: list[Entry] = [
+        ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+    ]
     entries += [("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")]
     entries += list(files.items())
     return zip_of(entries)
@@ -128,7 +130,9 @@ def tar_info(name: str, kind: bytes = tarfile.REGTYPE, size: int = 0, linkname: 
     return info
 
 
-def tar_of(members: Iterable[tarfile.TarInfo | tuple[str, bytes]], compression: str = "gz", fmt: int = tarfile.PAX_FORMAT) -> bytes:
+def tar_of(
+    members: Iterable[tarfile.TarInfo | tuple[str, bytes]], compression: str = "gz", fmt: int = tarfile.PAX_FORMAT
+) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode=f"w:{compression}" if compression else "w", format=fmt) as archive:
         for member in members:
@@ -142,7 +146,10 @@ def tar_of(members: Iterable[tarfile.TarInfo | tuple[str, bytes]], compression: 
 
 def sdist_of(files: dict[str, bytes | str]) -> bytes:
     setup = b"from setuptools import setup\nsetup(name='demo', version='1.0')\n"
-    members = [("demo-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"), ("demo-1.0/setup.py", setup)]
+    members = [
+        ("demo-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"),
+        ("demo-1.0/setup.py", setup),
+    ]
     members += [(f"demo-1.0/{path}", data.encode() if isinstance(data, str) else data) for path, data in files.items()]
     return tar_of(members)
 
@@ -303,7 +310,9 @@ def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
 def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> None:
     # A PAX or GNU long-name record declaring 200 MiB of (well-compressed) zeros: tarfile would read
     # the whole record into memory before we ever see a member.
-    header = tar_info("././@LongLink", kind, size=200 * MiB).tobuf(format=tarfile.GNU_FORMAT if kind != tarfile.XHDTYPE else tarfile.USTAR_FORMAT)
+    header = tar_info("././@LongLink", kind, size=200 * MiB).tobuf(
+        format=tarfile.GNU_FORMAT if kind != tarfile.XHDTYPE else tarfile.USTAR_FORMAT
+    )
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     data = compressor.compress(header) + b"".join(compressor.compress(ZEROS) for _ in range(200)) + compressor.flush()
     with within(10), memory_peak() as peak:
@@ -315,7 +324,9 @@ def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> Non
 
 def test_unknown_tar_member_type_with_an_absurd_size_does_not_hang() -> None:
     # tarfile skips unknown types by their size; 2**70 bytes would be skipped block by block forever.
-    data = tar_of([("demo-1.0/setup.py", b"x = 1\n"), tar_info("demo-1.0/odd", b"Z", size=2**70)], fmt=tarfile.GNU_FORMAT)
+    data = tar_of(
+        [("demo-1.0/setup.py", b"x = 1\n"), tar_info("demo-1.0/odd", b"Z", size=2**70)], fmt=tarfile.GNU_FORMAT
+    )
     with within(10):
         _, result = scan_bytes(SDIST, data)
     assert result.verdict is Verdict.ERROR
@@ -325,9 +336,14 @@ def test_unknown_tar_member_type_with_an_absurd_size_does_not_hang() -> None:
 # -- paths, links, devices, duplicates ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["../../etc/x", "a/../../b", "demo/../../../outside.py", "..\\..\\evil.py", "demo\\..\\..\\evil.py"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/x", "a/../../b", "demo/../../../outside.py", "..\\..\\evil.py", "demo\\..\\..\\evil.py"]
+)
 def test_path_traversal_is_flagged_and_not_read(name: str) -> None:
-    for filename, data in ((WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})), (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())]))):
+    for filename, data in (
+        (WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})),
+        (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())])),
+    ):
         artifact, result = scan_bytes(filename, data)
         assert "escape the install directory" in finding(result, "archive-path-traversal")
         assert result.verdict is Verdict.SUSPICIOUS
@@ -336,7 +352,10 @@ def test_path_traversal_is_flagged_and_not_read(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "C:\\x", "c:/windows/evil.py", "\\\\server\\share\\evil.py"])
 def test_absolute_paths_are_flagged_and_not_read(name: str) -> None:
-    for filename, data in ((WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})), (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())]))):
+    for filename, data in (
+        (WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})),
+        (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())])),
+    ):
         artifact, result = scan_bytes(filename, data)
         assert "absolute path" in finding(result, "archive-absolute-path")
         assert all(member.data != PAYLOAD.encode() for member in artifact.members.values())
@@ -409,7 +428,13 @@ def test_zip_fifo_bits_are_flagged() -> None:
 
 
 def test_duplicate_zip_member_the_installed_last_copy_is_analysed() -> None:
-    data = zip_of([("demo/__init__.py", "x = 1\n"), ("demo/__init__.py", HIDDEN), ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n")])
+    data = zip_of(
+        [
+            ("demo/__init__.py", "x = 1\n"),
+            ("demo/__init__.py", HIDDEN),
+            ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n"),
+        ]
+    )
     artifact, result = scan_bytes(WHEEL, data)
     assert "the last copy is the one installed" in finding(result, "archive-duplicate-member")
     assert artifact.members["demo/__init__.py"].data == HIDDEN.encode()
@@ -417,7 +442,13 @@ def test_duplicate_zip_member_the_installed_last_copy_is_analysed() -> None:
 
 
 def test_duplicate_tar_member_and_normalised_duplicates_are_flagged() -> None:
-    data = tar_of([("demo-1.0/setup.py", b"x = 1\n"), ("demo-1.0/./setup.py", HIDDEN.encode()), ("demo-1.0//setup.py", b"y = 2\n")])
+    data = tar_of(
+        [
+            ("demo-1.0/setup.py", b"x = 1\n"),
+            ("demo-1.0/./setup.py", HIDDEN.encode()),
+            ("demo-1.0//setup.py", b"y = 2\n"),
+        ]
+    )
     artifact, result = scan_bytes(SDIST, data)
     assert len([f for f in result.findings if f.rule == "archive-duplicate-member"]) == 2
     assert artifact.members["setup.py"].data == b"y = 2\n"
@@ -497,8 +528,13 @@ def test_zip_member_declaring_less_than_it_inflates_to_is_not_trusted() -> None:
     assert peak.mib < 10
 
 
-@pytest.mark.parametrize("filename", [WHEEL, SDIST, "demo-1.0.zip", "demo-1.0.tar.bz2", "demo-1.0.tar.xz", "demo-1.0-py3.11.egg"])
-@pytest.mark.parametrize("data", [b"", os.urandom(4096), b"PK\x03\x04" + os.urandom(100), b"\x1f\x8b" + os.urandom(100), b"BZh9" + os.urandom(100)])
+@pytest.mark.parametrize(
+    "filename", [WHEEL, SDIST, "demo-1.0.zip", "demo-1.0.tar.bz2", "demo-1.0.tar.xz", "demo-1.0-py3.11.egg"]
+)
+@pytest.mark.parametrize(
+    "data",
+    [b"", os.urandom(4096), b"PK\x03\x04" + os.urandom(100), b"\x1f\x8b" + os.urandom(100), b"BZh9" + os.urandom(100)],
+)
 def test_empty_and_garbage_files_are_errors(filename: str, data: bytes) -> None:
     with within(10):
         _, result = scan_bytes(filename, data)
@@ -618,9 +654,17 @@ def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
         print("survived")
         """
     )
-    expressions = ['"(" * 100_000', '"-" * 1_000_000 + "1"', '"x = " + "[" * 50_000 + "]" * 50_000', '"+".join(["a"] * 200_000)', '"a." * 200_000 + "b"']
+    expressions = [
+        '"(" * 100_000',
+        '"-" * 1_000_000 + "1"',
+        '"x = " + "[" * 50_000 + "]" * 50_000',
+        '"+".join(["a"] * 200_000)',
+        '"a." * 200_000 + "b"',
+    ]
     with within(120):
-        done = subprocess.run([sys.executable, "-c", program, *expressions], capture_output=True, text=True, timeout=110)
+        done = subprocess.run(
+            [sys.executable, "-c", program, *expressions], capture_output=True, text=True, timeout=110
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "survived"
 
@@ -750,11 +794,34 @@ def test_time_budget_is_checked_inside_one_huge_member() -> None:
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_TRUNC", 0)
 _FORBIDDEN_EVENTS = {
-    "os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.symlink", "os.link", "os.chmod", "os.chown",
-    "os.truncate", "os.utime", "shutil.copyfile", "shutil.move", "shutil.rmtree", "shutil.unpack_archive",
-    "tempfile.mkstemp", "tempfile.mkdtemp", "tarfile.extractall", "zipfile.extractall",
-    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.startfile",
-    "socket.connect", "socket.getaddrinfo", "ctypes.dlopen",
+    "os.remove",
+    "os.rename",
+    "os.mkdir",
+    "os.rmdir",
+    "os.symlink",
+    "os.link",
+    "os.chmod",
+    "os.chown",
+    "os.truncate",
+    "os.utime",
+    "shutil.copyfile",
+    "shutil.move",
+    "shutil.rmtree",
+    "shutil.unpack_archive",
+    "tempfile.mkstemp",
+    "tempfile.mkdtemp",
+    "tarfile.extractall",
+    "zipfile.extractall",
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.startfile",
+    "socket.connect",
+    "socket.getaddrinfo",
+    "ctypes.dlopen",
 }
 
 
@@ -773,7 +840,9 @@ class _Watch:
             return
         if event == "open":
             path, mode, flags = args
-            if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & _WRITE_FLAGS):
+            if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & _WRITE_FLAGS
+            ):
                 self.writes.append(args)
         elif event in _FORBIDDEN_EVENTS:
             self.forbidden.append(event)
@@ -801,7 +870,14 @@ def watching() -> Iterator[_Watch]:
 
 def test_reading_and_scanning_write_nothing_and_run_nothing(tmp_path: Path, zip_bomb: bytes) -> None:
     samples = {
-        WHEEL: wheel_of({"demo/__init__.py": HIDDEN, "demo/data.bin": b"\0" * 100, "../../escape.py": PAYLOAD, "demo/n.zip": zip_of([("a.py", PAYLOAD)])}),
+        WHEEL: wheel_of(
+            {
+                "demo/__init__.py": HIDDEN,
+                "demo/data.bin": b"\0" * 100,
+                "../../escape.py": PAYLOAD,
+                "demo/n.zip": zip_of([("a.py", PAYLOAD)]),
+            }
+        ),
         SDIST: tar_of(
             [
                 ("demo-1.0/setup.py", HIDDEN.encode()),

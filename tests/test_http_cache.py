@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.fake_index import JSON_TYPE, FakeIndex, Reply
+from tests.test_index_client import make_wheel
 
 from interlock.index import BadIndexResponse, IndexClient, ProjectNotFound
 from interlock.index import client as client_module
 from interlock.index.http_cache import default_http_cache_dir
-from tests.fake_index import JSON_TYPE, FakeIndex, Reply
-from tests.test_index_client import make_wheel
 
 PAGE = "/simple/demo/"
 FRESH = {"Cache-Control": "max-age=600, public"}
@@ -89,7 +89,9 @@ def test_no_store_page_is_not_stored(index: FakeIndex, tmp_path: Path) -> None:
     assert [("if-none-match" in headers) for headers in page_requests(index)] == [False, False]
 
 
-def test_page_without_caching_headers_is_reused_for_ten_minutes(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_without_caching_headers_is_reused_for_ten_minutes(
+    index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Some indexes send neither freshness nor a validator: without a default every run refetches every page.
     wheel = serve_demo(index, "1.0", {})
     assert filenames(index, tmp_path) == [wheel]
@@ -196,7 +198,9 @@ def test_cache_file_of_another_program_is_replaced(index: FakeIndex, tmp_path: P
 def test_artifact_downloads_bypass_the_http_cache(index: FakeIndex, tmp_path: Path) -> None:
     filename, data = make_wheel("demo", "1.0")
     index.json_project("demo", {filename: data}, page_headers=FRESH)
-    index.route(f"/files/{filename}", Reply(data, headers={"Cache-Control": "max-age=31536000, immutable", "ETag": '"w"'}))
+    index.route(
+        f"/files/{filename}", Reply(data, headers={"Cache-Control": "max-age=31536000, immutable", "ETag": '"w"'})
+    )
     for destination in ("one", "two"):
         with open_client(index, tmp_path) as client:
             (file,) = client.project_files("demo")
@@ -207,7 +211,9 @@ def test_artifact_downloads_bypass_the_http_cache(index: FakeIndex, tmp_path: Pa
     assert index.hits(PAGE) == 1
 
 
-def test_page_cap_holds_for_a_page_served_from_the_cache(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_cap_holds_for_a_page_served_from_the_cache(
+    index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     serve_demo(index, "1.0", FRESH)
     filenames(index, tmp_path)
     (default_http_cache_dir() / "pages.sqlite").unlink()  # so that the stored body is read back
@@ -218,7 +224,9 @@ def test_page_cap_holds_for_a_page_served_from_the_cache(index: FakeIndex, tmp_p
 
 
 @pytest.mark.parametrize("no_length", [False, True])
-def test_oversized_page_is_refused_and_not_stored(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_length: bool) -> None:
+def test_oversized_page_is_refused_and_not_stored(
+    index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_length: bool
+) -> None:
     monkeypatch.setattr(client_module, "PAGE_LIMIT", 1000)
     index.route(PAGE, Reply(b"[" * 200_000, content_type=JSON_TYPE, headers=FRESH, no_length=no_length))
     for _ in range(2):
@@ -227,7 +235,9 @@ def test_oversized_page_is_refused_and_not_stored(index: FakeIndex, tmp_path: Pa
     assert index.hits(PAGE) == 2
 
 
-def test_compressed_page_is_capped_as_it_is_decompressed(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compressed_page_is_capped_as_it_is_decompressed(
+    index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(client_module, "PAGE_LIMIT", 2 * 1024 * 1024)
     bomb = gzip.compress(b" " * 50_000_000)  # 50 MB of JSON whitespace in about 50 KB
     index.route(PAGE, Reply(bomb, content_type=JSON_TYPE, headers={**FRESH, "Content-Encoding": "gzip"}))

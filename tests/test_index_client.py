@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from packaging.tags import sys_tags
 from packaging.version import Version
+from tests.fake_index import JSON_TYPE, FakeIndex, Reply
 
 from interlock.index import (
     BadIndexResponse,
@@ -37,7 +38,6 @@ from interlock.index import (
 )
 from interlock.index import client as client_module
 from interlock.index.selection import previous_release_file, release_versions
-from tests.fake_index import JSON_TYPE, FakeIndex, Reply
 
 # --- tiny real artifacts --------------------------------------------------------------------
 
@@ -82,7 +82,9 @@ def native_tag() -> str:
 
 
 def demo_files() -> dict[str, bytes]:
-    return dict([make_wheel("demo", "1.0"), make_sdist("demo", "1.0"), make_wheel("demo", "1.1"), make_sdist("demo", "2.0rc1")])
+    return dict(
+        [make_wheel("demo", "1.0"), make_sdist("demo", "1.0"), make_wheel("demo", "1.1"), make_sdist("demo", "2.0rc1")]
+    )
 
 
 # --- listing --------------------------------------------------------------------------------
@@ -92,9 +94,16 @@ def test_json_page_lists_files_with_their_details(index: FakeIndex, client: Inde
     files = demo_files()
     files["other-1.0.tar.gz"] = b"x"  # another project's file: dropped, as pip drops it
     files["demo-1.0.exe"] = b"x"  # not a wheel or sdist: dropped
-    index.json_project("demo", files, **{"demo-1.1-py3-none-any.whl": {"yanked": "broken build", "requires-python": ">=3.8"}})
+    index.json_project(
+        "demo", files, **{"demo-1.1-py3-none-any.whl": {"yanked": "broken build", "requires-python": ">=3.8"}}
+    )
     listed = {f.filename: f for f in client.project_files("Demo")}
-    assert set(listed) == {"demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz", "demo-1.1-py3-none-any.whl", "demo-2.0rc1.tar.gz"}
+    assert set(listed) == {
+        "demo-1.0-py3-none-any.whl",
+        "demo-1.0.tar.gz",
+        "demo-1.1-py3-none-any.whl",
+        "demo-2.0rc1.tar.gz",
+    }
     wheel = listed["demo-1.1-py3-none-any.whl"]
     assert wheel.url == f"{index.root}/files/demo-1.1-py3-none-any.whl"
     assert wheel.sha256 == hashlib.sha256(files[wheel.filename]).hexdigest()
@@ -121,7 +130,9 @@ def test_html_answer_to_a_json_request_is_parsed_as_html(index: FakeIndex, clien
         "demo",
         files,
         {
-            "demo-1.0-py3-none-any.whl": 'data-requires-python="&gt;=3.7" data-dist-info-metadata="sha256=' + "a" * 64 + '"',
+            "demo-1.0-py3-none-any.whl": 'data-requires-python="&gt;=3.7" data-dist-info-metadata="sha256='
+            + "a" * 64
+            + '"',
             "demo-1.1-py3-none-any.whl": 'data-yanked="" data-core-metadata="true"',
             "demo-1.0.tar.gz": 'data-yanked="do not use"',
         },
@@ -133,7 +144,10 @@ def test_html_answer_to_a_json_request_is_parsed_as_html(index: FakeIndex, clien
     assert first.sha256 == hashlib.sha256(files[first.filename]).hexdigest()
     assert first.requires_python == ">=3.7"
     assert (first.core_metadata, first.core_metadata_sha256) == (True, "a" * 64)
-    assert (listed["demo-1.1-py3-none-any.whl"].yanked, listed["demo-1.1-py3-none-any.whl"].yanked_reason) == (True, None)
+    assert (listed["demo-1.1-py3-none-any.whl"].yanked, listed["demo-1.1-py3-none-any.whl"].yanked_reason) == (
+        True,
+        None,
+    )
     assert listed["demo-1.1-py3-none-any.whl"].core_metadata
     assert listed["demo-1.0.tar.gz"].yanked_reason == "do not use"
     assert not listed["demo-2.0rc1.tar.gz"].yanked
@@ -229,7 +243,9 @@ def test_body_cut_short_by_the_connection_is_bad_index_response(index: FakeIndex
     assert index.hits("/simple/demo/") == 3
 
 
-def test_oversized_page_is_refused_without_reading_it_all(index: FakeIndex, client: IndexClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_page_is_refused_without_reading_it_all(
+    index: FakeIndex, client: IndexClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(client_module, "PAGE_LIMIT", 1000)
     index.route("/simple/demo/", Reply(b"{" + b" " * 5000 + b"}", content_type=JSON_TYPE, no_length=True))
     with pytest.raises(BadIndexResponse, match="larger than 1000 bytes"):
@@ -248,11 +264,20 @@ def history_files() -> dict[str, bytes]:
     """Wheels and sdists over several releases, some yanked (see ``HISTORY_YANKED``), one pre-release."""
     return dict(
         [
-            make_wheel("demo", "1.0"), make_sdist("demo", "1.0"), make_wheel("demo", "1.0.0", "py2-none-any"),
-            make_wheel("demo", "1.1"), make_sdist("demo", "1.1"),
-            make_wheel("demo", "1.2"), make_sdist("demo", "1.2"), make_wheel("demo", "1.2", "cp311-cp311-win32"),
-            make_sdist("demo", "2.0rc1"), make_wheel("demo", "2.0"), make_sdist("demo", "2.0"),
-            ("other-1.5.tar.gz", b"x"), ("demo-1.x.tar.gz", b"x"), ("demo-3.0.egg", b"x"),
+            make_wheel("demo", "1.0"),
+            make_sdist("demo", "1.0"),
+            make_wheel("demo", "1.0.0", "py2-none-any"),
+            make_wheel("demo", "1.1"),
+            make_sdist("demo", "1.1"),
+            make_wheel("demo", "1.2"),
+            make_sdist("demo", "1.2"),
+            make_wheel("demo", "1.2", "cp311-cp311-win32"),
+            make_sdist("demo", "2.0rc1"),
+            make_wheel("demo", "2.0"),
+            make_sdist("demo", "2.0"),
+            ("other-1.5.tar.gz", b"x"),
+            ("demo-1.x.tar.gz", b"x"),
+            ("demo-3.0.egg", b"x"),
         ]
     )
 
@@ -267,7 +292,9 @@ def test_release_files_are_the_listed_files_of_that_version(index: FakeIndex, cl
         assert client.release_files("demo", version) == [f for f in listed if f.version == version]
     # 1.0 and 1.0.0 are one version; each file keeps the spelling its name gives.
     assert [str(f.version) for f in client.release_files("Demo", "1.0.0")] == ["1.0", "1.0", "1.0.0"]
-    assert [str(v) for v in client.versions("demo")] == [str(v) for v in sorted({f.version for f in listed})]  # "1.0" listed first
+    assert [str(v) for v in client.versions("demo")] == [
+        str(v) for v in sorted({f.version for f in listed})
+    ]  # "1.0" listed first
     assert client.release_files("demo", "9.9") == []
     assert client.versions("demo") == [Version(v) for v in ("1.0", "1.1", "1.2", "2.0rc1", "2.0")]
     assert index.hits("/simple/demo/") == 1
@@ -318,7 +345,9 @@ def test_previous_release_file_matches_selection_over_every_file(
 def test_html_page_answers_one_release_at_a_time_too(index: FakeIndex, client: IndexClient) -> None:
     index.html_project("demo", history_files(), {"demo-1.2.tar.gz": "data-yanked"})
     assert [f.filename for f in client.release_files("demo", "1.2")] == [
-        "demo-1.2-py3-none-any.whl", "demo-1.2.tar.gz", "demo-1.2-cp311-cp311-win32.whl"
+        "demo-1.2-py3-none-any.whl",
+        "demo-1.2.tar.gz",
+        "demo-1.2-cp311-cp311-win32.whl",
     ]
     assert client.release_versions("demo", kind=FileKind.SDIST) == [Version(v) for v in ("1.0", "1.1", "2.0")]
     assert client.previous_release_file("demo", "demo-2.0.tar.gz", Version("2.0")).filename == "demo-1.1.tar.gz"  # type: ignore[union-attr]
@@ -327,17 +356,31 @@ def test_html_page_answers_one_release_at_a_time_too(index: FakeIndex, client: I
 def test_only_the_release_asked_for_is_read_in_full(index: FakeIndex, client: IndexClient) -> None:
     # An entry of 1.1 whose URL urllib cannot read spoils only what needs 1.1, and never as a crash.
     index.json_project("demo", history_files(), **{"demo-1.1.tar.gz": {"url": "//[unclosed/demo-1.1.tar.gz"}})
-    assert [f.filename for f in client.release_files("demo", "1.0")] == ["demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz", "demo-1.0.0-py2-none-any.whl"]
+    assert [f.filename for f in client.release_files("demo", "1.0")] == [
+        "demo-1.0-py3-none-any.whl",
+        "demo-1.0.tar.gz",
+        "demo-1.0.0-py2-none-any.whl",
+    ]
     assert client.release_versions("demo")[-1] == Version("2.0")
     for read in (lambda: client.release_files("demo", "1.1"), lambda: client.project_files("demo")):
         with pytest.raises(BadIndexResponse, match=r"/simple/demo/: unreadable URL '//\[unclosed"):
             read()
 
 
-@pytest.mark.parametrize("body", [b"{this is not json", b'{"files": [{"filename": "demo-1.0.tar.gz"}]}'], ids=["garbage", "entry-without-url"])
-def test_malformed_page_is_bad_index_response_for_one_release_too(index: FakeIndex, client: IndexClient, body: bytes) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [b"{this is not json", b'{"files": [{"filename": "demo-1.0.tar.gz"}]}'],
+    ids=["garbage", "entry-without-url"],
+)
+def test_malformed_page_is_bad_index_response_for_one_release_too(
+    index: FakeIndex, client: IndexClient, body: bytes
+) -> None:
     index.route("/simple/demo/", Reply(body, content_type=JSON_TYPE))
-    for read in (lambda: client.release_files("demo", "1.0"), lambda: client.release_versions("demo"), lambda: client.resolve("demo==1.0")):
+    for read in (
+        lambda: client.release_files("demo", "1.0"),
+        lambda: client.release_versions("demo"),
+        lambda: client.resolve("demo==1.0"),
+    ):
         with pytest.raises(BadIndexResponse, match="/simple/demo/"):
             read()
 
@@ -371,7 +414,15 @@ def test_resolve_unknown_version_names_project_and_versions(index: FakeIndex, cl
 
 @pytest.mark.parametrize(
     "requirement",
-    ["demo>=1.0", "demo", "demo==1.*", "demo==1.0,<2", "demo @ http://127.0.0.1/x.whl", "demo==1.0; python_version<'3'", "=="],
+    [
+        "demo>=1.0",
+        "demo",
+        "demo==1.*",
+        "demo==1.0,<2",
+        "demo @ http://127.0.0.1/x.whl",
+        "demo==1.0; python_version<'3'",
+        "==",
+    ],
 )
 def test_resolve_accepts_only_exact_pins(client: IndexClient, requirement: str) -> None:
     with pytest.raises(BadRequirement, match="demo|=="):
@@ -430,7 +481,8 @@ def test_wrong_hash_is_hash_mismatch_and_leaves_nothing(index: FakeIndex, client
 
 
 @pytest.mark.parametrize(
-    "filename", ["../../evil-1.0.tar.gz", "/tmp/evil-1.0.tar.gz", "..", "sub\\evil-1.0.tar.gz", "C:evil.whl", "nul\0.whl", ""]
+    "filename",
+    ["../../evil-1.0.tar.gz", "/tmp/evil-1.0.tar.gz", "..", "sub\\evil-1.0.tar.gz", "C:evil.whl", "nul\0.whl", ""],
 )
 def test_hostile_filename_is_refused(index: FakeIndex, client: IndexClient, tmp_path: Path, filename: str) -> None:
     index.json_project("demo", demo_files())

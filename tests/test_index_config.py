@@ -108,7 +108,9 @@ def _without_pip_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_pip_probe, "probe", no_pip)
 
 
-def test_without_pip_in_process_a_python_on_path_is_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_pip: Path) -> None:
+def test_without_pip_in_process_a_python_on_path_is_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_pip: Path
+) -> None:
     isolated_pip.write_text(f"[global]\nindex-url = {FILE}\n")
     _without_pip_in_process(monkeypatch)
     bin_dir = tmp_path / "bin"

@@ -31,7 +31,9 @@ SHA = "ab" * 32
 
 def indexed(filename: str, **fields: object) -> IndexFile:
     (parsed,) = parse_json_page(
-        json.dumps({"files": [{"filename": filename, "url": filename, "hashes": {"sha256": SHA}}]}).encode(), PAGE, "demo"
+        json.dumps({"files": [{"filename": filename, "url": filename, "hashes": {"sha256": SHA}}]}).encode(),
+        PAGE,
+        "demo",
     )
     return IndexFile(**{**parsed.__dict__, **fields})
 
@@ -67,7 +69,12 @@ def test_json_entry_fields_are_validated_not_trusted() -> None:
         ]
     }
     first, second, third = parse_json_page(json.dumps(page).encode(), PAGE, "demo")
-    assert (first.url, first.sha256, first.size, first.yanked) == ("http://127.0.0.1:8080/f/demo-1.0.tar.gz", SHA, None, False)
+    assert (first.url, first.sha256, first.size, first.yanked) == (
+        "http://127.0.0.1:8080/f/demo-1.0.tar.gz",
+        SHA,
+        None,
+        False,
+    )
     assert (second.url, second.sha256, second.size) == (PAGE + "demo-1.1.tar.gz", None, None)
     assert (second.core_metadata, second.core_metadata_sha256) == (True, SHA)
     assert (third.sha256, third.size, third.core_metadata, third.requires_python) == (None, 10, True, None)
@@ -84,10 +91,15 @@ def test_json_provenance_url_is_resolved_and_anything_unusable_means_none() -> N
         "file:///etc/passwd",
         "javascript:alert(1)",
     ]
-    page = {"files": [{"filename": f"demo-1.{n}.tar.gz", "url": "x", "provenance": p} for n, p in enumerate(provenances)]}
+    page = {
+        "files": [{"filename": f"demo-1.{n}.tar.gz", "url": "x", "provenance": p} for n, p in enumerate(provenances)]
+    }
     page["files"].append({"filename": "demo-2.0.tar.gz", "url": "x"})  # no key at all
     urls = [f.provenance_url for f in parse_json_page(json.dumps(page).encode(), PAGE, "demo")]
-    assert urls == ["http://127.0.0.1:8080/integrity/demo/1.0/demo-1.0.tar.gz/provenance", "http://127.0.0.1:9/p"] + [None] * 7
+    assert (
+        urls
+        == ["http://127.0.0.1:8080/integrity/demo/1.0/demo-1.0.tar.gz/provenance", "http://127.0.0.1:9/p"] + [None] * 7
+    )
 
 
 def test_json_entry_without_filename_is_an_error_naming_it() -> None:
@@ -132,7 +144,10 @@ def test_html_uses_the_url_filename_base_href_and_entities() -> None:
     <a>no href</a>
     </body></html>""".encode()
     wheel, sdist = parse_html_page(body, PAGE, "demo")
-    assert (wheel.filename, wheel.url) == ("demo-1.0-py3-none-any.whl", "http://127.0.0.1:9/store/pkgs/demo-1.0-py3-none-any.whl")
+    assert (wheel.filename, wheel.url) == (
+        "demo-1.0-py3-none-any.whl",
+        "http://127.0.0.1:9/store/pkgs/demo-1.0-py3-none-any.whl",
+    )
     assert (wheel.sha256, wheel.requires_python, wheel.yanked) == (SHA, ">=3.8,<4", False)
     assert (sdist.sha256, sdist.yanked, sdist.yanked_reason, sdist.core_metadata_sha256) == (None, True, None, SHA)
 
@@ -159,7 +174,11 @@ NATIVE = str(next(iter(sys_tags())))
 
 
 def test_native_wheel_beats_pure_wheel_beats_sdist() -> None:
-    native, pure, sdist = indexed(f"demo-1.0-{NATIVE}.whl"), indexed("demo-1.0-py3-none-any.whl"), indexed("demo-1.0.tar.gz")
+    native, pure, sdist = (
+        indexed(f"demo-1.0-{NATIVE}.whl"),
+        indexed("demo-1.0-py3-none-any.whl"),
+        indexed("demo-1.0.tar.gz"),
+    )
     assert select_file([sdist, pure, native], "1.0") == native
     assert select_file([sdist, pure], Version("1.0")) == pure
     assert select_file([sdist], "1.0.0") == sdist

@@ -53,8 +53,16 @@ def test_the_real_litellm_record_names_the_two_trojaned_releases(tmp_path: Path)
         ({}, ["0.1", "9.9"], []),  # no versions, no ranges: the whole project (the usual MAL- shape)
         ({"versions": ["1.0.1"]}, ["1.0.1", "1.0.1.0"], ["1.0.0", "1.0.2"]),
         ({"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}, ["0.0.1", "5.0"], []),
-        ({"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "1.2"}, {"fixed": "1.4"}]}]}, ["1.2", "1.3.9"], ["1.1", "1.4"]),
-        ({"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}, {"last_affected": "2.1"}]}]}, ["2.0", "2.1"], ["2.1.1"]),
+        (
+            {"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "1.2"}, {"fixed": "1.4"}]}]},
+            ["1.2", "1.3.9"],
+            ["1.1", "1.4"],
+        ),
+        (
+            {"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}, {"last_affected": "2.1"}]}]},
+            ["2.0", "2.1"],
+            ["2.1.1"],
+        ),
     ],
 )
 def test_versions_and_ranges(tmp_path: Path, affected: dict[str, object], hits: list[str], misses: list[str]) -> None:
@@ -99,7 +107,9 @@ def test_reimporting_keeps_the_newer_copy(tmp_path: Path) -> None:
     assert [a.summary for a in store.lookup("acme")] == ["newer"]
 
 
-def test_a_scan_of_a_named_release_is_malicious_citing_the_advisory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_scan_of_a_named_release_is_malicious_citing_the_advisory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     genuine, trojaned = build_demo_releases(tmp_path / "demo")
     osv = write(tmp_path / "osv", record("MAL-2026-7", versions=["1.0.0"]))
     status, out, _ = run(capsys, "intel", "update", "--from", str(osv))
@@ -117,7 +127,11 @@ def test_a_release_no_advisory_names_is_judged_as_before(tmp_path: Path, capsys:
     run(capsys, "intel", "update", "--from", str(write(tmp_path / "osv", record("MAL-2026-8", versions=["0.9"]))))
     status, out, _ = run(capsys, "scan", "--format", "json", str(genuine))
     result = json.loads(out)["results"][0]
-    assert status == 0 and result["verdict"] == "clean" and "known-malicious" not in [f["rule"] for f in result["findings"]]
+    assert (
+        status == 0
+        and result["verdict"] == "clean"
+        and "known-malicious" not in [f["rule"] for f in result["findings"]]
+    )
 
 
 def test_update_from_a_missing_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from lockfile_helpers import FILES, INDEX, digest, write
 
 from interlock.lockfiles import MAX_FILE_BYTES, SUPPORTED, LockfileError, LockfileFormat, detect_format, read_lockfile
+from lockfile_helpers import FILES, INDEX, digest, write
 
 UV = f'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = {{ registry = "{INDEX}" }}\n'
 POETRY = (
@@ -22,7 +22,14 @@ PYLOCK = (
     'lock-version = "1.0"\ncreated-by = "x"\n\n[[packages]]\nname = "six"\nversion = "1.16.0"\n'
     f'wheels = [{{ url = "{FILES}/six-1.16.0-py2.py3-none-any.whl", hashes = {{sha256 = "{digest("six")}"}} }}]\n'
 )
-PIPFILE = json.dumps({"_meta": {"sources": [{"name": "local", "url": INDEX}]}, "default": {"six": {"version": "==1.16.0"}}, "develop": {}}, indent=4)
+PIPFILE = json.dumps(
+    {
+        "_meta": {"sources": [{"name": "local", "url": INDEX}]},
+        "default": {"six": {"version": "==1.16.0"}},
+        "develop": {},
+    },
+    indent=4,
+)
 REQUIREMENTS = "# pins\nsix==1.16.0\n--index-url http://127.0.0.1:8080/simple\n./vendored/pkg\n"
 CONTENT = {
     LockfileFormat.UV_LOCK: UV,
@@ -140,13 +147,25 @@ def test_deeply_nested_toml_is_refused(tmp_path: Path, name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("uv.lock", 'version = 1\npackage = [1, 2]\n', "uv.lock: 'package[0]' must be a table, not an integer"),
+        ("uv.lock", "version = 1\npackage = [1, 2]\n", "uv.lock: 'package[0]' must be a table, not an integer"),
         ("uv.lock", 'version = "1"\n', "uv.lock: 'version' must be an integer, not a string"),
-        ("uv.lock", 'version = true\n', "uv.lock: 'version' must be an integer, not a boolean"),
-        ("poetry.lock", '[[package]]\nname = ["six"]\nversion = "1"\n', "package #1: 'name' must be a string, not an array"),
-        ("poetry.lock", 'metadata = 3\n', "poetry.lock: 'metadata' must be a table, not an integer"),
-        ("pylock.toml", 'lock-version = 1.0\ncreated-by = "x"\npackages = []\n', "invalid pylock: lock-version: Unexpected type float (expected str)"),
-        ("Pipfile.lock", '{"_meta": {"sources": "x"}, "default": {}}', "_meta: 'sources' must be an array, not a string"),
+        ("uv.lock", "version = true\n", "uv.lock: 'version' must be an integer, not a boolean"),
+        (
+            "poetry.lock",
+            '[[package]]\nname = ["six"]\nversion = "1"\n',
+            "package #1: 'name' must be a string, not an array",
+        ),
+        ("poetry.lock", "metadata = 3\n", "poetry.lock: 'metadata' must be a table, not an integer"),
+        (
+            "pylock.toml",
+            'lock-version = 1.0\ncreated-by = "x"\npackages = []\n',
+            "invalid pylock: lock-version: Unexpected type float (expected str)",
+        ),
+        (
+            "Pipfile.lock",
+            '{"_meta": {"sources": "x"}, "default": {}}',
+            "_meta: 'sources' must be an array, not a string",
+        ),
         ("Pipfile.lock", '{"_meta": {}, "default": []}', "Pipfile.lock: 'default' must be a table, not an array"),
     ],
 )
@@ -161,7 +180,9 @@ _SWAPS = ("3", "true", "[1]", "{a = 1}", '""', "[]", "-1", "1.5", '"sha256:00"',
 
 
 @pytest.mark.parametrize(("name", "expected"), NAMES.items())
-def test_truncated_and_retyped_lockfiles_give_errors_not_crashes(tmp_path: Path, name: str, expected: LockfileFormat) -> None:
+def test_truncated_and_retyped_lockfiles_give_errors_not_crashes(
+    tmp_path: Path, name: str, expected: LockfileFormat
+) -> None:
     """Every prefix of a good lockfile, and every value swapped for another type: read, or a one-line LockfileError."""
     text = CONTENT[expected]
     variants = [text[:end] for end in range(len(text))]

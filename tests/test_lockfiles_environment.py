@@ -11,11 +11,17 @@ from pathlib import Path
 
 import packaging
 import pytest
-from lockfile_helpers import FILES, digest
 from packaging.version import Version
 
-from interlock.lockfiles import LockfileError, LockfileFormat, PinStatus, read_environment
-from interlock.lockfiles import _environment_probe, environment
+from interlock.lockfiles import (
+    LockfileError,
+    LockfileFormat,
+    PinStatus,
+    _environment_probe,
+    environment,
+    read_environment,
+)
+from lockfile_helpers import FILES, digest
 
 
 def _summary(lock) -> set[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
@@ -57,7 +63,9 @@ def fake_venv(tmp_path: Path) -> tuple[Path, Path, Path]:
     root = tmp_path / "venv"
     base = Path(os.path.realpath(sys.executable))
     (root / "bin").mkdir(parents=True)
-    (root / "pyvenv.cfg").write_text(f"home = {base.parent}\ninclude-system-site-packages = false\nversion = {sys.version.split()[0]}\n")
+    (root / "pyvenv.cfg").write_text(
+        f"home = {base.parent}\ninclude-system-site-packages = false\nversion = {sys.version.split()[0]}\n"
+    )
     python = root / "bin" / "python"
     python.symlink_to(base)
     site = root / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -79,7 +87,11 @@ def _populate(site: Path, marker: Path, tmp_path: Path) -> None:
         site,
         "from-git",
         "3.0",
-        {"direct_url.json": json.dumps({"url": "http://127.0.0.1:9999/x.git", "vcs_info": {"vcs": "git", "commit_id": "abc123"}})},
+        {
+            "direct_url.json": json.dumps(
+                {"url": "http://127.0.0.1:9999/x.git", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}
+            )
+        },
     )
     _dist_info(
         site,
@@ -87,7 +99,10 @@ def _populate(site: Path, marker: Path, tmp_path: Path) -> None:
         "4.0",
         {
             "direct_url.json": json.dumps(
-                {"url": f"{FILES}/from_url-4.0-py3-none-any.whl", "archive_info": {"hashes": {"sha256": digest("from-url")}}}
+                {
+                    "url": f"{FILES}/from_url-4.0-py3-none-any.whl",
+                    "archive_info": {"hashes": {"sha256": digest("from-url")}},
+                }
             )
         },
     )
@@ -99,7 +114,9 @@ def _populate(site: Path, marker: Path, tmp_path: Path) -> None:
     # A .pth like litellm's: it must not run. Its path line is followed, as site would.
     extra = tmp_path / "extra-path"
     _dist_info(extra, "via-pth", "6.0")
-    (site / "evil.pth").write_text(f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n{extra}\n# comment\n")
+    (site / "evil.pth").write_text(
+        f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n{extra}\n# comment\n"
+    )
     (site / "sitecustomize.py").write_text(f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n")
 
 
@@ -109,7 +126,16 @@ def test_a_venv_is_read_without_running_its_pth_files(fake_venv: tuple[Path, Pat
     lock = read_environment(python)
     assert not marker.exists(), "a .pth file or sitecustomize ran while the environment was read"
     packages = {p.name: p for p in lock.packages}
-    assert set(packages) == {"plain", "by-uv", "editable-one", "from-git", "from-url", "broken-direct", "odd-version", "via-pth"}
+    assert set(packages) == {
+        "plain",
+        "by-uv",
+        "editable-one",
+        "from-git",
+        "from-url",
+        "broken-direct",
+        "odd-version",
+        "via-pth",
+    }
     assert packages["plain"].status is PinStatus.PINNED
     assert packages["plain"].installer == "pip"
     assert packages["by-uv"].installer == "uv"
@@ -126,7 +152,9 @@ def test_a_venv_is_read_without_running_its_pth_files(fake_venv: tuple[Path, Pat
     assert packages["broken-direct"].reason == "installed from a direct URL (direct_url.json unreadable)"
     assert packages["odd-version"].status is PinStatus.UNVERIFIABLE
     assert packages["odd-version"].reason == "installed version 'not.a.version!' is not a valid version"
-    assert [str(p) for p in lock.problems] == [f"{site / 'nameless-1.0.dist-info'}: installed distribution without a name in its metadata"]
+    assert [str(p) for p in lock.problems] == [
+        f"{site / 'nameless-1.0.dist-info'}: installed distribution without a name in its metadata"
+    ]
     # The same probe in process, pointed at the same interpreter path, finds the same.
     in_process = environment._lockfile(python, _environment_probe.probe(str(python)))
     assert _summary(in_process) == _summary(lock)
@@ -142,7 +170,9 @@ def test_system_site_packages_are_included_when_the_venv_says_so(fake_venv: tupl
     without = {p.name for p in read_environment(python).packages}
     assert without == {"inside"}
     config = python.parent.parent / "pyvenv.cfg"
-    config.write_text(config.read_text().replace("include-system-site-packages = false", "include-system-site-packages = true"))
+    config.write_text(
+        config.read_text().replace("include-system-site-packages = false", "include-system-site-packages = true")
+    )
     with_system = read_environment(python)
     assert {"inside"} < {p.name for p in with_system.packages}
     assert any(str(p.source).startswith(sys.base_prefix) for p in with_system.packages)
@@ -178,7 +208,9 @@ def test_interpreters_that_cannot_answer_are_clear_errors(tmp_path: Path, monkey
         read_environment(slow)
 
 
-def test_runaway_output_is_refused_without_reading_it_into_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runaway_output_is_refused_without_reading_it_into_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     chatty = _script(tmp_path, "head -c 3000000 /dev/zero")
     monkeypatch.setattr(environment, "MAX_PROBE_OUTPUT", 1_000_000)
     with pytest.raises(LockfileError, match="larger than 1000000 bytes"):

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from lockfile_helpers import EXTRA_INDEX, INDEX, digest, line_of, write
 from packaging.markers import Marker
 from packaging.version import Version
 
 from interlock.lockfiles import LockfileError, LockfileFormat, PinStatus, read_lockfile
+from lockfile_helpers import EXTRA_INDEX, INDEX, digest, line_of, write
 
 LOCK = {
     "_meta": {
@@ -90,7 +90,11 @@ def test_a_source_without_tls_checks_is_a_problem(tmp_path: Path) -> None:
 
 
 def test_json_syntax_errors_carry_their_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "Pipfile.lock", '{\n    "_meta": {},\n    "default": {\n        "six": {"version": "==1.16.0",}\n    }\n}\n')
+    path = write(
+        tmp_path,
+        "Pipfile.lock",
+        '{\n    "_meta": {},\n    "default": {\n        "six": {"version": "==1.16.0",}\n    }\n}\n',
+    )
     with pytest.raises(LockfileError) as caught:
         read_lockfile(path)
     assert str(caught.value) == f"{path}:4: invalid JSON: Expecting property name enclosed in double quotes (column 39)"
@@ -100,10 +104,19 @@ def test_json_syntax_errors_carry_their_line(tmp_path: Path) -> None:
     ("entry", "message"),
     [
         ({"version": 3}, "default package 'six': 'version' must be a string, not an integer"),
-        ({"version": "==1.0", "hashes": "sha256:abc"}, "default package 'six': 'hashes' must be an array, not a string"),
-        ({"version": "==1.0", "hashes": ["sha256:abc"]}, "default package 'six': malformed hash 'sha256:abc' (expected algorithm:hexdigest)"),
+        (
+            {"version": "==1.0", "hashes": "sha256:abc"},
+            "default package 'six': 'hashes' must be an array, not a string",
+        ),
+        (
+            {"version": "==1.0", "hashes": ["sha256:abc"]},
+            "default package 'six': malformed hash 'sha256:abc' (expected algorithm:hexdigest)",
+        ),
         ({"version": "==not a version"}, "default package 'six': invalid version 'not a version'"),
-        ({"version": "==1.0", "index": "nowhere"}, "default package 'six': 'index' names 'nowhere', which _meta.sources does not define"),
+        (
+            {"version": "==1.0", "index": "nowhere"},
+            "default package 'six': 'index' names 'nowhere', which _meta.sources does not define",
+        ),
         ({"version": "==1.0", "markers": "python_version >< '3'"}, "default package 'six': invalid marker"),
         ("==1.0", "default package 'six': must be an object, not str"),
     ],

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lockfile_helpers import FILES, INDEX, by_name, digest, line_of, write
 from packaging.markers import Marker
 from packaging.version import Version
 
 from interlock.lockfiles import ArtifactFile, LockfileError, LockfileFormat, PinStatus, read_lockfile
+from lockfile_helpers import FILES, INDEX, by_name, digest, line_of, write
 
 PYLOCK = f"""
 lock-version = "1.0"
@@ -75,7 +75,12 @@ def test_index_packages_are_pinned_with_sdist_and_wheels(tmp_path: Path) -> None
     assert attrs.index_urls == (INDEX,)
     assert attrs.line == line_of(path, 'name = "attrs"') - 1
     assert attrs.files == (
-        ArtifactFile("attrs-23.2.0.tar.gz", f"{FILES}/attrs-23.2.0.tar.gz", frozenset({f"sha256:{digest('attrs-sdist')}"}), 780820),
+        ArtifactFile(
+            "attrs-23.2.0.tar.gz",
+            f"{FILES}/attrs-23.2.0.tar.gz",
+            frozenset({f"sha256:{digest('attrs-sdist')}"}),
+            780820,
+        ),
         ArtifactFile(
             "attrs-23.2.0-py3-none-any.whl",
             f"{FILES}/attrs-23.2.0-py3-none-any.whl",
@@ -98,12 +103,17 @@ def test_direct_sources_and_local_files_are_unverifiable(tmp_path: Path) -> None
     path = write(tmp_path, "pylock.dev.toml", PYLOCK)
     packages = by_name(read_lockfile(path))
     assert packages["tool"].status is PinStatus.UNVERIFIABLE
-    assert packages["tool"].reason == "VCS reference (git commit 0123456789abcdef0123456789abcdef01234567; no index release behind it)"
+    assert (
+        packages["tool"].reason
+        == "VCS reference (git commit 0123456789abcdef0123456789abcdef01234567; no index release behind it)"
+    )
     assert packages["mine"].reason == "editable install of a local directory"
     assert packages["mine"].version is None
     zipped = packages["zipped"]
     assert zipped.reason == "direct URL (not from an index)"
-    assert zipped.files == (ArtifactFile("zipped-0.5.zip", f"{FILES}/zipped-0.5.zip", frozenset({f"sha256:{digest('zipped')}"})),)
+    assert zipped.files == (
+        ArtifactFile("zipped-0.5.zip", f"{FILES}/zipped-0.5.zip", frozenset({f"sha256:{digest('zipped')}"})),
+    )
     vendored = packages["vendored"]
     assert vendored.reason == "local files (no index release behind them)"
     assert vendored.files[0].url == (tmp_path / "wheels" / "vendored-2.0-py3-none-any.whl").as_uri()
@@ -124,13 +134,22 @@ GOOD = f'[[packages]]\nname = "ok"\nversion = "1.0"\nindex = "{INDEX}"\nwheels =
 @pytest.mark.parametrize(
     ("package", "message"),
     [
-        ('name = "bad"\nversion = 3\ndirectory = { path = "." }\n', "invalid pylock: packages[1].version: Unexpected type int (expected str)"),
+        (
+            'name = "bad"\nversion = 3\ndirectory = { path = "." }\n',
+            "invalid pylock: packages[1].version: Unexpected type int (expected str)",
+        ),
         (
             f'name = "bad"\nversion = "2.0"\nwheels = [{{ url = "{FILES}/bad-1.0-py3-none-any.whl", hashes = {{sha256 = "{digest("bad")}"}} }}]\n',
             "invalid pylock: packages[1].wheels[0]: Version in 'bad-1.0-py3-none-any.whl' is not consistent with package version '2.0'",
         ),
-        ('name = "Bad_Name"\ndirectory = { path = "." }\n', "invalid pylock: packages[1].name: Name 'Bad_Name' is not normalized"),
-        ('name = "bad"\nversion = "1.0"\n', "invalid pylock: packages[1]: Exactly one of vcs, directory, archive must be set if sdist and wheels are not set"),
+        (
+            'name = "Bad_Name"\ndirectory = { path = "." }\n',
+            "invalid pylock: packages[1].name: Name 'Bad_Name' is not normalized",
+        ),
+        (
+            'name = "bad"\nversion = "1.0"\n',
+            "invalid pylock: packages[1]: Exactly one of vcs, directory, archive must be set if sdist and wheels are not set",
+        ),
         (
             f'name = "bad"\nversion = "1.0"\nwheels = [{{ url = "{FILES}/bad-1.0-py3-none-any.whl", hashes = {{sha256 = "nothex"}} }}]\n',
             "package 'bad': malformed hash 'sha256:nothex' (expected algorithm:hexdigest)",
@@ -147,9 +166,21 @@ def test_invalid_packages_name_the_entry_and_its_line(tmp_path: Path, package: s
     ("text", "line", "message"),
     [
         ('created-by = "x"\npackages = []\n', None, "invalid pylock: lock-version: Missing required value"),
-        ('lock-version = "2.0"\ncreated-by = "x"\npackages = []\n', None, "invalid pylock: pylock version 2.0 is not supported"),
-        ('lock-version = "1.0"\ncreated-by = "x"\npackages = "none"\n', None, "invalid pylock: packages: Unexpected type str (expected Sequence)"),
-        ('lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "x"\nname = "y"\n', 5, "invalid TOML: Cannot overwrite a value (column 11)"),
+        (
+            'lock-version = "2.0"\ncreated-by = "x"\npackages = []\n',
+            None,
+            "invalid pylock: pylock version 2.0 is not supported",
+        ),
+        (
+            'lock-version = "1.0"\ncreated-by = "x"\npackages = "none"\n',
+            None,
+            "invalid pylock: packages: Unexpected type str (expected Sequence)",
+        ),
+        (
+            'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "x"\nname = "y"\n',
+            5,
+            "invalid TOML: Cannot overwrite a value (column 11)",
+        ),
     ],
 )
 def test_invalid_documents(tmp_path: Path, text: str, line: int | None, message: str) -> None:

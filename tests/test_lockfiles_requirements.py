@@ -6,13 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from lockfile_helpers import EXTRA_INDEX, FILES, INDEX, by_name, digest, line_of, write
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from interlock.lockfiles import LockfileError, LockfileFormat, PinStatus, read_lockfile
 from interlock.lockfiles.requirements import read_requirements
+from lockfile_helpers import EXTRA_INDEX, FILES, INDEX, by_name, digest, line_of, write
 
 
 def test_pins_with_hashes_continuations_extras_and_markers(tmp_path: Path) -> None:
@@ -89,7 +89,9 @@ def test_urls_paths_vcs_and_editables_are_unverifiable(tmp_path: Path) -> None:
     assert tool.files == ()
     foo = packages["foo"]
     assert foo.reason == "direct URL (not from an index)"
-    assert [(f.filename, f.url, f.sha256) for f in foo.files] == [("foo-1.0-py3-none-any.whl", f"{FILES}/foo-1.0-py3-none-any.whl", wheel_hash)]
+    assert [(f.filename, f.url, f.sha256) for f in foo.files] == [
+        ("foo-1.0-py3-none-any.whl", f"{FILES}/foo-1.0-py3-none-any.whl", wheel_hash)
+    ]
     bar = packages["bar"]
     assert bar.version == Version("2.0")
     assert bar.files[0].filename == "bar-2.0.tar.gz"
@@ -125,7 +127,9 @@ def test_short_index_option_and_last_index_url_wins(tmp_path: Path) -> None:
     assert read_lockfile(path).index_urls == (INDEX,)
 
 
-def test_environment_variables_expand_like_pip_and_stay_unexpanded_in_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variables_expand_like_pip_and_stay_unexpanded_in_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("INDEX_TOKEN", "s3cret")
     monkeypatch.setenv("SIX_VERSION", "1.16.0")
     monkeypatch.delenv("NOT_SET", raising=False)
@@ -277,18 +281,38 @@ def test_options_that_change_where_files_come_from_are_problems(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("six==1.16.0\n\nfoo==\n", 3, "invalid requirement 'foo==': Expected semicolon (after name with no version specifier) or end"),
-        ("six==1.16.0 \\\n  ; python_version >>> '3'\n", 1, "invalid requirement \"six==1.16.0   ; python_version >>> '3'\": Expected a marker variable or quoted string"),
+        (
+            "six==1.16.0\n\nfoo==\n",
+            3,
+            "invalid requirement 'foo==': Expected semicolon (after name with no version specifier) or end",
+        ),
+        (
+            "six==1.16.0 \\\n  ; python_version >>> '3'\n",
+            1,
+            "invalid requirement \"six==1.16.0   ; python_version >>> '3'\": Expected a marker variable or quoted string",
+        ),
         ("--frobnicate\n", 1, "unknown option '--frobnicate'"),
         ("six==1.0\n--index-url\n", 2, "option --index-url needs a value"),
         ("six==1.0 --hash=sha256:abc\n", 1, "malformed --hash 'sha256:abc' (expected sha256:<64 hex digits>)"),
-        (f"six==1.0 --hash=md5:{'a' * 32}\n", 1, "--hash algorithm 'md5' is not one pip accepts (sha256, sha384, sha512)"),
+        (
+            f"six==1.0 --hash=md5:{'a' * 32}\n",
+            1,
+            "--hash algorithm 'md5' is not one pip accepts (sha256, sha384, sha512)",
+        ),
         (f"--hash=sha256:{'a' * 64}\n", 1, "--hash must follow a requirement on the same line"),
-        ("six==1.0 --hash='sha256:unterminated\n", 1, "cannot split options \"--hash='sha256:unterminated\": No closing quotation"),
+        (
+            "six==1.0 --hash='sha256:unterminated\n",
+            1,
+            'cannot split options "--hash=\'sha256:unterminated": No closing quotation',
+        ),
         ("--no-index=yes\n", 1, "option --no-index takes no value"),
         ("six==1.0\nsix==2.0\n", 2, "conflicting requirements for six: 'six==2.0' here, 'six==1.0' at {path}:1"),
         ("six<1.10\nsix==1.16.0\n", 2, "conflicting requirements for six: 'six==1.16.0' here, 'six<1.10' at {path}:1"),
-        ("-r http://127.0.0.1:8080/reqs.txt\n", 1, "-r http://127.0.0.1:8080/reqs.txt: includes from URLs are not followed; download the file and include it"),
+        (
+            "-r http://127.0.0.1:8080/reqs.txt\n",
+            1,
+            "-r http://127.0.0.1:8080/reqs.txt: includes from URLs are not followed; download the file and include it",
+        ),
         ("git+http://127.0.0.1:1/x.git ; python_version >< '3'\n", 1, "invalid marker"),
     ],
 )
@@ -304,8 +328,15 @@ def test_malformed_lines_are_errors_naming_file_and_line(tmp_path: Path, text: s
 
 
 def test_conflicting_hashes_are_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path, "requirements.txt", f"six==1.16.0 --hash=sha256:{digest('a')}\nsix==1.16.0 --hash=sha256:{digest('b')}\n")
-    with pytest.raises(LockfileError, match=r"requirements.txt:2: no hash allowed here is allowed at .*requirements.txt:1 as well \(six\)"):
+    path = write(
+        tmp_path,
+        "requirements.txt",
+        f"six==1.16.0 --hash=sha256:{digest('a')}\nsix==1.16.0 --hash=sha256:{digest('b')}\n",
+    )
+    with pytest.raises(
+        LockfileError,
+        match=r"requirements.txt:2: no hash allowed here is allowed at .*requirements.txt:1 as well \(six\)",
+    ):
         read_lockfile(path)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lockfile_helpers import FILES, INDEX, digest, line_of, write
 from packaging.markers import Marker
 from packaging.version import Version
 
 from interlock.lockfiles import ArtifactFile, LockfileError, LockfileFormat, PinStatus, read_lockfile
+from lockfile_helpers import FILES, INDEX, digest, line_of, write
 
 UV_LOCK = f"""
 version = 1
@@ -128,8 +128,15 @@ def test_registry_packages_are_pinned_with_their_exact_files(tmp_path: Path) -> 
     assert anyio.line == line_of(path, 'name = "anyio"') - 1
     assert anyio.index_urls == (INDEX,)
     assert anyio.files == (
-        ArtifactFile("anyio-4.3.0.tar.gz", f"{FILES}/anyio-4.3.0.tar.gz", frozenset({f"sha256:{digest('anyio-sdist')}"}), 159642),
-        ArtifactFile("anyio-4.3.0-py3-none-any.whl", f"{FILES}/anyio-4.3.0-py3-none-any.whl", frozenset({f"sha256:{digest('anyio-wheel')}"}), 85584),
+        ArtifactFile(
+            "anyio-4.3.0.tar.gz", f"{FILES}/anyio-4.3.0.tar.gz", frozenset({f"sha256:{digest('anyio-sdist')}"}), 159642
+        ),
+        ArtifactFile(
+            "anyio-4.3.0-py3-none-any.whl",
+            f"{FILES}/anyio-4.3.0-py3-none-any.whl",
+            frozenset({f"sha256:{digest('anyio-wheel')}"}),
+            85584,
+        ),
     )
     assert anyio.sha256s == {digest("anyio-sdist"), digest("anyio-wheel")}
     assert anyio.marker is None
@@ -168,7 +175,13 @@ def test_other_sources_are_unverifiable_with_what_they_point_at(tmp_path: Path) 
     assert others["tool"].version == Version("1.2.0")
     direct = others["direct"]
     assert direct.reason == "direct URL (not from an index)"
-    assert direct.files == (ArtifactFile("direct-1.0-py3-none-any.whl", f"{FILES}/direct-1.0-py3-none-any.whl", frozenset({f"sha256:{digest('direct')}"})),)
+    assert direct.files == (
+        ArtifactFile(
+            "direct-1.0-py3-none-any.whl",
+            f"{FILES}/direct-1.0-py3-none-any.whl",
+            frozenset({f"sha256:{digest('direct')}"}),
+        ),
+    )
     vendored = others["vendored"]
     assert vendored.reason == "local path (no index release behind it)"
     assert vendored.files[0].filename == "vendored-2.0-py3-none-any.whl"
@@ -229,13 +242,41 @@ def test_toml_syntax_errors_carry_their_line(tmp_path: Path) -> None:
     [
         ('[[package]]\nname = "six"\nversion = "1.16.0"\n', 4, "package 'six': 'source' is missing"),
         ('[[package]]\nversion = "1.0"\nsource = { registry = "x" }\n', 4, "package #1: 'name' is missing"),
-        ('[[package]]\nname = "bad name!"\nversion = "1"\nsource = { registry = "x" }\n', 5, "package #1: invalid project name 'bad name!'"),
-        ('[[package]]\nname = "six"\nversion = "not a version"\nsource = { registry = "x" }\n', 6, "package 'six': invalid version 'not a version'"),
-        ('[[package]]\nname = "six"\nsource = { registry = "x" }\n', 4, "package 'six': a package from a registry must have a version"),
-        ('[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x", git = "y" }\n', 7, "package 'six': 'source' must have exactly one of"),
-        ('[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x" }\nwheels = [{ url = "x/six-1-py3-none-any.whl", hash = "sha256:zz" }]\n', 4, "package 'six', file: malformed hash 'sha256:zz'"),
-        ('[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x" }\nwheels = "six.whl"\n', 8, "package 'six': 'wheels' must be an array, not a string"),
-        ('[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x" }\nresolution-markers = ["python_version >< 3"]\n', 8, "package 'six': invalid marker"),
+        (
+            '[[package]]\nname = "bad name!"\nversion = "1"\nsource = { registry = "x" }\n',
+            5,
+            "package #1: invalid project name 'bad name!'",
+        ),
+        (
+            '[[package]]\nname = "six"\nversion = "not a version"\nsource = { registry = "x" }\n',
+            6,
+            "package 'six': invalid version 'not a version'",
+        ),
+        (
+            '[[package]]\nname = "six"\nsource = { registry = "x" }\n',
+            4,
+            "package 'six': a package from a registry must have a version",
+        ),
+        (
+            '[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x", git = "y" }\n',
+            7,
+            "package 'six': 'source' must have exactly one of",
+        ),
+        (
+            '[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x" }\nwheels = [{ url = "x/six-1-py3-none-any.whl", hash = "sha256:zz" }]\n',
+            4,
+            "package 'six', file: malformed hash 'sha256:zz'",
+        ),
+        (
+            '[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x" }\nwheels = "six.whl"\n',
+            8,
+            "package 'six': 'wheels' must be an array, not a string",
+        ),
+        (
+            '[[package]]\nname = "six"\nversion = "1"\nsource = { registry = "x" }\nresolution-markers = ["python_version >< 3"]\n',
+            8,
+            "package 'six': invalid marker",
+        ),
         ('package = "nope"\n', 4, "uv.lock: 'package' must be an array, not a string"),
     ],
 )

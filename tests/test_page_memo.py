@@ -16,13 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from interlock.index import BadIndexResponse, IndexClient
-from interlock.index import page_memo
-from interlock.index.http_cache import BODY_ID_HEADER, default_http_cache_dir
 from tests.fake_index import FakeIndex
 from tests.test_http_cache import FRESH, PAGE, STALE_WITH_ETAG, filenames, open_client, serve_demo
 from tests.test_index_client import make_wheel
+
+from interlock.index import BadIndexResponse, IndexClient, page_memo
+from interlock.index.http_cache import BODY_ID_HEADER, default_http_cache_dir
 
 
 def drop_stored_bodies() -> None:
@@ -86,7 +85,9 @@ def test_changed_page_is_parsed_again_and_replaces_the_memo(index: FakeIndex, tm
     (before,) = memo_rows()
     filename, data = make_wheel("demo", "1.1")
     old_name, old_data = make_wheel("demo", "1.0")
-    index.json_project("demo", {old_name: old_data, filename: data}, page_headers={"Cache-Control": "max-age=0", "ETag": '"v2"'})
+    index.json_project(
+        "demo", {old_name: old_data, filename: data}, page_headers={"Cache-Control": "max-age=0", "ETag": '"v2"'}
+    )
     assert filenames(index, tmp_path) == [old, filename]
     (after,) = memo_rows()
     assert after[0] == before[0] and after[1] != before[1]
@@ -165,7 +166,9 @@ def test_no_memo_without_the_http_cache(index: FakeIndex, tmp_path: Path) -> Non
     assert not (default_http_cache_dir() / "pages.sqlite").exists()
 
 
-def test_memo_keeps_within_its_bound_dropping_the_oldest(index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_memo_keeps_within_its_bound_dropping_the_oldest(
+    index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     names = ["alpha", "beta", "gamma"]
     for name in names:
         filename, data = make_wheel(name, "1.0")

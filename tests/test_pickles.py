@@ -13,11 +13,11 @@ import pickle
 import subprocess
 
 import pytest
+from tests.builders import findings_of, scan_wheel
 
 from interlock.analysis.findings import Severity
 from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
 from interlock.analysis.verdict import Verdict
-from tests.builders import findings_of, scan_wheel
 
 
 class _Reduces:
@@ -73,11 +73,15 @@ def test_shipped_pickle_that_runs_a_command_makes_the_release_malicious() -> Non
 
 def test_pickle_scanners_test_data_is_low() -> None:
     result = scan_wheel({"pkg/__init__.py": "", "tests/data/malicious.pkl": pickle.dumps(SYSTEM, protocol=2)})
-    assert [(f.path, f.severity) for f in findings_of(result, "pickle-code")] == [("tests/data/malicious.pkl", Severity.LOW)]
+    assert [(f.path, f.severity) for f in findings_of(result, "pickle-code")] == [
+        ("tests/data/malicious.pkl", Severity.LOW)
+    ]
     assert result.verdict is Verdict.CLEAN
 
 
 def test_a_model_of_plain_data_is_clean() -> None:
-    model = pickle.dumps({"coef": [[0.5] * 64] * 8, "classes": ["a", "b"], "meta": collections.OrderedDict(v=1)}, protocol=4)
+    model = pickle.dumps(
+        {"coef": [[0.5] * 64] * 8, "classes": ["a", "b"], "meta": collections.OrderedDict(v=1)}, protocol=4
+    )
     result = scan_wheel({"pkg/__init__.py": "", "pkg/model.pkl": model})
     assert not findings_of(result, "pickle-code") and result.verdict is Verdict.CLEAN

@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 import textwrap
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from builders import scan_wheel
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from builders import scan_wheel
 from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict, decide
@@ -37,7 +37,7 @@ from interlock.policy.load import MAX_POLICY_BYTES, parse_policy
 from interlock.policy.positions import Position, Positions
 from interlock.policy.show import format_policy
 
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 
 FULL_POLICY = """\
@@ -104,11 +104,22 @@ def test_full_interlock_toml_reads_every_setting(tmp_path: Path) -> None:
     assert policy.fail_on is FailOn.MALICIOUS
     assert policy.cooldown == timedelta(days=3)
     assert dict(policy.cooldown_exceptions) == {"acme-internal": timedelta(0), "big-framework": timedelta(weeks=1)}
-    assert policy.allow == (PackageEntry("pywin32", SpecifierSet(), "reviewed post-install script", date(2027, 6, 30), "interlock.toml:9"),)
-    assert policy.deny == (PackageEntry("litellm", SpecifierSet("==1.82.8"), "stolen publishing token", None, "interlock.toml:14"),)
+    assert policy.allow == (
+        PackageEntry("pywin32", SpecifierSet(), "reviewed post-install script", date(2027, 6, 30), "interlock.toml:9"),
+    )
+    assert policy.deny == (
+        PackageEntry("litellm", SpecifierSet("==1.82.8"), "stolen publishing token", None, "interlock.toml:14"),
+    )
     assert policy.ignore == (
         IgnoreEntry("network-access", "requests", SpecifierSet("<3"), "an HTTP client", None, "interlock.toml:19"),
-        IgnoreEntry("process-spawn", None, SpecifierSet(), "we accept subprocess at call time", date(2027, 1, 31), "interlock.toml:25"),
+        IgnoreEntry(
+            "process-spawn",
+            None,
+            SpecifierSet(),
+            "we accept subprocess at call time",
+            date(2027, 1, 31),
+            "interlock.toml:25",
+        ),
     )
     assert policy.provenance_default is Provenance.OPTIONAL
     assert dict(policy.provenance) == {"litellm": Provenance.REQUIRED, "requests": Provenance.REQUIRED}
@@ -120,11 +131,15 @@ def test_pyproject_tool_interlock_reads_the_same_policy_with_its_own_lines(tmp_p
     for table in ("allow", "deny", "ignore"):
         body = body.replace(f"[[{table}]]", f"[[tool.interlock.{table}]]")
     body = body.replace("[provenance]", "[tool.interlock.provenance]")
-    pyproject = '[project]\nname = "acme"\nversion = "1.0"\n\n[tool.black]\nline-length = 100\n\n[tool.interlock]\n' + body
+    pyproject = (
+        '[project]\nname = "acme"\nversion = "1.0"\n\n[tool.black]\nline-length = 100\n\n[tool.interlock]\n' + body
+    )
     policy = load_policy(write(tmp_path, "pyproject.toml", pyproject))
     reference = load_policy(write(tmp_path, "interlock.toml", FULL_POLICY))
     assert policy.fail_on is reference.fail_on and policy.cooldown == reference.cooldown
-    assert [replace(e, origin="") for e in policy.allow + policy.deny] == [replace(e, origin="") for e in reference.allow + reference.deny]
+    assert [replace(e, origin="") for e in policy.allow + policy.deny] == [
+        replace(e, origin="") for e in reference.allow + reference.deny
+    ]
     assert [e.origin for e in policy.deny] == ["pyproject.toml:22"]  # 8 lines of [project]/[tool.black] come first
     assert dict(policy.provenance) == dict(reference.provenance)
 
@@ -168,11 +183,15 @@ def test_the_documented_examples_are_valid_policies() -> None:
     example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
     policy = parse_policy(example, Path("interlock.toml"))
     assert (len(policy.deny), len(policy.allow), len(policy.ignore)) == (2, 1, 2)
-    assert policy.deny[1].origin == "interlock.toml:32"  # the second [[deny]] of the example, counted from its first line
+    assert (
+        policy.deny[1].origin == "interlock.toml:32"
+    )  # the second [[deny]] of the example, counted from its first line
 
     from interlock.cli import _POLICY_EPILOG
 
-    epilog = _POLICY_EPILOG.split("example interlock.toml (docs/policy.md explains every key):\n", 1)[1].split("\nexit status:", 1)[0]
+    epilog = _POLICY_EPILOG.split("example interlock.toml (docs/policy.md explains every key):\n", 1)[1].split(
+        "\nexit status:", 1
+    )[0]
     policy = parse_policy(textwrap.dedent(epilog), Path("interlock.toml"))
     assert (policy.cooldown, len(policy.deny), len(policy.allow), len(policy.ignore)) == (timedelta(days=3), 1, 1, 1)
 
@@ -183,42 +202,99 @@ def test_the_documented_examples_are_valid_policies() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('fail-on = "high"\n', 'interlock.toml:1: fail-on: expected one of "suspicious", "malicious", "never", got "high"'),
-        ('\n\ncooldown = "three days"\n', 'interlock.toml:3: cooldown: expected a duration like "3d" or "12h", got "three days"'),
+        (
+            'fail-on = "high"\n',
+            'interlock.toml:1: fail-on: expected one of "suspicious", "malicious", "never", got "high"',
+        ),
+        (
+            '\n\ncooldown = "three days"\n',
+            'interlock.toml:3: cooldown: expected a duration like "3d" or "12h", got "three days"',
+        ),
         ("cooldown = 3\n", 'interlock.toml:1: cooldown: expected a duration like "3d" or "12h", got 3'),
         ('cooldown = "-1d"\n', 'interlock.toml:1: cooldown: expected a duration like "3d" or "12h", got "-1d"'),
         ('# c\nfail_on = "never"\n', 'interlock.toml:2: fail_on: unknown key; did you mean "fail-on"?'),
         ("colour = true\n", "interlock.toml:1: colour: unknown key"),
-        ('[cooldown-exceptions]\nacme = "soon"\n', 'interlock.toml:2: cooldown-exceptions.acme: expected a duration like "3d" or "12h", got "soon"'),
-        ('[cooldown-exceptions]\n"not a name!" = "1d"\n', 'interlock.toml:2: cooldown-exceptions."not a name!": "not a name!" is not a valid project name'),
-        ('[allow]\npackage = "x"\n', "interlock.toml:1: allow: expected a list of entries ([[allow]] tables or [{...}, ...]), got a table"),
-        ('[[allow]]\npackage = "x"\nreson = "typo"\nreason = "r"\n', 'interlock.toml:3: allow #1.reson: unknown key; did you mean "reason"?'),
+        (
+            '[cooldown-exceptions]\nacme = "soon"\n',
+            'interlock.toml:2: cooldown-exceptions.acme: expected a duration like "3d" or "12h", got "soon"',
+        ),
+        (
+            '[cooldown-exceptions]\n"not a name!" = "1d"\n',
+            'interlock.toml:2: cooldown-exceptions."not a name!": "not a name!" is not a valid project name',
+        ),
+        (
+            '[allow]\npackage = "x"\n',
+            "interlock.toml:1: allow: expected a list of entries ([[allow]] tables or [{...}, ...]), got a table",
+        ),
+        (
+            '[[allow]]\npackage = "x"\nreson = "typo"\nreason = "r"\n',
+            'interlock.toml:3: allow #1.reson: unknown key; did you mean "reason"?',
+        ),
         (
             '[[deny]]\npackage = "x"\nreason = "r"\n\n[[deny]]\npackage = "y"\n',
             "interlock.toml:5: deny #2: missing 'reason' (say why, for whoever reads a decision it makes)",
         ),
         ('[[deny]]\nreason = "r"\n', "interlock.toml:1: deny #1: missing 'package'"),
-        ('[[deny]]\npackage = "x"\nreason = "  "\n', 'interlock.toml:3: deny #1.reason: expected a non-empty string saying why, got "  "'),
-        ('[[allow]]\npackage = "x"\nreason = "r"\nexpires = "next year"\n', 'interlock.toml:4: allow #1.expires: expected a date like 2026-12-31, got "next year"'),
-        ('[[allow]]\npackage = "x"\nreason = "r"\nexpires = 2026-01-01T10:00:00\n', "interlock.toml:4: allow #1.expires: expected a date like 2026-12-31, got 2026-01-01T10:00:00"),
-        ('[[allow]]\npackage = "no spaces allowed"\nreason = "r"\n', 'interlock.toml:2: allow #1.package: "no spaces allowed" is not a valid project name'),
+        (
+            '[[deny]]\npackage = "x"\nreason = "  "\n',
+            'interlock.toml:3: deny #1.reason: expected a non-empty string saying why, got "  "',
+        ),
+        (
+            '[[allow]]\npackage = "x"\nreason = "r"\nexpires = "next year"\n',
+            'interlock.toml:4: allow #1.expires: expected a date like 2026-12-31, got "next year"',
+        ),
+        (
+            '[[allow]]\npackage = "x"\nreason = "r"\nexpires = 2026-01-01T10:00:00\n',
+            "interlock.toml:4: allow #1.expires: expected a date like 2026-12-31, got 2026-01-01T10:00:00",
+        ),
+        (
+            '[[allow]]\npackage = "no spaces allowed"\nreason = "r"\n',
+            'interlock.toml:2: allow #1.package: "no spaces allowed" is not a valid project name',
+        ),
         (
             '[[deny]]\npackage = "x"\nversion = "1.2.3"\nreason = "r"\n',
             'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got "1.2.3"; did you mean "==1.2.3"?',
         ),
-        ('[[deny]]\npackage = "x"\nversion = "=>2"\nreason = "r"\n', 'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got "=>2"'),
-        ('[[ignore]]\nrule = "decoded-exek"\nreason = "r"\n', 'interlock.toml:2: ignore #1.rule: unknown rule "decoded-exek"; did you mean "decoded-exec"?'),
-        ('[[ignore]]\nrule = "zzz"\nreason = "r"\n', "interlock.toml:2: ignore #1.rule: unknown rule \"zzz\"; 'interlock rules' lists them"),
+        (
+            '[[deny]]\npackage = "x"\nversion = "=>2"\nreason = "r"\n',
+            'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got "=>2"',
+        ),
+        (
+            '[[ignore]]\nrule = "decoded-exek"\nreason = "r"\n',
+            'interlock.toml:2: ignore #1.rule: unknown rule "decoded-exek"; did you mean "decoded-exec"?',
+        ),
+        (
+            '[[ignore]]\nrule = "zzz"\nreason = "r"\n',
+            "interlock.toml:2: ignore #1.rule: unknown rule \"zzz\"; 'interlock rules' lists them",
+        ),
         (
             '[[ignore]]\nrule = "known-malicious"\nreason = "r"\n',
             "interlock.toml:2: ignore #1.rule: known-malicious cannot be ignored: a published advisory names the release",
         ),
-        ('[[ignore]]\nrule = "beacon"\nversion = "<2"\nreason = "r"\n', "interlock.toml:3: ignore #1.version: needs a package (a version alone names nothing)"),
-        ('[provenance]\ndefault = "always"\n', 'interlock.toml:2: provenance.default: expected "required" or "optional", got "always"'),
-        ('[provenance]\nrequired = ["a"]\noptional = ["b", "A"]\n', "interlock.toml:3: provenance.optional: a is also listed as required"),
-        ('[provenance]\nrequired = "litellm"\n', 'interlock.toml:2: provenance.required: expected a list of package names, got "litellm"'),
-        ("deny = [\n  1,\n]\n", "interlock.toml:2: deny #1: expected a table like {package = ..., reason = ...}, got 1"),
-        ('deny = [\n  {package = "ok", reason = "r"},\n  {package = "bad name", reason = "r"},\n]\n', 'interlock.toml:3: deny #2.package: "bad name" is not a valid project name'),
+        (
+            '[[ignore]]\nrule = "beacon"\nversion = "<2"\nreason = "r"\n',
+            "interlock.toml:3: ignore #1.version: needs a package (a version alone names nothing)",
+        ),
+        (
+            '[provenance]\ndefault = "always"\n',
+            'interlock.toml:2: provenance.default: expected "required" or "optional", got "always"',
+        ),
+        (
+            '[provenance]\nrequired = ["a"]\noptional = ["b", "A"]\n',
+            "interlock.toml:3: provenance.optional: a is also listed as required",
+        ),
+        (
+            '[provenance]\nrequired = "litellm"\n',
+            'interlock.toml:2: provenance.required: expected a list of package names, got "litellm"',
+        ),
+        (
+            "deny = [\n  1,\n]\n",
+            "interlock.toml:2: deny #1: expected a table like {package = ..., reason = ...}, got 1",
+        ),
+        (
+            'deny = [\n  {package = "ok", reason = "r"},\n  {package = "bad name", reason = "r"},\n]\n',
+            'interlock.toml:3: deny #2.package: "bad name" is not a valid project name',
+        ),
     ],
 )
 def test_each_mistake_names_its_line(text: str, expected: str) -> None:
@@ -226,9 +302,18 @@ def test_each_mistake_names_its_line(text: str, expected: str) -> None:
 
 
 def test_toml_syntax_errors_carry_line_and_column() -> None:
-    assert only_problem('fail-on = "never"\ncooldown "3d"\n') == "interlock.toml:2:10: invalid TOML: Expected '=' after a key in a key/value pair"
-    assert only_problem('[[deny]]\npackage = "x"\n[[deny]\n') == "interlock.toml:3:7: invalid TOML: Expected ']]' at the end of an array declaration"
-    assert only_problem('cooldown = "3d') == "interlock.toml:1:15: invalid TOML: Unterminated string at the end of the file"
+    assert (
+        only_problem('fail-on = "never"\ncooldown "3d"\n')
+        == "interlock.toml:2:10: invalid TOML: Expected '=' after a key in a key/value pair"
+    )
+    assert (
+        only_problem('[[deny]]\npackage = "x"\n[[deny]\n')
+        == "interlock.toml:3:7: invalid TOML: Expected ']]' at the end of an array declaration"
+    )
+    assert (
+        only_problem('cooldown = "3d')
+        == "interlock.toml:1:15: invalid TOML: Unterminated string at the end of the file"
+    )
 
 
 def test_every_problem_is_reported_in_line_order() -> None:
@@ -257,18 +342,26 @@ def test_every_problem_is_reported_in_line_order() -> None:
 
 def test_pyproject_errors_name_the_pyproject_line() -> None:
     text = '[project]\nname = "acme"\n\n[tool.interlock]\ncooldown = "3 days"\n'
-    assert only_problem(text, "pyproject.toml") == 'pyproject.toml:5: cooldown: expected a duration like "3d" or "12h", got "3 days"'
+    assert (
+        only_problem(text, "pyproject.toml")
+        == 'pyproject.toml:5: cooldown: expected a duration like "3d" or "12h", got "3 days"'
+    )
 
 
 def test_pyproject_without_or_with_a_wrong_interlock_table() -> None:
     assert only_problem('[project]\nname = "acme"\n', "pyproject.toml") == "pyproject.toml: no [tool.interlock] table"
-    assert only_problem('[tool]\ninterlock = "strict"\n', "pyproject.toml") == "pyproject.toml:2: tool.interlock: expected a table"
+    assert (
+        only_problem('[tool]\ninterlock = "strict"\n', "pyproject.toml")
+        == "pyproject.toml:2: tool.interlock: expected a table"
+    )
 
 
 def test_expiry_written_as_a_string_is_an_iso_date() -> None:
     policy = parse_policy('[[allow]]\npackage = "x"\nreason = "r"\nexpires = "2027-02-28"\n', Path("interlock.toml"))
     assert policy.allow[0].expires == date(2027, 2, 28)
-    assert only_problem('[[allow]]\npackage = "x"\nreason = "r"\nexpires = "2027-02-30"\n').startswith("interlock.toml:4: allow #1.expires:")
+    assert only_problem('[[allow]]\npackage = "x"\nreason = "r"\nexpires = "2027-02-30"\n').startswith(
+        "interlock.toml:4: allow #1.expires:"
+    )
 
 
 def test_unreadable_files_give_one_line_naming_the_file(tmp_path: Path) -> None:
@@ -402,7 +495,9 @@ def suspicious() -> ScanResult:
 
 @pytest.fixture(scope="module")
 def malicious() -> ScanResult:
-    source = 'import subprocess, urllib.request\nurllib.request.urlopen("http://127.0.0.1/x")\nsubprocess.run(["sh", "x"])\n'
+    source = (
+        'import subprocess, urllib.request\nurllib.request.urlopen("http://127.0.0.1/x")\nsubprocess.run(["sh", "x"])\n'
+    )
     result = scan_wheel({"demo/__init__.py": source}, name="demo", version="1.0")
     assert result.verdict is Verdict.MALICIOUS
     assert {"download-and-run", "network-access"} <= {f.rule for f in result.findings}
@@ -443,7 +538,9 @@ def test_ignore_drops_that_rule_for_that_package_and_the_verdict_is_decided_agai
     decision = decide_on(policy, suspicious)
     assert decision.status is Status.PASS
     assert (decision.verdict, decision.score, decision.findings) == (Verdict.CLEAN, 0, ())
-    assert [r.message for r in decision.reasons] == ["1 finding of rule startup-sitecustomize for demo<2,>=1.0 ignored (interlock.toml:1): our own site hook"]
+    assert [r.message for r in decision.reasons] == [
+        "1 finding of rule startup-sitecustomize for demo<2,>=1.0 ignored (interlock.toml:1): our own site hook"
+    ]
 
 
 def test_ignore_scoped_elsewhere_changes_nothing(suspicious: ScanResult) -> None:
@@ -467,7 +564,10 @@ def test_expired_ignore_is_not_applied_and_says_so(suspicious: ScanResult) -> No
     policy = policy_of('[[ignore]]\nrule = "startup-sitecustomize"\nreason = "r"\nexpires = 2026-11-30\n')
     decision = decide_on(policy, suspicious)
     assert decision.status is Status.BLOCK and decision.verdict is Verdict.SUSPICIOUS
-    assert decision.reasons[-1].message == "ignore entry for rule startup-sitecustomize (interlock.toml:1) expired on 2026-11-30: not applied"
+    assert (
+        decision.reasons[-1].message
+        == "ignore entry for rule startup-sitecustomize (interlock.toml:1) expired on 2026-11-30: not applied"
+    )
     # The last day of an entry still counts.
     still = policy_of('[[ignore]]\nrule = "startup-sitecustomize"\nreason = "r"\nexpires = 2026-12-01\n')
     assert decide_on(still, suspicious).status is Status.PASS
@@ -493,8 +593,13 @@ def test_allow_lifts_the_verdict_but_not_a_deny(suspicious: ScanResult) -> None:
     allowed = policy_of('[[allow]]\npackage = "demo"\nreason = "reviewed"\n')
     decision = decide_on(allowed, suspicious)
     assert decision.status is Status.PASS and decision.verdict is Verdict.SUSPICIOUS
-    assert decision.reasons[0].message == "on the allow list (interlock.toml:1): reviewed; verdict suspicious does not block"
-    both = policy_of('[[allow]]\npackage = "demo"\nreason = "reviewed"\n[[deny]]\npackage = "demo"\nreason = "pulled"\n')
+    assert (
+        decision.reasons[0].message
+        == "on the allow list (interlock.toml:1): reviewed; verdict suspicious does not block"
+    )
+    both = policy_of(
+        '[[allow]]\npackage = "demo"\nreason = "reviewed"\n[[deny]]\npackage = "demo"\nreason = "pulled"\n'
+    )
     decision = decide_on(both, suspicious)
     assert decision.status is Status.BLOCK
     assert codes(decision)[:2] == [ReasonCode.DENIED, ReasonCode.VERDICT]
@@ -515,7 +620,9 @@ def test_expired_allow_is_not_applied(suspicious: ScanResult) -> None:
 
 
 def test_known_malicious_blocks_even_when_allowed_and_fail_on_is_never(clean: ScanResult) -> None:
-    advisory = Finding("known-malicious", Severity.CRITICAL, "", None, "named by advisory MAL-2026-1234", "MAL-2026-1234")
+    advisory = Finding(
+        "known-malicious", Severity.CRITICAL, "", None, "named by advisory MAL-2026-1234", "MAL-2026-1234"
+    )
     verdict, score = decide([advisory])
     flagged = replace(clean, findings=[advisory], verdict=verdict, score=score)
     policy = policy_of('fail-on = "never"\n[[allow]]\npackage = "demo"\nreason = "we trust it"\n')
@@ -535,7 +642,12 @@ def test_error_verdict_blocks_fail_closed_unless_allowed(clean: ScanResult) -> N
 def test_required_provenance(clean: ScanResult) -> None:
     policy = policy_of('[provenance]\nrequired = ["demo"]\n')
     assert decide_on(policy, clean, provenance_status="verified").status is Status.PASS
-    for status, said in (("none", "is none"), ("invalid", "is invalid"), ("unverifiable", "is unverifiable"), (None, "was not checked")):
+    for status, said in (
+        ("none", "is none"),
+        ("invalid", "is invalid"),
+        ("unverifiable", "is unverifiable"),
+        (None, "was not checked"),
+    ):
         decision = decide_on(policy, clean, provenance_status=status)
         assert decision.status is Status.BLOCK
         assert decision.reasons[0].message == f"provenance is required for demo but {said}"
@@ -574,7 +686,9 @@ def test_too_new_says_how_old_and_when_it_passes(clean: ScanResult) -> None:
     decision = decide_on(Policy(cooldown=timedelta(days=3)), clean, upload_time=NOW - timedelta(hours=5, minutes=10))
     assert decision.status is Status.TOO_NEW
     assert decision.verdict is Verdict.CLEAN
-    assert [r.message for r in decision.reasons] == ["too new (uploaded 5h 10m ago, cooldown 3d); passes after 2026-12-04 06:50 UTC"]
+    assert [r.message for r in decision.reasons] == [
+        "too new (uploaded 5h 10m ago, cooldown 3d); passes after 2026-12-04 06:50 UTC"
+    ]
 
 
 def test_too_new_and_malicious_is_block_with_both_reasons(malicious: ScanResult) -> None:
@@ -604,7 +718,9 @@ def test_unknown_upload_time_is_a_warning_not_a_block(clean: ScanResult) -> None
 
 def test_naive_times_are_utc(clean: ScanResult) -> None:
     naive_now = NOW.replace(tzinfo=None)
-    decision = apply_policy(Policy(cooldown=timedelta(days=1)), clean, now=naive_now, upload_time=naive_now - timedelta(hours=2))
+    decision = apply_policy(
+        Policy(cooldown=timedelta(days=1)), clean, now=naive_now, upload_time=naive_now - timedelta(hours=2)
+    )
     assert decision.status is Status.TOO_NEW and decision.age == timedelta(hours=2)
 
 
@@ -629,12 +745,22 @@ def test_newest_passing_picks_the_newest_old_enough_release() -> None:
 
 
 def test_show_writes_a_policy_that_reads_back_the_same(tmp_path: Path) -> None:
-    original = load_policy(write(tmp_path, "interlock.toml", FULL_POLICY + '\n[[deny]]\npackage = "odd"\nreason = "quote \\" and tab\\t and del \\u007f"\n'))
+    original = load_policy(
+        write(
+            tmp_path,
+            "interlock.toml",
+            FULL_POLICY + '\n[[deny]]\npackage = "odd"\nreason = "quote \\" and tab\\t and del \\u007f"\n',
+        )
+    )
     shown = format_policy(original, today=TODAY)
     again = parse_policy(shown, Path("shown.toml"))
-    assert replace(again, source=None, allow=(), deny=(), ignore=()) == replace(original, source=None, allow=(), deny=(), ignore=())
+    assert replace(again, source=None, allow=(), deny=(), ignore=()) == replace(
+        original, source=None, allow=(), deny=(), ignore=()
+    )
     for kind in ("allow", "deny", "ignore"):
-        assert [replace(e, origin="") for e in getattr(again, kind)] == [replace(e, origin="") for e in getattr(original, kind)]
+        assert [replace(e, origin="") for e in getattr(again, kind)] == [
+            replace(e, origin="") for e in getattr(original, kind)
+        ]
     assert "[[allow]]  # interlock.toml:9\n" in shown
 
 
@@ -647,12 +773,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def test_cli_check_valid_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_valid_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(tmp_path, "interlock.toml", FULL_POLICY)
     monkeypatch.chdir(tmp_path)
     status, out, err = run(capsys, "policy", "check")
     assert (status, err) == (0, "")
-    assert out == "ok: interlock.toml: fail-on malicious, cooldown 3d (2 exceptions), 1 allow, 1 deny, 2 ignore, 2 provenance entries (default optional)\n"
+    assert (
+        out
+        == "ok: interlock.toml: fail-on malicious, cooldown 3d (2 exceptions), 1 allow, 1 deny, 2 ignore, 2 provenance entries (default optional)\n"
+    )
 
 
 def test_cli_check_invalid_policy_prints_every_problem_and_exits_2(
@@ -668,7 +799,9 @@ def test_cli_check_invalid_policy_prints_every_problem_and_exits_2(
     ]
 
 
-def test_cli_check_finds_pyproject_from_a_subdirectory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_finds_pyproject_from_a_subdirectory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / ".git").mkdir()
     write(tmp_path, "pyproject.toml", '[project]\nname = "acme"\n[tool.interlock]\nfail-on = "never"\n')
     (tmp_path / "src" / "acme").mkdir(parents=True)
@@ -680,7 +813,9 @@ def test_cli_check_finds_pyproject_from_a_subdirectory(tmp_path: Path, monkeypat
     assert status == 0 and "fail-on never" in out
 
 
-def test_cli_check_without_a_policy_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_without_a_policy_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     status, _, err = run(capsys, "policy", "check")
@@ -690,7 +825,9 @@ def test_cli_check_without_a_policy_is_a_usage_error(tmp_path: Path, monkeypatch
     assert status == 2 and err.startswith("interlock: error: absent.toml: cannot read:")
 
 
-def test_cli_check_warns_about_expired_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_warns_about_expired_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(tmp_path, "interlock.toml", '[[allow]]\npackage = "old"\nreason = "r"\nexpires = 2020-01-01\n')
     monkeypatch.chdir(tmp_path)
     status, out, err = run(capsys, "policy", "check")
@@ -698,7 +835,9 @@ def test_cli_check_warns_about_expired_entries(tmp_path: Path, monkeypatch: pyte
     assert err == "interlock: warning: interlock.toml:1: allow entry for old expired on 2020-01-01: no longer applied\n"
 
 
-def test_cli_show_prints_the_effective_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_show_prints_the_effective_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     status, out, _ = run(capsys, "policy", "show")
@@ -721,4 +860,6 @@ def test_cli_policy_without_action_and_help(capsys: pytest.CaptureFixture[str]) 
         main(["policy", "check", "--help"])
     assert exited.value.code == 0
     help_text = capsys.readouterr().out
-    assert "interlock policy check interlock.toml" in help_text and '[[deny]]' in help_text and "expires = " in help_text
+    assert (
+        "interlock policy check interlock.toml" in help_text and "[[deny]]" in help_text and "expires = " in help_text
+    )

@@ -62,26 +62,36 @@ def test_refresh_from_a_tsv_writes_canonical_names_by_rank(tmp_path: Path) -> No
     assert "rankings of 2026-11" in text and "rankings.tsv" in text
     popular = parse_popular_list(text, str(output))
     assert [(entry.name, entry.rank) for entry in popular.by_rank()] == [
-        ("typing-extensions", 1), ("requests", 2), ("python-dateutil", 3),
+        ("typing-extensions", 1),
+        ("requests", 2),
+        ("python-dateutil", 3),
     ]
 
 
 def test_refresh_from_top_packages_json_ranks_by_downloads_and_limits(tmp_path: Path) -> None:
     rankings = tmp_path / "top.json"
-    rankings.write_text(json.dumps({
-        "last_update": "2026-11-01 07:00:00",
-        "rows": [
-            {"project": "six", "download_count": 10},
-            {"project": "boto3", "download_count": 900},
-            {"project": "Flask", "download_count": 50},
-        ],
-    }), encoding="utf-8")
+    rankings.write_text(
+        json.dumps(
+            {
+                "last_update": "2026-11-01 07:00:00",
+                "rows": [
+                    {"project": "six", "download_count": 10},
+                    {"project": "boto3", "download_count": 900},
+                    {"project": "Flask", "download_count": 50},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     output = tmp_path / "popular.txt"
     done = run_refresh(str(rankings), "--output", str(output), "--limit", "2")
     assert done.returncode == 0, done.stderr
     text = output.read_text(encoding="utf-8")
     assert "rankings of 2026-11-01 07:00:00" in text
-    assert [(entry.name, entry.rank) for entry in parse_popular_list(text, "x").by_rank()] == [("boto3", 1), ("flask", 2)]
+    assert [(entry.name, entry.rank) for entry in parse_popular_list(text, "x").by_rank()] == [
+        ("boto3", 1),
+        ("flask", 2),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -111,4 +121,8 @@ def test_refresh_rejects_bad_rankings_naming_the_place(tmp_path: Path, content: 
 def test_refresh_help_teaches_with_examples() -> None:
     done = run_refresh("--help")
     assert done.returncode == 0
-    assert "Examples:" in done.stdout and "top packages" in done.stdout and "rank_among_15000_most_downloaded" in done.stdout
+    assert (
+        "Examples:" in done.stdout
+        and "top packages" in done.stdout
+        and "rank_among_15000_most_downloaded" in done.stdout
+    )

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from packaging.version import Version
+from tests.fake_index import FakeIndex, Reply
+from tests.test_index_client import make_sdist, make_wheel
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.findings import Severity
@@ -35,8 +37,6 @@ from interlock.index.provenance import (
     verify_provenance_digest,
 )
 from interlock.index.provenance import document as document_module
-from tests.fake_index import FakeIndex, Reply
-from tests.test_index_client import make_sdist, make_wheel
 
 RECORDED = Path(__file__).parent / "data" / "provenance"
 MANIFEST = json.loads((RECORDED / "manifest.json").read_text())
@@ -54,7 +54,11 @@ PUBLISHERS = {
     PYPI_ATTESTATIONS: ("GitHub", "trailofbits/pypi-attestations", "release.yml"),
     MODELS: ("GitHub", "trailofbits/pypi-attestation-models", "release.yml"),
     GOOGLE: ("Google", "919436158236-compute@developer.gserviceaccount.com", None),
-    CIRCLECI: ("CircleCI", "github.com/CircleCI-Public/sign-and-publish-examples", "8e4f8ab2-8d7c-4827-9f15-de076d6d647f"),
+    CIRCLECI: (
+        "CircleCI",
+        "github.com/CircleCI-Public/sign-and-publish-examples",
+        "8e4f8ab2-8d7c-4827-9f15-de076d6d647f",
+    ),
     GITLAB: ("GitLab", "facutuesca/gitlab-oidc-project", ".gitlab-ci.yml"),
 }
 
@@ -91,7 +95,9 @@ def provenance_json(filename: str) -> dict[str, Any]:
     return json.loads(provenance_body(filename))
 
 
-def serve(index: FakeIndex, project: str, files: dict[str, bytes], provenance: dict[str, bytes], *, html: bool = False) -> None:
+def serve(
+    index: FakeIndex, project: str, files: dict[str, bytes], provenance: dict[str, bytes], *, html: bool = False
+) -> None:
     """List ``files`` for ``project``; each file in ``provenance`` gets that body at its own provenance URL."""
     urls = {filename: f"/integrity/{project}/{filename}/provenance" for filename in provenance}
     for filename, body in provenance.items():
@@ -122,7 +128,9 @@ def test_recorded_files_are_the_ones_the_manifest_names() -> None:
 
 
 @pytest.mark.parametrize("filename", sorted(PUBLISHERS))
-def test_provenance_served_by_the_index_verifies_with_its_publisher(index: FakeIndex, client: IndexClient, filename: str) -> None:
+def test_provenance_served_by_the_index_verifies_with_its_publisher(
+    index: FakeIndex, client: IndexClient, filename: str
+) -> None:
     project = next(entry["project"] for entry in MANIFEST if entry["filename"] == filename)
     serve(index, project, {filename: artifact(filename)}, {filename: provenance_body(filename)})
     (file,) = client.project_files(project)
@@ -144,7 +152,13 @@ def test_provenance_served_by_the_index_verifies_with_its_publisher(index: FakeI
 
 
 def test_html_page_data_provenance_is_followed(index: FakeIndex, client: IndexClient) -> None:
-    serve(index, "pypi-attestations", {PYPI_ATTESTATIONS: artifact(PYPI_ATTESTATIONS)}, {PYPI_ATTESTATIONS: provenance_body(PYPI_ATTESTATIONS)}, html=True)
+    serve(
+        index,
+        "pypi-attestations",
+        {PYPI_ATTESTATIONS: artifact(PYPI_ATTESTATIONS)},
+        {PYPI_ATTESTATIONS: provenance_body(PYPI_ATTESTATIONS)},
+        html=True,
+    )
     (file,) = client.project_files("pypi-attestations")
     provenance = fetch_provenance(client, file)
     assert provenance is not None and provenance.body == provenance_body(PYPI_ATTESTATIONS)
@@ -153,7 +167,12 @@ def test_html_page_data_provenance_is_followed(index: FakeIndex, client: IndexCl
 
 
 def test_verifying_against_the_listed_digest_needs_no_download(index: FakeIndex, client: IndexClient) -> None:
-    serve(index, "pypi-attestations", {PYPI_ATTESTATIONS: artifact(PYPI_ATTESTATIONS)}, {PYPI_ATTESTATIONS: provenance_body(PYPI_ATTESTATIONS)})
+    serve(
+        index,
+        "pypi-attestations",
+        {PYPI_ATTESTATIONS: artifact(PYPI_ATTESTATIONS)},
+        {PYPI_ATTESTATIONS: provenance_body(PYPI_ATTESTATIONS)},
+    )
     (file,) = client.project_files("pypi-attestations")
     assert file_provenance(client, file).status is ProvenanceStatus.VERIFIED
     assert index.hits(f"/files/{PYPI_ATTESTATIONS}") == 0
@@ -166,20 +185,32 @@ def test_tampered_artifact_is_invalid_and_critical(index: FakeIndex, client: Ind
     tampered = bytearray(artifact(PYPI_ATTESTATIONS))
     tampered[len(tampered) // 2] ^= 0x01
     # The index lists the tampered file's own sha256: the download succeeds, the attestation must not.
-    serve(index, "pypi-attestations", {PYPI_ATTESTATIONS: bytes(tampered)}, {PYPI_ATTESTATIONS: provenance_body(PYPI_ATTESTATIONS)})
+    serve(
+        index,
+        "pypi-attestations",
+        {PYPI_ATTESTATIONS: bytes(tampered)},
+        {PYPI_ATTESTATIONS: provenance_body(PYPI_ATTESTATIONS)},
+    )
     (file,) = client.project_files("pypi-attestations")
     result, findings = provenance_findings(client, file, client.download(file))
     assert result.status is ProvenanceStatus.INVALID
     assert "does not match distribution digest" in result.reason
     assert result.repository == "trailofbits/pypi-attestations"  # the claim is kept as evidence
     (finding,) = findings
-    assert (finding.rule, finding.severity, finding.path, finding.line) == ("provenance-invalid", Severity.CRITICAL, "", None)
+    assert (finding.rule, finding.severity, finding.path, finding.line) == (
+        "provenance-invalid",
+        Severity.CRITICAL,
+        "",
+        None,
+    )
     assert "GitHub trailofbits/pypi-attestations" in finding.evidence and "digest" in finding.evidence
 
 
 def test_attestation_for_another_filename_is_invalid() -> None:
     renamed = "pypi_attestations-0.0.20.tar.gz"
-    result = verify_provenance(parse_provenance(provenance_body(PYPI_ATTESTATIONS), renamed), artifact(PYPI_ATTESTATIONS), renamed)
+    result = verify_provenance(
+        parse_provenance(provenance_body(PYPI_ATTESTATIONS), renamed), artifact(PYPI_ATTESTATIONS), renamed
+    )
     assert result.status is ProvenanceStatus.INVALID and "does not match distribution name" in result.reason
 
 
@@ -196,14 +227,26 @@ def test_forged_signature_is_invalid() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("workflow", "evil.yml", "(https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) does not match expected Trusted Publisher (evil.yml"),
-        ("repository", "attacker/pypi-attestations", "got https://github.com/trailofbits/pypi-attestations, expected https://github.com/attacker/pypi-attestations"),
+        (
+            "workflow",
+            "evil.yml",
+            "(https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) does not match expected Trusted Publisher (evil.yml",
+        ),
+        (
+            "repository",
+            "attacker/pypi-attestations",
+            "got https://github.com/trailofbits/pypi-attestations, expected https://github.com/attacker/pypi-attestations",
+        ),
     ],
 )
 def test_publisher_claim_the_certificate_does_not_back_is_invalid(field: str, value: str, expected: str) -> None:
     document = provenance_json(PYPI_ATTESTATIONS)
     document["attestation_bundles"][0]["publisher"][field] = value
-    result = verify_provenance(parse_provenance(json.dumps(document).encode(), PYPI_ATTESTATIONS), artifact(PYPI_ATTESTATIONS), PYPI_ATTESTATIONS)
+    result = verify_provenance(
+        parse_provenance(json.dumps(document).encode(), PYPI_ATTESTATIONS),
+        artifact(PYPI_ATTESTATIONS),
+        PYPI_ATTESTATIONS,
+    )
     assert result.status is ProvenanceStatus.INVALID and expected in result.reason
     assert getattr(result, field) == value
 
@@ -211,8 +254,15 @@ def test_publisher_claim_the_certificate_does_not_back_is_invalid(field: str, va
 def test_one_bad_attestation_among_good_ones_makes_it_invalid() -> None:
     document = provenance_json(PYPI_ATTESTATIONS)
     good = document["attestation_bundles"][0]["attestations"][0]
-    document["attestation_bundles"][0]["attestations"] = [good, provenance_json(MODELS)["attestation_bundles"][0]["attestations"][0]]
-    result = verify_provenance(parse_provenance(json.dumps(document).encode(), PYPI_ATTESTATIONS), artifact(PYPI_ATTESTATIONS), PYPI_ATTESTATIONS)
+    document["attestation_bundles"][0]["attestations"] = [
+        good,
+        provenance_json(MODELS)["attestation_bundles"][0]["attestations"][0],
+    ]
+    result = verify_provenance(
+        parse_provenance(json.dumps(document).encode(), PYPI_ATTESTATIONS),
+        artifact(PYPI_ATTESTATIONS),
+        PYPI_ATTESTATIONS,
+    )
     assert result.status is ProvenanceStatus.INVALID
     assert result.reason.startswith("attestation 2 of bundle 1 does not verify") and result.attestations == 1
 
@@ -226,7 +276,11 @@ def test_malformed_attestation_inside_a_well_formed_document_is_invalid() -> Non
 
 def test_unknown_publisher_kind_is_unverifiable_not_invalid() -> None:
     document = provenance_json(GOOGLE)
-    document["attestation_bundles"][0]["publisher"] = {"kind": "Buildkite", "repository": "acme/tool", "workflow": "release"}
+    document["attestation_bundles"][0]["publisher"] = {
+        "kind": "Buildkite",
+        "repository": "acme/tool",
+        "workflow": "release",
+    }
     result = verify_provenance(parse_provenance(json.dumps(document).encode(), GOOGLE), artifact(GOOGLE), GOOGLE)
     assert result.status is ProvenanceStatus.UNVERIFIABLE and "Buildkite" in result.reason
     assert (result.kind, result.repository, result.workflow) == ("Buildkite", "acme/tool", "release")
@@ -313,7 +367,10 @@ def _bundle(**changes: object) -> bytes:
         (_bundle(attestations=[]), "'attestations' is not a non-empty list"),
         (_bundle(attestations=[1]), "an attestation is not an object"),
         (_bundle(attestations=[{}] * 17), "17 attestations"),
-        (_document(attestation_bundles=[{"publisher": {"kind": "GitHub"}, "attestations": [{}]}] * 9), "9 attestation bundles"),
+        (
+            _document(attestation_bundles=[{"publisher": {"kind": "GitHub"}, "attestations": [{}]}] * 9),
+            "9 attestation bundles",
+        ),
     ],
     ids=[
         "html",
@@ -332,7 +389,9 @@ def _bundle(**changes: object) -> bytes:
         "too-many-bundles",
     ],
 )
-def test_garbage_provenance_is_a_clear_error_naming_the_file(index: FakeIndex, client: IndexClient, body: bytes, expected: str) -> None:
+def test_garbage_provenance_is_a_clear_error_naming_the_file(
+    index: FakeIndex, client: IndexClient, body: bytes, expected: str
+) -> None:
     serve(index, "gcb-attestation-test", {GOOGLE: artifact(GOOGLE)}, {GOOGLE: body})
     (file,) = client.project_files("gcb-attestation-test")
     with pytest.raises(BadProvenance, match=expected) as caught:
@@ -344,7 +403,9 @@ def test_garbage_provenance_is_a_clear_error_naming_the_file(index: FakeIndex, c
     assert [f.rule for f in findings] == ["provenance-invalid"]
 
 
-def test_oversized_provenance_is_refused_while_reading(index: FakeIndex, client: IndexClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_provenance_is_refused_while_reading(
+    index: FakeIndex, client: IndexClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(document_module, "PROVENANCE_LIMIT", 4096)
     serve(index, "gcb-attestation-test", {GOOGLE: artifact(GOOGLE)}, {GOOGLE: provenance_body(GOOGLE)})
     (file,) = client.project_files("gcb-attestation-test")
@@ -375,13 +436,20 @@ def attested_then_not(index: FakeIndex, client: IndexClient) -> IndexClient:
     return client
 
 
-def test_release_without_provenance_after_an_attested_one_is_high(index: FakeIndex, attested_then_not: IndexClient) -> None:
+def test_release_without_provenance_after_an_attested_one_is_high(
+    index: FakeIndex, attested_then_not: IndexClient
+) -> None:
     client = attested_then_not
     current = client.resolve("pypi-attestations==0.0.20")
     result, findings = provenance_findings(client, current, client.download(current))
     assert result.status is ProvenanceStatus.NONE
     (finding,) = findings
-    assert (finding.rule, finding.severity, finding.path, finding.line) == ("provenance-missing", Severity.HIGH, "", None)
+    assert (finding.rule, finding.severity, finding.path, finding.line) == (
+        "provenance-missing",
+        Severity.HIGH,
+        "",
+        None,
+    )
     assert "1 of the 3 previous releases" in finding.message and "latest: 0.0.19" in finding.message
     assert finding.evidence == (
         "0.0.19: verified, GitHub trailofbits/pypi-attestations, workflow release.yml; 0.0.18: none; 0.0.17: none"
@@ -391,7 +459,10 @@ def test_release_without_provenance_after_an_attested_one_is_high(index: FakeInd
 
 def test_publisher_history_is_newest_first_final_releases_only(attested_then_not: IndexClient) -> None:
     history = publisher_history(attested_then_not, "pypi-attestations", Version("0.0.20"), count=2)
-    assert [(str(v), r.status) for v, r in history] == [("0.0.19", ProvenanceStatus.VERIFIED), ("0.0.18", ProvenanceStatus.NONE)]
+    assert [(str(v), r.status) for v, r in history] == [
+        ("0.0.19", ProvenanceStatus.VERIFIED),
+        ("0.0.18", ProvenanceStatus.NONE),
+    ]
     assert publisher_history(attested_then_not, "pypi-attestations", Version("0.0.17")) == []
     assert publisher_history(attested_then_not, "pypi-attestations", Version("0.0.20"), count=0) == []
 
@@ -406,8 +477,14 @@ def test_repository_change_between_releases_is_high() -> None:
     before, now = verified(PYPI_ATTESTATIONS), verified(MODELS)
     (finding,) = check_continuity(now, [(Version("0.0.19"), before)])
     assert (finding.rule, finding.severity) == ("publisher-changed", Severity.HIGH)
-    assert "trailofbits/pypi-attestation-models" in finding.message and "0.0.19 was published by GitHub trailofbits/pypi-attestations" in finding.message
-    assert "trailofbits/pypi-attestations," in finding.evidence and "trailofbits/pypi-attestation-models," in finding.evidence
+    assert (
+        "trailofbits/pypi-attestation-models" in finding.message
+        and "0.0.19 was published by GitHub trailofbits/pypi-attestations" in finding.message
+    )
+    assert (
+        "trailofbits/pypi-attestations," in finding.evidence
+        and "trailofbits/pypi-attestation-models," in finding.evidence
+    )
 
 
 def test_publisher_kind_change_is_high() -> None:
@@ -417,7 +494,11 @@ def test_publisher_kind_change_is_high() -> None:
 
 def test_newest_attested_release_is_the_reference() -> None:
     old_home, new_home = verified(MODELS), verified(PYPI_ATTESTATIONS)
-    history = [(Version("0.0.18"), old_home), (Version("0.0.19"), new_home), (Version("0.0.19.1"), ProvenanceResult(ProvenanceStatus.NONE, "none"))]
+    history = [
+        (Version("0.0.18"), old_home),
+        (Version("0.0.19"), new_home),
+        (Version("0.0.19.1"), ProvenanceResult(ProvenanceStatus.NONE, "none")),
+    ]
     assert check_continuity(new_home, history) == []
     (finding,) = check_continuity(old_home, history)
     assert "0.0.19 was published by" in finding.message
@@ -425,7 +506,9 @@ def test_newest_attested_release_is_the_reference() -> None:
 
 def test_same_publisher_compares_names_case_insensitively() -> None:
     before = verified(PYPI_ATTESTATIONS)
-    shouting = ProvenanceResult(ProvenanceStatus.VERIFIED, "ok", "GitHub", "TrailOfBits/PyPI-Attestations", "release.yml")
+    shouting = ProvenanceResult(
+        ProvenanceStatus.VERIFIED, "ok", "GitHub", "TrailOfBits/PyPI-Attestations", "release.yml"
+    )
     assert check_continuity(shouting, [(Version("0.0.19"), before)]) == []
 
 
@@ -436,7 +519,9 @@ def test_unverifiable_provenance_from_a_new_kind_is_still_a_publisher_change() -
 
 
 def test_invalid_is_critical_whatever_came_before_and_none_without_history_is_fine() -> None:
-    invalid = ProvenanceResult(ProvenanceStatus.INVALID, "subject does not match distribution digest", "GitHub", "a/b", "release.yml")
+    invalid = ProvenanceResult(
+        ProvenanceStatus.INVALID, "subject does not match distribution digest", "GitHub", "a/b", "release.yml"
+    )
     (finding,) = check_continuity(invalid, [])
     assert (finding.rule, finding.severity) == ("provenance-invalid", Severity.CRITICAL)
     none = ProvenanceResult(ProvenanceStatus.NONE, "none")
@@ -458,10 +543,23 @@ def test_rules_are_documented_and_raised_only_from_index_signals(tmp_path: Path)
         assert list(rule.check(evidence)) == []
 
 
-def test_scan_by_name_reports_provenance_that_went_missing(index: FakeIndex, attested_then_not: IndexClient, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_by_name_reports_provenance_that_went_missing(
+    index: FakeIndex, attested_then_not: IndexClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     from interlock.cli import main
 
-    status = main(["scan", "--no-history", "--index-url", index.simple, "--format", "json", "pypi-attestations==0.0.20", PYPI_ATTESTATIONS_PIN])
+    status = main(
+        [
+            "scan",
+            "--no-history",
+            "--index-url",
+            index.simple,
+            "--format",
+            "json",
+            "pypi-attestations==0.0.20",
+            PYPI_ATTESTATIONS_PIN,
+        ]
+    )
     missing, attested = json.loads(capsys.readouterr().out)["results"]
     assert status == 1
     assert missing["verdict"] == "suspicious" and [f["rule"] for f in missing["findings"]] == ["provenance-missing"]

@@ -13,8 +13,8 @@ DISTUTILS_HACK = (
 )
 PYTEST_COV = (
     "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from pytest_cov.embed import init\\n  init()\\n"
-    " except Exception as exc:\\n  sys.stderr.write(\\n   \"pytest-cov: Failed to setup subprocess coverage. \"\\n"
-    "   \"Environment variable COV_CORE_SOURCE was set but the initialization failed: {!r}\\\\n\".format(exc)\\n  )\\n')"
+    ' except Exception as exc:\\n  sys.stderr.write(\\n   "pytest-cov: Failed to setup subprocess coverage. "\\n'
+    '   "Environment variable COV_CORE_SOURCE was set but the initialization failed: {!r}\\\\n".format(exc)\\n  )\\n\')'
 )
 NSPKG_OLD = (  # the pre-3.5 form setuptools wrote for years
     "import sys, types, os;p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('zope',));"
@@ -78,7 +78,8 @@ def test_current_setuptools_namespace_line_without_has_mfs() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        NSPKG.replace("'zope'", "'zope.app'").replace("*('zope.app',)", "*('zope', 'app')") + ";m and setattr(sys.modules['zope'], 'app', m)",
+        NSPKG.replace("'zope'", "'zope.app'").replace("*('zope.app',)", "*('zope', 'app')")
+        + ";m and setattr(sys.modules['zope'], 'app', m)",
         NSPKG_OLD,
     ],
     ids=["nested-namespace", "pre-3.5-template"],

@@ -226,7 +226,9 @@ def test_method_called_on_a_module_level_instance_runs_at_import() -> None:
 
 
 def test_import_time_stealer_through_an_instance_variable_is_malicious() -> None:
-    result = scan_wheel({"pkg/__init__.py": """
+    result = scan_wheel(
+        {
+            "pkg/__init__.py": """
         import os
         import requests
 
@@ -239,8 +241,12 @@ def test_import_time_stealer_through_an_instance_variable_is_malicious() -> None
 
         s = Stealer()
         s.send(s.collect())
-    """})
-    assert [(f.severity, f.when) for f in findings_of(result, "credential-exfiltration")] == [(Severity.CRITICAL, "import")]
+    """
+        }
+    )
+    assert [(f.severity, f.when) for f in findings_of(result, "credential-exfiltration")] == [
+        (Severity.CRITICAL, "import")
+    ]
     assert result.verdict is Verdict.MALICIOUS
 
 
@@ -320,7 +326,17 @@ def test_with_block_runs_exit_too() -> None:
         ("import os\nrun = os.system\nrun('x')\n", "os.system: x (program from PATH)"),
         ("import os\ngetattr(__builtins__, 'eval')('os.system')('x')\n", "os.system: x (program from PATH)"),
     ],
-    ids=["import-as", "from-import-as", "star-import", "dunder-import", "import-module", "getattr-concat", "eval-name", "assigned-alias", "builtins-getattr"],
+    ids=[
+        "import-as",
+        "from-import-as",
+        "star-import",
+        "dunder-import",
+        "import-module",
+        "getattr-concat",
+        "eval-name",
+        "assigned-alias",
+        "builtins-getattr",
+    ],
 )
 def test_aliases_resolve_to_the_real_callee(source: str, detail: str) -> None:
     report = analyse(source)
@@ -353,7 +369,7 @@ def test_a_local_function_named_like_a_dangerous_call_is_not_it() -> None:
 def test_decoded_variable_flowing_into_exec_is_decoded_exec() -> None:
     report = analyse(f"""
         from base64 import b64decode
-        x = b64decode("{base64.b64encode(b'VALUE = 1').decode()}")
+        x = b64decode("{base64.b64encode(b"VALUE = 1").decode()}")
         y = x
         exec(y)
     """)
@@ -423,7 +439,7 @@ def test_taint_is_per_function_scope() -> None:
         import base64
 
         def decode():
-            data = base64.b64decode("{base64.b64encode(b'VALUE = 1').decode()}")
+            data = base64.b64decode("{base64.b64encode(b"VALUE = 1").decode()}")
             return data
 
         def run(data):
@@ -454,7 +470,20 @@ PAYLOAD = "import subprocess\nsubprocess.Popen(['sh', '-c', 'id'])\n"
         f"import base64\nexec(base64.b64decode({base64.b64encode(PAYLOAD.encode()).decode()[::-1]!r}[::-1]))\n",
         f"import base64\nblob = {base64.b64encode(PAYLOAD.encode()).decode()!r}\ncode = base64.b64decode(blob)\nexec(code)\n",
     ],
-    ids=["base64", "zlib", "bz2", "lzma", "unhexlify", "fromhex", "rot13", "chr-generator", "chr-map", "bytes-list", "reversed-base64", "through-variables"],
+    ids=[
+        "base64",
+        "zlib",
+        "bz2",
+        "lzma",
+        "unhexlify",
+        "fromhex",
+        "rot13",
+        "chr-generator",
+        "chr-map",
+        "bytes-list",
+        "reversed-base64",
+        "through-variables",
+    ],
 )
 def test_hidden_payload_is_decoded_and_analysed(source: str) -> None:
     report = analyse(source)

@@ -5,23 +5,24 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.report_values import finding, result
 
 from interlock.analysis.findings import Severity
 from interlock.analysis.verdict import Verdict
 from interlock.report import FORMATS, Formatter, render
 from interlock.report.common import by_severity, location, printable, shorten, split_shown
-from tests.report_values import finding, result
-
-
-
 
 ODD_INPUTS = {
     "empty": [],
     "line-none-empty-path": [result([finding(line=None, path="", evidence="")])],
     "line-zero-negative-bool": [result([finding(line=0), finding(line=-4), finding(line=True)])],
     "very-long-evidence": [result([finding(evidence="QUFB" * 50_000, message="m" * 5_000)])],
-    "non-ascii": [result([finding(path="paquet/données.py", evidence="print('日本語 — ü')", message="ünïcode")], name="dèmo")],
-    "control-chars": [result([finding(evidence="\x1b]0;pwned\x07\x1b[2J\x00\x9b31m\u202etxt.exe\r\n\t", path="a\x1b[1mb.py")])],
+    "non-ascii": [
+        result([finding(path="paquet/données.py", evidence="print('日本語 — ü')", message="ünïcode")], name="dèmo")
+    ],
+    "control-chars": [
+        result([finding(evidence="\x1b]0;pwned\x07\x1b[2J\x00\x9b31m\u202etxt.exe\r\n\t", path="a\x1b[1mb.py")])
+    ],
     "lone-surrogate": [result([finding(evidence="bad \udcff byte", path="x\udce9.py")])],
     "error-without-filename": [
         result([], Verdict.ERROR, filename="", name=None, version=None, sha256=None, error="index said 404")
@@ -103,11 +104,16 @@ def test_by_severity_orders_most_severe_first_and_keeps_the_engine_order_within_
 
 def test_split_shown_keeps_every_serious_finding_and_caps_minor_ones() -> None:
     findings = (
-        [finding(Severity.INFO)] * 4 + [finding(Severity.MEDIUM)] * 7 + [finding(Severity.LOW)] * 4 + [finding(Severity.CRITICAL)]
+        [finding(Severity.INFO)] * 4
+        + [finding(Severity.MEDIUM)] * 7
+        + [finding(Severity.LOW)] * 4
+        + [finding(Severity.CRITICAL)]
     )
     shown, hidden = split_shown(findings)
     assert hidden == 3
-    assert [f.severity for f in shown] == [Severity.CRITICAL] + [Severity.MEDIUM] * 7 + [Severity.LOW] * 4 + [Severity.INFO]
+    assert [f.severity for f in shown] == [Severity.CRITICAL] + [Severity.MEDIUM] * 7 + [Severity.LOW] * 4 + [
+        Severity.INFO
+    ]
 
 
 def test_location_formats_line_only_when_it_is_a_real_line() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from tests.report_values import finding, result
+
 from interlock.analysis.findings import Severity
 from interlock.analysis.result import Changes, Previous
 from interlock.analysis.verdict import Verdict
 from interlock.report import render
-from tests.report_values import finding, result
 
-HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> & \"quotes\" \x1b[31m"
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes" \x1b[31m'
 
 
 class _Elements(HTMLParser):
@@ -35,8 +36,13 @@ def parse(html: str) -> _Elements:
     return elements
 
 
-def diff_result():  # noqa: ANN201 - a ScanResult
-    new = finding(Severity.CRITICAL, rule="credential-exfiltration", new=True, context=("  def helper():", "+ data = open(KEY).read()", "+ post(URL, data)"))
+def diff_result():
+    new = finding(
+        Severity.CRITICAL,
+        rule="credential-exfiltration",
+        new=True,
+        context=("  def helper():", "+ data = open(KEY).read()", "+ post(URL, data)"),
+    )
     old = finding(Severity.MEDIUM, rule="network-access", new=False, line=40)
     return result(
         [new, old],

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 
+from tests.report_values import finding, result
+
 from interlock.analysis.findings import Severity
 from interlock.analysis.verdict import Verdict
 from interlock.report import render
 from interlock.report.common import printable
 from interlock.report.markdown import MAX_ROWS, code_span, escape_text
-from tests.report_values import finding, result
 
 HOSTILE = (
     "a | b `tick` ``two`` \\| <script>alert(1)</script> [x](javascript:alert(1)) @octocat "
     "http://evil.example/x www.evil.example *em* $x$\nsecond | line\r\x1b[31mred"
 )
 CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.*?)(?<!`)\1(?!`)")
-
-
 
 
 def cells(row: str) -> list[str]:
@@ -79,7 +78,12 @@ def test_findings_table_has_severity_rule_location_message_with_evidence() -> No
             result(
                 [
                     finding(
-                        Severity.CRITICAL, rule="beacon", path="pkg/net.py", line=9, message="contacts a drop", evidence="post(u)"
+                        Severity.CRITICAL,
+                        rule="beacon",
+                        path="pkg/net.py",
+                        line=9,
+                        message="contacts a drop",
+                        evidence="post(u)",
                     )
                 ]
             )
@@ -105,7 +109,9 @@ def test_hostile_evidence_never_breaks_a_table_and_reads_back_exactly() -> None:
 
 def test_hostile_text_outside_code_spans_is_escaped() -> None:
     message = "sends to http://evil.example | <img src=x onerror=alert(1)> [x](y) *b* @octocat $m$ `c` www.evil.example"
-    output = render([result([finding(message=message, path="p<b>|`.py")], name="evil<script>", version="1|0")], "markdown")
+    output = render(
+        [result([finding(message=message, path="p<b>|`.py")], name="evil<script>", version="1|0")], "markdown"
+    )
     for table in tables(output):
         assert {len(cells(row)) for row in table} == {len(cells(table[0]))}
     summary_target = cells(tables(output)[0][2])[0]

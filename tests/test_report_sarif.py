@@ -8,13 +8,13 @@ from importlib.metadata import version
 from typing import Any
 
 import pytest
+from tests.report_values import finding, result
 
 from interlock.analysis.findings import Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
 from interlock.analysis.verdict import Verdict
 from interlock.report import render
-from tests.report_values import finding, result
 
 # Property names each SARIF 2.1.0 object may have (from the schema), and those it must have.
 ALLOWED = {
@@ -146,8 +146,6 @@ def validate(log: Any) -> None:
             assert all(isinstance(key, str) and isinstance(value, str) for key, value in fingerprints.items())
 
 
-
-
 def sarif(results: list[ScanResult]) -> dict[str, Any]:
     log = json.loads(render(results, "sarif"))
     validate(log)
@@ -184,7 +182,9 @@ def test_empty_results_give_a_valid_empty_run() -> None:
         (Severity.INFO, "note", "1.0"),
     ],
 )
-def test_levels_and_security_severity_follow_the_finding(severity: Severity, level: str, security_severity: str) -> None:
+def test_levels_and_security_severity_follow_the_finding(
+    severity: Severity, level: str, security_severity: str
+) -> None:
     run = run_of([result([finding(severity)])])
     [sarif_result] = run["results"]
     [rule] = run["tool"]["driver"]["rules"]
@@ -210,7 +210,9 @@ def test_one_descriptor_per_rule_that_appears_documented_from_the_rule_set() -> 
 
 
 def test_descriptor_advertises_the_most_severe_level_the_rule_reported() -> None:
-    run = run_of([result([finding(Severity.LOW, rule="process-spawn"), finding(Severity.CRITICAL, rule="process-spawn")])])
+    run = run_of(
+        [result([finding(Severity.LOW, rule="process-spawn"), finding(Severity.CRITICAL, rule="process-spawn")])]
+    )
     [rule] = run["tool"]["driver"]["rules"]
     assert rule["properties"]["security-severity"] == "9.5"
     assert [r["level"] for r in run["results"]] == ["error", "note"]
@@ -253,7 +255,10 @@ def test_no_region_without_a_positive_line(line: object) -> None:
 
 def test_finding_on_the_whole_artifact_points_at_the_file() -> None:
     run = run_of([result([finding(path="", line=None)])])
-    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "demo-1.0.1-py3-none-any.whl"
+    assert (
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "demo-1.0.1-py3-none-any.whl"
+    )
 
 
 @pytest.mark.parametrize(
@@ -282,7 +287,10 @@ def test_fingerprint_is_stable_across_versions_and_names_the_project() -> None:
     new = result([finding()], name="demo-pkg", version="1.0.1", filename="demo_pkg-1.0.1.tar.gz")
     other_project = result([finding()], name="other", version="1.0.1")
     other_evidence = result([finding(evidence="exec(other)")], name="demo-pkg")
-    prints = [run_of([r])["results"][0]["partialFingerprints"]["interlock/v1"] for r in (old, new, other_project, other_evidence)]
+    prints = [
+        run_of([r])["results"][0]["partialFingerprints"]["interlock/v1"]
+        for r in (old, new, other_project, other_evidence)
+    ]
     assert prints[0] == prints[1]
     assert len(set(prints[1:])) == 3
     assert re.fullmatch(r"[0-9a-f]{64}", prints[0])

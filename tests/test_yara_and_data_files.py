@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.builders import findings_of, scan_sdist, scan_wheel, wheel
 
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.artifact.limits import Deadline
 from interlock.cli import main
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
-from tests.builders import findings_of, scan_sdist, scan_wheel, wheel
 
 RULE = """
 rule crypto_miner_pool {
@@ -31,7 +31,9 @@ def test_yara_rule_match_becomes_a_finding_with_its_severity_and_line(tmp_path: 
     rules = YaraRules(tmp_path / "rules")
     artifact = wheel({"pkg/__init__.py": "X = 1\nPOOL = 'stratum+tcp://pool.example.com:3333'\n"})
     findings = rules.scan(artifact, Deadline(10))
-    assert [(f.rule, f.severity.label, f.path, f.line) for f in findings] == [("yara:crypto_miner_pool", "critical", "pkg/__init__.py", 2)]
+    assert [(f.rule, f.severity.label, f.path, f.line) for f in findings] == [
+        ("yara:crypto_miner_pool", "critical", "pkg/__init__.py", 2)
+    ]
     assert findings[0].message == "names a mining pool protocol"
 
 
@@ -49,20 +51,31 @@ def test_broken_yara_rule_names_the_file(tmp_path: Path) -> None:
 def test_cli_yara_rules_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "miner.yar").write_text(RULE)
-    artifact = write(tmp_path, wheel_filename("miner", "1.0"), wheel_bytes("miner", "1.0", {"miner/__init__.py": "P = 'stratum+tcp://x:1'\n"}))
+    artifact = write(
+        tmp_path,
+        wheel_filename("miner", "1.0"),
+        wheel_bytes("miner", "1.0", {"miner/__init__.py": "P = 'stratum+tcp://x:1'\n"}),
+    )
     assert main(["scan", "--yara-rules", str(tmp_path / "rules"), str(artifact)]) == 1
     assert "yara:crypto_miner_pool" in capsys.readouterr().out
     assert main(["scan", "--yara-rules", str(tmp_path / "missing"), str(artifact)]) == 2
 
 
 def test_code_executed_from_a_data_file_is_a_hidden_payload() -> None:
-    result = scan_wheel({"pkg/__init__.py": "import os\nexec(open('pkg/logo.dat').read())\n", "pkg/logo.dat": "import os\n"})
+    result = scan_wheel(
+        {"pkg/__init__.py": "import os\nexec(open('pkg/logo.dat').read())\n", "pkg/logo.dat": "import os\n"}
+    )
     found = findings_of(result, "decoded-exec")
     assert [(f.severity.label, f.line) for f in found] == [("critical", 2)]
     assert "data file pkg/logo.dat" in found[0].message
 
 
 def test_setup_py_exec_of_its_version_file_is_not_a_hidden_payload() -> None:
-    result = scan_sdist({"setup.py": "exec(open('pkg/version.py').read())\nfrom setuptools import setup\nsetup(name='demo')\n", "pkg/version.py": "__version__ = '1.0'\n"})
+    result = scan_sdist(
+        {
+            "setup.py": "exec(open('pkg/version.py').read())\nfrom setuptools import setup\nsetup(name='demo')\n",
+            "pkg/version.py": "__version__ = '1.0'\n",
+        }
+    )
     assert findings_of(result, "decoded-exec") == []
     assert result.verdict.value == "clean"

@@ -42,7 +42,9 @@ def plan(lockfiles: Iterable[Lockfile]) -> tuple[list[LockedPackage], list[Unjud
     for lockfile in lockfiles:
         for package in lockfile.packages:
             if package.status is not PinStatus.PINNED or package.version is None:
-                reason = package.reason or ("not pinned to one version" if package.status is PinStatus.UNPINNED else "not from an index")
+                reason = package.reason or (
+                    "not pinned to one version" if package.status is PinStatus.UNPINNED else "not from an index"
+                )
                 unjudged.append(Unjudged(package.requirement, package.location, f"{package.status.value}: {reason}"))
                 continue
             pinned.setdefault((package.name, str(package.version)), package)
@@ -50,7 +52,11 @@ def plan(lockfiles: Iterable[Lockfile]) -> tuple[list[LockedPackage], list[Unjud
 
 
 def judge_all(
-    packages: list[LockedPackage], scanner: Scanner, progress: Callable[[str], None] | None = None, *, workers: int = DEFAULT_WORKERS
+    packages: list[LockedPackage],
+    scanner: Scanner,
+    progress: Callable[[str], None] | None = None,
+    *,
+    workers: int = DEFAULT_WORKERS,
 ) -> list[ScanResult]:
     """Each package judged, `workers` at a time: fetching is network-bound, while the scanner
     bounds how many releases are analysed at once. Results come back in the order given;
@@ -80,5 +86,7 @@ def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
                 raise VersionNotFound(f"{package.label}: no file on the index has a hash the lockfile allows")
         chosen = scanner.client().select_file(files, package.version, allow_incompatible=bool(locked))
     except IndexProblem as exc:
-        return scanner.decided(ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc)))
+        return scanner.decided(
+            ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc))
+        )
     return scanner.judge_index_file(chosen, label)

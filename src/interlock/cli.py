@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -18,17 +18,17 @@ from rich.console import Console
 from interlock import __version__
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.policy.duration import parse_duration
 from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.audit import DEFAULT_WORKERS, judge_all, plan
 from interlock.diff.compare import DiffError
+from interlock.policy.duration import parse_duration
 from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
 from interlock.report import FORMATS, render
 from interlock.report.common import printable
-from interlock.scanner import ScanOptions, Scanner
+from interlock.scanner import Scanner, ScanOptions
 from interlock.targets import Target, TargetError, expand
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
@@ -126,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_SCAN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    scan.add_argument("targets", nargs="+", metavar="TARGET", help="artifact file, directory of artifacts, or NAME==VERSION")
+    scan.add_argument(
+        "targets", nargs="+", metavar="TARGET", help="artifact file, directory of artifacts, or NAME==VERSION"
+    )
     _add_output_options(scan)
     scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
@@ -160,14 +162,32 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_AUDIT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    audit.add_argument("lockfiles", nargs="*", metavar="LOCKFILE", type=Path, help="requirements*.txt, uv.lock, poetry.lock, pylock.toml, Pipfile.lock")
+    audit.add_argument(
+        "lockfiles",
+        nargs="*",
+        metavar="LOCKFILE",
+        type=Path,
+        help="requirements*.txt, uv.lock, poetry.lock, pylock.toml, Pipfile.lock",
+    )
     audit.add_argument("--env", action="store_true", help="audit what the current Python environment has installed")
-    audit.add_argument("--python", metavar="PATH", type=Path, help="audit what another interpreter has installed (it is run with -I -S: no .pth runs)")
+    audit.add_argument(
+        "--python",
+        metavar="PATH",
+        type=Path,
+        help="audit what another interpreter has installed (it is run with -I -S: no .pth runs)",
+    )
     _add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
     add_history_option(audit)
-    audit.add_argument("--jobs", "-j", metavar="N", type=_positive, default=DEFAULT_WORKERS, help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})")
+    audit.add_argument(
+        "--jobs",
+        "-j",
+        metavar="N",
+        type=_positive,
+        default=DEFAULT_WORKERS,
+        help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})",
+    )
     _add_min_age(audit)
     audit.set_defaults(handler=run_audit)
 
@@ -180,8 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     intel_commands = intel.add_subparsers(title="intel commands", metavar="COMMAND")
-    update = intel_commands.add_parser("update", help="import OSV records from a directory tree of .json files or a .zip of them")
-    update.add_argument("--from", dest="source", metavar="PATH", type=Path, required=True, help="directory, .zip or .json of OSV records")
+    update = intel_commands.add_parser(
+        "update", help="import OSV records from a directory tree of .json files or a .zip of them"
+    )
+    update.add_argument(
+        "--from",
+        dest="source",
+        metavar="PATH",
+        type=Path,
+        required=True,
+        help="directory, .zip or .json of OSV records",
+    )
     update.set_defaults(handler=run_intel_update)
     show = intel_commands.add_parser("show", help="the imported advisories naming a project (and version)")
     show.add_argument("project", metavar="NAME[==VERSION]")
@@ -201,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Builds two releases of a made-up project — a genuine 1.0.0 and a 1.0.1 trojaned the way "
         "litellm 1.82.8 was — into DIR, and scans them. Nothing is installed or run.",
     )
-    demo.add_argument("--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)")
+    demo.add_argument(
+        "--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)"
+    )
     _add_output_options(demo)
     demo.set_defaults(handler=run_demo)
 
@@ -214,9 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain.add_argument("target", metavar="TARGET", help="NAME==VERSION from the index, or an artifact file")
-    explain.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default: text)")
+    explain.add_argument(
+        "--format", "-f", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
     explain.add_argument("--fail-on", choices=[level.value for level in FailOn], help="overrides the policy's fail-on")
-    explain.add_argument("--policy", metavar="PATH", type=Path, help="policy file (default: found from the current directory upwards)")
+    explain.add_argument(
+        "--policy", metavar="PATH", type=Path, help="policy file (default: found from the current directory upwards)"
+    )
     explain.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     explain.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     add_history_option(explain)
@@ -248,7 +283,9 @@ exit status: 0 the policy lets it pass, 1 it does not, 2 usage error, 3 could no
 
 def add_history_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--no-history", action="store_true", help="judge each release on its own, without comparing it with the previous release"
+        "--no-history",
+        action="store_true",
+        help="judge each release on its own, without comparing it with the previous release",
     )
 
 
@@ -273,6 +310,7 @@ def _duration(text: str) -> timedelta:
         return parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
 
 _POLICY_EPILOG = """\
 A policy is the [tool.interlock] table of pyproject.toml, or the top level of interlock.toml.
@@ -328,7 +366,9 @@ def _add_policy_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "  interlock policy check path/to/project/pyproject.toml\n\n" + _POLICY_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("path", nargs="?", type=Path, metavar="PATH", help="policy file, or a directory to search from (default: .)")
+    check.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH", help="policy file, or a directory to search from (default: .)"
+    )
     check.set_defaults(handler=run_policy_check)
     show = actions.add_parser(
         "show",
@@ -336,7 +376,9 @@ def _add_policy_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         description="Print the policy in effect — every setting, defaults included — in interlock.toml "
         "form, each entry with the line it came from and whether it has expired.",
     )
-    show.add_argument("path", nargs="?", type=Path, metavar="PATH", help="policy file, or a directory to search from (default: .)")
+    show.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH", help="policy file, or a directory to search from (default: .)"
+    )
     show.set_defaults(handler=run_policy_show)
     policy.set_defaults(handler=lambda _arguments: _print_help_as_usage_error(policy))
 
@@ -402,12 +444,18 @@ def _policy_path(given: Path | None) -> Path | None:
 
 def _no_policy_message(given: Path | None) -> str:
     start = given or Path.cwd()
-    return f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
+    return (
+        f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
+    )
 
 
 def _add_output_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    command.add_argument("--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output")
+    command.add_argument(
+        "--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)"
+    )
+    command.add_argument(
+        "--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output"
+    )
     command.add_argument(
         "--fail-on",
         choices=[level.value for level in FailOn],
@@ -447,7 +495,9 @@ def run_diff(arguments: argparse.Namespace) -> int:
     policy = _policy_in_effect(arguments)
     if policy is None:
         return EXIT_USAGE
-    scanner = Scanner(ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, policy=policy))
+    scanner = Scanner(
+        ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, policy=policy)
+    )
     try:
         result = scanner.diff(old, new)
     except DiffError as exc:
@@ -490,7 +540,7 @@ def run_explain(arguments: argparse.Namespace) -> int:
     if arguments.format == "json":
         sys.stdout.write(render([result], "json"))
         return exit_status([result])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cooldown = None
     if result.decision is not None and result.decision.status is Status.TOO_NEW and result.name:
         cooldown = Cooldown(_newest_old_enough(scanner, result.name, policy, now))
@@ -524,7 +574,9 @@ def run_intel_update(arguments: argparse.Namespace) -> int:
         return _usage_error(f"--from: {exc.strerror or exc}" if getattr(exc, "strerror", None) else f"--from: {exc}")
     store = AdvisoryStore()
     counts = store.add(advisories)
-    print(f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; {len(skipped)} records skipped")
+    print(
+        f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; {len(skipped)} records skipped"
+    )
     for item in skipped[:5]:
         print(f"  skipped {printable(item.source)}: {printable(item.reason)}")
     if len(skipped) > 5:
@@ -584,7 +636,9 @@ def _progress(total: int, verb: str) -> Iterator[Callable[[str], None] | None]:
         yield lambda label: progress.update(task, advance=1, description=f"{verb} {printable(label)}")
 
 
-def _report(results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None) -> int:
+def _report(
+    results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None
+) -> int:
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
     text = render(results, arguments.format, color=color)
@@ -609,7 +663,10 @@ def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
     if fmt == "sarif":
         return text  # SARIF results are findings; what was not judged is in the other formats
     lines = [f"{len(unjudged)} requirement(s) not judged (cannot be tied to one artifact before installing):"]
-    lines += [f"  {printable(item['location'])}  {printable(item['requirement'])}  {printable(item['reason'])}" for item in unjudged]
+    lines += [
+        f"  {printable(item['location'])}  {printable(item['requirement'])}  {printable(item['reason'])}"
+        for item in unjudged
+    ]
     return text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
@@ -624,13 +681,21 @@ def exit_status(results: list[ScanResult]) -> int:
     return EXIT_OK
 
 
-def policy_scanner(arguments: argparse.Namespace, index_url: str | None, yara: YaraRules | None = None) -> Scanner | None:
+def policy_scanner(
+    arguments: argparse.Namespace, index_url: str | None, yara: YaraRules | None = None
+) -> Scanner | None:
     """A scanner for `index_url` with the policy in effect, the cache and history as the flags say;
     None after printing why the policy is unusable."""
     policy = _policy_in_effect(arguments)
     if policy is None:
         return None
-    options = ScanOptions(index_url=index_url, use_cache=not arguments.no_cache, yara=yara, history=_history_wanted(arguments), policy=policy)
+    options = ScanOptions(
+        index_url=index_url,
+        use_cache=not arguments.no_cache,
+        yara=yara,
+        history=_history_wanted(arguments),
+        policy=policy,
+    )
     return Scanner(options)
 
 

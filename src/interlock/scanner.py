@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +29,8 @@ from interlock.index.models import FileKind
 from interlock.index.transport import redact
 from interlock.policy.evaluate import decide_result
 from interlock.policy.model import Policy
-from interlock.store.cache import ResultCache
 from interlock.store.advisories import AdvisoryStore
+from interlock.store.cache import ResultCache
 from interlock.store.facts import FactCache
 from interlock.targets import Target
 
@@ -124,7 +124,7 @@ class Scanner:
 
     def decided(self, result: ScanResult) -> ScanResult:
         """`result` with the policy's decision on it, as of now."""
-        result.decision = decide_result(self.options.policy, result, datetime.now(timezone.utc))
+        result.decision = decide_result(self.options.policy, result, datetime.now(UTC))
         return result
 
     def advisories(self) -> AdvisoryStore:
@@ -141,7 +141,9 @@ class Scanner:
         try:
             path = self.client().download(file)
         except IndexProblem as exc:
-            failed = ScanResult(label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc))
+            failed = ScanResult(
+                label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc)
+            )
             failed.index = record
             return self.decided(failed)
         result = self.scan_file(path, label, file.sha256)  # download() hash-checked these bytes when it fetched them
@@ -156,7 +158,9 @@ class Scanner:
         provenance, signals = self._provenance_findings(file, path)
         if provenance is not None and result.index is not None:
             result.index = replace(
-                result.index, provenance=provenance.status.value, provenance_reason=provenance.reason,
+                result.index,
+                provenance=provenance.status.value,
+                provenance_reason=provenance.reason,
                 publisher=provenance.publisher if provenance.kind else None,
             )
         if self.options.history:
@@ -186,7 +190,19 @@ class Scanner:
         findings = sdist_wheel_findings(built, sdist)
         if cache is not None:
             verdict, score = decide(findings)
-            cache.put(ScanResult(wheel.filename, wheel.filename, wheel.project, str(wheel.version), wheel.sha256, verdict, score, findings, ruleset=key))
+            cache.put(
+                ScanResult(
+                    wheel.filename,
+                    wheel.filename,
+                    wheel.project,
+                    str(wheel.version),
+                    wheel.sha256,
+                    verdict,
+                    score,
+                    findings,
+                    ruleset=key,
+                )
+            )
         return findings
 
     def _provenance_findings(self, file: IndexFile, path: Path) -> tuple[ProvenanceResult | None, list[Finding]]:
@@ -197,7 +213,16 @@ class Scanner:
         try:
             return provenance_findings(self.client(), file, path)
         except (IndexProblem, OSError) as exc:
-            return None, [Finding("provenance-invalid", Severity.HIGH, "", None, f"provenance could not be checked: {exc}", file.filename)]
+            return None, [
+                Finding(
+                    "provenance-invalid",
+                    Severity.HIGH,
+                    "",
+                    None,
+                    f"provenance could not be checked: {exc}",
+                    file.filename,
+                )
+            ]
 
     def scan_file(self, path: Path, label: str, sha256: str | None = None) -> ScanResult:
         """The verdict on one artifact file; `sha256` when the caller has just verified it (a download)."""
@@ -243,7 +268,13 @@ class Scanner:
         except (UnsupportedArtifact, OSError) as exc:
             return self.decided(_error_result(new, str(exc)))
         result = diff_artifacts(
-            old_artifact, new_artifact, target=new.text, previous_label=old.text, yara=self.options.yara, deadline=deadline, facts=self.facts()
+            old_artifact,
+            new_artifact,
+            target=new.text,
+            previous_label=old.text,
+            yara=self.options.yara,
+            deadline=deadline,
+            facts=self.facts(),
         )
         return self.decided(with_signals_for_name(result, self.advisories()))
 
@@ -255,8 +286,13 @@ class Scanner:
                 old_path = self.client().download(previous)
                 old_artifact = read_artifact(old_path, self.options.limits, deadline)
                 result = diff_artifacts(
-                    old_artifact, artifact, target=label, previous_label=f"{previous.project}=={previous.version}",
-                    yara=self.options.yara, deadline=deadline, facts=self.facts(),
+                    old_artifact,
+                    artifact,
+                    target=label,
+                    previous_label=f"{previous.project}=={previous.version}",
+                    yara=self.options.yara,
+                    deadline=deadline,
+                    facts=self.facts(),
                 )
                 return result, False
             except (IndexProblem, UnsupportedArtifact, OSError, DiffError) as exc:
@@ -326,7 +362,9 @@ def _name_and_version(filename: str) -> tuple[str, Version] | None:
 
 def _error_result(target: Target, reason: str) -> ScanResult:
     name, version = target.pin if target.pin else (None, None)
-    return ScanResult(target.text, target.path.name if target.path else "", name, version, None, Verdict.ERROR, 0, [], reason)
+    return ScanResult(
+        target.text, target.path.name if target.path else "", name, version, None, Verdict.ERROR, 0, [], reason
+    )
 
 
 def _error_result_for_file(path: Path, label: str, reason: str) -> ScanResult:

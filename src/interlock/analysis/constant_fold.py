@@ -62,7 +62,7 @@ def _check_template(template: str, values: list[FoldResult | None]) -> None:
 class FoldResult:
     """A folded constant and whether getting it took a decoding step."""
 
-    __slots__ = ("value", "decoded")
+    __slots__ = ("decoded", "value")
 
     def __init__(self, value: Value, decoded: bool) -> None:
         self.value = value
@@ -101,7 +101,19 @@ class ConstantFolder:
     def fold(self, node: ast.expr) -> FoldResult | None:
         try:
             return self._fold(node, 0)
-        except (ValueError, TypeError, binascii.Error, zlib.error, lzma.LZMAError, OSError, EOFError, LookupError, OverflowError, RecursionError, MemoryError):
+        except (
+            ValueError,
+            TypeError,
+            binascii.Error,
+            zlib.error,
+            lzma.LZMAError,
+            OSError,
+            EOFError,
+            LookupError,
+            OverflowError,
+            RecursionError,
+            MemoryError,
+        ):
             return None
 
     def _fold(self, node: ast.expr, depth: int) -> FoldResult | None:
@@ -122,7 +134,9 @@ class ConstantFolder:
             return self._fold_slice(node, depth)
         if isinstance(node, ast.Call):
             return self._fold_call(node, depth)
-        if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, int) for e in node.elts):
+        if isinstance(node, (ast.List, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, int) for e in node.elts
+        ):
             # A list of small ints is the raw material of bytes([...]) and chr-joins.
             return None
         return None
@@ -189,7 +203,12 @@ class ConstantFolder:
                 parts.append(None)
             elif isinstance(part, ast.Constant) and isinstance(part.value, int):
                 parts.append(part.value)
-            elif isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.USub) and isinstance(part.operand, ast.Constant) and isinstance(part.operand.value, int):
+            elif (
+                isinstance(part, ast.UnaryOp)
+                and isinstance(part.op, ast.USub)
+                and isinstance(part.operand, ast.Constant)
+                and isinstance(part.operand.value, int)
+            ):
                 parts.append(-part.operand.value)
             else:
                 return None
@@ -254,7 +273,11 @@ class ConstantFolder:
             return None
         value = inner.value
         if method == "decode" and isinstance(value, bytes):
-            codec = args[0].value if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) else "utf-8"
+            codec = (
+                args[0].value
+                if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
+                else "utf-8"
+            )
             if codec.lower() in ("hex", "base64", "rot13", "rot_13", "zlib"):
                 return self._fold_codec(func.value, args[0], depth)
             return self._result(value.decode(codec, errors="replace"), inner.decoded)
@@ -301,7 +324,12 @@ class ConstantFolder:
     def _chr_sequence(self, node: ast.expr) -> list[str] | None:
         """`map(chr, [..])` or `(chr(c) for c in [..])` over constant ints."""
         codes: list[int] | None = None
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "map" and len(node.args) == 2:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "map"
+            and len(node.args) == 2
+        ):
             if isinstance(node.args[0], ast.Name) and node.args[0].id == "chr":
                 codes = self._int_list(node.args[1])
         elif isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1:

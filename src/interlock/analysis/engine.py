@@ -11,10 +11,10 @@ from interlock.analysis import roles
 from interlock.analysis.entry_points import console_scripts
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Fact, When
-from interlock.analysis.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.findings import Finding
-from interlock.analysis.pth import executable_lines
+from interlock.analysis.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.parallel import Job, analyse_files
+from interlock.analysis.pth import executable_lines
 from interlock.analysis.python_source import SourceProblem, SourceReport, analyse_python
 from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULESET_VERSION
@@ -70,7 +70,11 @@ def analyse(
 
 
 def scan_artifact(
-    artifact: Artifact, target: str, yara: YaraRules | None = None, deadline: Deadline | None = None, facts: FactCache | None = None
+    artifact: Artifact,
+    target: str,
+    yara: YaraRules | None = None,
+    deadline: Deadline | None = None,
+    facts: FactCache | None = None,
 ) -> ScanResult:
     """Analyse an artifact already read into memory. Never raises for hostile content."""
     analysis = analyse(artifact, yara, deadline, facts)
@@ -81,7 +85,9 @@ def ruleset_of(yara: YaraRules | None) -> str:
     return RULESET_VERSION + (f"+yara:{yara.digest[:12]}" if yara else "")
 
 
-def result_of(artifact: Artifact, target: str, findings: list[Finding], error: str | None, ruleset: str, seconds: float) -> ScanResult:
+def result_of(
+    artifact: Artifact, target: str, findings: list[Finding], error: str | None, ruleset: str, seconds: float
+) -> ScanResult:
     verdict, score = decide(findings)
     if error:
         verdict = Verdict.ERROR
@@ -131,7 +137,9 @@ def gather_evidence(artifact: Artifact, deadline: Deadline, facts: FactCache | N
         if when is When.NEVER:
             continue
         if member.data is None:
-            evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
+            evidence.source_problems.append(
+                (path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse"))
+            )
             continue
         jobs.append((path, when, role.everything_runs, frozenset(install_calls.get(path, ()))))
     for path, report in _analyse_with_import_graph(artifact, jobs, deadline, facts).items():
@@ -157,7 +165,9 @@ def _read_started_shell_scripts(artifact: Artifact, evidence: Evidence) -> None:
 _IMPORT_GRAPH_ROUNDS = 3
 
 
-def _analyse_with_import_graph(artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None) -> dict[str, SourceReport]:
+def _analyse_with_import_graph(
+    artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None
+) -> dict[str, SourceReport]:
     """Each file analysed on its own, then again where import-time code elsewhere imports it
     earlier than its own role says or calls functions in it."""
     by_path = {job[0]: job for job in jobs}
@@ -174,7 +184,9 @@ def _analyse_with_import_graph(artifact: Artifact, jobs: list[Job], deadline: De
     return reports
 
 
-def _analyse_jobs(artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None) -> dict[str, SourceReport]:
+def _analyse_jobs(
+    artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None
+) -> dict[str, SourceReport]:
     """Reports for the jobs, from the fact cache where a file was analysed the same way before."""
     if facts is None:
         return dict(analyse_files(artifact, jobs, deadline))
@@ -195,7 +207,9 @@ def _analyse_install_scripts(
     (as __main__): all of it runs at install time. Returns those files, the local modules they import
     (whose top level runs at install) and, per such module, the functions they call in it."""
     is_sdist = artifact.kind in (ArtifactKind.SDIST, ArtifactKind.ZIP)
-    pending = sorted(roles.build_backend_paths(artifact) | ({"setup.py"} if is_sdist and "setup.py" in artifact.members else set()))
+    pending = sorted(
+        roles.build_backend_paths(artifact) | ({"setup.py"} if is_sdist and "setup.py" in artifact.members else set())
+    )
     scripts: set[str] = set()
     imports: set[str] = set()
     calls: dict[str, set[str]] = {}
@@ -206,10 +220,18 @@ def _analyse_install_scripts(
         scripts.add(path)
         member = artifact.members[path]
         if member.data is None:
-            evidence.source_problems.append((path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse")))
+            evidence.source_problems.append(
+                (path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse"))
+            )
             continue
         deadline.check()
-        report = analyse_python(path, member.data, When.INSTALL, everything_runs=True, setup_script=path == "setup.py" and not _has_command_aliases(artifact))
+        report = analyse_python(
+            path,
+            member.data,
+            When.INSTALL,
+            everything_runs=True,
+            setup_script=path == "setup.py" and not _has_command_aliases(artifact),
+        )
         _record(evidence, path, report)
         imports.update(_local_module_files(artifact, report.local_imports | report.imported_modules))
         pending.extend(_local_script_files(artifact, report.python_runs) - scripts)
@@ -259,7 +281,11 @@ def _relocate(fact: Fact, line: int, code: str) -> Fact:
 def _local_script_files(artifact: Artifact, runs: Iterable[str]) -> set[str]:
     files = set()
     for run in runs:
-        candidates = [run.lstrip("./")] if run.endswith(".py") else [f"{run.replace('.', '/')}.py", f"{run.replace('.', '/')}/__main__.py"]
+        candidates = (
+            [run.lstrip("./")]
+            if run.endswith(".py")
+            else [f"{run.replace('.', '/')}.py", f"{run.replace('.', '/')}/__main__.py"]
+        )
         files.update(candidate for candidate in candidates if candidate in artifact.members)
     return files
 
@@ -299,11 +325,18 @@ def tidy(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, str, int | None]] = set()
     per_rule: dict[str, int] = {}
     tidy = []
+
     # Within a severity: code that runs earliest first (a .pth before an import-time module), then
     # threat rules before the capabilities they combine, since they explain more.
     def order(finding: Finding) -> tuple[int, int, int, str, int]:
         when = _WHEN_RANK.get(finding.when or "", 0)
-        return (-finding.severity, -when, _RULE_RANK.get(finding.rule, len(_RULE_RANK)), finding.path, finding.line or 0)
+        return (
+            -finding.severity,
+            -when,
+            _RULE_RANK.get(finding.rule, len(_RULE_RANK)),
+            finding.path,
+            finding.line or 0,
+        )
 
     for finding in sorted(findings, key=order):
         key = (finding.rule, finding.path, finding.line)

@@ -69,7 +69,10 @@ def _dotted(installed: str) -> str:
 
 
 def follow_ups(
-    index: ModuleIndex, jobs: Mapping[str, Job], reports: Iterable[tuple[str, SourceReport]], known: Mapping[str, SourceReport]
+    index: ModuleIndex,
+    jobs: Mapping[str, Job],
+    reports: Iterable[tuple[str, SourceReport]],
+    known: Mapping[str, SourceReport],
 ) -> dict[str, Job]:
     """Jobs to redo: files imported by code that runs earlier than they were judged to, and
     files whose functions such code calls (as roots) when those did not run already. `known`
@@ -112,7 +115,11 @@ def import_closure(index: ModuleIndex, jobs: Mapping[str, Job], known: Mapping[s
     into the package at its top level, but nothing imports it, and following it would make the
     package's server look like it starts at import.
     """
-    pending = [path for path, job in jobs.items() if job[1] > When.IMPORT or (job[1] == When.IMPORT and index.is_top_level(path))]
+    pending = [
+        path
+        for path, job in jobs.items()
+        if job[1] > When.IMPORT or (job[1] == When.IMPORT and index.is_top_level(path))
+    ]
     closure: set[str] = set()
     while pending:
         path = pending.pop()

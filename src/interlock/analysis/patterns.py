@@ -20,7 +20,10 @@ def _register(capability: Capability, *names: str) -> None:
 
 _register(
     Capability.PROCESS,
-    *(f"subprocess.{n}" for n in ("Popen", "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput")),
+    *(
+        f"subprocess.{n}"
+        for n in ("Popen", "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput")
+    ),
     *(f"os.{n}" for n in ("system", "popen", "popen2", "popen3", "popen4", "startfile", "posix_spawn", "posix_spawnp")),
     *(f"os.exec{s}" for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
     *(f"os.spawn{s}" for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
@@ -159,7 +162,15 @@ WALLET_SECRET_SENT = "wallet-secret"
 """Category of a credential fact for a request whose payload carries a wallet secret by name."""
 # Payload field names (lower case, without `_`/`-`) that hold a wallet's private key or seed phrase.
 WALLET_SECRET_FIELDS = {
-    "privatekey", "privkey", "mnemonic", "mnemonicphrase", "seedphrase", "seedwords", "recoveryphrase", "secretphrase", "walletseed",
+    "privatekey",
+    "privkey",
+    "mnemonic",
+    "mnemonicphrase",
+    "seedphrase",
+    "seedwords",
+    "recoveryphrase",
+    "secretphrase",
+    "walletseed",
 }
 # Keyword arguments of HTTP clients that carry the request payload.
 PAYLOAD_KEYWORDS = {"json", "data", "params", "body", "content"}
@@ -216,7 +227,23 @@ PIP_RUN_COMMANDS = INSTALL_COMMANDS | {
 # Programs whose output describes the host, its users, processes or network: what a probe runs
 # before sending the answer home.
 RECON_COMMANDS = frozenset(
-    {"whoami", "hostname", "id", "ps", "tasklist", "systeminfo", "ipconfig", "ifconfig", "netstat", "arp", "who", "w", "last", "printenv", "net"}
+    {
+        "whoami",
+        "hostname",
+        "id",
+        "ps",
+        "tasklist",
+        "systeminfo",
+        "ipconfig",
+        "ifconfig",
+        "netstat",
+        "arp",
+        "who",
+        "w",
+        "last",
+        "printenv",
+        "net",
+    }
 )
 
 # Programs that setup.py scripts legitimately run while building.
@@ -383,7 +410,6 @@ EVASION_PATTERN = re.compile(
     r"|bcdedit\s|\bIsDebuggerPresent\b|\bVBoxService\b|\bvmtoolsd\b",
     re.IGNORECASE,
 )
-
 
 
 MINER_PATTERN = re.compile(

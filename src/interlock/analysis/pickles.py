@@ -12,33 +12,39 @@ import pickletools
 import re
 
 # Callables no data file has a reason to name: they start programs, run code or open connections.
-_DANGEROUS_MODULES = frozenset({"os", "posix", "nt", "subprocess", "pty", "runpy", "socket", "commands", "webbrowser", "ctypes", "code"})
+_DANGEROUS_MODULES = frozenset(
+    {"os", "posix", "nt", "subprocess", "pty", "runpy", "socket", "commands", "webbrowser", "ctypes", "code"}
+)
 _DANGEROUS_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "open", "breakpoint"})
 _BUILTINS = frozenset({"builtins", "__builtin__"})
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".pt", ".pth.tar", ".ckpt", ".joblib", ".sav", ".bin", ".data")
-_STRING_OPS = frozenset({"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE", "SHORT_BINSTRING", "BINSTRING", "STRING"})
+_STRING_OPS = frozenset(
+    {"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE", "SHORT_BINSTRING", "BINSTRING", "STRING"}
+)
 _MAX_OPCODES = 1_000_000
 # How a module name appears in a pickle's bytes, opcode included: after GLOBAL or INST
 # (`cos\nsystem\n`), or as a string STACK_GLOBAL takes (UNICODE, STRING, or SHORT_BINUNICODE,
 # BINUNICODE, BINUNICODE8, SHORT_BINSTRING, BINSTRING with its length). A pickle with none of them names no dangerous
 # module, and its opcodes (a second or more for a large model) need not be walked.
-_MARKERS = re.compile(b"|".join(
-    re.escape(marker)
-    for module in sorted(_DANGEROUS_MODULES | _BUILTINS)
-    for name in [module.encode()]
-    for marker in (
-        b"c" + name + b"\n",
-        b"i" + name + b"\n",
-        b"V" + name + b"\n",
-        b"S'" + name + b"'",
-        b'S"' + name + b'"',
-        b"\x8c" + bytes([len(name)]) + name,
-        b"X" + len(name).to_bytes(4, "little") + name,
-        b"\x8d" + len(name).to_bytes(8, "little") + name,
-        b"U" + bytes([len(name)]) + name,
-        b"T" + len(name).to_bytes(4, "little") + name,
+_MARKERS = re.compile(
+    b"|".join(
+        re.escape(marker)
+        for module in sorted(_DANGEROUS_MODULES | _BUILTINS)
+        for name in [module.encode()]
+        for marker in (
+            b"c" + name + b"\n",
+            b"i" + name + b"\n",
+            b"V" + name + b"\n",
+            b"S'" + name + b"'",
+            b'S"' + name + b'"',
+            b"\x8c" + bytes([len(name)]) + name,
+            b"X" + len(name).to_bytes(4, "little") + name,
+            b"\x8d" + len(name).to_bytes(8, "little") + name,
+            b"U" + bytes([len(name)]) + name,
+            b"T" + len(name).to_bytes(4, "little") + name,
+        )
     )
-))
+)
 
 
 def looks_like_pickle(name: str, head: bytes) -> bool:

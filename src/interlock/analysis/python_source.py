@@ -18,7 +18,14 @@ from interlock.analysis.constant_fold import ConstantFolder, FoldResult
 from interlock.analysis.facts import Capability, Fact, When
 from interlock.analysis.reachability import is_main_guard, reachability
 from interlock.analysis.setup_commands import NeverRunByPip, never_run_by_pip
-from interlock.analysis.strings import MAX_STRING_SCAN, command_capabilities, is_blob, is_blob_line, short, string_capabilities
+from interlock.analysis.strings import (
+    MAX_STRING_SCAN,
+    command_capabilities,
+    is_blob,
+    is_blob_line,
+    short,
+    string_capabilities,
+)
 
 _MAX_PAYLOAD_DEPTH = 3
 # ast.parse costs up to ~700 bytes of memory per token ("a,a,a,…" is the worst case): 8 MiB of it
@@ -116,7 +123,9 @@ def analyse_python(
     """
     report = SourceReport()
     text = decode_source(data, report)
-    _analyse_text(path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots, setup_script=setup_script)
+    _analyse_text(
+        path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots, setup_script=setup_script
+    )
     return report
 
 
@@ -143,7 +152,9 @@ def _analyse_text(
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
         if origin is None:
-            report.problems.append(SourceProblem("unparseable", line, f"not valid Python 3: {str(exc).splitlines()[0][:120]}"))
+            report.problems.append(
+                SourceProblem("unparseable", line, f"not valid Python 3: {str(exc).splitlines()[0][:120]}")
+            )
         _scan_text_fallback(path, text, when, report, origin, scope)
         return
     except (RecursionError, MemoryError):
@@ -181,7 +192,10 @@ _FALLBACK_CALLS: list[tuple[re.Pattern[str], Capability]] = [
     (re.compile(r"\b(os\.system|os\.popen|subprocess\.\w+|Popen)\s*\("), Capability.PROCESS),
     (re.compile(r"(?<![\w.])(exec|eval|execfile)\s*[\( ]"), Capability.EXEC),
     (re.compile(r"\b(b64decode|b32decode|unhexlify|decompress|marshal\.loads|fromhex)\s*\("), Capability.DECODE),
-    (re.compile(r"\b(urlopen|urlretrieve|requests\.(get|post)|socket\.socket|HTTPS?Connection)\s*\("), Capability.NETWORK),
+    (
+        re.compile(r"\b(urlopen|urlretrieve|requests\.(get|post)|socket\.socket|HTTPS?Connection)\s*\("),
+        Capability.NETWORK,
+    ),
     (re.compile(r"\b(gethostbyname|getaddrinfo)\s*\("), Capability.DNS),
     (re.compile(r"\b(gethostname|getuser|getlogin|platform\.node)\s*\("), Capability.SYSINFO),
 ]
@@ -207,14 +221,34 @@ def _scan_text_fallback(
         for pattern, capability in _FALLBACK_CALLS:
             match = pattern.search(line)
             if match:
-                report.facts.append(Fact(capability, when, path, at_line, snippet, f"{match.group(0).rstrip('( ')} (text match){hidden}", scope))
+                report.facts.append(
+                    Fact(
+                        capability,
+                        when,
+                        path,
+                        at_line,
+                        snippet,
+                        f"{match.group(0).rstrip('( ')} (text match){hidden}",
+                        scope,
+                    )
+                )
         # In a decoded payload every line may be a shell command; elsewhere only string literals count.
         texts = [line] if origin is not None else [literal.group(1)[1:-1] for literal in _STRING_LITERAL.finditer(line)]
         for text_part in texts:
             for capability, detail in command_capabilities(text_part):
                 report.facts.append(Fact(capability, when, path, at_line, snippet, detail + hidden, scope))
         if "(" in line and is_blob_line(line):
-            report.facts.append(Fact(Capability.OBFUSCATION, when, path, at_line, snippet, f"high-entropy line of {len(line)} characters", scope))
+            report.facts.append(
+                Fact(
+                    Capability.OBFUSCATION,
+                    when,
+                    path,
+                    at_line,
+                    snippet,
+                    f"high-entropy line of {len(line)} characters",
+                    scope,
+                )
+            )
 
 
 def _snippet(line: str) -> str:
@@ -293,11 +327,24 @@ class _Analyser(ast.NodeVisitor):
         if not text.isascii():
             odd += len(_NON_ASCII_ASSIGNMENT.findall(text))
         if odd >= _OBFUSCATED_NAMES_MIN:
-            self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{odd} obfuscator-style identifiers"))
+            self.report.facts.append(
+                Fact(
+                    Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{odd} obfuscator-style identifiers"
+                )
+            )
         if "\\x" in text or "\\1" in text:
             escaped = len(_ESCAPED_ASCII_RUN.findall(text))
             if escaped >= _ESCAPED_RUNS_MIN:
-                self.report.facts.append(Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{escaped} strings of plain text spelled as escapes"))
+                self.report.facts.append(
+                    Fact(
+                        Capability.OBFUSCATION,
+                        self.base_when,
+                        self.path,
+                        1,
+                        snippet,
+                        f"{escaped} strings of plain text spelled as escapes",
+                    )
+                )
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -308,7 +355,18 @@ class _Analyser(ast.NodeVisitor):
         else:
             line = getattr(node, "lineno", 1)
             snippet = _snippet(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
-        self.report.facts.append(Fact(capability, self.when if when is None else when, self.path, line, snippet, detail, self.scope, not self.certain))
+        self.report.facts.append(
+            Fact(
+                capability,
+                self.when if when is None else when,
+                self.path,
+                line,
+                snippet,
+                detail,
+                self.scope,
+                not self.certain,
+            )
+        )
 
     # -- names ---------------------------------------------------------------------------
 
@@ -382,7 +440,9 @@ class _Analyser(ast.NodeVisitor):
 
     def _runs_with_file(self) -> bool:
         """True in code that runs when the file itself runs (import time or earlier), not in a payload."""
-        return self.payload_depth == 0 and self.certain and self.when is self.base_when and self.base_when >= When.IMPORT
+        return (
+            self.payload_depth == 0 and self.certain and self.when is self.base_when and self.base_when >= When.IMPORT
+        )
 
     def _record_import(self, dotted: str) -> None:
         """`a.b.c` runs `a`, `a.b` and `a.b.c`; `..x.y` (relative) likewise from `..x`."""
@@ -393,7 +453,11 @@ class _Analyser(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
-        pyarmor = module == "pytransform" or module.startswith("pyarmor_runtime") or any(a.name.startswith("pyarmor_runtime") for a in node.names)
+        pyarmor = (
+            module == "pytransform"
+            or module.startswith("pyarmor_runtime")
+            or any(a.name.startswith("pyarmor_runtime") for a in node.names)
+        )
         if pyarmor and not self.pyarmor_seen:
             self.pyarmor_seen = True
             self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
@@ -426,7 +490,10 @@ class _Analyser(ast.NodeVisitor):
             pass  # lambdas run where they are used, which is almost always right here
         elif not (self.everything_runs or id(node) in self.reachable) or id(node) in self.never_run.functions:
             self.when = min(self.when, When.CALL)
-        if not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable) or id(node) in self.never_run.functions:
+        if (
+            not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable)
+            or id(node) in self.never_run.functions
+        ):
             self.certain = False
         self.scope = f"{self.scope}.{name}"
         self.tainted.append({})
@@ -561,7 +628,9 @@ class _Analyser(ast.NodeVisitor):
                 self.value_calls[-1].add(Capability.NETWORK)
             elif capability is Capability.DECODE or _is_decode_method(node) or _is_chr_join(node) or _is_xor_chr(node):
                 self.value_calls[-1].add(Capability.DECODE)
-        if name in ("exec", "eval", "builtins.exec", "builtins.eval", "execfile") or (capability is Capability.EXEC and name.startswith("runpy")):
+        if name in ("exec", "eval", "builtins.exec", "builtins.eval", "execfile") or (
+            capability is Capability.EXEC and name.startswith("runpy")
+        ):
             self._exec_call(node, name)
         elif capability is Capability.PROCESS:
             self._process_call(node, name)
@@ -576,12 +645,23 @@ class _Analyser(ast.NodeVisitor):
         elif capability is not None:
             self.add(capability, node, name)
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
-                self.add(Capability.CREDENTIALS, node, f"{patterns.WALLET_SECRET_SENT}: {name} sends the field '{field}'")
+                self.add(
+                    Capability.CREDENTIALS, node, f"{patterns.WALLET_SECRET_SENT}: {name} sends the field '{field}'"
+                )
             if capability in (Capability.NETWORK, Capability.DNS):
                 self._named_endpoint(node)
-        elif name in ("__import__", "importlib.import_module") and node.args and not isinstance(node.args[0], ast.Constant):
+        elif (
+            name in ("__import__", "importlib.import_module")
+            and node.args
+            and not isinstance(node.args[0], ast.Constant)
+        ):
             self.add(Capability.EXEC, node, f"{name} of a computed module name")
-        elif name == "getattr" and len(node.args) >= 2 and self._is_builtins(node.args[0]) and self.folder.fold(node.args[1]) is None:
+        elif (
+            name == "getattr"
+            and len(node.args) >= 2
+            and self._is_builtins(node.args[0])
+            and self.folder.fold(node.args[1]) is None
+        ):
             self.add(Capability.EXEC, node, "builtin looked up by a computed name")
         elif _is_decode_method(node):
             self.add(Capability.DECODE, node, f".decode({node.args[0].value!r})")  # type: ignore[attr-defined]
@@ -598,7 +678,11 @@ class _Analyser(ast.NodeVisitor):
         if category:
             self.add(Capability.CREDENTIALS, node, f"{category}: {name}")
         # Serialising the whole environment is how tokens leave; copying it (for a child process) is routine.
-        if name in ("str", "json.dumps", "repr", "pickle.dumps") and node.args and any(self._is_whole_environment(v) for v in _arguments(node)):
+        if (
+            name in ("str", "json.dumps", "repr", "pickle.dumps")
+            and node.args
+            and any(self._is_whole_environment(v) for v in _arguments(node))
+        ):
             self.add(Capability.ENV_DUMP, node, f"{name}(os.environ)")
         elif capability is Capability.NETWORK and any(self._is_whole_environment(value) for value in _arguments(node)):
             self.add(Capability.ENV_DUMP, node, f"{name} sends os.environ")
@@ -626,7 +710,11 @@ class _Analyser(ast.NodeVisitor):
             if patterns.SECRET_ENV_NAME.search(folded.value):
                 self.add(Capability.ENV_SECRET, node, f"the environment variable {short(folded.value, 60)}")
         elif named := self.secret_env_names.get(self.scope):
-            self.add(Capability.ENV_SECRET, node, f"environment variables named in this code ({short(', '.join(dict.fromkeys(named)), 60)})")
+            self.add(
+                Capability.ENV_SECRET,
+                node,
+                f"environment variables named in this code ({short(', '.join(dict.fromkeys(named)), 60)})",
+            )
 
     def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         # {k: v for k, v in os.environ.items() if 'TOKEN' in k}: the environment, entry by entry. A
@@ -638,11 +726,20 @@ class _Analyser(ast.NodeVisitor):
                     self.secret_env_names.setdefault(self.scope, []).append(sub.value)
         for generator in node.generators:
             iterated = generator.iter
-            if isinstance(iterated, ast.Call) and not iterated.args and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values"):
+            if (
+                isinstance(iterated, ast.Call)
+                and not iterated.args
+                and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values")
+            ):
                 iterated = iterated.func.value  # type: ignore[attr-defined]
             if self.qualify(iterated) != "os.environ":
                 continue
-            kept_by = [sub.value for test in generator.ifs for sub in ast.walk(test) if isinstance(sub, ast.Constant) and isinstance(sub.value, str)]
+            kept_by = [
+                sub.value
+                for test in generator.ifs
+                for sub in ast.walk(test)
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+            ]
             if not generator.ifs or any(patterns.SECRET_ENV_WORD.search(text) for text in kept_by):
                 self.add(Capability.ENV_DUMP, node, "entries of os.environ collected one by one")
                 break
@@ -667,9 +764,17 @@ class _Analyser(ast.NodeVisitor):
         return name in ("__builtins__", "builtins", "globals()", "vars()", "locals()")
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if self._is_uname(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value in _UNAME_PLATFORM_INDEXES:
+        if (
+            self._is_uname(node.value)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value in _UNAME_PLATFORM_INDEXES
+        ):
             self.platform_probes.add(id(node.value))
-        if isinstance(node.ctx, ast.Load) and isinstance(node.value, (ast.Attribute, ast.Name)) and self.qualify(node.value) == "os.environ":
+        if (
+            isinstance(node.ctx, ast.Load)
+            and isinstance(node.value, (ast.Attribute, ast.Name))
+            and self.qualify(node.value) == "os.environ"
+        ):
             self._env_read(node, node.slice)
         # globals()['ex' + 'ec'] / __builtins__.__dict__[name]: a builtin fetched by computed key.
         base = self.qualify(node.value)
@@ -708,7 +813,11 @@ class _Analyser(ast.NodeVisitor):
             self.add(Capability.EXEC, node, f"{name} of {LITERAL_CODE}")
         if folded is None:
             pass
-        elif isinstance(folded.value, str) and _DOTTED_NAME.match(folded.value.strip()) and not isinstance(argument, ast.Constant):
+        elif (
+            isinstance(folded.value, str)
+            and _DOTTED_NAME.match(folded.value.strip())
+            and not isinstance(argument, ast.Constant)
+        ):
             self.add(Capability.OBFUSCATION, node, f"{name}() assembles the name {folded.value.strip()!r} to hide it")
         if folded is not None:
             self._analyse_payload(folded, node)
@@ -773,7 +882,11 @@ class _Analyser(ast.NodeVisitor):
 
     def _names_its_program(self, command: ast.expr | None) -> bool:
         """Whether the command's first word is written in the source (not a variable such as a path)."""
-        if isinstance(command, ast.BinOp) and isinstance(command.op, ast.Add) and isinstance(command.left, (ast.List, ast.Tuple)):
+        if (
+            isinstance(command, ast.BinOp)
+            and isinstance(command.op, ast.Add)
+            and isinstance(command.left, (ast.List, ast.Tuple))
+        ):
             command = command.left
         if command is None:
             return False
@@ -788,7 +901,11 @@ class _Analyser(ast.NodeVisitor):
     def _command_words(self, command: ast.expr | None) -> list[str]:
         if command is None:
             return []
-        if isinstance(command, ast.BinOp) and isinstance(command.op, ast.Add) and isinstance(command.left, (ast.List, ast.Tuple)):
+        if (
+            isinstance(command, ast.BinOp)
+            and isinstance(command.op, ast.Add)
+            and isinstance(command.left, (ast.List, ast.Tuple))
+        ):
             return [*self._command_words(command.left), "…"]  # ['cmake', '-S', src] + args
         if isinstance(command, (ast.List, ast.Tuple)):
             words = []
@@ -839,7 +956,10 @@ class _Analyser(ast.NodeVisitor):
             return
         self.report.payloads_seen.add(hash(text))
         self.report.payload_bytes += len(text)
-        origin = self.origin or (getattr(node, "lineno", 1), _snippet(self.lines[getattr(node, "lineno", 1) - 1]) if self.lines else "")
+        origin = self.origin or (
+            getattr(node, "lineno", 1),
+            _snippet(self.lines[getattr(node, "lineno", 1) - 1]) if self.lines else "",
+        )
         _analyse_text(self.path, text, self.when, True, self.report, self.payload_depth + 1, origin, self.scope)
 
     # -- strings -------------------------------------------------------------------------
@@ -941,8 +1061,17 @@ def _may_fold(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute):
-            return func.attr in _FOLDABLE_METHODS or func.attr.endswith(("decode", "decompress", "fromhex", "unhexlify", "which"))
-        return isinstance(func, ast.Name) and func.id in ("bytes", "chr", "b64decode", "decompress", "unhexlify", "which")
+            return func.attr in _FOLDABLE_METHODS or func.attr.endswith(
+                ("decode", "decompress", "fromhex", "unhexlify", "which")
+            )
+        return isinstance(func, ast.Name) and func.id in (
+            "bytes",
+            "chr",
+            "b64decode",
+            "decompress",
+            "unhexlify",
+            "which",
+        )
     return False
 
 
@@ -960,10 +1089,7 @@ PROGRAM_FROM_PATH = "(program from PATH)"
 """Marks a process that runs one program named bare, found on PATH: not a file the code wrote."""
 # Programs that run whatever they are given: naming one of them bare says nothing about what runs.
 _LAUNCHERS = frozenset(
-    "sh bash zsh dash ksh csh tcsh fish ash busybox cmd powershell pwsh py node nodejs deno bun perl ruby php lua java "
-    "javaw wscript cscript mshta rundll32 regsvr32 msiexec start open xdg-open nohup setsid env sudo su doas runas nice "
-    "ionice timeout xargs watch exec eval source osascript launchctl systemctl crontab at schtasks sc reg bitsadmin "
-    "certutil curl wget chmod screen tmux installutil regasm regsvcs msbuild cmstp wmic forfiles pcalua explorer".split()
+    ["sh", "bash", "zsh", "dash", "ksh", "csh", "tcsh", "fish", "ash", "busybox", "cmd", "powershell", "pwsh", "py", "node", "nodejs", "deno", "bun", "perl", "ruby", "php", "lua", "java", "javaw", "wscript", "cscript", "mshta", "rundll32", "regsvr32", "msiexec", "start", "open", "xdg-open", "nohup", "setsid", "env", "sudo", "su", "doas", "runas", "nice", "ionice", "timeout", "xargs", "watch", "exec", "eval", "source", "osascript", "launchctl", "systemctl", "crontab", "at", "schtasks", "sc", "reg", "bitsadmin", "certutil", "curl", "wget", "chmod", "screen", "tmux", "installutil", "regasm", "regsvcs", "msbuild", "cmstp", "wmic", "forfiles", "pcalua", "explorer"]
 )
 _INTERPRETER = re.compile(r"^(python|pypy|jython|ipython)\d*$")
 _SHELL_SYNTAX = re.compile(r"[;&|`$<>()\n]")
@@ -998,7 +1124,9 @@ def _literal_parts(node: ast.expr) -> str:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         return _FORMAT_FIELD.sub("…", _literal_parts(node.func.value))
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "…" for v in node.values)
+        return "".join(
+            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "…" for v in node.values
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
         return _literal_parts(node.left) + _literal_parts(node.right)
     return "…"
@@ -1008,7 +1136,12 @@ def _arguments(node: ast.Call) -> list[ast.expr]:
     """A call's arguments and keyword values, and one level into dicts and lists given there
     (`json={"env": dict(os.environ)}`)."""
     values = [*node.args, *(keyword.value for keyword in node.keywords)]
-    nested = [item for value in values if isinstance(value, (ast.Dict, ast.List, ast.Tuple)) for item in (value.values if isinstance(value, ast.Dict) else value.elts)]
+    nested = [
+        item
+        for value in values
+        if isinstance(value, (ast.Dict, ast.List, ast.Tuple))
+        for item in (value.values if isinstance(value, ast.Dict) else value.elts)
+    ]
     return [*values, *(item for item in nested if item is not None)]
 
 
@@ -1026,7 +1159,8 @@ def _is_decode_method(node: ast.Call) -> bool:
         and len(node.args) >= 1
         and isinstance(node.args[0], ast.Constant)
         and isinstance(node.args[0].value, str)
-        and node.args[0].value.lower().replace("-", "_") in ("hex", "base64", "rot13", "rot_13", "zlib", "hex_codec", "base64_codec")
+        and node.args[0].value.lower().replace("-", "_")
+        in ("hex", "base64", "rot13", "rot_13", "zlib", "hex_codec", "base64_codec")
     )
 
 
@@ -1035,7 +1169,12 @@ def _is_chr_join(node: ast.Call) -> bool:
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "join" and len(node.args) == 1):
         return False
     argument = node.args[0]
-    if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name) and argument.func.id == "map" and argument.args:
+    if (
+        isinstance(argument, ast.Call)
+        and isinstance(argument.func, ast.Name)
+        and argument.func.id == "map"
+        and argument.args
+    ):
         return isinstance(argument.args[0], ast.Name) and argument.args[0].id == "chr"
     if isinstance(argument, (ast.GeneratorExp, ast.ListComp)):
         element = argument.elt
@@ -1050,7 +1189,11 @@ def _reached_names(tree: ast.Module, reachable: set[int]) -> set[str]:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(statement) in reachable:
             names.add(statement.name)
         elif isinstance(statement, ast.ClassDef):
-            if any(id(child) in reachable for child in statement.body if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            if any(
+                id(child) in reachable
+                for child in statement.body
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            ):
                 names.add(statement.name)
     return names
 
@@ -1085,4 +1228,7 @@ def _opens_for_writing(node: ast.Call) -> bool:
 def _has_exec_bits(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
         return bool(node.value & 0o111)
-    return any(isinstance(sub, (ast.Name, ast.Attribute)) and re.search(r"S_IX|S_IEXEC|S_IRWX", ast.unparse(sub)) for sub in ast.walk(node))
+    return any(
+        isinstance(sub, (ast.Name, ast.Attribute)) and re.search(r"S_IX|S_IEXEC|S_IRWX", ast.unparse(sub))
+        for sub in ast.walk(node)
+    )

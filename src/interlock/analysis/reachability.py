@@ -40,10 +40,19 @@ _RUNNERS = ("register", "Thread", "Process", "Timer", "submit", "run_in_executor
 
 def _hands_to_a_runner(call: ast.Call) -> list[ast.expr]:
     """The arguments of `call` that it will call, if it is one of the _RUNNERS."""
-    callee = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+    callee = (
+        call.func.attr
+        if isinstance(call.func, ast.Attribute)
+        else call.func.id
+        if isinstance(call.func, ast.Name)
+        else ""
+    )
     if callee not in _RUNNERS:
         return []
-    return [*call.args, *(keyword.value for keyword in call.keywords if keyword.arg in ("target", "function", "func", None))]
+    return [
+        *call.args,
+        *(keyword.value for keyword in call.keywords if keyword.arg in ("target", "function", "func", None)),
+    ]
 
 
 # What the import system calls on the finders and loaders put on sys.meta_path / sys.path_hooks.
@@ -85,7 +94,11 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
     pending_statements: list[tuple[ast.stmt, bool]] = [(statement, False) for statement in tree.body]
     while pending_statements:
         statement, in_class = pending_statements.pop()
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name):
+        if (
+            isinstance(statement, ast.Assign)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name)
+        ):
             made.extend((t.id, statement.value.func.id) for t in statement.targets if isinstance(t, ast.Name))
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             (methods if in_class else functions).setdefault(statement.name, []).append(statement)
@@ -94,7 +107,9 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
             classes[statement.name] = statement
             pending_statements.extend((child, True) for child in statement.body)
         else:
-            pending_statements.extend((child, in_class) for child in ast.iter_child_nodes(statement) if isinstance(child, ast.stmt))
+            pending_statements.extend(
+                (child, in_class) for child in ast.iter_child_nodes(statement) if isinstance(child, ast.stmt)
+            )
     instances = {variable for variable, callee in made if callee in classes}
 
     def references(nodes: list[ast.AST]) -> _Refs:
@@ -194,7 +209,10 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
                         continue
                     reached_classes.add(current)
                     for statement in classes[current].body:
-                        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _CONSTRUCTORS:
+                        if (
+                            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and statement.name in _CONSTRUCTORS
+                        ):
                             reach(statement)
                     lineage.extend(base.id for base in classes[current].bases if isinstance(base, ast.Name))
             for attribute in attributes:

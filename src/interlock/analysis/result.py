@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from interlock.analysis.findings import Finding, Severity
@@ -37,7 +36,12 @@ class Changes:
     unchanged: int
 
     def to_json(self) -> dict[str, object]:
-        return {"added": list(self.added), "removed": list(self.removed), "changed": list(self.changed), "unchanged": self.unchanged}
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+            "unchanged": self.unchanged,
+        }
 
 
 @dataclass

@@ -9,14 +9,27 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 
+from interlock.analysis.facts import When
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.artifact.reader import is_disguised_zip
-from interlock.analysis.facts import When
 
 _TEST_DIRS = {"tests", "test", "testing_data", "docs", "doc", "examples", "example", "benchmarks", "bench"}
 # Directories of an sdist that hold the maintainers' helper scripts; they are neither
 # installed nor imported (unless they are packages, or setup.py runs or imports them: see engine).
-_SDIST_HELPER_DIRS = {"tools", "tool", "scripts", "script", "ci", ".github", ".circleci", "dev", "devtools", "maint", "release", "build_tools"}
+_SDIST_HELPER_DIRS = {
+    "tools",
+    "tool",
+    "scripts",
+    "script",
+    "ci",
+    ".github",
+    ".circleci",
+    "dev",
+    "devtools",
+    "maint",
+    "release",
+    "build_tools",
+}
 _STARTUP_MODULES = {"sitecustomize.py", "usercustomize.py"}
 
 
@@ -129,6 +142,9 @@ def role_of(artifact: Artifact, path: str, backends: set[str]) -> Role:
         return Role(When.STARTUP, reason=f"{parts[0]} is imported at every interpreter start")
     if is_test_or_example(installed):
         return Role(When.CALL, reason="test, documentation or example code")
-    if is_sdist and any(part in _SDIST_HELPER_DIRS and "/".join([*parts[:depth], "__init__.py"]) not in artifact.members for depth, part in enumerate(parts[:-1], 1)):
+    if is_sdist and any(
+        part in _SDIST_HELPER_DIRS and "/".join([*parts[:depth], "__init__.py"]) not in artifact.members
+        for depth, part in enumerate(parts[:-1], 1)
+    ):
         return Role(When.CALL, reason="a maintainer's script in the sdist, not part of any package")
     return Role(When.IMPORT, reason="module top level runs at import")

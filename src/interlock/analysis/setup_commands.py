@@ -48,7 +48,9 @@ def never_run_by_pip(tree: ast.Module, text: str) -> NeverRunByPip:
             or any(text.count(f"'{command}'") + text.count(f'"{command}"') > 1 for command in commands)
         ):
             continue
-        functions.update(id(child) for child in ast.walk(node) if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        functions.update(
+            id(child) for child in ast.walk(node) if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
     return NeverRunByPip(frozenset(functions), _argv_branches(tree))
 
 
@@ -58,19 +60,29 @@ def _registrations(tree: ast.Module) -> list[tuple[str, ast.expr]]:
     entries: list[tuple[str, ast.expr]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict):
-            entries.extend((key.value, value) for key, value in zip(node.keys, node.values) if isinstance(key, ast.Constant) and isinstance(key.value, str))
+            entries.extend(
+                (key.value, value)
+                for key, value in zip(node.keys, node.values)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            )
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
             entries.extend((keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg is not None)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.slice, ast.Constant)
+                    and isinstance(target.slice.value, str)
+                ):
                     entries.append((target.slice.value, node.value))
     return entries
 
 
 def _argv_branches(tree: ast.Module) -> frozenset[int]:
     """``if`` statements whose test holds only when the command line names commands pip never runs."""
-    return frozenset(id(node) for node in ast.walk(tree) if isinstance(node, ast.If) and _only_for_other_commands(node.test))
+    return frozenset(
+        id(node) for node in ast.walk(tree) if isinstance(node, ast.If) and _only_for_other_commands(node.test)
+    )
 
 
 def _only_for_other_commands(test: ast.expr) -> bool:
@@ -93,13 +105,16 @@ def _other_commands(node: ast.expr) -> bool:
     """A string, or a tuple, list or set of strings, none of them a command pip runs."""
     words = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
     return bool(words) and all(
-        isinstance(word, ast.Constant) and isinstance(word.value, str) and word.value not in patterns.PIP_RUN_COMMANDS for word in words
+        isinstance(word, ast.Constant) and isinstance(word.value, str) and word.value not in patterns.PIP_RUN_COMMANDS
+        for word in words
     )
 
 
 def _is_argv(node: ast.expr) -> bool:
     """``sys.argv``, or ``argv`` (a ``main(argv)`` handed ``sys.argv``)."""
-    return (isinstance(node, ast.Attribute) and node.attr == "argv") or (isinstance(node, ast.Name) and node.id == "argv")
+    return (isinstance(node, ast.Attribute) and node.attr == "argv") or (
+        isinstance(node, ast.Name) and node.id == "argv"
+    )
 
 
 def _is_argv_word(node: ast.expr) -> bool:

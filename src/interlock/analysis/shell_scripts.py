@@ -17,12 +17,16 @@ from interlock.artifact.model import Member
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".ksh", ".command")
 _SHELL_SHEBANG = re.compile(rb"^#!\s*\S*/(env\s+)?(ba|z|k|da)?sh\b")
 # A command line that sends data with curl or wget (an upload, a form or a request body).
-_UPLOAD = re.compile(r"\b(curl|wget)\b[^\n]*(\s-(T|F|d)\b|--(upload-file|form|data(-binary|-raw|-urlencode)?|post-(data|file))\b)")
+_UPLOAD = re.compile(
+    r"\b(curl|wget)\b[^\n]*(\s-(T|F|d)\b|--(upload-file|form|data(-binary|-raw|-urlencode)?|post-(data|file))\b)"
+)
 _MAX_LINES = 20_000
 
 
 def is_shell_script(member: Member) -> bool:
-    return member.data is not None and (member.path.lower().endswith(_SHELL_SUFFIXES) or bool(_SHELL_SHEBANG.match(member.head)))
+    return member.data is not None and (
+        member.path.lower().endswith(_SHELL_SUFFIXES) or bool(_SHELL_SHEBANG.match(member.head))
+    )
 
 
 def shell_script_facts(member: Member, when: When) -> list[Fact]:
@@ -36,7 +40,10 @@ def shell_script_facts(member: Member, when: When) -> list[Fact]:
         found = command_capabilities(code)
         if _UPLOAD.search(code):
             found.append((Capability.NETWORK, f"uploads with {short(code, 80)}"))
-        facts.extend(Fact(capability, when, member.path, number, short(code, 120), detail, "<script>") for capability, detail in found)
+        facts.extend(
+            Fact(capability, when, member.path, number, short(code, 120), detail, "<script>")
+            for capability, detail in found
+        )
     return facts
 
 

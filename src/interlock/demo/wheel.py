@@ -18,7 +18,12 @@ def _record_hash(data: bytes) -> str:
 
 
 def wheel_bytes(
-    name: str, version: str, files: dict[str, str | bytes], *, entry_points: str | None = None, requires: tuple[str, ...] = ()
+    name: str,
+    version: str,
+    files: dict[str, str | bytes],
+    *,
+    entry_points: str | None = None,
+    requires: tuple[str, ...] = (),
 ) -> bytes:
     """A py3-none-any wheel holding `files` plus complete .dist-info metadata (with `requires` as
     Requires-Dist) and RECORD."""
@@ -26,8 +31,12 @@ def wheel_bytes(
     dist_info = f"{distribution}-{version}.dist-info"
     members: dict[str, bytes] = {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}
     dependencies = "".join(f"Requires-Dist: {requirement}\n" for requirement in requires)
-    members[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{dependencies}".encode()
-    members[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: interlock-demo\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    members[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{dependencies}".encode()
+    )
+    members[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: interlock-demo\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     if entry_points:
         members[f"{dist_info}/entry_points.txt"] = entry_points.encode()
     record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in members.items())

@@ -76,13 +76,24 @@ def diff_artifacts(
     check_comparable(old, new)
     old_analysis = analyse(old, yara, deadline, facts)
     new_analysis = analyse(new, yara, deadline, facts)
-    marked = mark_new(old_analysis, new_analysis) + [dataclasses.replace(f, new=True) for f in history_metadata_findings(old, new)]
+    marked = mark_new(old_analysis, new_analysis) + [
+        dataclasses.replace(f, new=True) for f in history_metadata_findings(old, new)
+    ]
     old_paths = {normalised_path(path, old.version): path for path in old.members}
     added_lines: dict[str, set[int] | None] = {}  # per file: computed once, however many findings it has
-    with_context = [_with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked]
+    with_context = [
+        _with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked
+    ]
     counted = [f for f in with_context if f.new or f.severity is Severity.CRITICAL]
     shown = tidy(with_context)
-    result = result_of(new, target, shown, new_analysis.error or old_analysis.error, ruleset_of(yara), old_analysis.seconds + new_analysis.seconds)
+    result = result_of(
+        new,
+        target,
+        shown,
+        new_analysis.error or old_analysis.error,
+        ruleset_of(yara),
+        old_analysis.seconds + new_analysis.seconds,
+    )
     verdict_result = result_of(new, target, tidy(counted), result.error, result.ruleset, 0)
     result.verdict, result.score = verdict_result.verdict, verdict_result.score
     result.previous = Previous(previous_label, old.filename, old.version, old.sha256)
@@ -125,7 +136,9 @@ def member_changes(old: Artifact, new: Artifact) -> Changes:
 def normalised_path(path: str, version: str | None) -> str:
     """`litellm-1.82.8.dist-info/RECORD` → `litellm-{version}.dist-info/RECORD`: the same file in every release."""
     if version:
-        path = path.replace(f"-{version}.dist-info/", "-{version}.dist-info/").replace(f"-{version}.data/", "-{version}.data/")
+        path = path.replace(f"-{version}.dist-info/", "-{version}.dist-info/").replace(
+            f"-{version}.data/", "-{version}.data/"
+        )
     return path
 
 
@@ -159,7 +172,9 @@ def _with_context(
         return dataclasses.replace(finding, context=_excerpt(new_lines, finding.line, range(1, len(new_lines) + 1)))
     if finding.path not in added_lines:
         old_lines = old_text.splitlines()
-        too_long = max(len(old_lines), len(new_lines)) > _MAX_DIFF_LINES or max(len(old_text), len(new_text)) > _MAX_DIFF_CHARS
+        too_long = (
+            max(len(old_lines), len(new_lines)) > _MAX_DIFF_LINES or max(len(old_text), len(new_text)) > _MAX_DIFF_CHARS
+        )
         added_lines[finding.path] = None if too_long else _added_lines(old_lines, new_lines)
     added = added_lines[finding.path]
     if added is None:

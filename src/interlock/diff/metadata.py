@@ -56,7 +56,10 @@ def _version_jump(old: Artifact, new: Artifact, path: str) -> Iterable[Finding]:
     leap = after.major - before.major > _MAJOR_JUMP and after.major > _MAJOR_JUMP * max(before.major, 1)
     if leap or (after.major >= _CONFUSION_MAJOR > before.major):
         yield Finding(
-            "version-jump", Severity.HIGH, path, None,
+            "version-jump",
+            Severity.HIGH,
+            path,
+            None,
             f"version {after} follows {before}: far beyond the release line, as dependency-confusion uploads are",
             f"{before} → {after}",
         )
@@ -83,8 +86,12 @@ def _dependencies_added_in_patch(
     for name, text in sorted(_requirements(new_headers).items()):
         if name not in old_requirements:
             yield Finding(
-                "dependency-added-in-patch", Severity.MEDIUM, path, None,
-                f"patch release {after} adds the dependency {name}, which {before} did not have", f"Requires-Dist: {text}",
+                "dependency-added-in-patch",
+                Severity.MEDIUM,
+                path,
+                None,
+                f"patch release {after} adds the dependency {name}, which {before} did not have",
+                f"Requires-Dist: {text}",
             )
 
 
@@ -92,12 +99,21 @@ def _domain(address: str) -> str:
     return address.rsplit("@", 1)[-1].strip(" >").lower() if "@" in address else ""
 
 
-def _identity_changed(old_headers: dict[str, list[str]], new_headers: dict[str, list[str]], path: str) -> Iterable[Finding]:
-    old_domains = {_domain(a) for header in _IDENTITY_HEADERS for value in old_headers.get(header, []) for a in value.split(",")} - {""}
-    new_domains = {_domain(a) for header in _IDENTITY_HEADERS for value in new_headers.get(header, []) for a in value.split(",")} - {""}
+def _identity_changed(
+    old_headers: dict[str, list[str]], new_headers: dict[str, list[str]], path: str
+) -> Iterable[Finding]:
+    old_domains = {
+        _domain(a) for header in _IDENTITY_HEADERS for value in old_headers.get(header, []) for a in value.split(",")
+    } - {""}
+    new_domains = {
+        _domain(a) for header in _IDENTITY_HEADERS for value in new_headers.get(header, []) for a in value.split(",")
+    } - {""}
     if old_domains and new_domains and not (old_domains & new_domains):
         yield Finding(
-            "maintainer-changed", Severity.MEDIUM, path, None,
+            "maintainer-changed",
+            Severity.MEDIUM,
+            path,
+            None,
             f"author and maintainer e-mail domains changed from {', '.join(sorted(old_domains))} to {', '.join(sorted(new_domains))}",
             ", ".join(sorted(new_domains)),
         )
@@ -105,7 +121,10 @@ def _identity_changed(old_headers: dict[str, list[str]], new_headers: dict[str, 
     new_urls = {value for header in _URL_HEADERS for value in new_headers.get(header, [])}
     if old_urls and new_urls and not (old_urls & new_urls):
         yield Finding(
-            "project-urls-changed", Severity.MEDIUM, path, None,
+            "project-urls-changed",
+            Severity.MEDIUM,
+            path,
+            None,
             "none of the project's URLs (home page, repository, download) is the same as in the previous release",
             "; ".join(sorted(new_urls))[:300],
         )
@@ -176,7 +195,9 @@ def sdist_wheel_findings(wheel: Artifact, sdist: Artifact) -> list[Finding]:
         top = path.split("/", 1)[0]
         if "!/" in path or top.endswith((".dist-info", ".data")) or path.rsplit("/", 1)[-1] in _GENERATED:
             continue
-        if not path.endswith((".py", ".pth")) or any(candidate in in_sdist for candidate in (path, f"src/{path}", f"lib/{path}")):
+        if not path.endswith((".py", ".pth")) or any(
+            candidate in in_sdist for candidate in (path, f"src/{path}", f"lib/{path}")
+        ):
             continue
         if path.endswith(".pth"):
             lines = executable_lines(wheel.text(path) or "")
@@ -187,8 +208,12 @@ def sdist_wheel_findings(wheel: Artifact, sdist: Artifact) -> list[Finding]:
             severity, what = Severity.MEDIUM, "a module"
         findings.append(
             Finding(
-                "wheel-not-from-sdist", severity, path, None,
-                f"{what} in the wheel that the release's sdist ({sdist.filename}) does not contain", path,
+                "wheel-not-from-sdist",
+                severity,
+                path,
+                None,
+                f"{what} in the wheel that the release's sdist ({sdist.filename}) does not contain",
+                path,
             )
         )
     return findings

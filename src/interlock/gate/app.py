@@ -100,7 +100,11 @@ def json_page(project: str, links: list[tuple[IndexFile, str]]) -> bytes:
     every_size = all(file.size is not None for file, _ in links)
     entries = []
     for file, url in links:
-        entry: dict[str, object] = {"filename": file.filename, "url": url, "hashes": {"sha256": file.sha256} if file.sha256 else {}}
+        entry: dict[str, object] = {
+            "filename": file.filename,
+            "url": url,
+            "hashes": {"sha256": file.sha256} if file.sha256 else {},
+        }
         if file.requires_python:
             entry["requires-python"] = file.requires_python
         if file.yanked:
@@ -110,7 +114,11 @@ def json_page(project: str, links: list[tuple[IndexFile, str]]) -> bytes:
         if file.size is not None:
             entry["size"] = file.size
         entries.append(entry)
-    page: dict[str, object] = {"meta": {"api-version": "1.1" if every_size else "1.0"}, "name": project, "files": entries}
+    page: dict[str, object] = {
+        "meta": {"api-version": "1.1" if every_size else "1.0"},
+        "name": project,
+        "files": entries,
+    }
     if every_size:
         page["versions"] = sorted({str(file.version) for file, _ in links})
     return json.dumps(page).encode()

@@ -75,7 +75,9 @@ def split_arguments(tool: str, arguments: Sequence[str], options: Mapping[str, O
     )
 
 
-def _occurrences(tool: str, token: str, rest: list[str], options: Mapping[str, Option]) -> list[tuple[str, str | None, int]]:
+def _occurrences(
+    tool: str, token: str, rest: list[str], options: Mapping[str, Option]
+) -> list[tuple[str, str | None, int]]:
     """`(spelling, value, tokens consumed after this one)` for each option in `token` (short flags may be grouped: `-qq`)."""
     if token.startswith("--"):
         spelling, equals, attached = token.partition("=")
@@ -103,7 +105,9 @@ def _occurrences(tool: str, token: str, rest: list[str], options: Mapping[str, O
 def _known(tool: str, spelling: str, options: Mapping[str, Option]) -> Option:
     option = options.get(spelling)
     if option is None:
-        raise ArgumentError(f"{tool} option {spelling} is not one the gate knows; it passes on only options it understands")
+        raise ArgumentError(
+            f"{tool} option {spelling} is not one the gate knows; it passes on only options it understands"
+        )
     return option
 
 

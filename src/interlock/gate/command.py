@@ -51,7 +51,9 @@ examples:
   interlock install -- --dry-run -r requirements.txt        judge only, install nothing
   interlock install --format json -o gate.json -- -i https://my.index/simple/ flask
 
-""" + _HOW_IT_WORKS.format(tool="pip", extra="\n        pip: the target's own, else the pip beside Interlock (pip --python TARGET).")
+""" + _HOW_IT_WORKS.format(
+    tool="pip", extra="\n        pip: the target's own, else the pip beside Interlock (pip --python TARGET)."
+)
 
 _UV_EPILOG = """\
 examples:
@@ -79,10 +81,27 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
             formatter_class=argparse.RawDescriptionHelpFormatter,
             usage=f"interlock {name} [options] -- <{what} arguments>",
         )
-        command.add_argument("installer_args", nargs=argparse.REMAINDER, metavar=f"-- {tool.upper()}_ARGS", help=f"arguments for {what}, after --")
-        command.add_argument("--python", metavar="PATH", type=Path, help="interpreter or virtualenv to install into (default: $VIRTUAL_ENV, else python3 on PATH)")
+        command.add_argument(
+            "installer_args",
+            nargs=argparse.REMAINDER,
+            metavar=f"-- {tool.upper()}_ARGS",
+            help=f"arguments for {what}, after --",
+        )
+        command.add_argument(
+            "--python",
+            metavar="PATH",
+            type=Path,
+            help="interpreter or virtualenv to install into (default: $VIRTUAL_ENV, else python3 on PATH)",
+        )
         _add_output_options(command)
-        command.add_argument("--jobs", "-j", type=int, default=min(4, os.cpu_count() or 1), metavar="N", help="files downloaded and judged at once (default: %(default)s)")
+        command.add_argument(
+            "--jobs",
+            "-j",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            metavar="N",
+            help="files downloaded and judged at once (default: %(default)s)",
+        )
         command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
         add_history_option(command)
         _add_min_age(command)
@@ -139,7 +158,13 @@ def _write(outcome: GateOutcome, arguments: argparse.Namespace, installer: Insta
     from interlock.gate.summary import render_outcome
     from interlock.report.common import printable
 
-    exit_status = {Status.INSTALLED: 0, Status.JUDGED: 0, Status.REFUSED: 1, Status.UNJUDGED: 3, Status.INSTALL_FAILED: EXIT_INSTALL_FAILED}
+    exit_status = {
+        Status.INSTALLED: 0,
+        Status.JUDGED: 0,
+        Status.REFUSED: 1,
+        Status.UNJUDGED: 3,
+        Status.INSTALL_FAILED: EXIT_INSTALL_FAILED,
+    }
 
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
@@ -186,7 +211,9 @@ class _Progress:
         from interlock.report.common import printable
 
         self._judged += 1
-        self._show(f" — judged {self._judged}, last {printable(decision.file.filename)}: {decision.result.verdict.value}")
+        self._show(
+            f" — judged {self._judged}, last {printable(decision.file.filename)}: {decision.result.verdict.value}"
+        )
 
     def _show(self, detail: str) -> None:
         from rich.markup import escape

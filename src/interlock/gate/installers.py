@@ -82,7 +82,15 @@ class Pip(Installer):
     _common = ("--no-cache-dir", "--disable-pip-version-check", "--no-input", "--progress-bar=off", "--retries=0")
 
     def resolve_command(self, index: str, arguments: InstallerArguments, report: Path) -> list[str]:
-        return [*self.command, "install", "--dry-run", f"--report={report}", f"--index-url={index}", *self._common, *arguments.resolve]
+        return [
+            *self.command,
+            "install",
+            "--dry-run",
+            f"--report={report}",
+            f"--index-url={index}",
+            *self._common,
+            *arguments.resolve,
+        ]
 
     def read_plan(self, report: Path, stdout: str, gate: str) -> list[Planned]:
         try:
@@ -91,15 +99,25 @@ class Pip(Installer):
             for item in document["install"]:
                 url = str(item["download_info"]["url"])
                 metadata = item["metadata"]
-                planned.append(Planned(canonicalize_name(str(metadata["name"])), str(metadata["version"]), _gate_key(url, gate), url))
+                planned.append(
+                    Planned(
+                        canonicalize_name(str(metadata["name"])), str(metadata["version"]), _gate_key(url, gate), url
+                    )
+                )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PlanError(f"pip's report could not be read ({type(exc).__name__}: {exc})") from None
         return planned
 
     def install_command(self, index: str, arguments: InstallerArguments, requirements: Path) -> list[str]:
         return [
-            *self.command, "install", "--no-deps", "--require-hashes", f"--requirement={requirements}",
-            f"--index-url={index}", *self._common, *arguments.install,
+            *self.command,
+            "install",
+            "--no-deps",
+            "--require-hashes",
+            f"--requirement={requirements}",
+            f"--index-url={index}",
+            *self._common,
+            *arguments.install,
         ]
 
 
@@ -115,7 +133,15 @@ class Uv(Installer):
         return [f"--python={self.python}", f"--index-url={index}", "--no-config", "--no-cache", "--no-progress"]
 
     def resolve_command(self, index: str, arguments: InstallerArguments, report: Path) -> list[str]:
-        return [*self.command, "pip", "install", "--dry-run", "--output-format=json", *self._common(index), *arguments.resolve]
+        return [
+            *self.command,
+            "pip",
+            "install",
+            "--dry-run",
+            "--output-format=json",
+            *self._common(index),
+            *arguments.resolve,
+        ]
 
     def read_plan(self, report: Path, stdout: str, gate: str) -> list[Planned]:
         try:
@@ -130,8 +156,14 @@ class Uv(Installer):
 
     def install_command(self, index: str, arguments: InstallerArguments, requirements: Path) -> list[str]:
         return [
-            *self.command, "pip", "install", "--no-deps", "--require-hashes", f"--requirements={requirements}",
-            *self._common(index), *arguments.install,
+            *self.command,
+            "pip",
+            "install",
+            "--no-deps",
+            "--require-hashes",
+            f"--requirements={requirements}",
+            *self._common(index),
+            *arguments.install,
         ]
 
 

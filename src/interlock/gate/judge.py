@@ -43,7 +43,9 @@ class Decision:
 class Judge:
     """Judges files for the gate; what the scanner's policy does not let pass is refused."""
 
-    def __init__(self, scanner: Scanner, *, jobs: int = 4, on_decision: Callable[[Decision], None] | None = None) -> None:
+    def __init__(
+        self, scanner: Scanner, *, jobs: int = 4, on_decision: Callable[[Decision], None] | None = None
+    ) -> None:
         self.scanner = scanner
         self.on_decision = on_decision
         self._slots = threading.BoundedSemaphore(max(1, jobs))  # downloads and scans at once

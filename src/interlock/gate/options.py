@@ -68,7 +68,9 @@ PIP_OPTIONS: dict[str, Option] = _spellings(
         "--constraint": _value(Role.CONSTRAINT),
         "--build-constraint": _value(Role.CONSTRAINT),
         "--editable": _value(Role.EDITABLE),
-        "--requirements-from-script": _value(Role.REFUSE, "a script's inline requirements are not read by the gate yet"),
+        "--requirements-from-script": _value(
+            Role.REFUSE, "a script's inline requirements are not read by the gate yet"
+        ),
         "--group": _value(Role.REFUSE, _GROUP),
         "--no-deps": _flag(Role.RESOLVE),
         "--only-deps": _flag(Role.RESOLVE),
@@ -113,7 +115,9 @@ PIP_OPTIONS: dict[str, Option] = _spellings(
         "--extra-index-url": _value(Role.REFUSE, _SECOND_INDEX),
         "--no-index": _flag(Role.REFUSE, _LOCAL_FILES),
         "--find-links": _value(Role.REFUSE, _LOCAL_FILES),
-        "--trusted-host": _value(Role.REFUSE, "the installer only talks to the gate on loopback; interlock checks the index's TLS"),
+        "--trusted-host": _value(
+            Role.REFUSE, "the installer only talks to the gate on loopback; interlock checks the index's TLS"
+        ),
         "--cert": _value(Role.REFUSE, _CERT),
         "--client-cert": _value(Role.REFUSE, "client certificates for the index are not supported by the gate"),
         "--proxy": _value(Role.REFUSE, _PROXY),
@@ -182,7 +186,10 @@ UV_OPTIONS: dict[str, Option] = _spellings(
         "--only-binary": _value(Role.BOTH),
         "--python-version": _value(Role.BOTH),
         "--python-platform": _value(Role.BOTH),
-        "--exact": _flag(Role.REFUSE, "the gate installs the resolved files one by one; run 'uv pip sync' on a judged lockfile instead"),
+        "--exact": _flag(
+            Role.REFUSE,
+            "the gate installs the resolved files one by one; run 'uv pip sync' on a judged lockfile instead",
+        ),
         "--strict": _flag(Role.BOTH),
         "--dry-run": _flag(Role.DRY_RUN),
         "--check": _flag(Role.REFUSE, "nothing to judge: run uv pip install --check directly"),
@@ -230,12 +237,16 @@ UV_OPTIONS: dict[str, Option] = _spellings(
         "--system-certs": _flag(Role.DROP),
         "--native-tls": _flag(Role.DROP),
         "--offline": _flag(Role.REFUSE, "the installer must reach the gate (on loopback) to get judged files"),
-        "--allow-insecure-host": _value(Role.REFUSE, "the installer only talks to the gate on loopback; interlock checks the index's TLS"),
+        "--allow-insecure-host": _value(
+            Role.REFUSE, "the installer only talks to the gate on loopback; interlock checks the index's TLS"
+        ),
         "--cert": _value(Role.REFUSE, _CERT),
         "--no-progress": _flag(Role.BOTH),
         "--directory": _value(Role.REFUSE, "run interlock from that directory instead"),
         "--project": _value(Role.REFUSE, "run interlock from that directory instead"),
-        "--config-file": _value(Role.REFUSE, "the gate runs uv without configuration files, so no index in them goes around it"),
+        "--config-file": _value(
+            Role.REFUSE, "the gate runs uv without configuration files, so no index in them goes around it"
+        ),
         "--no-config": _flag(Role.DROP),
         "--help": _flag(Role.REFUSE, "see 'interlock uv --help'"),
     },

@@ -20,7 +20,7 @@ from packaging.version import InvalidVersion, Version
 from interlock.audit import Unjudged
 from interlock.gate.app import gate_app
 from interlock.gate.arguments import InstallerArguments
-from interlock.gate.installers import Installer, Planned, PlanError
+from interlock.gate.installers import Installer, PlanError, Planned
 from interlock.gate.judge import Decision, Judge
 from interlock.gate.server import refusing_port, serve
 from interlock.gate.sources import unjudgeable
@@ -86,7 +86,11 @@ def guarded_install(
             unjudged=unjudged,
         )
     judge = Judge(scanner, jobs=jobs, on_decision=hooks.decision)
-    with serve(gate_app(scanner.client(), judge)) as gate, refusing_port() as port, tempfile.TemporaryDirectory(prefix="interlock-gate-") as work:
+    with (
+        serve(gate_app(scanner.client(), judge)) as gate,
+        refusing_port() as port,
+        tempfile.TemporaryDirectory(prefix="interlock-gate-") as work,
+    ):
         index = f"{gate}/simple"
         env = installer.environment(port)
         _say(hooks, f"{installer.tool} is resolving through the gate")
@@ -101,7 +105,12 @@ def guarded_install(
             return _outcome(judge, Status.UNJUDGED, f"not installed: {exc}", resolved)
         chosen, missing = _files_for(plan, judge.decisions)
         if missing:
-            return _outcome(judge, Status.UNJUDGED, f"not installed: {installer.tool} would install files the gate did not judge", unjudged=missing)
+            return _outcome(
+                judge,
+                Status.UNJUDGED,
+                f"not installed: {installer.tool} would install files the gate did not judge",
+                unjudged=missing,
+            )
         if arguments.dry_run:
             return _outcome(judge, Status.JUDGED, "dry run: every file passed; nothing was installed", installed=chosen)
         if not chosen:
@@ -125,12 +134,16 @@ def _say(hooks: Hooks, text: str) -> None:
 
 def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(command, env=env, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL, check=False)
+        return subprocess.run(
+            command, env=env, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL, check=False
+        )
     except OSError as exc:
         return subprocess.CompletedProcess(command, 127, "", f"could not run {command[0]}: {exc.strerror or exc}")
 
 
-def _stopped(judge: Judge, installer: Installer, run: subprocess.CompletedProcess[str], doing: str) -> GateOutcome | None:
+def _stopped(
+    judge: Judge, installer: Installer, run: subprocess.CompletedProcess[str], doing: str
+) -> GateOutcome | None:
     """The outcome when the gate refused something or the installer failed; None to go on."""
     refused = judge.refusals()
     if refused:
@@ -177,7 +190,9 @@ def _files_for(plan: list[Planned], decisions: list[Decision]) -> tuple[list[Dec
             chosen += same
         else:
             where = item.url or "the index"
-            missing.append(Unjudged(f"{item.name}=={item.version}", where, "not fetched through the gate, so not judged"))
+            missing.append(
+                Unjudged(f"{item.name}=={item.version}", where, "not fetched through the gate, so not judged")
+            )
     return chosen, missing
 
 
@@ -192,5 +207,7 @@ def _pinned_requirements(chosen: list[Decision]) -> str:
     """`name==version --hash=sha256:...` per distribution (uv may have judged both a wheel and an sdist)."""
     hashes: dict[tuple[str, str], list[str]] = {}
     for decision in chosen:
-        hashes.setdefault((decision.file.project, str(decision.file.version)), []).append(f"--hash=sha256:{decision.file.sha256}")
+        hashes.setdefault((decision.file.project, str(decision.file.version)), []).append(
+            f"--hash=sha256:{decision.file.sha256}"
+        )
     return "".join(f"{name}=={version} {' '.join(pins)}\n" for (name, version), pins in hashes.items())

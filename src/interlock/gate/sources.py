@@ -36,10 +36,16 @@ def unjudgeable(tool: str, arguments: InstallerArguments) -> list[Unjudged]:
         if package.status is PinStatus.UNVERIFIABLE:
             found.append(Unjudged(text, "command line", package.reason or "not from the index"))
     for text in arguments.editables:
-        found.append(Unjudged(f"-e {text}", "command line", "editable install: local code or a VCS checkout, built unjudged"))
+        found.append(
+            Unjudged(f"-e {text}", "command line", "editable install: local code or a VCS checkout, built unjudged")
+        )
     for option, path in arguments.files:
         if tool == "uv" and not path.name.lower().endswith(_UV_REQUIREMENT_SUFFIXES):
-            found.append(Unjudged(f"{option} {path}", "command line", "a project's own metadata: uv may build the project to read it"))
+            found.append(
+                Unjudged(
+                    f"{option} {path}", "command line", "a project's own metadata: uv may build the project to read it"
+                )
+            )
             continue
         found += _file_unjudgeable(path)
     return found

@@ -26,7 +26,9 @@ from interlock.report.markdown import escape_text
 _STYLE = {Verdict.MALICIOUS: "bold red", Verdict.SUSPICIOUS: "yellow", Verdict.ERROR: "magenta", Verdict.CLEAN: "green"}
 
 
-def render_outcome(outcome: GateOutcome, fmt: str, *, tool: str, python: str, color: bool = False, width: int | None = None) -> str:
+def render_outcome(
+    outcome: GateOutcome, fmt: str, *, tool: str, python: str, color: bool = False, width: int | None = None
+) -> str:
     """The report for `outcome` in `fmt`, ending with a newline."""
     results = [decision.result for decision in outcome.decisions]
     if fmt == "json":
@@ -71,7 +73,13 @@ def action(decision: Decision, outcome: GateOutcome) -> str:
     if not decision.allowed:
         return "refused"
     if decision in outcome.installed:
-        return "installed" if outcome.status is Status.INSTALLED else "would install" if outcome.status is Status.JUDGED else "passed"
+        return (
+            "installed"
+            if outcome.status is Status.INSTALLED
+            else "would install"
+            if outcome.status is Status.JUDGED
+            else "passed"
+        )
     return "passed"
 
 
@@ -83,11 +91,18 @@ def _text(outcome: GateOutcome, *, color: bool, width: int) -> str:
     if outcome.decisions:
         console.print(_table(outcome))
     for item in outcome.unjudged:
-        console.print(Text(f"not judged: {printable(item.requirement)}  ({printable(item.location)})  {printable(item.reason)}"))
+        console.print(
+            Text(f"not judged: {printable(item.requirement)}  ({printable(item.location)})  {printable(item.reason)}")
+        )
     for problem in outcome.problems:
         console.print(Text(f"index: {printable(problem)}"))
     if outcome.installer_output:
-        console.print(Text("installer output (last lines):\n" + "\n".join("  " + printable(line) for line in outcome.installer_output.splitlines())))
+        console.print(
+            Text(
+                "installer output (last lines):\n"
+                + "\n".join("  " + printable(line) for line in outcome.installer_output.splitlines())
+            )
+        )
     style = "bold green" if outcome.status in (Status.INSTALLED, Status.JUDGED) else "bold red"
     console.print(Text(printable(outcome.message), style=style))
     parts.append(buffer.getvalue().rstrip("\n"))
@@ -116,10 +131,25 @@ def _table(outcome: GateOutcome) -> Table:
 
 
 def _markdown_summary(outcome: GateOutcome) -> str:
-    lines = ["### Install gate", "", "| package | version | file | verdict | action | reason |", "|---|---|---|---|---|---|"]
+    lines = [
+        "### Install gate",
+        "",
+        "| package | version | file | verdict | action | reason |",
+        "|---|---|---|---|---|---|",
+    ]
     for d in outcome.decisions:
-        cells = (d.file.project, str(d.file.version), d.file.filename, d.result.verdict.value, action(d, outcome), d.reason)
+        cells = (
+            d.file.project,
+            str(d.file.version),
+            d.file.filename,
+            d.result.verdict.value,
+            action(d, outcome),
+            d.reason,
+        )
         lines.append("| " + " | ".join(escape_text(printable(cell)) for cell in cells) + " |")
-    lines += [f"- not judged: {escape_text(printable(u.requirement))} ({escape_text(printable(u.reason))})" for u in outcome.unjudged]
+    lines += [
+        f"- not judged: {escape_text(printable(u.requirement))} ({escape_text(printable(u.reason))})"
+        for u in outcome.unjudged
+    ]
     lines += ["", f"**{escape_text(printable(outcome.message))}**"]
     return "\n".join(lines)

@@ -56,13 +56,20 @@ def pip_command(python: Path) -> list[str]:
         return [str(python), "-m", "pip"]
     if importlib.util.find_spec("pip") is not None:
         return [sys.executable, "-m", "pip", "--python", str(python)]
-    raise ToolMissing(f"{python} has no pip, and neither has interlock's environment: install pip there, or use 'interlock uv'")
+    raise ToolMissing(
+        f"{python} has no pip, and neither has interlock's environment: install pip there, or use 'interlock uv'"
+    )
 
 
 def _has_pip(python: Path) -> bool:
     probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('pip') is None)"
     try:
-        return subprocess.run([str(python), "-I", "-c", probe], capture_output=True, timeout=_PROBE_TIMEOUT, check=False).returncode == 0
+        return (
+            subprocess.run(
+                [str(python), "-I", "-c", probe], capture_output=True, timeout=_PROBE_TIMEOUT, check=False
+            ).returncode
+            == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 

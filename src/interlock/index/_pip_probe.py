@@ -76,7 +76,8 @@ def _file_holding(configuration: Any, variant: str, section: str, option: str) -
         holders = [
             name
             for name, parser in configuration._parsers[variant]
-            if parser.has_section(section) and any(key.replace("_", "-").lower() == option for key in parser.options(section))
+            if parser.has_section(section)
+            and any(key.replace("_", "-").lower() == option for key in parser.options(section))
         ]
     except Exception:
         return None

@@ -78,7 +78,12 @@ class IndexClient:
             http_cache = False
         pages_dir = (http_cache_dir or default_http_cache_dir()) if http_cache else None
         self._http = Http(
-            timeout=timeout, retries=retries, backoff=backoff, verify=verify, cache_dir=pages_dir, max_cached_body=PAGE_LIMIT
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            verify=verify,
+            cache_dir=pages_dir,
+            max_cached_body=PAGE_LIMIT,
         )
         self._memo = PageMemo.open(pages_dir) if pages_dir is not None and self._http.caching else None
         self._pages: dict[str, ProjectPage] = {}
@@ -92,7 +97,9 @@ class IndexClient:
             try:
                 options["verify"] = ssl.create_default_context(cafile=settings.cert)
             except (OSError, ssl.SSLError) as exc:
-                raise IndexConfigError(f"pip's CA bundle {settings.cert!r} ({settings.source}) is unusable: {exc}") from None
+                raise IndexConfigError(
+                    f"pip's CA bundle {settings.cert!r} ({settings.source}) is unusable: {exc}"
+                ) from None
         return cls(settings.index_url, **options)  # type: ignore[arg-type]
 
     def close(self) -> None:
@@ -145,7 +152,9 @@ class IndexClient:
             if kept is not None:
                 with suppress(ValueError):
                     return kept_json_page(kept, page.url, project)
-            page = self._http.get(url, accept=ACCEPT, max_bytes=PAGE_LIMIT)  # the memo failed us: read the body after all
+            page = self._http.get(
+                url, accept=ACCEPT, max_bytes=PAGE_LIMIT
+            )  # the memo failed us: read the body after all
         if page.status in {404, 410}:
             raise ProjectNotFound(f"{project}: no such project on {redact(self.index_url)} (HTTP {page.status})")
         if page.status != 200:
@@ -193,7 +202,9 @@ class IndexClient:
         """All versions with at least one file, oldest first (pre-releases and yanked ones included)."""
         return self.page(name).versions()
 
-    def select_file(self, files: list[IndexFile], version: Version | str, *, allow_incompatible: bool = False) -> IndexFile:
+    def select_file(
+        self, files: list[IndexFile], version: Version | str, *, allow_incompatible: bool = False
+    ) -> IndexFile:
         """See ``interlock.index.selection.select_file``."""
         return select_file(files, version, allow_incompatible=allow_incompatible)
 
@@ -225,7 +236,9 @@ class IndexClient:
             return path.stat().st_size == file.size
         return file_sha256(path) == file.sha256
 
-    def download(self, file: IndexFile, max_bytes: int = GiB, *, dest_dir: Path | None = None, allow_unverified: bool = False) -> Path:
+    def download(
+        self, file: IndexFile, max_bytes: int = GiB, *, dest_dir: Path | None = None, allow_unverified: bool = False
+    ) -> Path:
         """The artifact on local disk, downloaded unless an intact copy is already there.
 
         Kept at ``cache_dir/<sha256[:2]>/<sha256>/<filename>``, or at ``dest_dir/<filename>`` when
@@ -237,18 +250,26 @@ class IndexClient:
         if urlsplit(file.url).scheme.lower() not in {"http", "https"}:
             raise UnsafeFile(f"{filename}: refusing to fetch {redact(file.url)!r} (only http(s) URLs)")
         if file.sha256 is None and not allow_unverified:
-            raise UnsafeFile(f"{filename}: the index gave no sha256 for {redact(file.url)}; refusing an unverifiable download")
+            raise UnsafeFile(
+                f"{filename}: the index gave no sha256 for {redact(file.url)}; refusing an unverifiable download"
+            )
         if file.sha256 is not None:
-            target = dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, file.sha256, filename)
+            target = (
+                dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, file.sha256, filename)
+            )
             if target.is_file() and self._intact(target, file, in_cache=dest_dir is None):
                 return target
         staging = dest_dir if dest_dir is not None else self.cache_dir / ".partial"
         with atomic_file(staging) as (handle, commit):
             digest = self._http.download(file.url, handle, max_bytes=max_bytes)
             if file.sha256 is not None and digest != file.sha256:
-                raise HashMismatch(f"{filename}: sha256 {digest} from {redact(file.url)} is not the {file.sha256} the index listed")
+                raise HashMismatch(
+                    f"{filename}: sha256 {digest} from {redact(file.url)} is not the {file.sha256} the index listed"
+                )
             if file.sha256 is None:
-                target = dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, digest, filename)
+                target = (
+                    dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, digest, filename)
+                )
             commit(target)
         return target
 
@@ -260,7 +281,13 @@ def parse_pin(requirement: str) -> tuple[str, Version]:
     except InvalidRequirement as exc:
         raise BadRequirement(f"{requirement!r}: not a requirement ({exc})") from None
     specifiers = list(parsed.specifier)
-    if parsed.url or parsed.marker or len(specifiers) != 1 or specifiers[0].operator != "==" or specifiers[0].version.endswith(".*"):
+    if (
+        parsed.url
+        or parsed.marker
+        or len(specifiers) != 1
+        or specifiers[0].operator != "=="
+        or specifiers[0].version.endswith(".*")
+    ):
         raise BadRequirement(f"{requirement!r}: expected an exact pin NAME==VERSION")
     try:
         return parsed.name, Version(specifiers[0].version)

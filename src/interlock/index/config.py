@@ -60,7 +60,11 @@ def configured_index(explicit: str | None = None) -> IndexSettings:
     """Index URL, extra index URLs and CA bundle, each with pip's precedence."""
     from_env = {
         name: _env(variable)
-        for name, variable in (("index-url", "PIP_INDEX_URL"), ("extra-index-url", "PIP_EXTRA_INDEX_URL"), ("cert", "PIP_CERT"))
+        for name, variable in (
+            ("index-url", "PIP_INDEX_URL"),
+            ("extra-index-url", "PIP_EXTRA_INDEX_URL"),
+            ("cert", "PIP_CERT"),
+        )
     }
     pip = _ask_pip()
     values: dict[str, list[str]] = pip.get("values", {})

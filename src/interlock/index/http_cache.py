@@ -62,7 +62,9 @@ def caching_client(
         return None
     # CacheClient, not a CacheTransport under a plain client: it also wraps the transports httpx
     # mounts for proxies named in the environment, so proxied pages are cached too.
-    return _DocumentClient(storage=storage, rfc=_PRIVATE, timeout=timeout, follow_redirects=True, verify=verify, headers=headers)
+    return _DocumentClient(
+        storage=storage, rfc=_PRIVATE, timeout=timeout, follow_redirects=True, verify=verify, headers=headers
+    )
 
 
 class DefaultFreshness(httpx.BaseTransport):
@@ -74,7 +76,11 @@ class DefaultFreshness(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.transport.handle_request(request)
-        if request.method == "GET" and response.status_code == 200 and not any(h in response.headers for h in _CACHING_HEADERS):
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not any(h in response.headers for h in _CACHING_HEADERS)
+        ):
             response.headers["Cache-Control"] = DEFAULT_FRESHNESS
         return response
 

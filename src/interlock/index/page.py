@@ -69,7 +69,9 @@ class ProjectPage:
         """Every version with at least one file, oldest first."""
         return sorted(self._pending)
 
-    def release_versions(self, *, prereleases: bool = False, yanked: bool = False, kind: FileKind | None = None) -> list[Version]:
+    def release_versions(
+        self, *, prereleases: bool = False, yanked: bool = False, kind: FileKind | None = None
+    ) -> list[Version]:
         """As ``selection.release_versions`` over the page's files (its files of ``kind`` only, when given),
         without making them."""
         live = {
@@ -88,10 +90,19 @@ class ProjectPage:
 
     def all_files(self) -> list[IndexFile]:
         """Every file, in page order."""
-        return [file for _, file in sorted((pair for version in self._pending for pair in self._positioned(version)), key=_position)]
+        return [
+            file
+            for _, file in sorted(
+                (pair for version in self._pending for pair in self._positioned(version)), key=_position
+            )
+        ]
 
     def _positioned(self, version: Version) -> list[tuple[int, IndexFile]]:
-        made = [(position, self._make(entry, kind, spelled)) for kind, spelled, entries in self._groups(version) for position, entry in entries]
+        made = [
+            (position, self._make(entry, kind, spelled))
+            for kind, spelled, entries in self._groups(version)
+            for position, entry in entries
+        ]
         return sorted(made, key=_position)
 
     def _groups(self, version: Version) -> list[_Group]:
@@ -105,14 +116,18 @@ class ProjectPage:
                 str(version),
                 tuple((kind.value, live) for kind, live in self._kinds[version].items()),
                 sum(len(entries) for _, _, entries in self._groups(version)),
-                marshal.dumps([(kind.value, str(spelled), entries) for kind, spelled, entries in self._groups(version)]),
+                marshal.dumps(
+                    [(kind.value, str(spelled), entries) for kind, spelled, entries in self._groups(version)]
+                ),
             )
             for version in self._pending
         ]
         return marshal.dumps(versions)
 
     @classmethod
-    def from_bytes(cls, project: NormalizedName, make: Callable[[Any, FileKind, Version], IndexFile], data: bytes) -> ProjectPage:
+    def from_bytes(
+        cls, project: NormalizedName, make: Callable[[Any, FileKind, Version], IndexFile], data: bytes
+    ) -> ProjectPage:
         """The page ``to_bytes`` gave, made with ``make``; ``ValueError`` when ``data`` is not such a page.
 
         Only the list of versions is read now. A version's entries are unpacked when it is asked for,
@@ -140,7 +155,9 @@ def _unpacked(packed: bytes) -> list[_Group]:
     try:
         return [(FileKind(kind), _version(spelled), entries) for kind, spelled, entries in marshal.loads(packed)]
     except Exception as exc:  # whole when written, and checked whole when read: this is a bug, said plainly
-        raise BadIndexResponse(f"a page kept from an earlier run does not read back ({exc}); remove the HTTP cache") from None
+        raise BadIndexResponse(
+            f"a page kept from an earlier run does not read back ({exc}); remove the HTTP cache"
+        ) from None
 
 
 def _position(pair: tuple[int, IndexFile]) -> int:

@@ -79,7 +79,9 @@ class PageMemo:
 
     def page(self, url: str, body_id: str) -> bytes | None:
         """The page kept from body ``body_id`` of ``url``; None when it is not kept or not whole."""
-        row = self._query("SELECT crc32, page FROM pages WHERE url = ? AND body_id = ? AND layout = ?", (url, body_id, _LAYOUT))
+        row = self._query(
+            "SELECT crc32, page FROM pages WHERE url = ? AND body_id = ? AND layout = ?", (url, body_id, _LAYOUT)
+        )
         if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
             return None
         return row[1]

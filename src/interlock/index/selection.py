@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -44,7 +44,9 @@ def select_file(files: Iterable[IndexFile], version: Version | str, *, allow_inc
     if allow_incompatible and wheels:
         return wheels[0]
     listed = ", ".join(sorted(f.filename for f in candidates))
-    raise NoSuitableFile(f"{project} {wanted}: no wheel for this interpreter ({_interpreter()}) and no sdist; files: {listed}")
+    raise NoSuitableFile(
+        f"{project} {wanted}: no wheel for this interpreter ({_interpreter()}) and no sdist; files: {listed}"
+    )
 
 
 def release_versions(files: Iterable[IndexFile], *, prereleases: bool = False, yanked: bool = False) -> list[Version]:
@@ -70,7 +72,9 @@ def latest_version(files: Iterable[IndexFile], *, prereleases: bool = False, yan
     return versions[-1] if versions else None
 
 
-def previous_version(files: Iterable[IndexFile], before: Version, *, prereleases: bool = False, yanked: bool = False) -> Version | None:
+def previous_version(
+    files: Iterable[IndexFile], before: Version, *, prereleases: bool = False, yanked: bool = False
+) -> Version | None:
     """The highest release lower than ``before`` (for comparing a release with its predecessor)."""
     versions = [v for v in release_versions(files, prereleases=prereleases, yanked=yanked) if v < before]
     return versions[-1] if versions else None
@@ -165,7 +169,6 @@ def previous_release_file(files: Iterable[IndexFile], filename: str, version: Ve
     return candidates[0]
 
 
-
 def release_upload_times(files: Iterable[IndexFile]) -> list[tuple[Version, datetime | None]]:
     """Each live (not fully yanked) version with the upload time of its newest file: a file added
     to an old release later makes the release as young as that file. None when any of its files
@@ -188,4 +191,4 @@ def upload_datetime(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -76,13 +76,21 @@ def _read_json_page(body: bytes, page_url: str, project: str) -> ProjectPage:
     wheels: dict[str, list[tuple[int, _Entry]]] = {}
     sdists: dict[str, list[tuple[int, _Entry]]] = {}
     for position, entry in enumerate(page["files"]):
-        if not isinstance(entry, dict) or not isinstance(filename := entry.get("filename"), str) or not isinstance(url := entry.get("url"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(filename := entry.get("filename"), str)
+            or not isinstance(url := entry.get("url"), str)
+        ):
             raise BadIndexResponse(f"{where}: files[{position}] lacks a string 'filename' and 'url'")
         split = split_filename(filename, canonical)
         if split is not None:
-            (wheels if split[0] is FileKind.WHEEL else sdists).setdefault(split[1], []).append((position, _kept(filename, url, entry)))
+            (wheels if split[0] is FileKind.WHEEL else sdists).setdefault(split[1], []).append(
+                (position, _kept(filename, url, entry))
+            )
     files = ProjectPage(canonical, _json_files_of(page_url, canonical))
-    groups = [(FileKind.WHEEL, *group) for group in wheels.items()] + [(FileKind.SDIST, *group) for group in sdists.items()]
+    groups = [(FileKind.WHEEL, *group) for group in wheels.items()] + [
+        (FileKind.SDIST, *group) for group in sdists.items()
+    ]
     # In page order, so that of two spellings of one version ("1.0", "1.0.0") the first listed names it.
     for kind, text, entries in sorted(groups, key=lambda group: group[2][0][0]):
         version = parse_version(text)
@@ -173,7 +181,11 @@ def collector_paused() -> Iterator[None]:
 def _absolute(url: str, base: str) -> str:
     """`url` resolved against `base`, without its fragment. Most indexes list absolute URLs, and
     a large project lists tens of thousands: those skip urljoin's parsing."""
-    if url.startswith(("https://", "http://")) and url.isascii() and not any(part in url for part in ("/../", "/./", "[", "]")):
+    if (
+        url.startswith(("https://", "http://"))
+        and url.isascii()
+        and not any(part in url for part in ("/../", "/./", "[", "]"))
+    ):
         return url.split("#", 1)[0]
     return urldefrag(_join(base, url))[0]
 

@@ -104,7 +104,9 @@ class Http:
         self._cache_dir = cache_dir
         self._cached: httpx.Client | None = None
         if cache_dir is not None:
-            self._cached = caching_client(cache_dir, max_body=max_cached_body, timeout=timeout, verify=verify, headers=headers)
+            self._cached = caching_client(
+                cache_dir, max_body=max_cached_body, timeout=timeout, verify=verify, headers=headers
+            )
         self._documents = self._cached or self._client
 
     @property

@@ -49,12 +49,26 @@ class Advisory:
         return parsed is not None and any(_in_range(parsed, *bounds) for bounds in self.ranges)
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "modified": self.modified, "summary": self.summary, "project": self.project, "versions": list(self.versions), "ranges": [list(r) for r in self.ranges]}
+        return {
+            "id": self.id,
+            "modified": self.modified,
+            "summary": self.summary,
+            "project": self.project,
+            "versions": list(self.versions),
+            "ranges": [list(r) for r in self.ranges],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Advisory:
         ranges = tuple(tuple(bound) for bound in data["ranges"])  # type: ignore[union-attr]
-        return cls(str(data["id"]), str(data["modified"]), str(data["summary"]), str(data["project"]), tuple(data["versions"]), ranges)  # type: ignore[arg-type]
+        return cls(
+            str(data["id"]),
+            str(data["modified"]),
+            str(data["summary"]),
+            str(data["project"]),
+            tuple(data["versions"]),
+            ranges,
+        )  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,9 @@ def read_records(path: Path) -> Iterator[Advisory | Skipped]:
                         continue
                     try:
                         with archive.open(info) as member:
-                            data = member.read(MAX_RECORD_BYTES + 1)  # never more than the cap, whatever the header says
+                            data = member.read(
+                                MAX_RECORD_BYTES + 1
+                            )  # never more than the cap, whatever the header says
                     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
                         yield Skipped(source, f"unreadable: {exc}")
                         continue
@@ -113,7 +129,11 @@ def _parse(data: bytes, source: str) -> Iterator[Advisory | Skipped]:
     except (ValueError, RecursionError) as exc:
         yield Skipped(source, f"not JSON ({str(exc)[:80]})")
         return
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not isinstance(record.get("affected"), list):
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("id"), str)
+        or not isinstance(record.get("affected"), list)
+    ):
         yield Skipped(source, "not an OSV record (no id or affected list)")
         return
     if record.get("withdrawn"):
@@ -122,11 +142,17 @@ def _parse(data: bytes, source: str) -> Iterator[Advisory | Skipped]:
     summary = record.get("summary") if isinstance(record.get("summary"), str) else ""
     for affected in record["affected"]:
         package = affected.get("package") if isinstance(affected, dict) else None
-        if not isinstance(package, dict) or package.get("ecosystem") != "PyPI" or not isinstance(package.get("name"), str):
+        if (
+            not isinstance(package, dict)
+            or package.get("ecosystem") != "PyPI"
+            or not isinstance(package.get("name"), str)
+        ):
             continue
         versions = tuple(v for v in affected.get("versions", ()) if isinstance(v, str))
         ranges = tuple(_ranges(affected.get("ranges", ())))
-        yield Advisory(record["id"][:100], modified[:40], summary[:300], canonicalize_name(package["name"]), versions, ranges)
+        yield Advisory(
+            record["id"][:100], modified[:40], summary[:300], canonicalize_name(package["name"]), versions, ranges
+        )
 
 
 def _ranges(ranges: object) -> Iterator[tuple[str | None, str | None, str | None]]:

@@ -58,7 +58,24 @@ MAX_NAME_LENGTH = 1000
 
 _ASCII_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"))
 _PREFIXES = ("python-", "python", "py-", "py")
-_SUFFIXES = ("-python", "python", "-py", "py", "-dev", "-sdk", "-lib", "-api", "dev", "sdk", "lib", "api", "-2", "-3", "2", "3")
+_SUFFIXES = (
+    "-python",
+    "python",
+    "-py",
+    "py",
+    "-dev",
+    "-sdk",
+    "-lib",
+    "-api",
+    "dev",
+    "sdk",
+    "lib",
+    "api",
+    "-2",
+    "-3",
+    "2",
+    "3",
+)
 _MIN_PADDED_CORE = 4
 """Padding is only matched around a popular name at least this long: `py` + `six` is no signal."""
 _MIN_LOOKALIKE_KEY = 4
@@ -138,7 +155,9 @@ def near_misses(name: str, popular: PopularNames | None = None) -> list[SquatMat
     shown = canonicalize_name(name) if not lookalikes else name.lower()
     own_rank = popular.ranks.get(canonical)
     if lookalikes and own_rank is not None:
-        explanation = f"{shown!r} spells {canonical!r} (rank {own_rank}) with lookalike characters {_quoted(lookalikes)}"
+        explanation = (
+            f"{shown!r} spells {canonical!r} (rank {own_rank}) with lookalike characters {_quoted(lookalikes)}"
+        )
         return [SquatMatch(shown, canonical, own_rank, Technique.HOMOGLYPH, explanation)]
     best: dict[NormalizedName, _Candidate] = {}
     for candidate in _index_for(popular).candidates(canonical):
@@ -158,9 +177,7 @@ def _may_flag(match: SquatMatch, own_rank: int | None) -> bool:
     if own_rank is None:
         return True
     return (
-        own_rank > ESTABLISHED_TOP
-        and match.technique in _PRECISE
-        and match.rank * POPULAR_SQUAT_RANK_RATIO <= own_rank
+        own_rank > ESTABLISHED_TOP and match.technique in _PRECISE and match.rank * POPULAR_SQUAT_RANK_RATIO <= own_rank
     )
 
 
@@ -379,7 +396,7 @@ def _unpadded(canonical: str) -> Iterator[tuple[str, str]]:
     """(core, affix) for each deceptive affix ``canonical`` carries."""
     for prefix in _PREFIXES:
         if canonical.startswith(prefix) and len(canonical) > len(prefix):
-            yield canonical[len(prefix):].lstrip("-"), prefix
+            yield canonical[len(prefix) :].lstrip("-"), prefix
     for suffix in _SUFFIXES:
         if canonical.endswith(suffix) and len(canonical) > len(suffix):
             yield canonical[: -len(suffix)].rstrip("-"), suffix
@@ -392,11 +409,11 @@ def _edit_kind(ours: str, theirs: str, distance: int) -> tuple[Technique, str]:
     at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
     if len(ours) == len(theirs):
         if at + 1 < len(ours) and ours[at] == theirs[at + 1] and ours[at + 1] == theirs[at]:
-            return Technique.SWAPPED, f"{theirs[at:at + 2]!r} swapped to {ours[at:at + 2]!r}"
+            return Technique.SWAPPED, f"{theirs[at : at + 2]!r} swapped to {ours[at : at + 2]!r}"
         return Technique.ONE_EDIT, f"{theirs[at]!r} replaced by {ours[at]!r}"
     if len(ours) > len(theirs):
         added = ours[at]
-        if added in theirs[max(at - 1, 0):at + 1]:
+        if added in theirs[max(at - 1, 0) : at + 1]:
             return Technique.DOUBLED, f"{added!r} doubled"
         return Technique.ONE_EDIT, f"{added!r} added"
     return Technique.DROPPED, f"{theirs[at]!r} dropped"

@@ -193,5 +193,9 @@ def hash_problems(packages: list[LockedPackage] | tuple[LockedPackage, ...]) -> 
         every = set(package.hashes).union(*(f.hashes for f in package.files))
         if every and not package.sha256s:
             algorithms = ", ".join(sorted({h.split(":", 1)[0] for h in every}))
-            problems.append(Problem(package.source, package.line, f"{package.name}: only {algorithms} hashes; Interlock checks sha256"))
+            problems.append(
+                Problem(
+                    package.source, package.line, f"{package.name}: only {algorithms} hashes; Interlock checks sha256"
+                )
+            )
     return problems

@@ -27,7 +27,20 @@ from interlock.lockfiles._fields import DIRECT_URL, EDITABLE, LOCAL_PATH, VCS, c
 from interlock.lockfiles.interface import ArtifactFile, LockedPackage, LockfileError, PinStatus
 
 # pip's archive suffixes: a requirement ending in one is a file, not a project name.
-_ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma")
+_ARCHIVE_SUFFIXES = (
+    ".whl",
+    ".tar.gz",
+    ".tgz",
+    ".tar",
+    ".zip",
+    ".tar.bz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tlz",
+    ".tar.lz",
+    ".tar.lzma",
+)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:", re.ASCII)
 _VCS_SCHEMES = ("git+", "hg+", "svn+", "bzr+")
 
@@ -55,7 +68,12 @@ def _looks_like_path(text: str) -> bool:
     location = text.split(";", 1)[0].strip()
     if " @ " in location or "@" in location.split("/", 1)[0]:
         return False  # `name @ url`: a named requirement
-    return location.startswith((".", "/", "~", "\\")) or "/" in location or "\\" in location or location.lower().endswith(_ARCHIVE_SUFFIXES)
+    return (
+        location.startswith((".", "/", "~", "\\"))
+        or "/" in location
+        or "\\" in location
+        or location.lower().endswith(_ARCHIVE_SUFFIXES)
+    )
 
 
 def _named(requirement: Requirement, written: str, path: Path, line: int, hashes: frozenset[str]) -> LockedPackage:
@@ -96,7 +114,9 @@ def _direct(written: str, text: str, path: Path, line: int, hashes: frozenset[st
         try:
             marker = Marker(marker_text.strip())
         except InvalidMarker as exc:
-            raise LockfileError(path, line, f"invalid marker {clip(marker_text.strip())!r}: {first_line(exc)}") from None
+            raise LockfileError(
+                path, line, f"invalid marker {clip(marker_text.strip())!r}: {first_line(exc)}"
+            ) from None
     extras: frozenset[str] = frozenset()
     if not _looks_like_url(location) and location.endswith("]") and "[" in location:  # `./pkg[dev,test]`
         location, _, listed = location[:-1].rpartition("[")

@@ -29,7 +29,11 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
         raise LockfileError(path, None, "not a regular file")
     if info.st_size > max_bytes:
-        raise LockfileError(path, None, f"file is {describe_size(info.st_size)}, larger than the {describe_size(max_bytes)} a lockfile may be")
+        raise LockfileError(
+            path,
+            None,
+            f"file is {describe_size(info.st_size)}, larger than the {describe_size(max_bytes)} a lockfile may be",
+        )
     try:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat

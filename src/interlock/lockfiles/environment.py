@@ -36,12 +36,12 @@ from interlock.artifact.limits import describe_size
 from interlock.lockfiles import _environment_probe
 from interlock.lockfiles._fields import clip, filename_from_url, normalise_hash
 from interlock.lockfiles.interface import (
-    MiB,
     ArtifactFile,
     LockedPackage,
     Lockfile,
     LockfileError,
     LockfileFormat,
+    MiB,
     PinStatus,
     Problem,
     display_url,
@@ -68,7 +68,9 @@ def _run_probe(python: Path) -> dict[str, Any]:
     command = [str(python), "-I", "-S", "-c", _PROBE.read_text(encoding="utf-8")]
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         try:
-            completed = subprocess.run(command, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, timeout=PROBE_TIMEOUT, check=False)
+            completed = subprocess.run(
+                command, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, timeout=PROBE_TIMEOUT, check=False
+            )
         except FileNotFoundError:
             raise LockfileError(python, None, "no such interpreter") from None
         except PermissionError:
@@ -76,15 +78,21 @@ def _run_probe(python: Path) -> dict[str, Any]:
         except OSError as exc:
             raise LockfileError(python, None, f"cannot run: {exc.strerror or exc}") from None
         except subprocess.TimeoutExpired:
-            raise LockfileError(python, None, f"listing installed distributions took longer than {PROBE_TIMEOUT:g} s") from None
+            raise LockfileError(
+                python, None, f"listing installed distributions took longer than {PROBE_TIMEOUT:g} s"
+            ) from None
         if completed.returncode != 0:
             stderr.seek(0)
             lines = stderr.read(MiB).decode("utf-8", errors="replace").strip().splitlines()
             detail = clip(lines[-1]) if lines else f"exit status {completed.returncode}"
-            raise LockfileError(python, None, f"cannot list installed distributions (a Python 3.8+ interpreter?): {detail}")
+            raise LockfileError(
+                python, None, f"cannot list installed distributions (a Python 3.8+ interpreter?): {detail}"
+            )
         size = stdout.seek(0, 2)
         if size > MAX_PROBE_OUTPUT:
-            raise LockfileError(python, None, f"listing of installed distributions is larger than {describe_size(MAX_PROBE_OUTPUT)}")
+            raise LockfileError(
+                python, None, f"listing of installed distributions is larger than {describe_size(MAX_PROBE_OUTPUT)}"
+            )
         stdout.seek(0)
         output = stdout.read()
     try:
@@ -92,7 +100,9 @@ def _run_probe(python: Path) -> dict[str, Any]:
     except (ValueError, RecursionError):
         answer = None
     if not isinstance(answer, dict) or not isinstance(answer.get("distributions"), list):
-        raise LockfileError(python, None, "the interpreter's listing of installed distributions is not the expected JSON")
+        raise LockfileError(
+            python, None, "the interpreter's listing of installed distributions is not the expected JSON"
+        )
     return answer
 
 
@@ -107,7 +117,9 @@ def _lockfile(executable: Path, answer: Mapping[str, Any]) -> Lockfile:
             packages.append(_package(where, found))
         except ValueError as exc:
             problems.append(Problem(where, None, str(exc)))
-    return Lockfile(path=executable, format=LockfileFormat.ENVIRONMENT, packages=tuple(packages), problems=tuple(problems))
+    return Lockfile(
+        path=executable, format=LockfileFormat.ENVIRONMENT, packages=tuple(packages), problems=tuple(problems)
+    )
 
 
 def _package(where: Path, found: Mapping[str, Any]) -> LockedPackage:
@@ -142,7 +154,9 @@ def _direct(text: str, common: dict[str, Any]) -> LockedPackage:
     except (ValueError, RecursionError, DirectUrlValidationError):
         direct = None
     if direct is None:
-        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason="installed from a direct URL (direct_url.json unreadable)", **common)
+        return LockedPackage(
+            status=PinStatus.UNVERIFIABLE, reason="installed from a direct URL (direct_url.json unreadable)", **common
+        )
     files: tuple[ArtifactFile, ...] = ()
     if direct.vcs_info:
         reason = f"installed from VCS ({direct.vcs_info.vcs} commit {clip(direct.vcs_info.commit_id, 64)})"
@@ -152,7 +166,11 @@ def _direct(text: str, common: dict[str, Any]) -> LockedPackage:
     else:
         archive = direct.archive_info
         hashes = {normalise_hash(f"{a}:{d}") for a, d in ((archive.hashes or {}).items() if archive else [])}
-        files = (ArtifactFile(filename=filename_from_url(direct.url), url=direct.url, hashes=frozenset(h for h in hashes if h)),)
+        files = (
+            ArtifactFile(
+                filename=filename_from_url(direct.url), url=direct.url, hashes=frozenset(h for h in hashes if h)
+            ),
+        )
         source = "local file" if direct.url.startswith("file:") else "direct URL"
         reason = f"installed from a {source} ({clip(display_url(direct.url))}), not an index"
     return LockedPackage(

@@ -19,7 +19,16 @@ from packaging.utils import canonicalize_name
 
 from interlock.lockfiles._fields import DIRECT_URL, EDITABLE, LOCAL_PATH, VCS, Entry, clip, hash_problems, hash_set
 from interlock.lockfiles._text import load_json, read_text
-from interlock.lockfiles.interface import LockedPackage, Lockfile, LockfileError, LockfileFormat, LockfileReader, PinStatus, Problem, display_url
+from interlock.lockfiles.interface import (
+    LockedPackage,
+    Lockfile,
+    LockfileError,
+    LockfileFormat,
+    LockfileReader,
+    PinStatus,
+    Problem,
+    display_url,
+)
 
 SECTIONS = ("default", "develop")
 _KEY = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*:')
@@ -84,7 +93,11 @@ def _sources(top: Entry, line: int | None) -> tuple[dict[str, str], list[Problem
         url = source.string("url", required=True)
         sources[source.string("name") or str(index)] = url  # type: ignore[assignment]
         if source.get("verify_ssl", bool) is False:
-            problems.append(Problem(top.path, line, f"source {display_url(url)} has verify_ssl false: TLS certificates are not checked"))  # type: ignore[arg-type]
+            problems.append(
+                Problem(
+                    top.path, line, f"source {display_url(url)} has verify_ssl false: TLS certificates are not checked"
+                )
+            )  # type: ignore[arg-type]
     return sources, problems
 
 
@@ -130,5 +143,7 @@ def _package(entry: Entry, name: str, section: str, sources: dict[str, str]) -> 
     if version_text and version_text.startswith("==") and "*" not in version_text:
         version = entry.version(text=version_text[2:].strip())
         return LockedPackage(version=version, status=PinStatus.PINNED, index_urls=index_urls, **common)
-    reason = f"version '{clip(version_text)}' is not a pin" if version_text and version_text != "*" else "no version pinned"
+    reason = (
+        f"version '{clip(version_text)}' is not a pin" if version_text and version_text != "*" else "no version pinned"
+    )
     return LockedPackage(version=None, status=PinStatus.UNPINNED, reason=reason, index_urls=index_urls, **common)

@@ -32,7 +32,14 @@ from interlock.lockfiles._fields import (
     package_entries,
 )
 from interlock.lockfiles._text import load_toml, read_text
-from interlock.lockfiles.interface import ArtifactFile, LockedPackage, Lockfile, LockfileFormat, LockfileReader, PinStatus
+from interlock.lockfiles.interface import (
+    ArtifactFile,
+    LockedPackage,
+    Lockfile,
+    LockfileFormat,
+    LockfileReader,
+    PinStatus,
+)
 
 SUPPORTED_MAJOR_VERSIONS = (1, 2)
 _REASONS = {"git": VCS, "directory": LOCAL_DIRECTORY, "file": LOCAL_FILE, "url": DIRECT_URL}
@@ -62,7 +69,8 @@ def read_poetry_lock(path: Path) -> Lockfile:
     _check_version(metadata_entry)
     legacy_files = metadata_entry.get("files", dict) or {}
     packages = [
-        _package(entry, name, _legacy_files_of(legacy_files, entry.data.get("name"), name)) for name, entry in package_entries(top)
+        _package(entry, name, _legacy_files_of(legacy_files, entry.data.get("name"), name))
+        for name, entry in package_entries(top)
     ]
     return Lockfile(
         path=path,
@@ -143,7 +151,9 @@ def _files(entry: Entry, raw: object) -> tuple[ArtifactFile, ...]:
         filename = file_entry.string("file") or (filename_from_url(url) if url else None)
         if not filename:
             raise file_entry.error("'file' is missing")
-        files.append(ArtifactFile(filename=filename, url=url, hashes=hash_set(file_entry, file_entry.get("hash", str), "hash")))
+        files.append(
+            ArtifactFile(filename=filename, url=url, hashes=hash_set(file_entry, file_entry.get("hash", str), "hash"))
+        )
     return tuple(files)
 
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from packaging.pylock import Package, PackageArchive, PackageSdist, PackageWheel, Pylock, PylockValidationError, is_valid_pylock_path
+from packaging.pylock import (
+    Package,
+    PackageArchive,
+    PackageSdist,
+    PackageWheel,
+    Pylock,
+    PylockValidationError,
+    is_valid_pylock_path,
+)
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
@@ -30,7 +38,15 @@ from interlock.lockfiles._fields import (
     local_file_url,
 )
 from interlock.lockfiles._text import load_toml, read_text, table_lines
-from interlock.lockfiles.interface import ArtifactFile, LockedPackage, Lockfile, LockfileError, LockfileFormat, LockfileReader, PinStatus
+from interlock.lockfiles.interface import (
+    ArtifactFile,
+    LockedPackage,
+    Lockfile,
+    LockfileError,
+    LockfileFormat,
+    LockfileReader,
+    PinStatus,
+)
 
 _CONTEXT_PACKAGE = re.compile(r"^packages\[(\d+)\]")
 
@@ -97,7 +113,9 @@ def _package(entry: Entry, package: Package) -> LockedPackage:
     )
     if package.vcs:
         reason = f"VCS reference ({package.vcs.type} commit {package.vcs.commit_id}; no index release behind it)"
-        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.vcs.url or package.vcs.path, **common)  # type: ignore[arg-type]
+        return LockedPackage(
+            status=PinStatus.UNVERIFIABLE, reason=reason, url=package.vcs.url or package.vcs.path, **common
+        )  # type: ignore[arg-type]
     if package.directory:
         reason = EDITABLE_DIRECTORY if package.directory.editable else LOCAL_DIRECTORY
         return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.directory.path, **common)  # type: ignore[arg-type]
@@ -105,7 +123,9 @@ def _package(entry: Entry, package: Package) -> LockedPackage:
         reason = DIRECT_URL if package.archive.url else LOCAL_FILE
         return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=files[0].url, **common)  # type: ignore[arg-type]
     if not package.index and all(f.url is None or f.url.startswith("file:") for f in files):
-        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason="local files (no index release behind them)", **common)  # type: ignore[arg-type]
+        return LockedPackage(
+            status=PinStatus.UNVERIFIABLE, reason="local files (no index release behind them)", **common
+        )  # type: ignore[arg-type]
     return LockedPackage(status=PinStatus.PINNED, index_urls=(package.index,) if package.index else (), **common)  # type: ignore[arg-type]
 
 

@@ -218,7 +218,9 @@ class _State:
         for name, value in options:
             self.apply_option(path, line, name, value, constraint=constraint, stack=stack)
 
-    def apply_option(self, path: Path, line: _Line, name: str, value: str, *, constraint: bool, stack: tuple[Path, ...]) -> None:
+    def apply_option(
+        self, path: Path, line: _Line, name: str, value: str, *, constraint: bool, stack: tuple[Path, ...]
+    ) -> None:
         if name in ("requirement", "constraint"):
             flag = "-c" if name == "constraint" else "-r"
             self.include(path, line.number, flag, value, constraint=constraint or name == "constraint", stack=stack)
@@ -231,15 +233,25 @@ class _State:
         elif name == "no-index":
             self.note(path, line.number, "--no-index: pip installs only from --find-links locations")
         elif name == "find-links":
-            self.note(path, line.number, f"--find-links {display_url(value)}: pip may take files from there as well as from the index")
+            self.note(
+                path,
+                line.number,
+                f"--find-links {display_url(value)}: pip may take files from there as well as from the index",
+            )
         elif name == "trusted-host":
             self.note(path, line.number, f"--trusted-host {value}: pip does not check TLS certificates for this host")
         elif name not in _IGNORED and name not in _PER_REQUIREMENT:  # pragma: no cover - every option is handled above
             raise LockfileError(path, line.number, f"unhandled option --{name}")
 
-    def include(self, path: Path, number: int, flag: str, value: str, *, constraint: bool, stack: tuple[Path, ...]) -> None:
+    def include(
+        self, path: Path, number: int, flag: str, value: str, *, constraint: bool, stack: tuple[Path, ...]
+    ) -> None:
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) and not re.match(r"^[A-Za-z]:[\\/]", value):
-            raise LockfileError(path, number, f"{flag} {display_url(value)}: includes from URLs are not followed; download the file and include it")
+            raise LockfileError(
+                path,
+                number,
+                f"{flag} {display_url(value)}: includes from URLs are not followed; download the file and include it",
+            )
         target = Path(value).expanduser()
         if not target.is_absolute():
             target = path.parent / target
@@ -317,7 +329,9 @@ def _hashes(path: Path, number: int, values: list[str]) -> frozenset[str]:
             raise LockfileError(path, number, f"malformed --hash {clip(value)!r} (expected sha256:<64 hex digits>)")
         algorithm = normal.split(":", 1)[0]
         if algorithm not in _HASH_ALGORITHMS:
-            raise LockfileError(path, number, f"--hash algorithm {algorithm!r} is not one pip accepts ({', '.join(_HASH_ALGORITHMS)})")
+            raise LockfileError(
+                path, number, f"--hash algorithm {algorithm!r} is not one pip accepts ({', '.join(_HASH_ALGORITHMS)})"
+            )
         hashes.add(normal)
     return frozenset(hashes)
 
@@ -326,9 +340,13 @@ def _check_constraint(package: LockedPackage) -> None:
     """pip allows only ``NAME SPECIFIER ; MARKER`` in a constraints file."""
     if package.status is PinStatus.UNVERIFIABLE:
         problem = "an editable install" if (package.reason or "").startswith(EDITABLE) else "a URL or path"
-        raise LockfileError(package.source, package.line, f"a constraint cannot be {problem} ({clip(package.requirement)!r})")
+        raise LockfileError(
+            package.source, package.line, f"a constraint cannot be {problem} ({clip(package.requirement)!r})"
+        )
     if package.extras:
-        raise LockfileError(package.source, package.line, f"a constraint cannot have extras ({clip(package.requirement)!r})")
+        raise LockfileError(
+            package.source, package.line, f"a constraint cannot have extras ({clip(package.requirement)!r})"
+        )
 
 
 def _merge(requirements: list[LockedPackage], constraints: list[LockedPackage]) -> list[LockedPackage]:
@@ -362,7 +380,9 @@ def _combine(kept: LockedPackage, other: LockedPackage, *, constraint: bool) -> 
         raise _conflict(other, kept)
     hashes = kept.hashes & other.hashes if (kept.hashes and other.hashes) else kept.hashes | other.hashes
     if kept.hashes and other.hashes and not hashes:
-        raise LockfileError(other.source, other.line, f"no hash allowed here is allowed at {kept.location} as well ({kept.name})")
+        raise LockfileError(
+            other.source, other.line, f"no hash allowed here is allowed at {kept.location} as well ({kept.name})"
+        )
     if kept.status is PinStatus.PINNED:
         return replace(kept, hashes=hashes, extras=kept.extras | other.extras)
     how = "constraint" if constraint else "requirement"

@@ -47,7 +47,13 @@ from interlock.lockfiles.interface import (
 
 SUPPORTED_VERSION = 1
 _SOURCE_KINDS = ("registry", "git", "url", "path", "directory", "editable", "virtual")
-_REASONS = {"git": VCS, "url": DIRECT_URL, "path": LOCAL_PATH, "directory": LOCAL_DIRECTORY, "editable": EDITABLE_DIRECTORY}
+_REASONS = {
+    "git": VCS,
+    "url": DIRECT_URL,
+    "path": LOCAL_PATH,
+    "directory": LOCAL_DIRECTORY,
+    "editable": EDITABLE_DIRECTORY,
+}
 
 
 class UvLockReader(LockfileReader):
@@ -112,7 +118,9 @@ def _package(entry: Entry, name: str, members: set[str]) -> LockedPackage | None
     location = source[kind]
     if not isinstance(location, str):
         raise entry.error(f"'source.{kind}' must be a string", "source")
-    if kind == "virtual" or (kind == "editable" and (location == "." or name in {canonicalize_name(m) for m in members})):
+    if kind == "virtual" or (
+        kind == "editable" and (location == "." or name in {canonicalize_name(m) for m in members})
+    ):
         return None
     version = entry.version()
     if kind == "registry" and version is None:
@@ -144,7 +152,11 @@ def _files(entry: Entry, source_url: str | None) -> tuple[ArtifactFile, ...]:
         file_entry = Entry(table, entry.path, f"{entry.what}, file", entry.line)
         url = file_entry.string("url") or source_url
         local = file_entry.string("path")
-        filename = file_entry.string("filename") or (filename_from_url(url) if url else None) or (Path(local).name if local else None)
+        filename = (
+            file_entry.string("filename")
+            or (filename_from_url(url) if url else None)
+            or (Path(local).name if local else None)
+        )
         if url is None and local is not None:
             url = local_file_url(entry.path, local)
         if not filename:

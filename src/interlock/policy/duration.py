@@ -17,7 +17,7 @@ def parse_duration(text: str) -> timedelta:
     if compact == "0":
         return timedelta(0)
     if not _WHOLE.fullmatch(compact):
-        raise ValueError(f"expected a duration like \"3d\" or \"12h\", got {text!r}")
+        raise ValueError(f'expected a duration like "3d" or "12h", got {text!r}')
     return sum((int(count) * _UNITS[unit] for count, unit in _PART.findall(compact)), timedelta(0))
 
 

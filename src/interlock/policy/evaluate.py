@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from packaging.version import InvalidVersion, Version
@@ -112,7 +112,11 @@ class PolicyDecision:
 
     def to_json(self) -> dict[str, object]:
         """The policy's answer as the JSON report carries it (the findings are the result's own)."""
-        data: dict[str, object] = {"status": self.status.value, "verdict": self.verdict.value, "reasons": [r.to_json() for r in self.reasons]}
+        data: dict[str, object] = {
+            "status": self.status.value,
+            "verdict": self.verdict.value,
+            "reasons": [r.to_json() for r in self.reasons],
+        }
         if self.age is not None:
             data["age_seconds"] = int(self.age.total_seconds())
         return data
@@ -151,7 +155,13 @@ def apply_policy(
     for advisory in advisories:
         reasons.append(Reason(ReasonCode.KNOWN_MALICIOUS, f"known malicious: {advisory.message}", True))
     if allow is not None and deny is None:
-        reasons.append(Reason(ReasonCode.ALLOWED, f"on the allow list ({allow.origin}): {allow.reason}; verdict {verdict.value} does not block", False))
+        reasons.append(
+            Reason(
+                ReasonCode.ALLOWED,
+                f"on the allow list ({allow.origin}): {allow.reason}; verdict {verdict.value} does not block",
+                False,
+            )
+        )
     else:
         reasons.extend(_verdict_reasons(policy.fail_on, verdict, result))
 
@@ -213,7 +223,11 @@ def _apply_ignores(
         expired.update(dict.fromkeys(e for e in covering if e.expired(today)))
     for entry, count in dropped.items():
         plural = "finding" if count == 1 else "findings"
-        reasons.append(Reason(ReasonCode.IGNORED, f"{count} {plural} of {entry.scope} ignored ({entry.origin}): {entry.reason}", False))
+        reasons.append(
+            Reason(
+                ReasonCode.IGNORED, f"{count} {plural} of {entry.scope} ignored ({entry.origin}): {entry.reason}", False
+            )
+        )
     reasons.extend(_expired_reason("ignore", entry) for entry in expired)
     return kept, bool(dropped)
 
@@ -240,7 +254,11 @@ def _matching(
 
 
 def _expired_reason(kind: str, entry: PackageEntry | IgnoreEntry) -> Reason:
-    return Reason(ReasonCode.EXPIRED, f"{kind} entry for {entry.scope} ({entry.origin}) expired on {entry.expires}: not applied", False)
+    return Reason(
+        ReasonCode.EXPIRED,
+        f"{kind} entry for {entry.scope} ({entry.origin}) expired on {entry.expires}: not applied",
+        False,
+    )
 
 
 def _verdict_reasons(fail_on: FailOn, verdict: Verdict, result: ScanResult) -> list[Reason]:
@@ -259,7 +277,9 @@ def _provenance_reasons(policy: Policy, name: str | None, status: str | None) ->
     return [Reason(ReasonCode.PROVENANCE, f"provenance is required for {name or 'this release'} but {found}", True)]
 
 
-def _cooldown_reasons(cooldown: timedelta, age: timedelta | None, upload_time: datetime | None, from_index: bool) -> list[Reason]:
+def _cooldown_reasons(
+    cooldown: timedelta, age: timedelta | None, upload_time: datetime | None, from_index: bool
+) -> list[Reason]:
     if cooldown <= timedelta(0):
         return []
     if age is None:
@@ -282,8 +302,8 @@ def _cooldown_reasons(cooldown: timedelta, age: timedelta | None, upload_time: d
 def _aware(moment: datetime) -> datetime:
     """Naive datetimes are UTC (index upload times are); everything is compared in UTC."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def decide_result(policy: Policy, result: ScanResult, now: datetime) -> PolicyDecision:
@@ -293,6 +313,10 @@ def decide_result(policy: Policy, result: ScanResult, now: datetime) -> PolicyDe
     if record is None:
         return apply_policy(policy, result, now=now)
     return apply_policy(
-        policy, result, now=now, upload_time=upload_datetime(record.upload_time), provenance_status=record.provenance, from_index=True
+        policy,
+        result,
+        now=now,
+        upload_time=upload_datetime(record.upload_time),
+        provenance_status=record.provenance,
+        from_index=True,
     )
-

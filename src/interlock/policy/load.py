@@ -124,7 +124,9 @@ def load_policy(path: Path) -> Policy:
     except OSError as exc:
         raise PolicyError([PolicyProblem(path, None, None, f"cannot read: {exc.strerror or exc}")]) from None
     if len(data) > MAX_POLICY_BYTES:
-        raise PolicyError([PolicyProblem(path, None, None, f"larger than {MAX_POLICY_BYTES // 1024} KiB: not a policy file")])
+        raise PolicyError(
+            [PolicyProblem(path, None, None, f"larger than {MAX_POLICY_BYTES // 1024} KiB: not a policy file")]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -144,7 +146,9 @@ def parse_policy(text: str, path: Path) -> Policy:
             raise PolicyError([PolicyProblem(path, None, None, "no [tool.interlock] table")])
         if not isinstance(table, dict):
             where = positions.value(prefix)
-            raise PolicyError([PolicyProblem(path, where.line if where else None, None, "tool.interlock: expected a table")])
+            raise PolicyError(
+                [PolicyProblem(path, where.line if where else None, None, "tool.interlock: expected a table")]
+            )
     else:
         table, prefix = document, ()
     return _PolicyReader(path, positions, prefix).read(table)
@@ -247,17 +251,28 @@ class _PolicyReader:
     def _check_keys(self, table: dict[str, Any], path: KeyPath, known: tuple[str, ...]) -> None:
         for key in table:
             if key not in known:
-                self._record(_Invalid((*path, key), f"{_label((*path, key))}: unknown key{_did_you_mean(key, known)}", at_key=True))
+                self._record(
+                    _Invalid(
+                        (*path, key), f"{_label((*path, key))}: unknown key{_did_you_mean(key, known)}", at_key=True
+                    )
+                )
 
     def _entries(self, path: KeyPath, value: Any, read: Callable[[KeyPath, dict[str, Any]], T | None]) -> tuple[T, ...]:
         if not isinstance(value, list):
             name = _label(path)
-            raise _Invalid(path, f"{name}: expected a list of entries ([[{name}]] tables or [{{...}}, ...]), got {_shown(value)}")
+            raise _Invalid(
+                path, f"{name}: expected a list of entries ([[{name}]] tables or [{{...}}, ...]), got {_shown(value)}"
+            )
         entries: list[T] = []
         for index, entry in enumerate(value):
             entry_path = (*path, index)
             if not isinstance(entry, dict):
-                self._record(_Invalid(entry_path, f"{_label(entry_path)}: expected a table like {{package = ..., reason = ...}}, got {_shown(entry)}"))
+                self._record(
+                    _Invalid(
+                        entry_path,
+                        f"{_label(entry_path)}: expected a table like {{package = ..., reason = ...}}, got {_shown(entry)}",
+                    )
+                )
                 continue
             problems_before = len(self.problems)
             read_entry = read(entry_path, entry)
@@ -321,7 +336,9 @@ class _PolicyReader:
             expires = self._field(entry, (*entry_path, "expires"), self._date, None)
             if "version" in entry and "package" not in entry:
                 version_path = (*entry_path, "version")
-                self._record(_Invalid(version_path, f"{_label(version_path)}: needs a package (a version alone names nothing)"))
+                self._record(
+                    _Invalid(version_path, f"{_label(version_path)}: needs a package (a version alone names nothing)")
+                )
             if not self._has_required(entry_path, entry, ("rule", "reason")) or rule is None:
                 return None
             return IgnoreEntry(rule, package, specifier, reason, expires, self._origin(entry_path))
@@ -330,13 +347,20 @@ class _PolicyReader:
 
     def _provenance(self, path: KeyPath, value: Any) -> tuple[Provenance, dict[str, Provenance]]:
         if not isinstance(value, dict):
-            raise _Invalid(path, f"{_label(path)}: expected a table with default, required and optional, got {_shown(value)}")
+            raise _Invalid(
+                path, f"{_label(path)}: expected a table with default, required and optional, got {_shown(value)}"
+            )
         self._check_keys(value, path, _PROVENANCE_KEYS)
         default = Provenance.OPTIONAL
         if "default" in value:
             choice = value["default"]
             if choice not in (Provenance.REQUIRED.value, Provenance.OPTIONAL.value):
-                self._record(_Invalid((*path, "default"), f'{_label((*path, "default"))}: expected "required" or "optional", got {_shown(choice)}'))
+                self._record(
+                    _Invalid(
+                        (*path, "default"),
+                        f'{_label((*path, "default"))}: expected "required" or "optional", got {_shown(choice)}',
+                    )
+                )
             else:
                 default = Provenance(choice)
         per_package: dict[str, Provenance] = {}
@@ -344,13 +368,18 @@ class _PolicyReader:
             list_path = (*path, requirement.value)
             names = value.get(requirement.value, [])
             if not isinstance(names, list):
-                self._record(_Invalid(list_path, f"{_label(list_path)}: expected a list of package names, got {_shown(names)}"))
+                self._record(
+                    _Invalid(list_path, f"{_label(list_path)}: expected a list of package names, got {_shown(names)}")
+                )
                 continue
             for index, name in enumerate(names):
                 try:
                     package = self._package_name((*list_path, index), name)
                     if package in per_package and per_package[package] is not requirement:
-                        raise _Invalid((*list_path, index), f"{_label(list_path)}: {package} is also listed as {per_package[package].value}")
+                        raise _Invalid(
+                            (*list_path, index),
+                            f"{_label(list_path)}: {package} is also listed as {per_package[package].value}",
+                        )
                     per_package[package] = requirement
                 except _Invalid as problem:
                     self._record(problem)
@@ -384,8 +413,13 @@ class _PolicyReader:
             except InvalidSpecifier:
                 pass
             hint = f'; did you mean "=={value.strip()}"?' if _is_version(value) else ""
-            raise _Invalid(path, f'{_label(path)}: expected a version specifier like ">=2.0" or "==1.82.7", got {_shown(value)}{hint}')
-        raise _Invalid(path, f'{_label(path)}: expected a version specifier like ">=2.0" or "==1.82.7", got {_shown(value)}')
+            raise _Invalid(
+                path,
+                f'{_label(path)}: expected a version specifier like ">=2.0" or "==1.82.7", got {_shown(value)}{hint}',
+            )
+        raise _Invalid(
+            path, f'{_label(path)}: expected a version specifier like ">=2.0" or "==1.82.7", got {_shown(value)}'
+        )
 
     def _date(self, path: KeyPath, value: Any) -> date:
         if isinstance(value, date) and not isinstance(value, datetime):
@@ -399,9 +433,12 @@ class _PolicyReader:
 
     def _rule(self, path: KeyPath, value: Any) -> str:
         if not isinstance(value, str):
-            raise _Invalid(path, f"{_label(path)}: expected a rule id like \"network-access\", got {_shown(value)}")
+            raise _Invalid(path, f'{_label(path)}: expected a rule id like "network-access", got {_shown(value)}')
         if value == KNOWN_MALICIOUS_RULE:
-            raise _Invalid(path, f"{_label(path)}: {KNOWN_MALICIOUS_RULE} cannot be ignored: a published advisory names the release")
+            raise _Invalid(
+                path,
+                f"{_label(path)}: {KNOWN_MALICIOUS_RULE} cannot be ignored: a published advisory names the release",
+            )
         if value not in RULES_BY_ID:
             hint = _did_you_mean(value, tuple(RULES_BY_ID)) or "; 'interlock rules' lists them"
             raise _Invalid(path, f"{_label(path)}: unknown rule {_shown(value)}{hint}")

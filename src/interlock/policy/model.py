@@ -59,7 +59,11 @@ class PackageEntry:
         """Whether the entry names this release. A release whose version is missing or not a valid
         version is covered only by an entry without a specifier, or when `unknown_version` says so
         (a deny entry errs towards blocking, an allow entry towards not allowing)."""
-        return name is not None and canonicalize_name(name) == self.package and _in(self.specifier, version, unknown_version)
+        return (
+            name is not None
+            and canonicalize_name(name) == self.package
+            and _in(self.specifier, version, unknown_version)
+        )
 
     def expired(self, today: date) -> bool:
         return self.expires is not None and today > self.expires

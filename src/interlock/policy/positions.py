@@ -139,6 +139,6 @@ def _decode_key(node: Node) -> tuple[str, ...]:
     parts: list[str] = []
     value: object = document
     while isinstance(value, dict) and len(value) == 1:
-        (part, value), = value.items()
+        ((part, value),) = value.items()
         parts.append(part)
     return tuple(parts)

@@ -18,7 +18,10 @@ def format_policy(policy: Policy, *, today: date | None = None) -> str:
         f"cooldown = {_string(format_duration(policy.cooldown))}",
         "",
         "[cooldown-exceptions]",
-        *(f"{name} = {_string(format_duration(duration))}" for name, duration in sorted(policy.cooldown_exceptions.items())),
+        *(
+            f"{name} = {_string(format_duration(duration))}"
+            for name, duration in sorted(policy.cooldown_exceptions.items())
+        ),
         "",
         "[provenance]",
         f"default = {_string(policy.provenance_default.value)}",
@@ -79,4 +82,3 @@ def expired_warnings(policy: Policy, today: date) -> list[str]:
         for kind, entry in entries
         if entry.expired(today)
     ]
-

@@ -16,7 +16,8 @@ from interlock.report.sarif import SarifFormatter
 from interlock.report.text import TextFormatter
 
 FORMATS: dict[str, type[Formatter]] = {
-    formatter.name: formatter for formatter in (TextFormatter, JsonFormatter, SarifFormatter, MarkdownFormatter, HtmlFormatter)
+    formatter.name: formatter
+    for formatter in (TextFormatter, JsonFormatter, SarifFormatter, MarkdownFormatter, HtmlFormatter)
 }
 """`--format` value → formatter class."""
 

@@ -138,8 +138,20 @@ def history_line(result: ScanResult) -> str:
 
 
 # Added files that deserve a name in the summary, not just a count.
-_NOTABLE_SUFFIXES = {".pth": "start-up hook", ".so": "binary", ".pyd": "binary", ".dll": "binary", ".exe": "binary", ".dylib": "binary"}
-_NOTABLE_NAMES = {"sitecustomize.py": "start-up hook", "usercustomize.py": "start-up hook", "setup.py": "install script", "entry_points.txt": "entry points"}
+_NOTABLE_SUFFIXES = {
+    ".pth": "start-up hook",
+    ".so": "binary",
+    ".pyd": "binary",
+    ".dll": "binary",
+    ".exe": "binary",
+    ".dylib": "binary",
+}
+_NOTABLE_NAMES = {
+    "sitecustomize.py": "start-up hook",
+    "usercustomize.py": "start-up hook",
+    "setup.py": "install script",
+    "entry_points.txt": "entry points",
+}
 
 
 def notable_files(paths: Iterable[str]) -> list[tuple[str, str]]:
@@ -147,7 +159,9 @@ def notable_files(paths: Iterable[str]) -> list[tuple[str, str]]:
     notable = []
     for path in paths:
         name = path.rsplit("/", 1)[-1]
-        kind = _NOTABLE_NAMES.get(name) or next((k for suffix, k in _NOTABLE_SUFFIXES.items() if name.endswith(suffix)), None)
+        kind = _NOTABLE_NAMES.get(name) or next(
+            (k for suffix, k in _NOTABLE_SUFFIXES.items() if name.endswith(suffix)), None
+        )
         if kind:
             notable.append((path, kind))
     return notable

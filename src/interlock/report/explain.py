@@ -29,7 +29,15 @@ class Cooldown:
     """The newest version old enough, or None when none is."""
 
 
-def explain(result: ScanResult, policy: Policy, now: datetime, cooldown: Cooldown | None = None, *, color: bool = False, width: int | None = None) -> str:
+def explain(
+    result: ScanResult,
+    policy: Policy,
+    now: datetime,
+    cooldown: Cooldown | None = None,
+    *,
+    color: bool = False,
+    width: int | None = None,
+) -> str:
     """The explanation of one result, ending with a newline."""
     lines = [_title(result), ""]
     lines += _signals(result, now)
@@ -55,7 +63,11 @@ def _signals(result: ScanResult, now: datetime) -> list[str]:
     else:
         rows.append(("source", record.url))
         uploaded = upload_datetime(record.upload_time)
-        age = f"{uploaded:%Y-%m-%d %H:%M} UTC, {format_age(now - uploaded)} ago" if uploaded else "unknown (the index does not say)"
+        age = (
+            f"{uploaded:%Y-%m-%d %H:%M} UTC, {format_age(now - uploaded)} ago"
+            if uploaded
+            else "unknown (the index does not say)"
+        )
         rows.append(("uploaded", age))
         provenance = record.provenance or "not checked"
         if record.publisher:
@@ -75,7 +87,9 @@ def _analysis_line(result: ScanResult) -> str:
     if result.error:
         return f"analysis    could not be analysed: {printable(result.error)}"
     counted, baseline = split_baseline(result)
-    line = f"analysis    {result.verdict.value.upper()}, score {result.score}, {plural(len(counted), 'finding')} counted"
+    line = (
+        f"analysis    {result.verdict.value.upper()}, score {result.score}, {plural(len(counted), 'finding')} counted"
+    )
     if baseline:
         line += f" ({len(baseline)} more the previous release had too)"
     return line
@@ -87,7 +101,9 @@ def _policy_block(result: ScanResult, policy: Policy, cooldown: Cooldown | None)
     decision = result.decision
     if decision is None:
         return [*lines, "decision    none (the policy was not applied)"]
-    lines.append(f"  cooldown for {printable(result.name or 'it')}: {format_duration(policy.cooldown_for(result.name))}")
+    lines.append(
+        f"  cooldown for {printable(result.name or 'it')}: {format_duration(policy.cooldown_for(result.name))}"
+    )
     lines.append(f"  provenance: {policy.provenance_for(result.name).value}")
     if not decision.reasons:
         lines.append("  · nothing in the policy stands in the way")
@@ -95,5 +111,7 @@ def _policy_block(result: ScanResult, policy: Policy, cooldown: Cooldown | None)
     lines.append(f"decision    {decision.status.value.upper()}")
     if cooldown is not None:
         older = cooldown.newest_passing
-        lines.append(f"  newest version old enough: {printable(older)}" if older else "  no version of it is old enough yet")
+        lines.append(
+            f"  newest version old enough: {printable(older)}" if older else "  no version of it is old enough yet"
+        )
     return lines

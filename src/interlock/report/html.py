@@ -47,11 +47,13 @@ class HtmlFormatter(Formatter):
     name = "html"
 
     def render(self, results: Sequence[ScanResult]) -> str:
-        counts = ", ".join(f"{count} {verdict.value}" for verdict, count in verdict_counts(results)) or "nothing scanned"
+        counts = (
+            ", ".join(f"{count} {verdict.value}" for verdict, count in verdict_counts(results)) or "nothing scanned"
+        )
         parts = [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
             f"<title>Interlock report: {escape(counts)}</title><style>{_STYLE}</style></head><body>",
             f"<h1>Interlock report</h1><p>{escape(plural(len(results), 'artifact'))}: {escape(counts)}.</p>",
         ]
@@ -84,7 +86,9 @@ def _section(result: ScanResult) -> str:
     elif not result.error:
         html.append("<p>No findings.</p>")
     if baseline:
-        html.append(f'<p class="meta">{escape(plural(len(baseline), "finding"))} the previous release had too, not counted.</p>')
+        html.append(
+            f'<p class="meta">{escape(plural(len(baseline), "finding"))} the previous release had too, not counted.</p>'
+        )
     return "\n".join(html)
 
 

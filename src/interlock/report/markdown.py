@@ -17,13 +17,13 @@ from interlock.report.common import (
     changes_line,
     display_name,
     history_line,
-    split_baseline,
     location,
     plural,
     policy_notes,
     printable,
     same_evidence,
     shorten,
+    split_baseline,
     split_shown,
     verdict_counts,
 )
@@ -95,7 +95,8 @@ def _section(result: ScanResult) -> list[str]:
     lines += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
     # Evidence shared by consecutive rows is shown once, on the first of them.
     lines += [
-        _finding_row(finding, index == 0 or not same_evidence(shown[index - 1], finding)) for index, finding in enumerate(shown)
+        _finding_row(finding, index == 0 or not same_evidence(shown[index - 1], finding))
+        for index, finding in enumerate(shown)
     ]
     if hidden:
         more = plural(hidden, "more finding")
@@ -104,7 +105,12 @@ def _section(result: ScanResult) -> list[str]:
         lines += ["", f"{plural(len(baseline), 'finding')} the previous release had too, not counted."]
     for finding in shown[:_HUNKS_SHOWN]:
         if finding.context:
-            lines += ["", f"{code_span(location(finding))} ({escape_text(finding.rule)}):", "", *_diff_block(finding.context)]
+            lines += [
+                "",
+                f"{code_span(location(finding))} ({escape_text(finding.rule)}):",
+                "",
+                *_diff_block(finding.context),
+            ]
     return lines
 
 
@@ -123,7 +129,9 @@ def _finding_row(finding: Finding, with_evidence: bool) -> str:
     evidence = printable(finding.evidence).strip()
     if evidence and with_evidence:
         message += "<br>" + code_span(shorten(evidence, _EVIDENCE_LIMIT))
-    return _row(f"**{finding.severity.label}**", code_span(printable(finding.rule)), code_span(location(finding)), message)
+    return _row(
+        f"**{finding.severity.label}**", code_span(printable(finding.rule)), code_span(location(finding)), message
+    )
 
 
 def _target_cell(result: ScanResult) -> str:

@@ -129,7 +129,9 @@ def _error_result(result: ScanResult) -> dict[str, object]:
     return {
         "ruleId": ANALYSIS_ERROR_RULE,
         "level": "error",
-        "message": {"text": f"could not analyse {display_name(result)}: {reason} — treat as blocked until it can be analysed"},
+        "message": {
+            "text": f"could not analyse {display_name(result)}: {reason} — treat as blocked until it can be analysed"
+        },
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(result, "")}}}],
         "partialFingerprints": {FINGERPRINT_KEY: _digest(ANALYSIS_ERROR_RULE, _project(result), reason)},
         "properties": {"verdict": result.verdict.value, "target": printable(result.target)},
@@ -205,7 +207,9 @@ def artifact_uri(result: ScanResult, member: str) -> str:
     always relative, never climbs out, and never reads as a scheme.
     """
     artifact = _basename(result.filename) or _basename(result.target) or "artifact"
-    return "/".join(quote(segment, safe=_URI_SAFE, errors="backslashreplace") for segment in [artifact, *_segments(member)])
+    return "/".join(
+        quote(segment, safe=_URI_SAFE, errors="backslashreplace") for segment in [artifact, *_segments(member)]
+    )
 
 
 def _segments(path: str) -> list[str]:

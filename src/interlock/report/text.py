@@ -15,17 +15,17 @@ from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.result import ScanResult
 from interlock.analysis.verdict import Verdict
 from interlock.report.common import (
+    VERDICT_ORDER,
     changes_line,
     display_name,
     history_line,
-    split_baseline,
     location,
-    VERDICT_ORDER,
     plural,
     policy_notes,
     printable,
     same_evidence,
     shorten,
+    split_baseline,
     split_shown,
     verdict_counts,
 )
@@ -97,7 +97,9 @@ def _result_block(result: ScanResult, width: int) -> RenderableType:
     if hidden:
         parts.append(Text(f"  … and {hidden} more low/info findings", style="dim"))
     if baseline:
-        parts.append(Text(f"  {plural(len(baseline), 'finding')} the previous release had too (not counted)", style="dim"))
+        parts.append(
+            Text(f"  {plural(len(baseline), 'finding')} the previous release had too (not counted)", style="dim")
+        )
     if result.changes is not None:
         parts.append(Padding(Text(changes_line(result.changes), style="dim"), (0, 0, 0, 2)))
     return Group(*parts)
@@ -128,7 +130,9 @@ def _findings_table(findings: list[Finding], width: int) -> Table:
     evidence_limit = max(_MIN_WIDTH, (width - 14) * _EVIDENCE_LINES)
     for index, finding in enumerate(findings):
         severity = finding.severity
-        summary = Text.assemble((printable(finding.rule), "bold"), "  ", location(finding), "  ", printable(finding.message))
+        summary = Text.assemble(
+            (printable(finding.rule), "bold"), "  ", location(finding), "  ", printable(finding.message)
+        )
         if finding.new:
             summary = Text.assemble(("NEW ", "bold"), summary)
         body: list[RenderableType] = [summary]
@@ -159,7 +163,10 @@ def _context(lines: Sequence[str], limit: int) -> Table:
     grid.add_column(overflow="fold")
     for line in lines:
         added = line.startswith("+")
-        grid.add_row(Text("+" if added else "│", style="green" if added else "dim"), Text(shorten(printable(line[2:]), limit), style="" if added else "dim"))
+        grid.add_row(
+            Text("+" if added else "│", style="green" if added else "dim"),
+            Text(shorten(printable(line[2:]), limit), style="" if added else "dim"),
+        )
     return grid
 
 

@@ -80,7 +80,10 @@ class AdvisoryStore:
         name = canonicalize_name(project)
 
         def work(connection: sqlite3.Connection) -> list[str]:
-            return [row[0] for row in connection.execute("SELECT record FROM advisories WHERE project = ? ORDER BY id", (name,))]
+            return [
+                row[0]
+                for row in connection.execute("SELECT record FROM advisories WHERE project = ? ORDER BY id", (name,))
+            ]
 
         found = []
         for text in self._database.run(work, []):
@@ -95,7 +98,9 @@ class AdvisoryStore:
     def count(self) -> int:
         if not self.path.exists():
             return 0
-        return self._database.run(lambda connection: connection.execute("SELECT count(*) FROM advisories").fetchone()[0], 0)
+        return self._database.run(
+            lambda connection: connection.execute("SELECT count(*) FROM advisories").fetchone()[0], 0
+        )
 
     def close(self) -> None:
         self._database.close()

@@ -127,8 +127,12 @@ class ResultCache:
 
     def stats(self) -> CacheStats:
         def work(connection: sqlite3.Connection) -> tuple[dict[str, int], dict[str, int]]:
-            by_ruleset = dict(connection.execute("SELECT ruleset, count(*) FROM scan_results GROUP BY ruleset").fetchall())
-            by_verdict = dict(connection.execute("SELECT verdict, count(*) FROM scan_results GROUP BY verdict").fetchall())
+            by_ruleset = dict(
+                connection.execute("SELECT ruleset, count(*) FROM scan_results GROUP BY ruleset").fetchall()
+            )
+            by_verdict = dict(
+                connection.execute("SELECT verdict, count(*) FROM scan_results GROUP BY verdict").fetchall()
+            )
             return by_ruleset, by_verdict
 
         by_ruleset, by_verdict = self._database.run(work, ({}, {}))

@@ -51,7 +51,10 @@ def report_key(job: Job, sha256: str, analyser: str) -> str:
 def report_to_json(report: SourceReport) -> str:
     return json.dumps(
         {
-            "facts": [[f.capability.value, int(f.when), f.path, f.line, f.snippet, f.detail, f.scope, f.loose] for f in report.facts],
+            "facts": [
+                [f.capability.value, int(f.when), f.path, f.line, f.snippet, f.detail, f.scope, f.loose]
+                for f in report.facts
+            ],
             "problems": [[p.kind, p.line, p.detail] for p in report.problems],
             "local_imports": sorted(report.local_imports),
             "calls": sorted(report.calls),
@@ -66,7 +69,10 @@ def report_to_json(report: SourceReport) -> str:
 def report_from_json(text: str) -> SourceReport:
     data = json.loads(text)
     return SourceReport(
-        facts=[Fact(Capability(c), When(w), p, line, snippet, detail, scope, loose) for c, w, p, line, snippet, detail, scope, loose in data["facts"]],
+        facts=[
+            Fact(Capability(c), When(w), p, line, snippet, detail, scope, loose)
+            for c, w, p, line, snippet, detail, scope, loose in data["facts"]
+        ],
         problems=[SourceProblem(kind, line, detail) for kind, line, detail in data["problems"]],
         local_imports=set(data["local_imports"]),
         calls=set(data["calls"]),

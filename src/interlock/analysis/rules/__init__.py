@@ -10,7 +10,16 @@ RULESET_VERSION = "2026.11.29.9"
 
 from interlock.diff import metadata as history  # noqa: E402 - rules over two releases' metadata
 
-ALL_RULES: tuple[Rule, ...] = (*combinations.RULES, *capabilities.RULES, *structure.RULES, *consistency.RULES, *typosquat.RULES, *provenance.RULES, *history.RULES, *intel.RULES)
+ALL_RULES: tuple[Rule, ...] = (
+    *combinations.RULES,
+    *capabilities.RULES,
+    *structure.RULES,
+    *consistency.RULES,
+    *typosquat.RULES,
+    *provenance.RULES,
+    *history.RULES,
+    *intel.RULES,
+)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
 
-__all__ = ["ALL_RULES", "RULES_BY_ID", "RULESET_VERSION", "Rule"]
+__all__ = ["ALL_RULES", "RULESET_VERSION", "RULES_BY_ID", "Rule"]

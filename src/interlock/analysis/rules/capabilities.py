@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.findings import Finding, Severity
+from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.rules.base import Rule, finding_from
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -29,6 +29,7 @@ def _capability_rule(
     extra_severities: tuple[Severity, ...] = (),
 ) -> Rule:
     """`extra_severities`: what `adjust` can report beyond the table (for `interlock rules`)."""
+
     def check(evidence: Evidence) -> Iterable[Finding]:
         for fact in evidence.facts:
             if fact.capability is not capability or fact.when not in table:

@@ -13,7 +13,13 @@ from interlock.analysis.rules.base import Rule, finding_from
 
 _SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
 _RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}
-_IDENTITY = {Capability.SYSINFO, Capability.ENV_DUMP, Capability.ENV_SECRET, Capability.CREDENTIALS, Capability.INPUT_CAPTURE}
+_IDENTITY = {
+    Capability.SYSINFO,
+    Capability.ENV_DUMP,
+    Capability.ENV_SECRET,
+    Capability.CREDENTIALS,
+    Capability.INPUT_CAPTURE,
+}
 _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
 _HARVEST_CATEGORIES = 3
 _CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
@@ -67,7 +73,10 @@ def _credential_harvest(evidence: Evidence) -> Iterable[Finding]:
         if len(stolen) >= 2:
             first = next(f for f in early if _category(f) in stolen)
             yield finding_from(
-                "credential-harvest", Severity.HIGH, first, f"collects other programs' secrets ({', '.join(stolen)}) {first.when.label}"
+                "credential-harvest",
+                Severity.HIGH,
+                first,
+                f"collects other programs' secrets ({', '.join(stolen)}) {first.when.label}",
             )
 
 
@@ -75,7 +84,9 @@ def _wallet_secret_sent(evidence: Evidence) -> Iterable[Finding]:
     for fact in evidence.facts:
         if fact.capability is Capability.CREDENTIALS and _category(fact) == patterns.WALLET_SECRET_SENT:
             severity = Severity.CRITICAL if fact.when >= When.IMPORT else Severity.HIGH
-            yield finding_from("wallet-secret-sent", severity, fact, f"{fact.detail.split(': ', 1)[1]} {fact.when.label}")
+            yield finding_from(
+                "wallet-secret-sent", severity, fact, f"{fact.detail.split(': ', 1)[1]} {fact.when.label}"
+            )
 
 
 def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
@@ -84,7 +95,9 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
         secrets = [f for f in facts if f.capability is Capability.ENV_SECRET and not f.loose]
         # A client sending its own API key to its service reads one variable; a stealer reads several.
         stolen = secrets if len({name for f in secrets for name in _variable_names(f)}) >= 2 else []
-        identity = [f for f in facts if f.capability in _IDENTITY and f.capability is not Capability.ENV_SECRET] + stolen
+        identity = [
+            f for f in facts if f.capability in _IDENTITY and f.capability is not Capability.ENV_SECRET
+        ] + stolen
         sends = [f for f in facts if f.capability in _SENDS]
         if identity and sends:
             yield finding_from(
@@ -110,13 +123,25 @@ def _beacon(evidence: Evidence) -> Iterable[Finding]:
         sends = [f for f in facts if f.capability in _CONTACTS]
         if endpoints and sends:
             reported.add(sends[0].path)
-            yield finding_from("beacon", Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}")
+            yield finding_from(
+                "beacon", Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}"
+            )
     for (path, _), facts in _by_outer_function(evidence).items():
-        drops = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT and (_HIDDEN in f.detail or patterns.STRONG_DROP_PATTERN.search(f.detail))]
+        drops = [
+            f
+            for f in facts
+            if f.capability is Capability.EXFIL_ENDPOINT
+            and (_HIDDEN in f.detail or patterns.STRONG_DROP_PATTERN.search(f.detail))
+        ]
         sends = [f for f in facts if f.capability in _CONTACTS or f.capability is Capability.EXEC]
         if drops and sends and path not in reported:
             reported.add(path)
-            yield finding_from("beacon", Severity.CRITICAL, drops[0], f"contacts {drops[0].detail} {sends[0].when.label} ({sends[0].detail})")
+            yield finding_from(
+                "beacon",
+                Severity.CRITICAL,
+                drops[0],
+                f"contacts {drops[0].detail} {sends[0].when.label} ({sends[0].detail})",
+            )
 
 
 def _by_outer_function(evidence: Evidence) -> dict[tuple[str, str], list[Fact]]:
@@ -134,7 +159,12 @@ def _installs_persistence(evidence: Evidence) -> Iterable[Finding]:
         found = _persistence_step(facts)
         if found:
             spot, act = found
-            yield finding_from("persistence-install", Severity.CRITICAL, spot, f"sets up {spot.detail} ({act.detail}) {spot.when.label}")
+            yield finding_from(
+                "persistence-install",
+                Severity.CRITICAL,
+                spot,
+                f"sets up {spot.detail} ({act.detail}) {spot.when.label}",
+            )
 
 
 def _persistence_step(facts: list[Fact]) -> tuple[Fact, Fact] | None:
@@ -153,7 +183,12 @@ def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
         decoded = [f for f in facts if f.capability is Capability.DECODED_EXEC and "command line" in f.detail]
         shells = [f for f in facts if f.capability in (Capability.SHELL_DOWNLOAD, Capability.ENCODED_SHELL)]
         if decoded and shells:
-            yield finding_from("hidden-command", Severity.CRITICAL, decoded[0], f"runs a decoded command that {action(shells[0].capability)}: {shells[0].detail}")
+            yield finding_from(
+                "hidden-command",
+                Severity.CRITICAL,
+                decoded[0],
+                f"runs a decoded command that {action(shells[0].capability)}: {shells[0].detail}",
+            )
 
 
 def _act_together(first: Fact, second: Fact) -> bool:
@@ -192,7 +227,14 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
         )
         if not fetches and not writes_decoded:
             continue
-        runs = [f for f in facts if f.capability in _RUNS and not _is_compiler_step(f) and not _is_plugin_import(f) and not _runs_from_path(f)]
+        runs = [
+            f
+            for f in facts
+            if f.capability in _RUNS
+            and not _is_compiler_step(f)
+            and not _is_plugin_import(f)
+            and not _runs_from_path(f)
+        ]
         if runs:
             source = fetches[0].detail if fetches else "decoded data written to a file"
             yield finding_from(
@@ -222,15 +264,31 @@ def _call_time_dropper(facts: list[Fact]) -> Finding | None:
     downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
     fetches = [f for f in facts if f.capability is Capability.NETWORK]
     writes = [f for f in facts if f.capability is Capability.FILE_WRITE]
-    runs = [f for f in facts if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC) and not _is_compiler_step(f) and not _runs_from_path(f)]
+    runs = [
+        f
+        for f in facts
+        if f.capability in (Capability.PROCESS, Capability.CHMOD_EXEC)
+        and not _is_compiler_step(f)
+        and not _runs_from_path(f)
+    ]
     if downloads and any(f.line != downloads[0].line for f in runs):
-        return finding_from("download-and-run", Severity.HIGH, downloads[0], f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called")
+        return finding_from(
+            "download-and-run",
+            Severity.HIGH,
+            downloads[0],
+            f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called",
+        )
     if fetches and writes and runs:
         # Fetching from a raw IP address or a paste/drop site and running the result is no installer.
         endpoints = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT]
         severity = Severity.CRITICAL if endpoints else Severity.HIGH
         source = f" from {endpoints[0].detail}" if endpoints else ""
-        return finding_from("download-and-run", severity, runs[0], f"fetches ({fetches[0].detail}){source}, writes a file and runs ({runs[0].detail}) when called")
+        return finding_from(
+            "download-and-run",
+            severity,
+            runs[0],
+            f"fetches ({fetches[0].detail}){source}, writes a file and runs ({runs[0].detail}) when called",
+        )
     return None
 
 

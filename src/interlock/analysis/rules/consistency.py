@@ -52,7 +52,14 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
         return
     record_path = next((p for p in artifact.members if p.count("/") == 1 and p.endswith(".dist-info/RECORD")), None)
     if record_path is None:
-        yield Finding("record-mismatch", Severity.LOW, "", None, "the wheel has no RECORD: nothing vouches for its files", artifact.filename)
+        yield Finding(
+            "record-mismatch",
+            Severity.LOW,
+            "",
+            None,
+            "the wheel has no RECORD: nothing vouches for its files",
+            artifact.filename,
+        )
         return
     member = artifact.members[record_path]
     if member.data is None or member.size > _MAX_RECORD_BYTES:
@@ -64,13 +71,34 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
             continue
         severity = Severity.HIGH if path.lower().endswith(_RUNNABLE) else Severity.MEDIUM
         if path not in listed:
-            yield Finding("record-mismatch", severity, path, None, "a file the wheel's RECORD does not list: added after the wheel was built", path)
+            yield Finding(
+                "record-mismatch",
+                severity,
+                path,
+                None,
+                "a file the wheel's RECORD does not list: added after the wheel was built",
+                path,
+            )
             continue
         digest, size = listed[path]
         if digest is not None and digest != file.sha256:
-            yield Finding("record-mismatch", severity, path, None, "the file's sha256 is not the one RECORD lists: changed after the wheel was built", path)
+            yield Finding(
+                "record-mismatch",
+                severity,
+                path,
+                None,
+                "the file's sha256 is not the one RECORD lists: changed after the wheel was built",
+                path,
+            )
         elif size is not None and size != file.size:
-            yield Finding("record-mismatch", severity, path, None, f"the file is {file.size} bytes, RECORD says {size}: changed after the wheel was built", path)
+            yield Finding(
+                "record-mismatch",
+                severity,
+                path,
+                None,
+                f"the file is {file.size} bytes, RECORD says {size}: changed after the wheel was built",
+                path,
+            )
 
 
 def _record_entries(data: bytes) -> Iterator[tuple[str, tuple[str | None, int | None]]]:
@@ -107,13 +135,21 @@ def _metadata(evidence: Evidence) -> Iterable[Finding]:
     version = (headers.get("version") or [""])[0]
     if name and canonicalize_name(name) != canonicalize_name(artifact.name):
         yield Finding(
-            "metadata-mismatch", Severity.HIGH, path, None,
-            f"the metadata names the project {name!r}, the file name {artifact.name!r}: one of them lies", f"Name: {name}",
+            "metadata-mismatch",
+            Severity.HIGH,
+            path,
+            None,
+            f"the metadata names the project {name!r}, the file name {artifact.name!r}: one of them lies",
+            f"Name: {name}",
         )
     if version and artifact.version and not _same_version(version, artifact.version):
         yield Finding(
-            "metadata-mismatch", Severity.MEDIUM, path, None,
-            f"the metadata says version {version}, the file name {artifact.version}", f"Version: {version}",
+            "metadata-mismatch",
+            Severity.MEDIUM,
+            path,
+            None,
+            f"the metadata says version {version}, the file name {artifact.version}",
+            f"Version: {version}",
         )
 
 

@@ -11,8 +11,8 @@ from interlock.analysis.entry_points import ConsoleScript
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, action
 from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
+from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.roles import is_test_or_example, module_file
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import ProblemKind
@@ -102,11 +102,16 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
         dangerous = [
             f
             for f in evidence.facts
-            if f.path == path and f.line == line.line and f.capability not in _HARMLESS_AT_STARTUP and not f.detail.endswith(LITERAL_CODE)
+            if f.path == path
+            and f.line == line.line
+            and f.capability not in _HARMLESS_AT_STARTUP
+            and not f.detail.endswith(LITERAL_CODE)
         ]
         shipped = [module for module in line.imports if module in evidence.shipped_modules]
         if dangerous:
-            message = f"runs code at every interpreter start that {action(dangerous[0].capability)} ({dangerous[0].detail})"
+            message = (
+                f"runs code at every interpreter start that {action(dangerous[0].capability)} ({dangerous[0].detail})"
+            )
             yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text, "startup")
         else:
             imported = f"; imports {', '.join(shipped)} from this release, analysed as start-up code" if shipped else ""
@@ -117,7 +122,15 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
 def _sitecustomize(evidence: Evidence) -> Iterable[Finding]:
     for path in evidence.startup_modules:
         if path.rsplit("/", 1)[-1] in ("sitecustomize.py", "usercustomize.py"):
-            yield Finding("startup-sitecustomize", Severity.HIGH, path, None, f"installs {path}, which Python imports at every start", path, "startup")
+            yield Finding(
+                "startup-sitecustomize",
+                Severity.HIGH,
+                path,
+                None,
+                f"installs {path}, which Python imports at every start",
+                path,
+                "startup",
+            )
 
 
 def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
@@ -138,7 +151,13 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
 
 
 # What a stand-in for pip or sudo has no reason to do: it sees every index URL and password typed.
-_LEAKS = (Capability.NETWORK, Capability.CREDENTIALS, Capability.ENV_DUMP, Capability.SHELL_DOWNLOAD, Capability.EXFIL_ENDPOINT)
+_LEAKS = (
+    Capability.NETWORK,
+    Capability.CREDENTIALS,
+    Capability.ENV_DUMP,
+    Capability.SHELL_DOWNLOAD,
+    Capability.EXFIL_ENDPOINT,
+)
 
 
 def _what_the_script_sends(evidence: Evidence, script: ConsoleScript) -> list[Fact]:
@@ -150,7 +169,11 @@ def _what_the_script_sends(evidence: Evidence, script: ConsoleScript) -> list[Fa
     if path is None:
         return []
     scope = f"<module>.{function.split('.')[0]}"
-    return [f for f in evidence.facts if f.path == path and f.capability in _LEAKS and (f.scope == scope or f.scope.startswith(f"{scope}."))]
+    return [
+        f
+        for f in evidence.facts
+        if f.path == path and f.capability in _LEAKS and (f.scope == scope or f.scope.startswith(f"{scope}."))
+    ]
 
 
 _CODE_SUFFIXES = (".py", ".pyw", ".pyc")
@@ -176,7 +199,9 @@ def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
             message = f"a zip archive of programs ({_some(programs)}) under a name that is not an archive's"
             yield Finding("archive-disguised", Severity.MEDIUM, member.path, None, message, member.name)
         else:
-            message = "a zip archive under a name that is not an archive's, holding no code (a document format, perhaps)"
+            message = (
+                "a zip archive under a name that is not an archive's, holding no code (a document format, perhaps)"
+            )
             yield Finding("archive-disguised", Severity.LOW, member.path, None, message, member.name)
 
 

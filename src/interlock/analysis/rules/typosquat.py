@@ -46,7 +46,11 @@ def _check_dependencies(evidence: Evidence) -> Iterable[Finding]:
             continue
         seen.add(dependency)
         match = _squat(dependency)
-        if match is None or match.technique not in _STRONG_ENOUGH_FOR_DEPENDENCIES or (own is not None and own.imitates == match.imitates):
+        if (
+            match is None
+            or match.technique not in _STRONG_ENOUGH_FOR_DEPENDENCIES
+            or (own is not None and own.imitates == match.imitates)
+        ):
             continue
         yield Finding(
             DEPENDENCY_RULE_ID,

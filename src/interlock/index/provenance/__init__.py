@@ -7,7 +7,13 @@
 finding ids (``provenance-invalid``, ``provenance-missing``, ``publisher-changed``).
 """
 
-from interlock.index.provenance.continuity import PROVENANCE_INVALID, PROVENANCE_MISSING, PUBLISHER_CHANGED, RULES, check_continuity
+from interlock.index.provenance.continuity import (
+    PROVENANCE_INVALID,
+    PROVENANCE_MISSING,
+    PUBLISHER_CHANGED,
+    RULES,
+    check_continuity,
+)
 from interlock.index.provenance.document import AttestationBundle, Provenance, fetch_provenance, parse_provenance
 from interlock.index.provenance.history import file_provenance, provenance_findings, publisher_history
 from interlock.index.provenance.verify import (

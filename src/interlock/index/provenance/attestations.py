@@ -33,7 +33,9 @@ def verify_digest(provenance: Provenance, sha256: str, filename: str, *, offline
     try:
         distribution = Distribution(name=filename, digest=sha256)
     except ValidationError:
-        return result(ProvenanceStatus.INVALID, f"{filename!r} is not a wheel or sdist filename, so no attestation can name it")
+        return result(
+            ProvenanceStatus.INVALID, f"{filename!r} is not a wheel or sdist filename, so no attestation can name it"
+        )
     _trust_root(offline)
     verified = 0
     several = len(provenance.bundles) > 1 or len(provenance.bundles[0].attestations) > 1
@@ -46,7 +48,10 @@ def verify_digest(provenance: Provenance, sha256: str, filename: str, *, offline
                     ProvenanceStatus.UNVERIFIABLE,
                     f"publisher kind {bundle.kind!r} is not one pypi-attestations {_LIBRARY_VERSION} can verify",
                 )
-            return result(ProvenanceStatus.INVALID, f"bundle {bundle_number}: malformed {bundle.kind} publisher ({_first_error(exc)})")
+            return result(
+                ProvenanceStatus.INVALID,
+                f"bundle {bundle_number}: malformed {bundle.kind} publisher ({_first_error(exc)})",
+            )
         for number, raw in enumerate(bundle.attestations, 1):
             which = f"attestation {number} of bundle {bundle_number}" if several else "the attestation"
             failure = _check(raw, publisher, distribution, offline)
@@ -55,7 +60,11 @@ def verify_digest(provenance: Provenance, sha256: str, filename: str, *, offline
             verified += 1
     identity = result(ProvenanceStatus.VERIFIED, "").publisher
     noun = "attestation" if verified == 1 else "attestations"
-    return result(ProvenanceStatus.VERIFIED, f"{verified} {noun} verified for {filename} (sha256 {sha256[:12]}...), published by {identity}", verified)
+    return result(
+        ProvenanceStatus.VERIFIED,
+        f"{verified} {noun} verified for {filename} (sha256 {sha256[:12]}...), published by {identity}",
+        verified,
+    )
 
 
 _PUBLISHER: TypeAdapter[Any] = TypeAdapter(Publisher)
@@ -83,7 +92,9 @@ def _trust_root(offline: bool) -> None:
         Verifier.production(offline=offline)
     except (sigstore.errors.Error, OSError, ValueError) as exc:
         how = "the copy shipped with sigstore" if offline else "sigstore's TUF repository"
-        raise TrustRootUnavailable(f"cannot load sigstore's trust root from {how}: {_one_line(str(exc) or type(exc).__name__)}") from None
+        raise TrustRootUnavailable(
+            f"cannot load sigstore's trust root from {how}: {_one_line(str(exc) or type(exc).__name__)}"
+        ) from None
 
 
 def _first_error(exc: ValidationError) -> str:

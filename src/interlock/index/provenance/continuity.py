@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PROVENANCE_INVALID", "PROVENANCE_MISSING", "PUBLISHER_CHANGED", "RULES", "check_continuity"]
 
+
 def check_continuity(current: ProvenanceResult, previous: Sequence[tuple[Version, ProvenanceResult]]) -> list[Finding]:
     """Findings for the release whose provenance is ``current``, judged against earlier releases.
 
@@ -30,7 +31,13 @@ def check_continuity(current: ProvenanceResult, previous: Sequence[tuple[Version
     provenance is the publisher a new release is expected to come from.
     """
     if current.status is ProvenanceStatus.INVALID:
-        return [_finding(PROVENANCE_INVALID, f"provenance does not verify: {current.reason}", f"claimed publisher: {current.publisher}; {current.reason}")]
+        return [
+            _finding(
+                PROVENANCE_INVALID,
+                f"provenance does not verify: {current.reason}",
+                f"claimed publisher: {current.publisher}; {current.reason}",
+            )
+        ]
     newest_first = sorted(previous, key=lambda pair: pair[0], reverse=True)
     attested = [(version, result) for version, result in newest_first if result.has_provenance]
     if current.status is ProvenanceStatus.NONE and attested:
@@ -55,10 +62,13 @@ def check_continuity(current: ProvenanceResult, previous: Sequence[tuple[Version
         ]
     return []
 
+
 def _history(newest_first: Sequence[tuple[Version, ProvenanceResult]]) -> str:
     return "; ".join(
-        f"{version}: {result.status.value}" + (f", {result.publisher}" if result.kind else "") for version, result in newest_first
+        f"{version}: {result.status.value}" + (f", {result.publisher}" if result.kind else "")
+        for version, result in newest_first
     )
+
 
 def _finding(rule: Rule, message: str, evidence: str) -> Finding:
     return Finding(rule.id, rule.severities[-1], "", None, message, evidence)

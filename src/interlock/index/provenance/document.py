@@ -68,7 +68,9 @@ def fetch_provenance(client: IndexClient, file: IndexFile) -> Provenance | None:
     if page.status in {404, 410}:
         return None
     if page.status != 200:
-        raise BadIndexResponse(f"{file.filename}: HTTP {page.status} for its provenance at {redact(file.provenance_url)}")
+        raise BadIndexResponse(
+            f"{file.filename}: HTTP {page.status} for its provenance at {redact(file.provenance_url)}"
+        )
     return parse_provenance(page.body, f"{file.filename}: provenance at {redact(page.url)}", url=page.url)
 
 

@@ -29,7 +29,9 @@ from interlock.index.provenance.verify import (
 from interlock.index.selection import select_file
 
 
-def file_provenance(client: IndexClient, file: IndexFile, artifact: Path | None = None, *, offline: bool = True) -> ProvenanceResult:
+def file_provenance(
+    client: IndexClient, file: IndexFile, artifact: Path | None = None, *, offline: bool = True
+) -> ProvenanceResult:
     """Fetch and verify ``file``'s provenance: against the artifact on disk when given, else its listed sha256.
 
     Provenance the index publishes but that is not a provenance object comes back ``invalid``
@@ -44,7 +46,9 @@ def file_provenance(client: IndexClient, file: IndexFile, artifact: Path | None 
     if artifact is not None:
         return verify_provenance(provenance, artifact, file.filename, offline=offline)
     if file.sha256 is None:
-        return ProvenanceResult(ProvenanceStatus.INVALID, f"the index lists no sha256 for {file.filename} to verify its provenance against")
+        return ProvenanceResult(
+            ProvenanceStatus.INVALID, f"the index lists no sha256 for {file.filename} to verify its provenance against"
+        )
     return verify_provenance_digest(provenance, file.sha256, file.filename, offline=offline)
 
 

@@ -97,7 +97,9 @@ def unreadable_provenance(problem: str) -> ProvenanceResult:
     return ProvenanceResult(ProvenanceStatus.INVALID, problem)
 
 
-def verify_provenance(provenance: Provenance, artifact: Path | bytes, filename: str | None = None, *, offline: bool = True) -> ProvenanceResult:
+def verify_provenance(
+    provenance: Provenance, artifact: Path | bytes, filename: str | None = None, *, offline: bool = True
+) -> ProvenanceResult:
     """Verify ``provenance`` against the distribution's bytes (a file, or the bytes themselves).
 
     ``filename`` is the distribution's name as the index lists it (defaults to the path's name;
@@ -113,7 +115,9 @@ def verify_provenance(provenance: Provenance, artifact: Path | bytes, filename: 
     return verify_provenance_digest(provenance, sha256, name, offline=offline)
 
 
-def verify_provenance_digest(provenance: Provenance, sha256: str, filename: str, *, offline: bool = True) -> ProvenanceResult:
+def verify_provenance_digest(
+    provenance: Provenance, sha256: str, filename: str, *, offline: bool = True
+) -> ProvenanceResult:
     """Verify ``provenance`` against a distribution known only by its filename and sha256.
 
     An attestation signs exactly that pair, so the index's listed digest is enough to check a
