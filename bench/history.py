@@ -36,10 +36,10 @@ RESULTS = REPO / "bench" / "results"
 
 sys.path.insert(0, str(REPO / "src"))
 
-from interlock.analysis.result import ScanResult  # noqa: E402
-from interlock.analysis.verdict import Verdict  # noqa: E402
 from interlock.artifact.reader import read_artifact  # noqa: E402
 from interlock.diff.compare import diff_artifacts, normalised_path  # noqa: E402
+from interlock.model.result import ScanResult  # noqa: E402
+from interlock.model.verdict import Verdict  # noqa: E402
 
 
 def diff(old: Path, new: Path) -> tuple[ScanResult, float]:

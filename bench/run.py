@@ -36,9 +36,9 @@ RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO / "src"))
 
 from interlock.analysis.engine import scan_artifact  # noqa: E402
-from interlock.analysis.result import ScanResult  # noqa: E402
-from interlock.analysis.verdict import Verdict  # noqa: E402
 from interlock.artifact.reader import read_artifact  # noqa: E402
+from interlock.model.result import ScanResult  # noqa: E402
+from interlock.model.verdict import Verdict  # noqa: E402
 
 
 def scan(path: Path) -> tuple[ScanResult, float]:

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 
 from interlock.analysis.engine import scan_artifact
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.findings import Finding
 from interlock.analysis.python_source import SourceReport, analyse_python
-from interlock.analysis.result import ScanResult
 from interlock.artifact.limits import DEFAULT_LIMITS, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import read_artifact_bytes
 from interlock.demo.wheel import sdist_bytes, sdist_filename, wheel_bytes, wheel_filename
+from interlock.model.findings import Finding
+from interlock.model.result import ScanResult
 
 Files = dict[str, str | bytes]
 

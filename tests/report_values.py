@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 
 
 def finding(severity: Severity = Severity.HIGH, **changes: object) -> Finding:

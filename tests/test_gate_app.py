@@ -13,11 +13,11 @@ import pytest
 from tests.fake_index import FakeIndex, Reply
 from tests.gate_packages import projects
 
-from interlock.analysis.verdict import Verdict
 from interlock.gate.app import gate_app
 from interlock.gate.judge import Judge
 from interlock.gate.server import serve
 from interlock.index.simple_api import JSON_TYPE
+from interlock.model.verdict import Verdict
 from interlock.scanner import Scanner, ScanOptions
 
 CLOCK = projects()["acme-clock"]

@@ -32,11 +32,11 @@ from pathlib import Path
 import pytest
 
 from interlock.analysis.engine import scan_artifact
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact, read_artifact_bytes
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 
 MiB = 1024 * 1024
 WHEEL = "demo-1.0-py3-none-any.whl"

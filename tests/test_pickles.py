@@ -15,9 +15,9 @@ import subprocess
 import pytest
 from tests.builders import findings_of, scan_wheel
 
-from interlock.analysis.findings import Severity
 from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.verdict import Verdict
 
 
 class _Reduces:

@@ -14,10 +14,11 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from builders import scan_wheel
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict, decide
+from interlock.analysis.verdict import decide
 from interlock.cli import main
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.policy import (
     FailOn,
     IgnoreEntry,

@@ -20,7 +20,6 @@ from tests.fake_index import FakeIndex, Reply
 from tests.test_index_client import make_sdist, make_wheel
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.findings import Severity
 from interlock.artifact.reader import read_artifact
 from interlock.index import BadIndexResponse, BadProvenance, IndexClient, TrustRootUnavailable
 from interlock.index.provenance import (
@@ -37,6 +36,7 @@ from interlock.index.provenance import (
     verify_provenance_digest,
 )
 from interlock.index.provenance import document as document_module
+from interlock.model.findings import Severity
 
 RECORDED = Path(__file__).parent / "data" / "provenance"
 MANIFEST = json.loads((RECORDED / "manifest.json").read_text())

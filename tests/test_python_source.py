@@ -15,9 +15,9 @@ import pytest
 
 from builders import analyse, facts_of, findings_of, only, scan_wheel
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.findings import Severity
 from interlock.analysis.python_source import LITERAL_CODE, PROGRAM_FROM_PATH, SourceReport
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.verdict import Verdict
 
 P = Capability.PROCESS
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from tests.report_values import finding, result
 
-from interlock.analysis.findings import Severity
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.verdict import Verdict
 from interlock.report import FORMATS, Formatter, render
 from interlock.report.common import by_severity, location, printable, shorten, split_shown
 

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 
 from tests.report_values import finding, result
 
-from interlock.analysis.findings import Severity
-from interlock.analysis.result import Changes, Previous
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.result import Changes, Previous
+from interlock.model.verdict import Verdict
 from interlock.report import render
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes" \x1b[31m'

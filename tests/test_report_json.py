@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.report import render
 
 CONTRACT_RESULT_KEYS = {"target", "name", "version", "verdict", "score", "findings"}

@@ -6,8 +6,8 @@ import re
 
 from tests.report_values import finding, result
 
-from interlock.analysis.findings import Severity
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.verdict import Verdict
 from interlock.report import render
 from interlock.report.common import printable
 from interlock.report.markdown import MAX_ROWS, code_span, escape_text

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from tests.report_values import finding, result
 
-from interlock.analysis.findings import Severity
-from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.report import render
 
 # Property names each SARIF 2.1.0 object may have (from the schema), and those it must have.

@@ -7,9 +7,9 @@ import re
 import pytest
 from tests.report_values import finding, result
 
-from interlock.analysis.findings import Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.report import render
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -7,8 +7,8 @@ import pytest
 from builders import findings_of, scan, sdist, wheel, zip_artifact, zip_bytes
 from interlock.analysis import roles
 from interlock.analysis.facts import When
-from interlock.analysis.findings import Severity
 from interlock.artifact.model import Artifact, ArtifactKind
+from interlock.model.findings import Severity
 
 BACKEND_PYPROJECT = """
 [build-system]

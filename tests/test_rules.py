@@ -36,13 +36,13 @@ from builders import (
     zip_artifact,
     zip_bytes,
 )
-from interlock.analysis.findings import Severity
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
-from interlock.analysis.verdict import Verdict
 from interlock.artifact.limits import Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import read_artifact_bytes
 from interlock.demo.wheel import wheel_bytes, wheel_filename
+from interlock.model.findings import Severity
+from interlock.model.verdict import Verdict
 
 C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
 from interlock.demo.wheel import wheel_bytes, wheel_filename
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.scanner import Scanner, ScanOptions
 from interlock.store import ResultCache, StoreWarning, default_cache_path, is_cacheable
 

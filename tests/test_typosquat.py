@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from interlock.analysis.findings import Severity
 from interlock.analysis.rules.typosquat import squat_finding
 from interlock.intel.popular import PopularNames, RankedName, shipped_popular_names
 from interlock.intel.typosquat import (
@@ -15,6 +14,7 @@ from interlock.intel.typosquat import (
     find_squat,
     near_misses,
 )
+from interlock.model.findings import Severity
 
 
 def popular_of(*names: str, start: int = 1) -> PopularNames:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.verdict import THREAT_RULES, WEIGHTS, Verdict, decide
+from interlock.analysis.verdict import THREAT_RULES, WEIGHTS, decide
+from interlock.model.findings import Finding, Severity
+from interlock.model.verdict import Verdict
 
 C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 

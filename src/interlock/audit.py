@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.scanner import Scanner
 
 DEFAULT_WORKERS = 8

@@ -16,12 +16,12 @@ from pathlib import Path
 from rich.console import Console
 
 from interlock import __version__
-from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.analysis.verdict import Verdict
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.audit import DEFAULT_WORKERS, judge_all, plan
 from interlock.diff.compare import DiffError
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.policy.duration import parse_duration
 from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy

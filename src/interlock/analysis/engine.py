@@ -11,19 +11,20 @@ from interlock.analysis import roles
 from interlock.analysis.entry_points import console_scripts
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Fact, When
-from interlock.analysis.findings import Finding
 from interlock.analysis.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.parallel import Job, analyse_files
 from interlock.analysis.pth import executable_lines
 from interlock.analysis.python_source import SourceProblem, SourceReport, analyse_python
-from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import ALL_RULES, RULESET_VERSION
 from interlock.analysis.setup_script import install_hooks
 from interlock.analysis.shell_scripts import is_shell_script, shell_script_facts, started_at
-from interlock.analysis.verdict import Verdict, decide
+from interlock.analysis.verdict import decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
 from interlock.artifact.model import Artifact, ArtifactKind
+from interlock.model.findings import Finding
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.store.facts import FactCache, report_key
 
 MAX_FINDINGS_PER_RULE = 20

@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
-from interlock.analysis.findings import Finding, Severity
-
-
-class Verdict(StrEnum):
-    CLEAN = "clean"
-    SUSPICIOUS = "suspicious"
-    MALICIOUS = "malicious"
-    ERROR = "error"
-    """Could not analyse: a gate treats it as a block (fail closed)."""
-
-    @property
-    def rank(self) -> int:
-        return {Verdict.CLEAN: 0, Verdict.SUSPICIOUS: 1, Verdict.MALICIOUS: 2, Verdict.ERROR: 3}[self]
-
+from interlock.model.findings import Finding, Severity
+from interlock.model.verdict import Verdict
 
 WEIGHTS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 5, Severity.HIGH: 25, Severity.CRITICAL: 100}
 # Medium findings from this many different rules together make a release suspicious.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yara_x
 
-from interlock.analysis.findings import Finding, Severity
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
+from interlock.model.findings import Finding, Severity
 
 _SCAN_TIMEOUT_SECONDS = 5
 

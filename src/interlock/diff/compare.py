@@ -21,12 +21,12 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.engine import Analysis, analyse, result_of, ruleset_of, tidy
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import Changes, Previous, ScanResult
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 from interlock.diff.metadata import history_metadata_findings
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import Changes, Previous, ScanResult
 from interlock.store.facts import FactCache
 
 _CONTEXT_LINES = 2

@@ -14,11 +14,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.pth import executable_lines
 from interlock.analysis.rules.base import Rule
 from interlock.analysis.rules.consistency import metadata_headers, metadata_path
 from interlock.artifact.model import Artifact
+from interlock.model.findings import Finding, Severity
 
 # A major version this far beyond the previous one is not a release line: it is how dependency
 # confusion outbids an internal package (`1.4.2` → `99.0.0`).

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from interlock.analysis.findings import Finding
-from interlock.analysis.result import ScanResult
 from interlock.index.errors import IndexProblem
 from interlock.index.models import IndexFile
+from interlock.model.findings import Finding
+from interlock.model.result import ScanResult
 from interlock.policy.evaluate import ReasonCode
 from interlock.report.common import by_severity, location, printable
 from interlock.scanner import Scanner

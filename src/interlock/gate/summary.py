@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from interlock.analysis.verdict import Verdict
 from interlock.gate.judge import Decision
 from interlock.gate.run import GateOutcome, Status
+from interlock.model.verdict import Verdict
 from interlock.report import render
 from interlock.report.common import printable
 from interlock.report.markdown import escape_text

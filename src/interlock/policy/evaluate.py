@@ -33,10 +33,11 @@ from enum import StrEnum
 
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.findings import Finding
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict, decide
+from interlock.analysis.verdict import decide
 from interlock.index.selection import upload_datetime
+from interlock.model.findings import Finding
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.policy.duration import format_age, format_duration
 from interlock.policy.load import KNOWN_MALICIOUS_RULE
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance

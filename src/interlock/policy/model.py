@@ -17,7 +17,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.verdict import Verdict
+from interlock.model.verdict import Verdict
 
 
 class FailOn(StrEnum):

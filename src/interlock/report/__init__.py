@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from interlock.analysis.result import ScanResult
+from interlock.model.result import ScanResult
 from interlock.report.html import HtmlFormatter
 from interlock.report.interface import Formatter
 from interlock.report.json_format import JsonFormatter

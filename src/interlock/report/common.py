@@ -6,9 +6,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import Changes, ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import Changes, ScanResult
+from interlock.model.verdict import Verdict
 
 VERDICT_ORDER = (Verdict.MALICIOUS, Verdict.SUSPICIOUS, Verdict.ERROR, Verdict.CLEAN)
 """Most urgent first: the order of summaries."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from interlock.analysis.result import ScanResult
 from interlock.index.selection import upload_datetime
+from interlock.model.result import ScanResult
 from interlock.policy.duration import format_age, format_duration
 from interlock.policy.model import Policy
 from interlock.policy.show import summarise

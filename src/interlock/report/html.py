@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from interlock.analysis.findings import Finding
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.report.common import (
     changes_line,
     display_name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from interlock.analysis.result import ScanResult
+from interlock.model.result import ScanResult
 
 
 class Formatter(ABC):

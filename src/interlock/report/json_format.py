@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from interlock.analysis.result import ScanResult
+from interlock.model.result import ScanResult
 from interlock.report.interface import Formatter
 
 

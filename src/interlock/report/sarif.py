@@ -15,10 +15,10 @@ from urllib.parse import quote
 from packaging.utils import canonicalize_name
 
 from interlock import __version__
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
 from interlock.analysis.rules import RULES_BY_ID
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.report.common import by_severity, display_name, positive_line, printable, shorten
 from interlock.report.interface import Formatter
 

@@ -11,9 +11,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding, Severity
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.report.common import (
     VERDICT_ORDER,
     changes_line,

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import platformdirs
 
-from interlock.analysis.result import ScanResult
-from interlock.analysis.verdict import Verdict
 from interlock.artifact.reader import CORRUPT_ARCHIVE
+from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 from interlock.store.database import Database, Migration
 
 _MIGRATIONS: tuple[Migration, ...] = (

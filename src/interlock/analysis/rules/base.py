@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Fact
-from interlock.analysis.findings import Finding, Severity
+from interlock.model.findings import Finding, Severity
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.rules.base import Rule, finding_from
+from interlock.model.findings import Finding, Severity
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 

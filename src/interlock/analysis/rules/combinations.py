@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, When, action
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.python_source import PROGRAM_FROM_PATH
 from interlock.analysis.rules.base import Rule, finding_from
+from interlock.model.findings import Finding, Severity
 
 _SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
 _RUNS = {Capability.PROCESS, Capability.EXEC, Capability.CHMOD_EXEC}

@@ -18,9 +18,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import Artifact, ArtifactKind
+from interlock.model.findings import Finding, Severity
 
 # Files whose tampering changes what runs: code, start-up hooks, native libraries, scripts.
 _RUNNABLE = (".py", ".pyw", ".pth", ".so", ".pyd", ".dll", ".dylib", ".exe", ".sh")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.rules.base import Rule
+from interlock.model.findings import Finding, Severity
 
 
 def _raised_from_index_signals(_evidence: Evidence) -> Iterable[Finding]:

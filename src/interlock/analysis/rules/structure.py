@@ -10,13 +10,13 @@ from interlock.analysis import patterns
 from interlock.analysis.entry_points import ConsoleScript
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.facts import Capability, Fact, action
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
 from interlock.analysis.python_source import LITERAL_CODE
 from interlock.analysis.roles import is_test_or_example, module_file
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import ProblemKind
 from interlock.artifact.reader import is_disguised_zip
+from interlock.model.findings import Finding, Severity
 
 _ARCHIVE_SEVERITY = {
     ProblemKind.PATH_TRAVERSAL: Severity.HIGH,

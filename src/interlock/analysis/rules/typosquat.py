@@ -8,10 +8,10 @@ from functools import lru_cache
 from packaging.requirements import InvalidRequirement, Requirement
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.findings import Finding, Severity
 from interlock.analysis.rules.base import Rule
 from interlock.artifact.model import Artifact
 from interlock.intel.typosquat import SquatMatch, Technique, find_squat
+from interlock.model.findings import Finding, Severity
 
 RULE_ID = "typosquat"
 DEPENDENCY_RULE_ID = "typosquat-dependency"

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from interlock.analysis.findings import Finding
 from interlock.analysis.rules.provenance import PROVENANCE_INVALID, PROVENANCE_MISSING, PUBLISHER_CHANGED, RULES
 from interlock.index.provenance.verify import ProvenanceResult, ProvenanceStatus
+from interlock.model.findings import Finding
 
 if TYPE_CHECKING:
     from interlock.analysis.rules.base import Rule

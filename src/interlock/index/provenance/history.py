@@ -12,7 +12,6 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from interlock.analysis.findings import Finding
 from interlock.index.client import IndexClient
 from interlock.index.errors import BadProvenance
 from interlock.index.models import IndexFile
@@ -27,6 +26,7 @@ from interlock.index.provenance.verify import (
     verify_provenance_digest,
 )
 from interlock.index.selection import select_file
+from interlock.model.findings import Finding
 
 
 def file_provenance(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from interlock.analysis.findings import Finding, Severity
-from interlock.analysis.verdict import Verdict
+from interlock.model.findings import Finding, Severity
+from interlock.model.verdict import Verdict
 
 if TYPE_CHECKING:
     from interlock.policy.evaluate import PolicyDecision
