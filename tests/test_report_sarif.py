@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from tests.report_values import finding, result
 
-from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
+from interlock.ruleset import ALL_RULES, RULES_BY_ID
 from interlock.model.findings import Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict

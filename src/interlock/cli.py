@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 
 from interlock import __version__
-from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
+from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.audit import DEFAULT_WORKERS, judge_all, plan
 from interlock.diff.compare import DiffError

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 from interlock.analysis import patterns
 from interlock.analysis.constant_fold import ConstantFolder, FoldResult
-from interlock.analysis.facts import Capability, Fact, When
+from interlock.analysis.facts import Capability, Fact, Tag, When
 from interlock.analysis.reachability import is_main_guard, reachability
 from interlock.analysis.setup_commands import NeverRunByPip, never_run_by_pip
 from interlock.analysis.strings import (
     MAX_STRING_SCAN,
+    Sighting,
     command_capabilities,
+    endpoint_sighting,
     is_blob,
     is_blob_line,
     short,
@@ -52,9 +54,12 @@ _OBFUSCATED_NAMES_MIN = 20
 # "\x70\x72\x69\x6e\x74": printable ASCII spelled as escapes, which only obfuscators write.
 _ESCAPED_ASCII_RUN = re.compile(r"(?:\\(?:x[2-7][0-9a-fA-F]|1[0-7]{2}|[4-7][0-7])){6,}")
 _ESCAPED_RUNS_MIN = 10
-LITERAL_CODE = "literal code"
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 _PYTHON_C = re.compile(r"^(python[\d.]*|sys\.executable)$")
+
+
+FAILED = "analysis-failed"
+"""The kind of problem recorded when the reader itself raised: not a finding about the source."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,11 @@ class SourceReport:
     payloads_seen: set[int] = field(default_factory=set, repr=False)
     """Hashes of payloads already analysed: the same one is often revealed by several calls."""
 
+    @property
+    def failed(self) -> bool:
+        """Whether the reader itself raised on this file (see `FAILED`)."""
+        return any(problem.kind == FAILED for problem in self.problems)
+
 
 def decode_source(data: bytes, report: SourceReport) -> str:
     """Decode as Python would (PEP 263 cookie, UTF-8 default); record anything odd."""
@@ -122,10 +132,21 @@ def analyse_python(
     for people to type (`setup.py publish`) run only when called (see `setup_commands.never_run_by_pip`).
     """
     report = SourceReport()
-    text = decode_source(data, report)
-    _analyse_text(
-        path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots, setup_script=setup_script
-    )
+    try:
+        text = decode_source(data, report)
+        _analyse_text(
+            path,
+            text,
+            when,
+            everything_runs,
+            report,
+            payload_depth=0,
+            origin=None,
+            roots=roots,
+            setup_script=setup_script,
+        )
+    except Exception as exc:
+        report.problems.append(SourceProblem(FAILED, 1, f"{type(exc).__name__}: {exc}"[:300]))
     return report
 
 
@@ -218,36 +239,36 @@ def _scan_text_fallback(
             line = line[:MAX_STRING_SCAN]
         at_line, snippet = origin if origin else (number, _snippet(line))
         hidden = " (in a hidden payload)" if origin is not None else ""
+        in_payload = frozenset({Tag.HIDDEN_PAYLOAD}) if origin is not None else frozenset()
         for pattern, capability in _FALLBACK_CALLS:
             match = pattern.search(line)
             if match:
+                # Seen as text, a process's command line is unknown.
+                tags = in_payload | {Tag.COMPUTED_COMMAND} if capability is Capability.PROCESS else in_payload
+                detail = f"{match.group(0).rstrip('( ')} (text match){hidden}"
+                report.facts.append(Fact(capability, when, path, at_line, snippet, detail, scope, tags=tags))
+        # In a decoded payload every line may be a shell command; elsewhere only string literals count.
+        texts = [line] if origin is not None else [literal.group(1)[1:-1] for literal in _STRING_LITERAL.finditer(line)]
+        for text_part in texts:
+            for seen in command_capabilities(text_part):
                 report.facts.append(
                     Fact(
-                        capability,
+                        seen.capability,
                         when,
                         path,
                         at_line,
                         snippet,
-                        f"{match.group(0).rstrip('( ')} (text match){hidden}",
+                        seen.detail + hidden,
                         scope,
+                        tags=seen.tags | in_payload,
+                        kind=seen.kind,
+                        names=seen.names,
                     )
                 )
-        # In a decoded payload every line may be a shell command; elsewhere only string literals count.
-        texts = [line] if origin is not None else [literal.group(1)[1:-1] for literal in _STRING_LITERAL.finditer(line)]
-        for text_part in texts:
-            for capability, detail in command_capabilities(text_part):
-                report.facts.append(Fact(capability, when, path, at_line, snippet, detail + hidden, scope))
         if "(" in line and is_blob_line(line):
+            detail = f"high-entropy line of {len(line)} characters"
             report.facts.append(
-                Fact(
-                    Capability.OBFUSCATION,
-                    when,
-                    path,
-                    at_line,
-                    snippet,
-                    f"high-entropy line of {len(line)} characters",
-                    scope,
-                )
+                Fact(Capability.OBFUSCATION, when, path, at_line, snippet, detail, scope, tags=in_payload, kind="line")
             )
 
 
@@ -329,7 +350,13 @@ class _Analyser(ast.NodeVisitor):
         if odd >= _OBFUSCATED_NAMES_MIN:
             self.report.facts.append(
                 Fact(
-                    Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{odd} obfuscator-style identifiers"
+                    Capability.OBFUSCATION,
+                    self.base_when,
+                    self.path,
+                    1,
+                    snippet,
+                    f"{odd} obfuscator-style identifiers",
+                    kind="identifiers",
                 )
             )
         if "\\x" in text or "\\1" in text:
@@ -343,15 +370,27 @@ class _Analyser(ast.NodeVisitor):
                         1,
                         snippet,
                         f"{escaped} strings of plain text spelled as escapes",
+                        kind="escapes",
                     )
                 )
 
     # -- facts ---------------------------------------------------------------------------
 
-    def add(self, capability: Capability, node: ast.AST, detail: str, when: When | None = None) -> None:
+    def add(
+        self,
+        capability: Capability,
+        node: ast.AST,
+        detail: str,
+        when: When | None = None,
+        *,
+        tags: frozenset[Tag] = frozenset(),
+        kind: str = "",
+        names: tuple[str, ...] = (),
+    ) -> None:
         if self.origin is not None:
             line, snippet = self.origin
             detail = f"{detail} (in a hidden payload)"
+            tags = tags | {Tag.HIDDEN_PAYLOAD}
         else:
             line = getattr(node, "lineno", 1)
             snippet = _snippet(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
@@ -365,8 +404,14 @@ class _Analyser(ast.NodeVisitor):
                 detail,
                 self.scope,
                 not self.certain,
+                tags,
+                kind,
+                names,
             )
         )
+
+    def add_sighting(self, seen: Sighting, node: ast.AST, when: When | None = None) -> None:
+        self.add(seen.capability, node, seen.detail, when, tags=seen.tags, kind=seen.kind, names=seen.names)
 
     # -- names ---------------------------------------------------------------------------
 
@@ -460,7 +505,7 @@ class _Analyser(ast.NodeVisitor):
         )
         if pyarmor and not self.pyarmor_seen:
             self.pyarmor_seen = True
-            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
+            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code", kind="pyarmor")
         if node.level == 0 and module:
             self.report.local_imports.add(module.split(".")[0])
         # Relative imports keep their dots, so the engine can find the sibling module they name.
@@ -620,7 +665,7 @@ class _Analyser(ast.NodeVisitor):
         capability = self._capability_of(name)
         if name == "__pyarmor__" and not self.pyarmor_seen:
             self.pyarmor_seen = True
-            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
+            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code", kind="pyarmor")
         if "." in name and self._runs_with_file():
             self.report.calls.add(name)
         if self.value_calls:
@@ -643,11 +688,11 @@ class _Analyser(ast.NodeVisitor):
         elif capability is Capability.SYSINFO and id(node) in self.platform_probes:
             pass  # `os.uname().machine`, `os.uname()[4]`: which build to fetch, not whose machine it is
         elif capability is not None:
-            self.add(capability, node, name)
+            clipboard = capability is Capability.INPUT_CAPTURE and "clip" in name.lower()
+            self.add(capability, node, name, tags=frozenset({Tag.CLIPBOARD}) if clipboard else frozenset())
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
-                self.add(
-                    Capability.CREDENTIALS, node, f"{patterns.WALLET_SECRET_SENT}: {name} sends the field '{field}'"
-                )
+                detail = f"{name} sends the field '{field}'"
+                self.add(Capability.CREDENTIALS, node, detail, kind=patterns.WALLET_SECRET_SENT)
             if capability in (Capability.NETWORK, Capability.DNS):
                 self._named_endpoint(node)
         elif (
@@ -655,7 +700,7 @@ class _Analyser(ast.NodeVisitor):
             and node.args
             and not isinstance(node.args[0], ast.Constant)
         ):
-            self.add(Capability.EXEC, node, f"{name} of a computed module name")
+            self.add(Capability.EXEC, node, f"{name} of a computed module name", tags=frozenset({Tag.MODULE_NAME}))
         elif (
             name == "getattr"
             and len(node.args) >= 2
@@ -676,7 +721,7 @@ class _Analyser(ast.NodeVisitor):
                 self._written_code(node)
         category = patterns.CREDENTIAL_CALLS.get(name) or patterns.CREDENTIAL_CALLS.get(name.split(".")[0])
         if category:
-            self.add(Capability.CREDENTIALS, node, f"{category}: {name}")
+            self.add(Capability.CREDENTIALS, node, f"{category}: {name}", kind=category)
         # Serialising the whole environment is how tokens leave; copying it (for a child process) is routine.
         if (
             name in ("str", "json.dumps", "repr", "pickle.dumps")
@@ -700,7 +745,7 @@ class _Analyser(ast.NodeVisitor):
         folded = self.folder.fold(target)
         text = folded.value if folded is not None and isinstance(folded.value, str) else _literal_parts(target)
         if patterns.is_exfil_endpoint(text):
-            self.add(Capability.EXFIL_ENDPOINT, node, short(text))
+            self.add_sighting(endpoint_sighting(text), node)
 
     def _env_read(self, node: ast.AST, key: ast.expr) -> None:
         """A secret-named environment variable read (`os.environ['GITHUB_TOKEN']`, `os.getenv('X_API_KEY')`),
@@ -708,13 +753,12 @@ class _Analyser(ast.NodeVisitor):
         folded = self.folder.fold(key)
         if folded is not None and isinstance(folded.value, str):
             if patterns.SECRET_ENV_NAME.search(folded.value):
-                self.add(Capability.ENV_SECRET, node, f"the environment variable {short(folded.value, 60)}")
+                detail = f"the environment variable {short(folded.value, 60)}"
+                self.add(Capability.ENV_SECRET, node, detail, names=(folded.value,))
         elif named := self.secret_env_names.get(self.scope):
-            self.add(
-                Capability.ENV_SECRET,
-                node,
-                f"environment variables named in this code ({short(', '.join(dict.fromkeys(named)), 60)})",
-            )
+            unique = tuple(dict.fromkeys(named))
+            detail = f"environment variables named in this code ({short(', '.join(unique), 60)})"
+            self.add(Capability.ENV_SECRET, node, detail, names=unique)
 
     def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         # {k: v for k, v in os.environ.items() if 'TOKEN' in k}: the environment, entry by entry. A
@@ -810,7 +854,7 @@ class _Analyser(ast.NodeVisitor):
         elif folded is None:
             self.add(Capability.EXEC, node, f"{name} of a computed string")
         else:
-            self.add(Capability.EXEC, node, f"{name} of {LITERAL_CODE}")
+            self.add(Capability.EXEC, node, f"{name} of literal code", tags=frozenset({Tag.LITERAL_CODE}))
         if folded is None:
             pass
         elif (
@@ -818,7 +862,8 @@ class _Analyser(ast.NodeVisitor):
             and _DOTTED_NAME.match(folded.value.strip())
             and not isinstance(argument, ast.Constant)
         ):
-            self.add(Capability.OBFUSCATION, node, f"{name}() assembles the name {folded.value.strip()!r} to hide it")
+            detail = f"{name}() assembles the name {folded.value.strip()!r} to hide it"
+            self.add(Capability.OBFUSCATION, node, detail, kind="assembled-name")
         if folded is not None:
             self._analyse_payload(folded, node)
 
@@ -829,13 +874,18 @@ class _Analyser(ast.NodeVisitor):
             words = []  # nothing of the command is known
         program = words[0].rsplit("/", 1)[-1] if words else ""
         detail = f"{name}: {short(' '.join(words), 80)}" if words else name
+        tags: set[Tag] = set() if words else {Tag.COMPUTED_COMMAND}
+        if any("python" in word or word == "sys.executable" for word in words):
+            tags.add(Tag.RUNS_PYTHON)
         if words and _is_build_step(program, words) and not self._python_dash_c(words, command):
             detail += " (build tool)"
+            tags.add(Tag.BUILD_TOOL)
         elif words and self._names_its_program(command) and _runs_program_from_path(words):
-            detail += f" {PROGRAM_FROM_PATH}"
+            detail += " (program from PATH)"
+            tags.add(Tag.PROGRAM_FROM_PATH)
         if words and program in patterns.RECON_COMMANDS:
             self.add(Capability.SYSINFO, node, f"{name}: {short(' '.join(words), 80)} (host reconnaissance)")
-        self.add(Capability.PROCESS, node, detail)
+        self.add(Capability.PROCESS, node, detail, tags=frozenset(tags), names=tuple(words))
         if len(words) >= 2 and _PYTHON_C.match(program):
             if words[1] == "-m" and len(words) >= 3:
                 self.report.python_runs.add(words[2])
@@ -844,12 +894,13 @@ class _Analyser(ast.NodeVisitor):
         if command is not None and not self._python_dash_c(words, command):
             folded_command = self.folder.fold(command) if not isinstance(command, (ast.List, ast.Tuple)) else None
             if self._taint_of(command) == "decoded" or (folded_command is not None and folded_command.decoded):
-                self.add(Capability.DECODED_EXEC, node, f"{name} of a decoded command line")
+                detail = f"{name} of a decoded command line"
+                self.add(Capability.DECODED_EXEC, node, detail, tags=frozenset({Tag.DECODED_COMMAND}))
             elif self._taint_of(command) == "downloaded":
                 self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of a command fetched from the network")
         joined = " ".join(words)
-        for capability, text in command_capabilities(joined):
-            self.add(capability, node, text)
+        for seen in command_capabilities(joined):
+            self.add_sighting(seen, node)
         if command is not None and self._python_dash_c(words, command):
             # [sys.executable, '-c', code]: the code argument is as good as exec'd.
             code = command.elts[2] if isinstance(command, (ast.List, ast.Tuple)) and len(command.elts) > 2 else None
@@ -984,18 +1035,18 @@ class _Analyser(ast.NodeVisitor):
         if not isinstance(value, str):
             return
         when = self._data_when()
-        for capability, detail in string_capabilities(value):
-            self.add(capability, node, detail, when)
+        for seen in string_capabilities(value):
+            self.add_sighting(seen, node, when)
         if _is_secret_env_name(value):
             self.secret_env_names.setdefault(self.scope, []).append(value)
         if is_blob(value):
-            self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters")
+            self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters", kind="blob")
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
         when = self._data_when()
-        for capability, detail in string_capabilities(literal):
-            self.add(capability, node, detail, when)
+        for seen in string_capabilities(literal):
+            self.add_sighting(seen, node, when)
         for value in node.values:
             if not isinstance(value, ast.Constant):
                 self.visit(value)
@@ -1007,8 +1058,8 @@ class _Analyser(ast.NodeVisitor):
             folded = self.folder.fold(node)
             if folded is not None and isinstance(folded.value, str):
                 when = self._data_when()
-                for capability, detail in string_capabilities(folded.value):
-                    self.add(capability, node, detail, when)
+                for seen in string_capabilities(folded.value):
+                    self.add_sighting(seen, node, when)
         self.generic_visit(node)
 
 
@@ -1085,8 +1136,6 @@ def _is_secret_env_name(text: str) -> bool:
 
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
-PROGRAM_FROM_PATH = "(program from PATH)"
-"""Marks a process that runs one program named bare, found on PATH: not a file the code wrote."""
 # Programs that run whatever they are given: naming one of them bare says nothing about what runs.
 _LAUNCHERS = frozenset(
     [

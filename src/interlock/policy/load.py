@@ -25,7 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.rules import RULES_BY_ID
+from interlock.ruleset import RULES_BY_ID
 from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance
 from interlock.policy.positions import KeyPath, Position, Positions

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from packaging.utils import canonicalize_name
 
 from interlock import __version__
-from interlock.analysis.rules import RULES_BY_ID
+from interlock.ruleset import RULES_BY_ID
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
