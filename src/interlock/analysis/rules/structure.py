@@ -69,7 +69,7 @@ _SOURCE_PROBLEMS = {
     "not-utf8": (
         Severity.LOW,
         "source not valid in its declared encoding",
-        "Read as Latin-1 and analysed anyway.",
+        "Source that is not valid in the encoding it declares (UTF-8 by default): read as Latin-1 and analysed anyway.",
     ),
     "too-deep": (
         Severity.MEDIUM,
