@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from tests.builders import Files, findings_of, rule_ids, scan, sdist, wheel
 
 from interlock.analysis.rules import RULES_BY_ID
 from interlock.artifact.model import Artifact
 from interlock.model.findings import Severity
+from tests.builders import Files, findings_of, rule_ids, scan, sdist, wheel
 
 C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO  # noqa: E741
 

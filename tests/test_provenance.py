@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 from packaging.version import Version
-from tests.fake_index import FakeIndex, Reply
-from tests.test_index_client import make_sdist, make_wheel
 
 from interlock.analysis.evidence import Evidence
 from interlock.artifact.reader import read_artifact
@@ -37,6 +35,8 @@ from interlock.index.provenance import (
 )
 from interlock.index.provenance import document as document_module
 from interlock.model.findings import Severity
+from tests.fake_index import FakeIndex, Reply
+from tests.test_index_client import make_sdist, make_wheel
 
 RECORDED = Path(__file__).parent / "data" / "provenance"
 MANIFEST = json.loads((RECORDED / "manifest.json").read_text())

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
 from tests import (
     test_rules_capabilities,
     test_rules_combinations,
@@ -18,8 +20,6 @@ from tests import (
     test_rules_typosquat,
 )
 from tests.rule_cases import Negative, Positive
-
-from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
 
 RULE_MODULES = (
     test_rules_combinations,

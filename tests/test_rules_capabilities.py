@@ -11,15 +11,15 @@ from __future__ import annotations
 import base64
 
 import pytest
+
+from interlock.analysis.rules import RULES_BY_ID
+from interlock.model.verdict import Verdict
 from tests.builders import (
     findings_of,
     scan_sdist,
     scan_wheel,
 )
 from tests.rule_cases import BLOB, C, H, I, L, M, Negative, Positive, S, W, case_tests
-
-from interlock.analysis.rules import RULES_BY_ID
-from interlock.model.verdict import Verdict
 
 # -- sample material ----------------------------------------------------------------------------
 

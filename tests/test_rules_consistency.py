@@ -12,13 +12,12 @@ import io
 import zipfile
 from collections.abc import Callable
 
+from interlock.artifact.model import Artifact
+from interlock.demo.wheel import wheel_bytes, wheel_filename
 from tests.builders import (
     zip_artifact,
 )
 from tests.rule_cases import H, Negative, Positive, case_tests
-
-from interlock.artifact.model import Artifact
-from interlock.demo.wheel import wheel_bytes, wheel_filename
 
 # -- sample material ----------------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ import tarfile
 import warnings
 import zipfile
 
+from interlock.artifact.limits import Limits
+from interlock.artifact.model import Artifact
+from interlock.artifact.reader import read_artifact_bytes
+from interlock.model.verdict import Verdict
 from tests.builders import (
     NSPKG,
     findings_of,
@@ -26,11 +30,6 @@ from tests.builders import (
     zip_bytes,
 )
 from tests.rule_cases import C, H, I, L, M, Negative, Positive, S, W, case_tests
-
-from interlock.artifact.limits import Limits
-from interlock.artifact.model import Artifact
-from interlock.artifact.reader import read_artifact_bytes
-from interlock.model.verdict import Verdict
 
 # -- sample material ----------------------------------------------------------------------------
 
