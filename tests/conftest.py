@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.fake_index import FakeIndex
 
 from interlock.index import IndexClient
+from tests.fake_index import FakeIndex
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

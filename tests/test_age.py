@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fake_index import FakeIndex
 from interlock.cli import main
 from interlock.demo import build_demo_releases
+from tests.fake_index import FakeIndex
 
 
 def _uploaded(ago: timedelta) -> str:

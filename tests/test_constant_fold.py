@@ -13,8 +13,8 @@ import zlib
 
 import pytest
 
-from builders import analyse
 from interlock.analysis.constant_fold import MAX_OUTPUT, ConstantFolder, FoldResult
+from tests.builders import analyse
 
 
 def _qualify(node: ast.expr) -> str | None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 
 import pytest
-from tests.conftest import corpus_or_skip
 
 from interlock.analysis.engine import scan_artifact
 from interlock.artifact.reader import read_artifact
+from tests.conftest import corpus_or_skip
 
 
 def _cases() -> list[dict[str, str]]:

@@ -424,9 +424,8 @@ def test_a_pth_in_the_wheel_that_the_sdist_lacks_is_high(
 def test_a_wheel_built_from_its_sdist_has_nothing_the_sdist_lacks(
     index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.builders import NSPKG
-
     from interlock.demo.wheel import sdist_bytes, sdist_filename
+    from tests.builders import NSPKG
 
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
     source = {"acme/__init__.py": HARMLESS, "acme/util.py": HARMLESS}

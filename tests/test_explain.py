@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fake_index import FakeIndex
 from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename
+from tests.fake_index import FakeIndex
 
 GREETER = {"greeter/__init__.py": "def greet(name):\n    return f'hello {name}'\n"}
 

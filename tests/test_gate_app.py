@@ -10,8 +10,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.fake_index import FakeIndex, Reply
-from tests.gate_packages import projects
 
 from interlock.gate.app import gate_app
 from interlock.gate.judge import Judge
@@ -19,6 +17,8 @@ from interlock.gate.server import serve
 from interlock.index.simple_api import JSON_TYPE
 from interlock.model.verdict import Verdict
 from interlock.scanner import Scanner, ScanOptions
+from tests.fake_index import FakeIndex, Reply
+from tests.gate_packages import projects
 
 CLOCK = projects()["acme-clock"]
 GENUINE, TROJANED = sorted(CLOCK)

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.fake_index import FakeIndex
-from tests.gate_packages import projects
 
 from interlock.cli import main
+from tests.fake_index import FakeIndex
+from tests.gate_packages import projects
 
 
 @pytest.fixture

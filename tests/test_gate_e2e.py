@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.fake_index import FakeIndex
-from tests.gate_packages import MARKERS_VARIABLE, SDIST_MARKER, WHEEL_MARKER, projects
 
 from interlock.cli import main
 from interlock.gate.tools import uv_command
+from tests.fake_index import FakeIndex
+from tests.gate_packages import MARKERS_VARIABLE, SDIST_MARKER, WHEEL_MARKER, projects
 
 TOOLS = ["install", "uv"]
 

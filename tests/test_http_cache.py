@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.fake_index import JSON_TYPE, FakeIndex, Reply
-from tests.test_index_client import make_wheel
 
 from interlock.index import BadIndexResponse, IndexClient, ProjectNotFound
 from interlock.index import client as client_module
 from interlock.index.http_cache import default_http_cache_dir
+from tests.fake_index import JSON_TYPE, FakeIndex, Reply
+from tests.test_index_client import make_wheel
 
 PAGE = "/simple/demo/"
 FRESH = {"Cache-Control": "max-age=600, public"}

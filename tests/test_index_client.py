@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from packaging.tags import sys_tags
 from packaging.version import Version
-from tests.fake_index import JSON_TYPE, FakeIndex, Reply
 
 from interlock.index import (
     BadIndexResponse,
@@ -38,6 +37,7 @@ from interlock.index import (
 )
 from interlock.index import client as client_module
 from interlock.index.selection import previous_release_file, release_versions
+from tests.fake_index import JSON_TYPE, FakeIndex, Reply
 
 # --- tiny real artifacts --------------------------------------------------------------------
 

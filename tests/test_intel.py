@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_or_skip
 from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.intel.osv import Advisory, Skipped, read_records
 from interlock.store.advisories import AdvisoryStore
+from tests.conftest import corpus_or_skip
 
 
 def record(identifier: str = "MAL-2026-1", name: str = "acme-greeter", **affected: object) -> dict[str, object]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interlock.lockfiles import MAX_FILE_BYTES, SUPPORTED, LockfileError, LockfileFormat, detect_format, read_lockfile
-from lockfile_helpers import FILES, INDEX, digest, write
+from tests.lockfile_helpers import FILES, INDEX, digest, write
 
 UV = f'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = {{ registry = "{INDEX}" }}\n'
 POETRY = (

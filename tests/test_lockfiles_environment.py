@@ -21,7 +21,7 @@ from interlock.lockfiles import (
     environment,
     read_environment,
 )
-from lockfile_helpers import FILES, digest
+from tests.lockfile_helpers import FILES, digest
 
 
 def _summary(lock) -> set[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from packaging.markers import Marker
 from packaging.version import Version
 
 from interlock.lockfiles import LockfileError, LockfileFormat, PinStatus, read_lockfile
-from lockfile_helpers import EXTRA_INDEX, INDEX, digest, line_of, write
+from tests.lockfile_helpers import EXTRA_INDEX, INDEX, digest, line_of, write
 
 LOCK = {
     "_meta": {

@@ -9,7 +9,7 @@ from packaging.markers import Marker
 from packaging.version import Version
 
 from interlock.lockfiles import ArtifactFile, LockfileError, LockfileFormat, PinStatus, read_lockfile
-from lockfile_helpers import FILES, INDEX, by_name, digest, line_of, write
+from tests.lockfile_helpers import FILES, INDEX, by_name, digest, line_of, write
 
 PYLOCK = f"""
 lock-version = "1.0"

@@ -12,7 +12,7 @@ from packaging.version import Version
 
 from interlock.lockfiles import LockfileError, LockfileFormat, PinStatus, read_lockfile
 from interlock.lockfiles.requirements import read_requirements
-from lockfile_helpers import EXTRA_INDEX, FILES, INDEX, by_name, digest, line_of, write
+from tests.lockfile_helpers import EXTRA_INDEX, FILES, INDEX, by_name, digest, line_of, write
 
 
 def test_pins_with_hashes_continuations_extras_and_markers(tmp_path: Path) -> None:

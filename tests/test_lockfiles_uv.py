@@ -9,7 +9,7 @@ from packaging.markers import Marker
 from packaging.version import Version
 
 from interlock.lockfiles import ArtifactFile, LockfileError, LockfileFormat, PinStatus, read_lockfile
-from lockfile_helpers import FILES, INDEX, digest, line_of, write
+from tests.lockfile_helpers import FILES, INDEX, digest, line_of, write
 
 UV_LOCK = f"""
 version = 1

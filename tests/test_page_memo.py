@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.fake_index import FakeIndex
-from tests.test_http_cache import FRESH, PAGE, STALE_WITH_ETAG, filenames, open_client, serve_demo
-from tests.test_index_client import make_wheel
 
 from interlock.index import BadIndexResponse, IndexClient, page_memo
 from interlock.index.http_cache import BODY_ID_HEADER, default_http_cache_dir
+from tests.fake_index import FakeIndex
+from tests.test_http_cache import FRESH, PAGE, STALE_WITH_ETAG, filenames, open_client, serve_demo
+from tests.test_index_client import make_wheel
 
 
 def drop_stored_bodies() -> None:

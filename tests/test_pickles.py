@@ -13,11 +13,11 @@ import pickle
 import subprocess
 
 import pytest
-from tests.builders import findings_of, scan_wheel
 
 from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
+from tests.builders import findings_of, scan_wheel
 
 
 class _Reduces:

@@ -13,7 +13,6 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from builders import scan_wheel
 from interlock.analysis.verdict import decide
 from interlock.cli import main
 from interlock.model.findings import Finding, Severity
@@ -37,6 +36,7 @@ from interlock.policy.duration import format_age, format_duration, parse_duratio
 from interlock.policy.load import MAX_POLICY_BYTES, parse_policy
 from interlock.policy.positions import Position, Positions
 from interlock.policy.show import format_policy
+from tests.builders import scan_wheel
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 from packaging.version import Version
-from tests.fake_index import FakeIndex, Reply
-from tests.test_index_client import make_sdist, make_wheel
 
 from interlock.analysis.rules import FILE_RULES
 from interlock.index import BadIndexResponse, BadProvenance, IndexClient, TrustRootUnavailable
@@ -37,6 +35,8 @@ from interlock.index.provenance import document as document_module
 from interlock.model.findings import Severity
 from interlock.model.rules import Stage
 from interlock.ruleset import ALL_RULES
+from tests.fake_index import FakeIndex, Reply
+from tests.test_index_client import make_sdist, make_wheel
 
 RECORDED = Path(__file__).parent / "data" / "provenance"
 MANIFEST = json.loads((RECORDED / "manifest.json").read_text())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builders import NSPKG
 from interlock.analysis.pth import PthLine, executable_lines
+from tests.builders import NSPKG
 
 DISTUTILS_HACK = (
     "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; "

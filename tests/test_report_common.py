@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.report_values import finding, result
 
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
 from interlock.report import FORMATS, Formatter, render
 from interlock.report.common import by_severity, location, printable, shorten, split_shown
+from tests.report_values import finding, result
 
 ODD_INPUTS = {
     "empty": [],

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from tests.report_values import finding, result
-
 from interlock.model.findings import Severity
 from interlock.model.result import Changes, Previous
 from interlock.model.verdict import Verdict
 from interlock.report import render
+from tests.report_values import finding, result
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes" \x1b[31m'
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from tests.report_values import finding, result
-
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
 from interlock.report import render
 from interlock.report.common import printable
 from interlock.report.markdown import MAX_ROWS, code_span, escape_text
+from tests.report_values import finding, result
 
 HOSTILE = (
     "a | b `tick` ``two`` \\| <script>alert(1)</script> [x](javascript:alert(1)) @octocat "

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.report_values import finding, result
 
 from interlock.model.findings import Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from interlock.report import render
+from tests.report_values import finding, result
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 """Select Graphic Rendition: the only escape sequences the report itself may emit (colour, bold)."""

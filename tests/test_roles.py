@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from builders import findings_of, scan, sdist, wheel, zip_artifact, zip_bytes
 from interlock.analysis import roles
 from interlock.analysis.facts import When
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.model.findings import Severity
+from tests.builders import findings_of, scan, sdist, wheel, zip_artifact, zip_bytes
 
 BACKEND_PYPROJECT = """
 [build-system]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.builders import findings_of, scan_sdist, scan_wheel, wheel
 
 from interlock.analysis.yara_rules import YaraError, YaraRules
 from interlock.artifact.limits import Deadline
 from interlock.cli import main
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
+from tests.builders import findings_of, scan_sdist, scan_wheel, wheel
 
 RULE = """
 rule crypto_miner_pool {
