@@ -1,0 +1,1 @@
+"""Every rule of every stage, and the rule-set version."""
