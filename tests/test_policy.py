@@ -16,6 +16,7 @@ from packaging.version import Version
 from builders import scan_wheel
 from interlock.analysis.verdict import decide
 from interlock.cli import main
+from interlock.model.decision import ReasonCode, Status
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
@@ -26,8 +27,6 @@ from interlock.policy import (
     Policy,
     PolicyError,
     Provenance,
-    ReasonCode,
-    Status,
     apply_policy,
     find_policy,
     load_policy,

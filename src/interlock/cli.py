@@ -34,9 +34,9 @@ from interlock.commands import (
     usage_error,
 )
 from interlock.diff.compare import DiffError
+from interlock.model.decision import Status
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
-from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
 from interlock.report import render

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from interlock.model.decision import PolicyDecision
 from interlock.model.findings import Finding, Severity
 from interlock.model.verdict import Verdict
-
-if TYPE_CHECKING:
-    from interlock.policy.evaluate import PolicyDecision
 
 
 @dataclass(frozen=True)
