@@ -6,7 +6,6 @@ file is reused only after its bytes hash to that name again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -50,14 +49,6 @@ def artifact_path(root: Path, sha256: str, filename: str) -> Path:
     if not path.resolve().is_relative_to(root.resolve()):
         raise UnsafeFile(f"refusing {filename!r}: its cache path would leave {root}")
     return path
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @contextmanager

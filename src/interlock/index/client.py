@@ -15,7 +15,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.index.artifacts import artifact_path, atomic_file, default_root, file_sha256, safe_filename
+from interlock.artifact.reader import file_sha256
+from interlock.index.artifacts import artifact_path, atomic_file, default_root, safe_filename
 from interlock.index.config import IndexSettings, configured_index
 from interlock.index.errors import (
     BadIndexResponse,
