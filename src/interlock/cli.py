@@ -499,13 +499,17 @@ def run_intel_update(arguments: argparse.Namespace) -> int:
     skipped: list[Skipped] = []
     try:
         for item in read_records(arguments.source):
-            (advisories if isinstance(item, Advisory) else skipped).append(item)
+            if isinstance(item, Advisory):
+                advisories.append(item)
+            else:
+                skipped.append(item)
     except OSError as exc:
         return usage_error(f"--from: {exc.strerror or exc}" if getattr(exc, "strerror", None) else f"--from: {exc}")
     store = AdvisoryStore()
     counts = store.add(advisories)
     print(
-        f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; {len(skipped)} records skipped"
+        f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; "
+        f"{len(skipped)} records skipped"
     )
     for item in skipped[:5]:
         print(f"  skipped {printable(item.source)}: {printable(item.reason)}")
@@ -615,9 +619,9 @@ def run_rules(arguments: argparse.Namespace) -> int:
     console = Console(highlight=False)
     if arguments.rule is None:
         width = max(len(rule.id) for rule in ALL_RULES)
-        for rule in ALL_RULES:
-            severities = "/".join(s.label for s in rule.severities)
-            console.print(f"{rule.id:<{width}}  [dim]{severities:<22}[/dim] {rule.summary}", markup=True)
+        for listed in ALL_RULES:
+            severities = "/".join(s.label for s in listed.severities)
+            console.print(f"{listed.id:<{width}}  [dim]{severities:<22}[/dim] {listed.summary}", markup=True)
         console.print(f"\n{len(ALL_RULES)} rules (rule set {RULESET_VERSION}). 'interlock rules RULE_ID' explains one.")
         return EXIT_OK
     rule = RULES_BY_ID.get(arguments.rule)

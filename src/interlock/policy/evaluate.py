@@ -207,7 +207,10 @@ def _cooldown_reasons(
         return []
     if age is None:
         if from_index:
-            message = f"the index gives no upload time: the cooldown of {format_duration(cooldown)} cannot be shown to have passed"
+            message = (
+                f"the index gives no upload time: the cooldown of {format_duration(cooldown)} "
+                "cannot be shown to have passed"
+            )
             return [Reason(ReasonCode.COOLDOWN_UNCHECKED, message, True)]
         message = f"upload time unknown: the cooldown of {format_duration(cooldown)} could not be checked"
         return [Reason(ReasonCode.COOLDOWN_UNCHECKED, message, False)]

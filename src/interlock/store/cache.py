@@ -135,7 +135,8 @@ class ResultCache:
             )
             return by_ruleset, by_verdict
 
-        by_ruleset, by_verdict = self._database.run(work, ({}, {}))
+        nothing: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        by_ruleset, by_verdict = self._database.run(work, nothing)
         return CacheStats(self.path, sum(by_ruleset.values()), self._size_on_disk(), by_ruleset, by_verdict)
 
     def close(self) -> None:
