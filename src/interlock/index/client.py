@@ -70,7 +70,8 @@ class IndexClient:
         scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
             raise IndexConfigError(
-                f"index {redact(index_url)!r}: only http(s) indexes are supported (serve a local directory with a web server)"
+                f"index {redact(index_url)!r}: only http(s) indexes are supported "
+                "(serve a local directory with a web server)"
             )
         self.index_url = index_url.rstrip("/")
         self.cache_dir = cache_dir if cache_dir is not None else default_root()
@@ -182,7 +183,7 @@ class IndexClient:
                 return problem
 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return dict(zip(unique, pool.map(one, unique)))
+            return dict(zip(unique, pool.map(one, unique), strict=True))
 
     @property
     def traffic(self) -> Traffic:
