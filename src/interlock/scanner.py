@@ -17,10 +17,9 @@ from interlock.analysis.verdict import decide
 from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
-from interlock.artifact.reader import UnsupportedArtifact, read_artifact
+from interlock.artifact.reader import UnsupportedArtifact, file_sha256, read_artifact
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.diff.metadata import sdist_wheel_findings
-from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.transport import redact

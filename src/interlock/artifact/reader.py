@@ -167,6 +167,12 @@ def name_and_version(filename: str) -> tuple[str | None, str | None]:
     return stem or None, None
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of the file at `path`, read in chunks (an artifact can be hundreds of MiB)."""
+    with path.open("rb") as handle:
+        return _file_sha256(handle)
+
+
 def _file_sha256(handle: IO[bytes]) -> str:
     digest = hashlib.sha256()
     while chunk := handle.read(_CHUNK):
