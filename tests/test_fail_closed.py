@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import yara_x
 
-from interlock.analysis import engine, python_source
+from interlock.analysis import engine
 from interlock.analysis.evidence import Evidence
+from interlock.analysis.extract.python import reader
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.facts import Capability, Tag
 from interlock.analysis.rules import FILE_RULES
 from interlock.analysis.rules.base import Rule
-from interlock.analysis.yara_rules import YaraRules
 from interlock.cli import main
 from interlock.demo.wheel import wheel_bytes, wheel_filename
 from interlock.model.findings import Finding, Severity
@@ -100,14 +101,14 @@ def test_the_cli_reports_a_failing_rule_as_could_not_analyse(
 
 
 def test_an_extractor_that_raises_on_one_file_names_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = python_source._analyse_text
+    real = reader.analyse_text
 
     def fails_on_one_file(path: str, *args: object, **kwargs: object) -> None:
         if path == "demo/broken.py":
             raise RecursionError("the reader's own bug")
         real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(python_source, "_analyse_text", fails_on_one_file)
+    monkeypatch.setattr(reader, "analyse_text", fails_on_one_file)
     result = scan_wheel({**DROPPER, "demo/broken.py": "x = 1\n"})
     assert result.verdict is Verdict.ERROR
     (failure,) = findings_of(result, "analysis-error")

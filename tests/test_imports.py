@@ -16,6 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "interlock"
 
+
 def _modules() -> list[str]:
     names = []
     for path in sorted(PACKAGE.rglob("*.py")):

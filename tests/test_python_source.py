@@ -13,8 +13,8 @@ import zlib
 
 import pytest
 
+from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.facts import Capability, Fact, Tag, When
-from interlock.analysis.python_source import SourceReport
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
 from tests.builders import analyse, facts_of, findings_of, only, scan_wheel

@@ -120,7 +120,7 @@ def _copy_of_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     ("changed", "analyser_changes"),
     [
         ("analysis/rules/combinations.py", True),
-        ("analysis/python_source.py", True),
+        ("analysis/extract/python/visitor.py", True),
         ("diff/metadata.py", False),
         ("intel/popular_names.txt", False),
         ("index/provenance/rules.py", False),

@@ -15,8 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from interlock import __version__
-from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.analysis.extract.yara_rules import YaraError, YaraRules
 from interlock.audit import DEFAULT_WORKERS, judge_all, plan
 from interlock.commands import (
     EXIT_ERROR,
@@ -41,6 +40,7 @@ from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
 from interlock.report import render
 from interlock.report.common import printable
+from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.scanner import Scanner, ScanOptions
 from interlock.targets import Target, TargetError, expand
 

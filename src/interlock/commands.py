@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from interlock.analysis.yara_rules import YaraRules
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings

@@ -6,8 +6,8 @@ them all, for `interlock rules`, the policy's checks of rule ids and the reports
 
 from __future__ import annotations
 
+import interlock.analysis.extract.yara_rules
 import interlock.analysis.rules
-import interlock.analysis.yara_rules
 import interlock.diff.metadata
 import interlock.index.provenance.rules
 import interlock.intel.advisory_rules  # noqa: F401 - advisories

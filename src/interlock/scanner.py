@@ -13,8 +13,8 @@ from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sd
 from packaging.version import Version
 
 from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.verdict import decide
-from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, file_sha256, read_artifact

@@ -8,21 +8,22 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from interlock.analysis import roles
-from interlock.analysis.entry_points import console_scripts
 from interlock.analysis.evidence import Evidence, Failure
+from interlock.analysis.extract import roles
+from interlock.analysis.extract.entry_points import console_scripts
+from interlock.analysis.extract.import_graph import ModuleIndex, follow_ups
+from interlock.analysis.extract.pth import executable_lines
+from interlock.analysis.extract.python.reader import analyse_python
+from interlock.analysis.extract.python.report import FAILED, SourceProblem, SourceReport
+from interlock.analysis.extract.setup_script import install_hooks
+from interlock.analysis.extract.shell_scripts import is_shell_script, shell_script_facts, started_at
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.facts import Fact, When
-from interlock.analysis.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.parallel import Job, analyse_files
-from interlock.analysis.pth import executable_lines
-from interlock.analysis.python_source import FAILED, SourceProblem, SourceReport, analyse_python
 from interlock.analysis.report_store import ReportStore, report_key
 from interlock.analysis.rules import FILE_RULES
 from interlock.analysis.rules.base import ANALYSIS_ERROR
-from interlock.analysis.setup_script import install_hooks
-from interlock.analysis.shell_scripts import is_shell_script, shell_script_facts, started_at
 from interlock.analysis.verdict import decide
-from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.model.findings import Finding, Severity
@@ -321,7 +322,7 @@ def _relocate(fact: Fact, line: int, code: str) -> Fact:
 
 
 def _local_script_files(artifact: Artifact, runs: Iterable[str]) -> set[str]:
-    files = set()
+    files: set[str] = set()
     for run in runs:
         candidates = (
             [run.lstrip("./")]

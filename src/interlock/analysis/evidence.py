@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from interlock.analysis.entry_points import ConsoleScript
+from interlock.analysis.extract.entry_points import ConsoleScript
+from interlock.analysis.extract.pth import PthLine
+from interlock.analysis.extract.python.report import SourceProblem
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.pth import PthLine
-from interlock.analysis.python_source import SourceProblem
 from interlock.artifact.model import Artifact
 
 

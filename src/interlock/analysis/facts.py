@@ -115,6 +115,17 @@ class Tag(StrEnum):
     """An endpoint no library has reason to hard-code (a chat-bot token URL, a paste or out-of-band site)."""
 
 
+_BY_VALUE = {capability.value: capability for capability in Capability}
+
+
+def capability_of(value: str) -> Capability:
+    """The capability named `value` (`Capability(value)` would ask for the phrase too)."""
+    try:
+        return _BY_VALUE[value]
+    except KeyError:
+        raise ValueError(f"unknown capability {value!r}") from None
+
+
 def action(capability: Capability) -> str:
     """A verb phrase for messages: 'starts a process', 'connects to the network'."""
     return capability.action

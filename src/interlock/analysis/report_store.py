@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from interlock.analysis.facts import Capability, Fact, Tag, When
+from interlock.analysis.extract.python.report import SourceProblem, SourceReport
+from interlock.analysis.facts import Fact, Tag, When, capability_of
 from interlock.analysis.parallel import Job
-from interlock.analysis.python_source import SourceProblem, SourceReport
 
 
 class ReportStore(Protocol):
@@ -71,7 +71,7 @@ def report_from_json(text: str) -> SourceReport:
     return SourceReport(
         facts=[
             Fact(
-                Capability(c),
+                capability_of(c),
                 When(w),
                 p,
                 line,

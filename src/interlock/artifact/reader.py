@@ -150,11 +150,11 @@ def name_and_version(filename: str) -> tuple[str | None, str | None]:
     """Project name and version as the file name states them (None where it does not)."""
     try:
         if filename.endswith(".whl"):
-            name, version, _, _ = parse_wheel_filename(filename)
-            return str(name), str(version)
+            wheel_name, wheel_version, _, _ = parse_wheel_filename(filename)
+            return str(wheel_name), str(wheel_version)
         if filename.endswith((".tar.gz", ".zip")):
-            name, version = parse_sdist_filename(filename)
-            return str(name), str(version)
+            sdist_name, sdist_version = parse_sdist_filename(filename)
+            return str(sdist_name), str(sdist_version)
     except (InvalidWheelFilename, InvalidSdistFilename):
         pass
     match = _EGG_NAME.match(filename)
@@ -485,9 +485,9 @@ def _decompressed(handle: IO[bytes]) -> IO[bytes]:
     if magic.startswith(b"\x1f\x8b"):
         return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
     if magic.startswith(b"BZh"):
-        return bz2.BZ2File(handle)  # type: ignore[return-value]
+        return bz2.BZ2File(handle)
     if magic.startswith(b"\xfd7zXZ\x00"):
-        return lzma.LZMAFile(handle)  # type: ignore[return-value]
+        return lzma.LZMAFile(handle)
     return handle
 
 

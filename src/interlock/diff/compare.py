@@ -21,8 +21,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.engine import Analysis, analyse, result_of, ruleset_of, tidy
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.report_store import ReportStore
-from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 from interlock.diff.metadata import history_metadata_findings

@@ -13,7 +13,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.pth import executable_lines
+from interlock.analysis.extract.pth import executable_lines
 from interlock.analysis.rules.consistency import metadata_headers, metadata_path
 from interlock.artifact.model import Artifact
 from interlock.model.findings import Finding, Severity
@@ -108,7 +108,7 @@ def _version_jump(old: Artifact, new: Artifact, path: str) -> Iterable[Finding]:
 
 
 def _requirements(headers: dict[str, list[str]]) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for text in headers.get("requires-dist", []):
         try:
             requirement = Requirement(text)

@@ -25,10 +25,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.ruleset import RULES_BY_ID
 from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance
 from interlock.policy.positions import KeyPath, Position, Positions
+from interlock.ruleset import RULES_BY_ID
 
 POLICY_FILENAME = "interlock.toml"
 PYPROJECT_FILENAME = "pyproject.toml"

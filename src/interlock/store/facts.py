@@ -16,7 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
-from interlock.analysis.python_source import SourceReport
+from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.report_store import report_from_json, report_to_json
 from interlock.store.database import Database, Migration
 
@@ -58,7 +58,8 @@ class FactCache:
             return rows
 
         found: dict[str, SourceReport] = {}
-        for key, text in self._database.run(work, []):
+        nothing: list[tuple[str, str]] = []
+        for key, text in self._database.run(work, nothing):
             try:
                 found[key] = report_from_json(text)
             except (ValueError, KeyError, TypeError):

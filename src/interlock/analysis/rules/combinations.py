@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
+from interlock.analysis.extract import patterns
 from interlock.analysis.facts import Capability, Fact, Tag, When, action
 from interlock.analysis.rules.base import checks, files_rule, finding_from
 from interlock.model.findings import Finding, Severity

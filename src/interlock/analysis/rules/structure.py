@@ -6,12 +6,12 @@ from collections.abc import Iterable
 
 from packaging.utils import canonicalize_name
 
-from interlock.analysis import patterns
-from interlock.analysis.entry_points import ConsoleScript
 from interlock.analysis.evidence import Evidence
+from interlock.analysis.extract import patterns
+from interlock.analysis.extract.entry_points import ConsoleScript
+from interlock.analysis.extract.pickles import dangerous_calls, looks_like_pickle
+from interlock.analysis.extract.roles import is_test_or_example, module_file
 from interlock.analysis.facts import Capability, Fact, Tag, action
-from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
-from interlock.analysis.roles import is_test_or_example, module_file
 from interlock.analysis.rules.base import checks, files_rule, register_check
 from interlock.artifact.model import ProblemKind
 from interlock.artifact.reader import is_disguised_zip

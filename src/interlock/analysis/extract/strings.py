@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from interlock.analysis import patterns
+from interlock.analysis.extract import patterns
 from interlock.analysis.facts import Capability, Tag
 
 MAX_STRING_SCAN = 64 * 1024

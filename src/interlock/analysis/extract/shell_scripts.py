@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from interlock.analysis.extract.strings import Sighting, command_capabilities, short
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.strings import Sighting, command_capabilities, short
 from interlock.artifact.model import Member
 
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".ksh", ".command")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from interlock.analysis import patterns
+from interlock.analysis.extract import patterns
 
 
 @dataclass(frozen=True)
