@@ -325,7 +325,8 @@ def _read_archive(
                 ArchiveProblem(
                     ProblemKind.RATIO,
                     shown,
-                    f"expands {entry.declared_size} bytes from {entry.compressed_size} (ratio over {budget.limits.max_ratio:g}); not read",
+                    f"expands {entry.declared_size} bytes from {entry.compressed_size} "
+                    f"(ratio over {budget.limits.max_ratio:g}); not read",
                 )
             )
             continue
@@ -452,24 +453,24 @@ class _BoundedTarInfo(tarfile.TarInfo):
 
 def _tar_entries(handle: IO[bytes]) -> Iterator[_Entry]:
     # Stream mode: members are read in order and never seeked, so a huge member costs time, not memory.
-    archive = tarfile.open(fileobj=_decompressed(handle), mode="r|", tarinfo=_BoundedTarInfo)
-    for info in archive:
-        # Other types that tarfile skips over by size (unknown types) count against the budget too.
-        carries_data = info.isreg() or info.type not in tarfile.SUPPORTED_TYPES
-        yield _Entry(
-            raw_name=_clean_surrogates(info.name),
-            name=_clean_surrogates(info.name),
-            declared_size=info.size if carries_data else 0,
-            compressed_size=None,
-            is_file=info.isreg(),
-            is_dir=info.isdir(),
-            is_link=info.issym() or info.islnk(),
-            is_device=info.ischr() or info.isblk() or info.isfifo(),
-            has_content=False,
-            link_target=_clean_surrogates(info.linkname) if info.issym() or info.islnk() else None,
-            streamed=True,
-            open=lambda info=info: _tar_stream(archive, info),
-        )
+    with tarfile.open(fileobj=_decompressed(handle), mode="r|", tarinfo=_BoundedTarInfo) as archive:
+        for info in archive:
+            # Other types that tarfile skips over by size (unknown types) count against the budget too.
+            carries_data = info.isreg() or info.type not in tarfile.SUPPORTED_TYPES
+            yield _Entry(
+                raw_name=_clean_surrogates(info.name),
+                name=_clean_surrogates(info.name),
+                declared_size=info.size if carries_data else 0,
+                compressed_size=None,
+                is_file=info.isreg(),
+                is_dir=info.isdir(),
+                is_link=info.issym() or info.islnk(),
+                is_device=info.ischr() or info.isblk() or info.isfifo(),
+                has_content=False,
+                link_target=_clean_surrogates(info.linkname) if info.issym() or info.islnk() else None,
+                streamed=True,
+                open=lambda info=info: _tar_stream(archive, info),
+            )
 
 
 def _decompressed(handle: IO[bytes]) -> IO[bytes]:

@@ -154,7 +154,8 @@ def _identity_changed(
             Severity.MEDIUM,
             path,
             None,
-            f"author and maintainer e-mail domains changed from {', '.join(sorted(old_domains))} to {', '.join(sorted(new_domains))}",
+            f"author and maintainer e-mail domains changed from {', '.join(sorted(old_domains))} "
+            f"to {', '.join(sorted(new_domains))}",
             ", ".join(sorted(new_domains)),
         )
     old_urls = {value for header in _URL_HEADERS for value in old_headers.get(header, [])}

@@ -193,6 +193,4 @@ def _in_range(version: Version, introduced: str | None, fixed: str | None, last:
         return False
     if fixed is not None and (end := _version(fixed)) is not None and version >= end:
         return False
-    if last is not None and (end := _version(last)) is not None and version > end:
-        return False
-    return True
+    return last is None or (end := _version(last)) is None or version <= end

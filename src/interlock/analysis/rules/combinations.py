@@ -42,7 +42,7 @@ CREDENTIAL_EXFILTRATION = files_rule(
 
 @checks(CREDENTIAL_EXFILTRATION)
 def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
-    for path, facts in evidence.by_path().items():
+    for facts in evidence.by_path().values():
         running = [f for f in facts if f.when >= When.CALL]
         credentials = [f for f in running if f.capability is Capability.CREDENTIALS]
         sends = [f for f in running if f.capability in _SENDS]
@@ -64,7 +64,8 @@ def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
                 CREDENTIAL_EXFILTRATION,
                 Severity.CRITICAL,
                 credentials[0],
-                f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) and sends data ({sends[0].detail})",
+                f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) "
+                f"and sends data ({sends[0].detail})",
             )
         elif pair := next(((c, s) for c in early_credentials for s in early_sends if _act_together(c, s)), None):
             credential, send = pair
@@ -403,7 +404,7 @@ MULTIPLE_THREATS = files_rule(
 @checks(MULTIPLE_THREATS)
 def _many_threats(evidence: Evidence) -> Iterable[Finding]:
     """One file doing several distinct things only malware does, even if only when called."""
-    for path, facts in evidence.by_path().items():
+    for facts in evidence.by_path().values():
         kinds: dict[str, Fact] = {}
         for fact in facts:
             if fact.when >= When.CALL and fact.capability in _THREAT_KINDS:
@@ -459,7 +460,7 @@ OBFUSCATED_EXEC = files_rule(
 def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
     """Obfuscation and execution in one file that runs on its own: packed malware, even when the
     unpacking chain is too convoluted to fold statically."""
-    for path, facts in evidence.by_path().items():
+    for facts in evidence.by_path().values():
         hidden = [f for f in facts if f.capability is Capability.OBFUSCATION and f.when >= When.IMPORT]
         acting = [
             f
@@ -477,5 +478,6 @@ def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
                 OBFUSCATED_EXEC,
                 worst,
                 hidden[0],
-                f"obfuscated code ({hidden[0].detail}) that also {action(acting[0].capability)} ({acting[0].detail}) {acting[0].when.label}",
+                f"obfuscated code ({hidden[0].detail}) that also {action(acting[0].capability)} "
+                f"({acting[0].detail}) {acting[0].when.label}",
             )

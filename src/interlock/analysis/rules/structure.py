@@ -140,7 +140,10 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
             yield STARTUP_PTH_EXEC.finding(Severity.HIGH, path, line.line, message, evidence_text, "startup")
         else:
             imported = f"; imports {', '.join(shipped)} from this release, analysed as start-up code" if shipped else ""
-            message = f"runs code at every interpreter start ({len(line.code)} characters, nothing dangerous in the line itself{imported})"
+            message = (
+                f"runs code at every interpreter start ({len(line.code)} characters, "
+                f"nothing dangerous in the line itself{imported})"
+            )
             yield STARTUP_PTH_EXEC.finding(Severity.MEDIUM, path, line.line, message, evidence_text, "startup")
 
 
@@ -204,7 +207,8 @@ _LEAKS = (
 
 
 def _what_the_script_sends(evidence: Evidence, script: ConsoleScript) -> list[Fact]:
-    """Facts that take data out, of the entry point's own function (``module:function``) or anywhere in the script file."""
+    """Facts that take data out, of the entry point's own function (``module:function``) or anywhere in
+    the script file."""
     if script.is_file:
         return [f for f in evidence.facts if f.path == script.path and f.capability in _LEAKS]
     module, _, function = script.target.partition(":")

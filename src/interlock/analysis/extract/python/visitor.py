@@ -869,16 +869,14 @@ def _keyword(node: ast.Call, name: str) -> ast.expr | None:
 
 def _reached_names(tree: ast.Module, reachable: set[int]) -> set[str]:
     """Names of reached functions, and of classes whose constructor was reached."""
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
     names = set()
     for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(statement) in reachable:
+        if isinstance(statement, functions) and id(statement) in reachable:
             names.add(statement.name)
         elif isinstance(statement, ast.ClassDef):
-            if any(
-                id(child) in reachable
-                for child in statement.body
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
-            ):
+            methods = [child for child in statement.body if isinstance(child, functions)]
+            if any(id(method) in reachable for method in methods):
                 names.add(statement.name)
     return names
 
@@ -891,9 +889,12 @@ def _wallet_secret_field(call: ast.Call) -> str | None:
         if not isinstance(payload, ast.Dict):
             continue
         for key in payload.keys:
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                if key.value.lower().replace("_", "").replace("-", "") in patterns.WALLET_SECRET_FIELDS:
-                    return key.value
+            if (
+                isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and key.value.lower().replace("_", "").replace("-", "") in patterns.WALLET_SECRET_FIELDS
+            ):
+                return key.value
     return None
 
 
