@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import shutil
 from importlib import resources
@@ -142,3 +143,30 @@ def test_a_change_elsewhere_keeps_the_rule_set_version(tmp_path: Path, monkeypat
     before = version._digest(version._RULESET_PACKAGES)
     (copy / "report" / "text.py").write_text("# a report's wording decides no verdict\n")
     assert version._digest(version._RULESET_PACKAGES) == before
+
+
+def _rule_id_literals() -> dict[str, list[str]]:
+    """Where each rule id is written as a string in the source, enum values and dict values (labels
+    that happen to read like an id, such as the capability `persistence`) aside."""
+    ids = set(RULES_BY_ID)
+    skipped: set[int] = set()
+    found: dict[str, list[str]] = {}
+    root = Path(str(resources.files("interlock")))
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                skipped.update(id(sub) for statement in node.body for sub in ast.walk(statement))
+            elif isinstance(node, ast.Dict):
+                skipped.update(id(sub) for value in node.values for sub in ast.walk(value))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in ids and id(node) not in skipped:
+                found.setdefault(node.value, []).append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_each_rule_id_is_written_once_where_it_is_declared() -> None:
+    literals = _rule_id_literals()
+    assert literals["beacon"] == ["analysis/rules/combinations.py:" + literals["beacon"][0].split(":")[1]]
+    written_more = {rule: places for rule, places in literals.items() if len(places) > 1}
+    assert not written_more, f"use the rule's declaration (RULE.id), not its id typed again: {written_more}"

@@ -22,6 +22,7 @@ from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
+from interlock.index.provenance.rules import PROVENANCE_INVALID
 from interlock.index.transport import redact
 from interlock.intel.advisory_rules import known_malicious
 from interlock.model.findings import Finding, Severity
@@ -214,8 +215,7 @@ class Scanner:
             return provenance_findings(self.client(), file, path)
         except (IndexProblem, OSError) as exc:
             return None, [
-                Finding(
-                    "provenance-invalid",
+                PROVENANCE_INVALID.finding(
                     Severity.HIGH,
                     "",
                     None,

@@ -23,6 +23,12 @@ from packaging.version import InvalidVersion, Version
 from interlock.analysis.engine import Analysis, analyse, result_of, ruleset_of, tidy
 from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.report_store import ReportStore
+from interlock.analysis.rules.structure import (
+    ENTRYPOINT_SHADOWS_COMMAND,
+    INSTALL_HOOK,
+    STARTUP_PTH_EXEC,
+    STARTUP_SITECUSTOMIZE,
+)
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 from interlock.diff.metadata import history_metadata_findings
@@ -40,10 +46,10 @@ _MAX_DIFF_CHARS = 4 * 1024 * 1024
 # Hooks an established package does not grow overnight: appearing in a release, they weigh more
 # than the same hook in a project that always had it. (rule, lowest severity it escalates) → to.
 _ESCALATED_WHEN_NEW = {
-    ("entrypoint-shadows-command", Severity.HIGH): Severity.CRITICAL,
-    ("startup-sitecustomize", Severity.HIGH): Severity.CRITICAL,
-    ("startup-pth-exec", Severity.MEDIUM): Severity.HIGH,
-    ("install-hook", Severity.LOW): Severity.MEDIUM,
+    (ENTRYPOINT_SHADOWS_COMMAND.id, Severity.HIGH): Severity.CRITICAL,
+    (STARTUP_SITECUSTOMIZE.id, Severity.HIGH): Severity.CRITICAL,
+    (STARTUP_PTH_EXEC.id, Severity.MEDIUM): Severity.HIGH,
+    (INSTALL_HOOK.id, Severity.LOW): Severity.MEDIUM,
 }
 
 

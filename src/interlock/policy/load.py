@@ -25,6 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from interlock.intel.advisory_rules import KNOWN_MALICIOUS
 from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance
 from interlock.policy.positions import KeyPath, Position, Positions
@@ -34,7 +35,7 @@ POLICY_FILENAME = "interlock.toml"
 PYPROJECT_FILENAME = "pyproject.toml"
 MAX_POLICY_BYTES = 1024 * 1024
 """A policy is a few kilobytes; anything past this is not one (and is not read into memory)."""
-KNOWN_MALICIOUS_RULE = "known-malicious"
+KNOWN_MALICIOUS_RULE = KNOWN_MALICIOUS.id
 """The finding an advisory produces. It cannot be ignored or allowed: the advisory is the evidence."""
 
 _TOP_KEYS = ("fail-on", "cooldown", "cooldown-exceptions", "allow", "deny", "ignore", "provenance")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from interlock.analysis.rules.typosquat import TYPOSQUAT, TYPOSQUAT_DEPENDENCY
 from interlock.index.selection import upload_datetime
+from interlock.intel.advisory_rules import KNOWN_MALICIOUS
 from interlock.model.result import ScanResult
 from interlock.policy.duration import format_age, format_duration
 from interlock.policy.model import Policy
@@ -76,9 +78,9 @@ def _signals(result: ScanResult, now: datetime) -> list[str]:
             provenance += f" ({record.provenance_reason})"
         rows.append(("provenance", provenance))
     rows.append(("history", history_line(result) or "not compared with an earlier release"))
-    advisories = [f.message for f in result.findings if f.rule == "known-malicious"]
+    advisories = [f.message for f in result.findings if f.rule == KNOWN_MALICIOUS.id]
     rows.append(("advisories", "; ".join(advisories) if advisories else "none of the imported advisories names it"))
-    squats = [f.message for f in result.findings if f.rule.startswith("typosquat")]
+    squats = [f.message for f in result.findings if f.rule in (TYPOSQUAT.id, TYPOSQUAT_DEPENDENCY.id)]
     rows.append(("name", "; ".join(squats) if squats else "not a near miss of a popular project's name"))
     return [f"  {label:<11} {printable(value)}" for label, value in rows]
 

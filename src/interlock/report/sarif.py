@@ -15,6 +15,7 @@ from urllib.parse import quote
 from packaging.utils import canonicalize_name
 
 from interlock import __version__
+from interlock.analysis.rules.base import ANALYSIS_ERROR
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
@@ -23,7 +24,7 @@ from interlock.report.interface import Formatter
 from interlock.ruleset import RULES_BY_ID
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-ANALYSIS_ERROR_RULE = "analysis-error"
+ANALYSIS_ERROR_RULE = ANALYSIS_ERROR.id
 FINGERPRINT_KEY = "interlock/v1"
 
 LEVELS = {
