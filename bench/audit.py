@@ -79,25 +79,30 @@ def main() -> int:
     verdicts = Counter(r["verdict"] for r in results)
     blocked = [r for r in results if r.get("policy", {}).get("status") != "pass"]
     print(
-        f"lockfile       {options.lockfile.relative_to(REPO) if options.lockfile.is_relative_to(REPO) else options.lockfile}"
+        "lockfile       "
+        f"{options.lockfile.relative_to(REPO) if options.lockfile.is_relative_to(REPO) else options.lockfile}"
     )
     print(f"judged         {len(results)} pinned artifacts, {len(report.get('unjudged', []))} requirements not judged")
     print(
-        f"cold           {cold:.1f} s with {options.jobs} jobs; {files} artifacts fetched ({size / 1024 / 1024:.0f} MiB: "
+        f"cold           {cold:.1f} s with {options.jobs} jobs; "
+        f"{files} artifacts fetched ({size / 1024 / 1024:.0f} MiB: "
         "the pins, their previous releases and sdists)"
     )
     print(
-        f"warm           median {statistics.median(warm):.2f} s of {len(warm)} runs ({', '.join(f'{s:.2f}' for s in warm)})"
+        f"warm           median {statistics.median(warm):.2f} s of {len(warm)} runs "
+        f"({', '.join(f'{s:.2f}' for s in warm)})"
     )
     print(f"peak memory    {peak:.0f} MiB (largest child process)")
     print(
-        f"verdicts       {', '.join(f'{count} {verdict}' for verdict, count in verdicts.most_common())}; exit status {status}"
+        f"verdicts       {', '.join(f'{count} {verdict}' for verdict, count in verdicts.most_common())}; "
+        f"exit status {status}"
     )
     for result in blocked:
         reasons = [r["message"] for r in result["policy"]["reasons"] if r["blocks"]]
         rules = sorted({f["rule"] for f in result["findings"] if f.get("new") is not False})
         print(
-            f"  blocked      {result['name']}=={result['version']}: {result['verdict']} {rules}; {'; '.join(reasons)[:200]}"
+            f"  blocked      {result['name']}=={result['version']}: {result['verdict']} {rules}; "
+            f"{'; '.join(reasons)[:200]}"
         )
     return 0
 

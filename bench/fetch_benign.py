@@ -28,7 +28,7 @@ from packaging.version import Version
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from interlock.index import (
+from interlock.index import (  # noqa: E402
     FileKind,
     IndexClient,
     IndexFile,
@@ -190,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
                 got = result.latest.filename if result.latest else "FAILED"
                 extra = f" (+ {result.previous.filename})" if result.previous else ""
                 print(
-                    f"[{len(results):>4}/{len(ranked)}] #{result.rank:<5} {result.name}: {got}{extra}  {result.note}".rstrip(),
+                    (
+                        f"[{len(results):>4}/{len(ranked)}] #{result.rank:<5} "
+                        f"{result.name}: {got}{extra}  {result.note}"
+                    ).rstrip(),
                     file=sys.stderr,
                 )
 
@@ -202,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     downloaded = sum(r.new_bytes for r in results)
     print(
         f"\n{len(results) - len(failed)}/{len(results)} projects, {len(artifacts)} artifacts, "
-        f"{on_disk / 1e6:.1f} MB on disk ({downloaded / 1e6:.1f} MB downloaded now) in {elapsed:.1f} s; manifest: {manifest}",
+        f"{on_disk / 1e6:.1f} MB on disk ({downloaded / 1e6:.1f} MB downloaded now) in {elapsed:.1f} s; "
+        f"manifest: {manifest}",
         file=sys.stderr,
     )
     for r in sorted(failed, key=lambda r: r.rank):

@@ -81,7 +81,8 @@ def bench_attacks(report: dict[str, object]) -> None:
             }
         )
         print(
-            f"  {'ok  ' if ok else 'MISS'} {row['case']:32} expected {row['expected']:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}"
+            f"  {'ok  ' if ok else 'MISS'} {row['case']:32} expected {row['expected']:9} "
+            f"got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}"
         )
     report["attacks_diff"] = cases
 
@@ -120,7 +121,8 @@ def bench_pairs(report: dict[str, object], top: int) -> None:
         verdicts[result.verdict.value] += 1
         if result.verdict is not Verdict.CLEAN:
             flagged.append(
-                f"{result.verdict.value:10} #{row['rank']:>5} {row['previous_version']} → {row['version']} {row['name']}  {_cause(result)}"
+                f"{result.verdict.value:10} #{row['rank']:>5} {row['previous_version']} → {row['version']} "
+                f"{row['name']}  {_cause(result)}"
             )
     total = sum(verdicts.values())
     flagged_share = (verdicts["malicious"] + verdicts["suspicious"]) / total if total else 0.0
@@ -133,7 +135,8 @@ def bench_pairs(report: dict[str, object], top: int) -> None:
     }
     print(f"\n## Consecutive genuine releases of the top {top} projects ({total} pairs diffed, {len(skipped)} skipped)")
     print(
-        f"malicious {verdicts['malicious']}, suspicious or worse {verdicts['malicious'] + verdicts['suspicious']} ({flagged_share:.2%}), "
+        f"malicious {verdicts['malicious']}, "
+        f"suspicious or worse {verdicts['malicious'] + verdicts['suspicious']} ({flagged_share:.2%}), "
         f"verdicts {dict(verdicts)}; median {statistics.median(times) if times else 0:.2f} s per diff"
     )
     for line in flagged:

@@ -38,13 +38,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
 from packaging.version import Version  # noqa: E402
-from tests.fake_index import FakeIndex, Reply  # noqa: E402
 
 from interlock.index import IndexClient, IndexProblem, configured_index  # noqa: E402
 from interlock.index.client import PAGE_LIMIT  # noqa: E402
 from interlock.index.simple_api import ACCEPT  # noqa: E402
 from interlock.index.transport import redact  # noqa: E402
 from interlock.lockfiles import PinStatus, read_lockfile  # noqa: E402
+from tests.fake_index import FakeIndex, Reply  # noqa: E402
 
 LOCKFILE = Path(__file__).resolve().parent / "data" / "ai-app-requirements.txt"
 
@@ -79,13 +79,11 @@ def fetch_all(
 def read_bodies(index_url: str, names: list[str], cache: Path, workers: int) -> float:
     """Seconds to read every page through the HTTP cache without parsing it: the cache's own share."""
     start = time.perf_counter()
-    with IndexClient(index_url, cache_dir=cache / "artifacts", http_cache_dir=cache / "http") as client:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(
-                pool.map(
-                    lambda name: client.fetch(client.project_url(name), accept=ACCEPT, max_bytes=PAGE_LIMIT), names
-                )
-            )
+    with (
+        IndexClient(index_url, cache_dir=cache / "artifacts", http_cache_dir=cache / "http") as client,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
+        list(pool.map(lambda name: client.fetch(client.project_url(name), accept=ACCEPT, max_bytes=PAGE_LIMIT), names))
     return time.perf_counter() - start
 
 
@@ -160,7 +158,8 @@ def main() -> int:
             shown = ", ".join(f"{run.seconds:.2f}" for run in runs)
             last = runs[-1]
             print(
-                f"| {index_label} | {label} | {median:.2f} s | {shown} | {arguments.workers} | {last.requests} | {last.bytes / 1024**2:.1f} MiB |"
+                f"| {index_label} | {label} | {median:.2f} s | {shown} | {arguments.workers} | "
+                f"{last.requests} | {last.bytes / 1024**2:.1f} MiB |"
             )
     files = rows["configured index"][1][-1].files
     print(

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +75,8 @@ def poetry_lock(count: int) -> str:
             f'    {{file = "{module}-{version}-{tag}.whl", hash = "sha256:{_sha(name + tag)}"}}' for tag in TAGS
         )
         parts.append(
-            f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\noptional = false\npython-versions = "*"\nfiles = [\n{files},\n]\n'
+            f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\n'
+            f'optional = false\npython-versions = "*"\nfiles = [\n{files},\n]\n'
         )
     parts.append('[metadata]\nlock-version = "2.1"\npython-versions = "^3.11"\ncontent-hash = "x"\n')
     return "\n".join(parts)
@@ -141,7 +143,7 @@ def main() -> None:
                 path.write_text(writer(count), encoding="utf-8")
                 assert len(read_lockfile(path).packages) == count
                 size = f"{path.stat().st_size / 1024:.0f} KiB"
-                print(f"{name:<18}{count:>9}{size:>10}{median_ms(lambda: read_lockfile(path), arguments.runs):>11.1f}")
+                print(f"{name:<18}{count:>9}{size:>10}{median_ms(partial(read_lockfile, path), arguments.runs):>11.1f}")
     found = len(read_environment().packages)
     print(f"environment, in process ({found} distributions): {median_ms(read_environment, arguments.runs):.1f} ms")
     other = Path(sys.executable)

@@ -77,7 +77,8 @@ def bench_malicious(report: dict[str, object]) -> list[float]:
     }
     print(f"\n## Malicious corpus ({total} real malicious artifacts)")
     print(
-        f"malicious {malicious} ({malicious / total:.2%}), malicious or suspicious {flagged} ({flagged / total:.2%}), verdicts {dict(verdicts)}"
+        f"malicious {malicious} ({malicious / total:.2%}), "
+        f"malicious or suspicious {flagged} ({flagged / total:.2%}), verdicts {dict(verdicts)}"
     )
     for line in missed:
         print("  " + line)
@@ -104,7 +105,8 @@ def bench_attacks(report: dict[str, object]) -> None:
         )
         mark = {True: "ok  ", False: "MISS", None: "    "}[ok]
         print(
-            f"  {mark} {row['case']:32} expected {expected:9} got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}"
+            f"  {mark} {row['case']:32} expected {expected:9} "
+            f"got {result.verdict.value:10} {seconds:5.2f}s  {_cause(result)}"
         )
     report["attacks"] = cases
 
@@ -145,7 +147,9 @@ def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False) -
     what = "sdists of the latest releases" if sdists else "latest releases"
     print(f"\n## False positives: {what} of the top {top} projects ({total} artifacts scanned)")
     print(
-        f"malicious {malicious} ({malicious / max(total, 1):.2%}), suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), verdicts {dict(verdicts)}"
+        f"malicious {malicious} ({malicious / max(total, 1):.2%}), "
+        f"suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), "
+        f"verdicts {dict(verdicts)}"
     )
     for line in flagged:
         print("  " + line)
@@ -180,7 +184,8 @@ def bench_speed(report: dict[str, object], times: list[float]) -> None:
             "throughput_per_s": round(len(times) / total, 1),
         }
         print(
-            f"malicious corpus: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(times) / total:.1f} artifacts/s"
+            f"malicious corpus: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+            f"{len(times) / total:.1f} artifacts/s"
         )
     wheel = SHARED / "attacks" / "litellm" / "1.82.6" / "litellm-1.82.6-py3-none-any.whl"
     if wheel.exists():
@@ -204,8 +209,10 @@ def bench_speed(report: dict[str, object], times: list[float]) -> None:
             "verdict": runs[0][2],
         }
         print(
-            f"litellm 1.82.6 wheel ({wheel.stat().st_size / 1e6:.1f} MB): {seconds:.2f} s cold (median of 3 fresh processes), "
-            f"peak RSS {peak:.0f} MB (each of the 2 analysis workers forked from it: at most {worker:.0f} MB, mostly pages "
+            f"litellm 1.82.6 wheel ({wheel.stat().st_size / 1e6:.1f} MB): "
+            f"{seconds:.2f} s cold (median of 3 fresh processes), "
+            f"peak RSS {peak:.0f} MB (each of the 2 analysis workers forked from it: "
+            f"at most {worker:.0f} MB, mostly pages "
             f"shared with it), verdict {runs[0][2]}"
         )
 

@@ -22,6 +22,7 @@ Nothing is installed, built or imported from what is downloaded; no index host n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import sys
@@ -105,10 +106,8 @@ def _record(client: IndexClient, assets: tarfile.TarFile, recording: Recording, 
     filename = recording.filename
     project, version = _name_and_version(filename)
     listed = None
-    try:
+    with contextlib.suppress(ProjectNotFound):
         listed = next((f for f in client.project_files(project) if f.filename == filename), None)
-    except ProjectNotFound:
-        pass
     if listed is not None:
         artifact = client.download(listed).read_bytes()
         artifact_source = "downloaded from the configured index, listed sha256 verified"
@@ -120,7 +119,10 @@ def _record(client: IndexClient, assets: tarfile.TarFile, recording: Recording, 
         body, provenance_source = published.body, "published by the configured index"
     elif recording.fallback == ".provenance":
         body = _member(assets, filename + ".provenance")
-        provenance_source = f"an index's provenance object as recorded by pypi-attestations' maintainers: {ASSETS_FILE} test/assets/{filename}.provenance"
+        provenance_source = (
+            "an index's provenance object as recorded by pypi-attestations' maintainers: "
+            f"{ASSETS_FILE} test/assets/{filename}.provenance"
+        )
     else:
         body = _assembled(_member(assets, filename + recording.fallback), recording.fallback)
         provenance_source = (
