@@ -133,6 +133,7 @@ def test_a_package_the_index_does_not_have_is_an_error(
     assert first["policy"]["status"] == "block"  # fail closed
 
 
+@pytest.mark.slow
 def test_an_unreachable_index_is_an_error_for_every_pin_not_a_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -169,6 +170,7 @@ def test_an_unknown_lockfile_format_is_a_usage_error(tmp_path: Path, capsys: pyt
     assert status == 2 and out == "" and str(lock) in err and "Traceback" not in err
 
 
+@pytest.mark.e2e
 def test_audit_python_judges_what_another_environment_has_installed(
     served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

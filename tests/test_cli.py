@@ -182,6 +182,7 @@ def test_scan_by_name_of_a_missing_version_is_an_error_verdict(
     assert result["verdict"] == "error" and "9.9" in result["error"]
 
 
+@pytest.mark.slow
 def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
     served_demo: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -198,6 +199,7 @@ def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
     assert "Traceback" not in done.stderr and "hishel" not in done.stderr
 
 
+@pytest.mark.slow
 def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 

@@ -254,6 +254,7 @@ def test_no_history_judges_the_release_alone(index_with_history: str, capsys: py
     assert all("new" not in finding for finding in result["findings"])
 
 
+@pytest.mark.slow
 def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -279,6 +280,7 @@ def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
     assert all(r["history"].startswith("history unavailable") for r in results) and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 

@@ -46,6 +46,8 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
 def test_an_unreachable_index_is_could_not_analyse(venv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     index = f"http://127.0.0.1:{closed_port()}/simple"
     status, out, _ = run(capsys, "install", "--python", str(venv), "--", "-i", index, "acme-clock==1.0.0")
@@ -54,6 +56,7 @@ def test_an_unreachable_index_is_could_not_analyse(venv: Path, capsys: pytest.Ca
     assert installed(venv) == []
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("command", ["install", "uv"])
 def test_a_package_the_index_lacks_is_named(
     command: str, served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
@@ -77,6 +80,7 @@ def test_a_package_the_index_lacks_is_named(
     assert installed(venv) == []
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("command", ["install", "uv"])
 def test_requirements_no_release_satisfies_are_refused_with_the_installer_s_reason(
     command: str, served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
@@ -158,6 +162,7 @@ def test_without_uv_the_uv_command_says_how_to_get_it(
     assert status == 2 and "uv is not on PATH" in err
 
 
+@pytest.mark.e2e
 def test_the_text_report_has_the_summary_table_and_the_evidence(
     served: FakeIndex, venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -185,6 +190,7 @@ def test_the_text_report_has_the_summary_table_and_the_evidence(
     assert installed(venv) == []
 
 
+@pytest.mark.e2e
 def test_the_policy_decides_a_cooldown_refuses_a_clean_release_too_new(
     served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

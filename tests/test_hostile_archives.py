@@ -306,6 +306,7 @@ def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
     assert peak.mib < 30, f"peak {peak.mib:.1f} MiB"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK])
 def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> None:
     # A PAX or GNU long-name record declaring 200 MiB of (well-compressed) zeros: tarfile would read
@@ -669,6 +670,7 @@ def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
     assert done.stdout.strip() == "survived"
 
 
+@pytest.mark.slow
 def test_twenty_megabyte_single_line_source() -> None:
     line = "x = '" + "A" * (20 * MiB) + "'; import os; os.system('id')\n"
     with within(30):
@@ -680,6 +682,7 @@ def test_twenty_megabyte_single_line_source() -> None:
     assert peak.mib < 400, f"peak {peak.mib:.0f} MiB"
 
 
+@pytest.mark.slow
 def test_source_with_too_many_tokens_is_scanned_as_text_within_bounded_memory() -> None:
     # ast.parse costs ~700 bytes per token on "a,a,a,…": 8 MiB of it needed over 5 GB before the guard.
     source = "x = [" + "a," * (3 * MiB) + "]\nimport os\nos.system('id')\n"  # 6 MiB, under the 8 MiB kept
@@ -701,6 +704,7 @@ def test_a_file_that_is_one_big_string_still_parses() -> None:
 # -- decoding bombs inside source --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_zlib_bomb_inside_base64_inside_exec_is_bounded() -> None:
     bomb = base64.b64encode(zlib_of_zeros(1024)).decode()  # 1 GiB once inflated
     source = f"import base64, zlib\nexec(zlib.decompress(base64.b64decode('{bomb}')))\n"
@@ -726,6 +730,7 @@ def test_zlib_of_zeros_helper_is_a_valid_stream() -> None:
     assert zlib.decompress(zlib_of_zeros(3)) == bytes(3 * MiB)
 
 
+@pytest.mark.slow
 def test_many_multi_megabyte_payloads_are_bounded_in_time_and_memory() -> None:
     # Each line hides ~4 MiB of statements (just under the folder's output bound). Before the
     # payload budget, ten such lines took over two minutes and 1.6 GB. (No tracemalloc here: it
@@ -741,6 +746,7 @@ def test_many_multi_megabyte_payloads_are_bounded_in_time_and_memory() -> None:
     assert "decoded-exec" in rules(result)
 
 
+@pytest.mark.slow
 def test_the_same_payload_revealed_many_times_is_analysed_once() -> None:
     payload = base64.b64encode(zlib.compress(b"import os\nos.system('id')\n" + b"x = 1\n" * 650_000, 9)).decode()
     source = "import base64, zlib\n" + f"exec(zlib.decompress(base64.b64decode('{payload}')))\n" * 40
@@ -776,6 +782,7 @@ def test_time_budget_while_analysing_ends_in_an_error() -> None:
     assert result.error == "analysis took longer than 0.01 s"
 
 
+@pytest.mark.slow
 def test_time_budget_is_checked_inside_one_huge_member() -> None:
     # One 512 MiB member (as the last entry, so no later entry would check the clock).
     compressor = zlib.compressobj(1, zlib.DEFLATED, 31)

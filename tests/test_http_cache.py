@@ -235,6 +235,7 @@ def test_oversized_page_is_refused_and_not_stored(
     assert index.hits(PAGE) == 2
 
 
+@pytest.mark.slow
 def test_compressed_page_is_capped_as_it_is_decompressed(
     index: FakeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
