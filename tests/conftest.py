@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from interlock.cli import main
 from interlock.index import IndexClient
 from tests.fake_index import FakeIndex
 
@@ -22,6 +23,14 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     # tests that exercise history unset this and serve an index on loopback.
     monkeypatch.setenv("INTERLOCK_NO_HISTORY", "1")
     return cache
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`interlock ARGV...` in process: its exit status, stdout and stderr. The CLI never shows a traceback."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return status, captured.out, captured.err
 
 
 def corpus_or_skip(*parts: str) -> Path:

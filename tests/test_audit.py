@@ -9,14 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from interlock.cli import main
 from interlock.demo import build_demo_releases
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+from tests.conftest import run
 
 
 def sha256(path: Path) -> str:

@@ -11,22 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
 from interlock.index.http_cache import default_http_cache_dir
+from tests.conftest import run
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> tuple[Path, Path]:
     genuine, trojaned = build_demo_releases(tmp_path / "demo")
     return genuine, trojaned
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_scan_trojaned_wheel_is_malicious_and_names_the_pth(

@@ -12,11 +12,11 @@ import pytest
 
 from interlock.analysis import parallel
 from interlock.artifact.reader import read_artifact_bytes
-from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.store.facts import FactCache
+from tests.conftest import run
 
 HARMLESS = "def greet(name):\n    return f'hello {name}'\n"
 # Talks to the network at import in both releases: the package's long-standing behaviour.
@@ -37,12 +37,6 @@ def release(tmp_path: Path, version: str, files: dict[str, str], name: str = "ac
 def diff(old: Path, new: Path, facts: FactCache | None = None):
     read = lambda path: read_artifact_bytes(path.name, path.read_bytes())  # noqa: E731
     return diff_artifacts(read(old), read(new), target=str(new), previous_label=str(old), facts=facts)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 # -- what counts as new ------------------------------------------------------------------------

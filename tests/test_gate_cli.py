@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from interlock.cli import main
+from tests.conftest import run
 from tests.fake_index import FakeIndex
 from tests.gate_packages import projects
 
@@ -27,13 +27,6 @@ def served(index: FakeIndex) -> FakeIndex:
 def venv(tmp_path: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True, timeout=60)
     return tmp_path / "venv"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    return status, captured.out, captured.err
 
 
 def installed(venv: Path) -> list[Path]:

@@ -37,6 +37,7 @@ from interlock.policy.load import MAX_POLICY_BYTES, parse_policy
 from interlock.policy.positions import Position, Positions
 from interlock.policy.show import format_policy
 from tests.builders import scan_wheel
+from tests.conftest import run
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -766,12 +767,6 @@ def test_show_writes_a_policy_that_reads_back_the_same(tmp_path: Path) -> None:
 
 
 # -- the command line ---------------------------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_cli_check_valid_policy(
