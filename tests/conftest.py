@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +50,15 @@ def index() -> Iterator[FakeIndex]:
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
+
+
+@pytest.fixture
+def unreachable_index() -> str:
+    """An index URL on 127.0.0.1 at a port nothing listens on: every request is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/simple"
 
 
 @pytest.fixture

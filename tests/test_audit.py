@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -129,22 +130,15 @@ def test_a_package_the_index_does_not_have_is_an_error(
 
 @pytest.mark.slow
 def test_an_unreachable_index_is_an_error_for_every_pin_not_a_crash(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, unreachable_index: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     lock = tmp_path / "requirements.txt"
     lock.write_text("acme-greeter==1.0.0\nrich==13.0\n")
-    status, out, err = run(
-        capsys, "audit", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(lock)
-    )
+    status, out, err = run(capsys, "audit", "--index-url", unreachable_index, "--format", "json", str(lock))
     results = json.loads(out)["results"]
     assert status == 3 and "Traceback" not in err
     assert [r["verdict"] for r in results] == ["error", "error"] and all(
-        f"127.0.0.1:{port}" in r["error"] for r in results
+        urlsplit(unreachable_index).netloc in r["error"] for r in results
     )
 
 

@@ -194,15 +194,10 @@ def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
 
 
 @pytest.mark.slow
-def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    status, out, err = run(
-        capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme-greeter==1.0.1"
-    )
+def test_scan_by_name_with_the_index_down_is_an_error_verdict(
+    unreachable_index: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "scan", "--index-url", unreachable_index, "--format", "json", "acme-greeter==1.0.1")
     assert status == 3
     assert json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err

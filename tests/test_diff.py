@@ -250,20 +250,15 @@ def test_no_history_judges_the_release_alone(index_with_history: str, capsys: py
 
 @pytest.mark.slow
 def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unreachable_index: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     genuine, trojaned = build_demo_releases(tmp_path)
     status, out, err = run(
         capsys,
         "scan",
         "--index-url",
-        f"http://127.0.0.1:{port}/simple",
+        unreachable_index,
         "--format",
         "json",
         str(trojaned),
@@ -275,14 +270,11 @@ def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
 
 
 @pytest.mark.slow
-def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(
+    unreachable_index: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = run(
-        capsys, "diff", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme==1.0", "acme==1.1"
+        capsys, "diff", "--index-url", unreachable_index, "--format", "json", "acme==1.0", "acme==1.1"
     )
     assert status == 3 and json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err

@@ -4,7 +4,6 @@ nothing installed, never a traceback. Real pip and uv against an index on loopba
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -33,16 +32,12 @@ def installed(venv: Path) -> list[Path]:
     return list(venv.glob("lib/python*/site-packages/*.dist-info"))
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_an_unreachable_index_is_could_not_analyse(venv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    index = f"http://127.0.0.1:{closed_port()}/simple"
+def test_an_unreachable_index_is_could_not_analyse(
+    venv: Path, unreachable_index: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = unreachable_index
     status, out, _ = run(capsys, "install", "--python", str(venv), "--", "-i", index, "acme-clock==1.0.0")
     assert status == 3
     assert f"index: acme-clock: {index}/acme-clock/" in out and "nothing was installed" in out
