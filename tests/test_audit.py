@@ -27,7 +27,7 @@ def demo(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_pinned_trojaned_release_is_judged_malicious_by_its_hash(
     served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    genuine, trojaned = demo
+    _genuine, trojaned = demo
     lock = tmp_path / "requirements.txt"
     lock.write_text(f"acme-greeter==1.0.1 --hash=sha256:{sha256(trojaned)}\nrich>=13\n")
     status, out, _ = run(capsys, "audit", "--index-url", served_demo, "--format", "json", str(lock))

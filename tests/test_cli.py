@@ -90,7 +90,7 @@ def test_output_file(demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.Cap
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "scan", str(tmp_path / "nope.whl"))
+    status, _out, err = run(capsys, "scan", str(tmp_path / "nope.whl"))
     assert status == 2
     assert "no such file" in err and "Traceback" not in err
 
@@ -185,8 +185,9 @@ def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
         connection.execute("UPDATE entries SET data = x'00'")  # every stored answer undecodable
     connection.close()
     # In a process of its own: pytest's log capture would hide what a user's terminal shows.
+    program = "import sys; from interlock.cli import main; sys.exit(main())"
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from interlock.cli import main; sys.exit(main())", "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.0"],
+        [sys.executable, "-c", program, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.0"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "CI": "1"},
     )  # fmt: skip
     assert done.returncode == 0 and json.loads(done.stdout)["results"][0]["verdict"] == "clean"

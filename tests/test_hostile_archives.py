@@ -370,7 +370,7 @@ def test_undecodable_tar_names_come_out_printable() -> None:
     with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
         for name, data in (("demo-1.0/setup.py", b""), ("demo-1.0/caf\xe9.py", b"import os\nos.system('id')\n")):
             archive.addfile(tar_info(name, size=len(data)), io.BytesIO(data))
-    artifact, result = scan_bytes(SDIST, buffer.getvalue())
+    artifact, _result = scan_bytes(SDIST, buffer.getvalue())
     assert "caf\ufffd.py" in artifact.members
     for path in artifact.members:
         path.encode("utf-8")
@@ -417,7 +417,7 @@ def test_a_tar_gz_with_a_zip_appended_is_read_as_a_zip_like_pip() -> None:
     # pip unzips whatever zipfile.is_zipfile accepts, whatever the name says.
     benign = bare_sdist_bytes({"demo/__init__.py": "x = 1\n"})
     hidden = zip_bytes([("demo-1.0/setup.py", HIDDEN)])
-    artifact, result = scan_bytes(SDIST, benign + hidden)
+    _artifact, result = scan_bytes(SDIST, benign + hidden)
     assert "decoded-exec" in rule_ids(result)
 
 
@@ -755,7 +755,7 @@ class _Watch:
         if not self.on or threading.get_ident() != self.thread:
             return
         if event == "open":
-            path, mode, flags = args
+            _path, mode, flags = args
             if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
                 isinstance(flags, int) and flags & _WRITE_FLAGS
             ):

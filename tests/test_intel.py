@@ -103,7 +103,7 @@ def test_reimporting_keeps_the_newer_copy(tmp_path: Path) -> None:
 def test_a_scan_of_a_named_release_is_malicious_citing_the_advisory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    genuine, trojaned = build_demo_releases(tmp_path / "demo")
+    genuine, _trojaned = build_demo_releases(tmp_path / "demo")
     osv = write(tmp_path / "osv", record("MAL-2026-7", versions=["1.0.0"]))
     status, out, _ = run(capsys, "intel", "update", "--from", str(osv))
     assert status == 0 and "1 PyPI advisories read: 1 stored" in out

@@ -255,7 +255,8 @@ def test_the_documented_examples_are_valid_policies() -> None:
         ),
         (
             '[[deny]]\npackage = "x"\nversion = "1.2.3"\nreason = "r"\n',
-            'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got "1.2.3"; did you mean "==1.2.3"?',
+            'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got '
+            '"1.2.3"; did you mean "==1.2.3"?',
         ),
         (
             '[[deny]]\npackage = "x"\nversion = "=>2"\nreason = "r"\n',
@@ -271,7 +272,8 @@ def test_the_documented_examples_are_valid_policies() -> None:
         ),
         (
             '[[ignore]]\nrule = "known-malicious"\nreason = "r"\n',
-            "interlock.toml:2: ignore #1.rule: known-malicious cannot be ignored: a published advisory names the release",
+            "interlock.toml:2: ignore #1.rule: known-malicious cannot be ignored: a published advisory names the "
+            "release",
         ),
         (
             '[[ignore]]\nrule = "beacon"\nversion = "<2"\nreason = "r"\n',
@@ -777,8 +779,8 @@ def test_cli_check_valid_policy(
     status, out, err = run(capsys, "policy", "check")
     assert (status, err) == (0, "")
     assert (
-        out
-        == "ok: interlock.toml: fail-on malicious, cooldown 3d (2 exceptions), 1 allow, 1 deny, 2 ignore, 2 provenance entries (default optional)\n"
+        out == "ok: interlock.toml: fail-on malicious, cooldown 3d (2 exceptions), 1 allow, 1 deny, 2 ignore, 2 "
+        "provenance entries (default optional)\n"
     )
 
 
@@ -791,7 +793,8 @@ def test_cli_check_invalid_policy_prints_every_problem_and_exits_2(
     assert (status, out) == (2, "")
     assert err.splitlines() == [
         'interlock: error: interlock.toml:2: cooldown: expected a duration like "3d" or "12h", got "three days"',
-        "interlock: error: interlock.toml:3: deny #1: missing 'reason' (say why, for whoever reads a decision it makes)",
+        "interlock: error: interlock.toml:3: deny #1: missing 'reason' (say why, for whoever reads a decision it "
+        "makes)",
     ]
 
 
