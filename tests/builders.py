@@ -15,8 +15,9 @@ import zipfile
 from collections.abc import Iterable
 
 from interlock.analysis.engine import scan_artifact
+from interlock.analysis.extract.python.reader import analyse_python
+from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.python_source import SourceReport, analyse_python
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import read_artifact_bytes

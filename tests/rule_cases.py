@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from interlock.analysis.rules import RULES_BY_ID
 from interlock.artifact.model import Artifact
 from interlock.model.findings import Severity
+from interlock.ruleset import RULES_BY_ID
 from tests.builders import Files, findings_of, rule_ids, scan, sdist, wheel
 
 C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO  # noqa: E741

@@ -13,7 +13,7 @@ import zlib
 
 import pytest
 
-from interlock.analysis.constant_fold import MAX_OUTPUT, ConstantFolder, FoldResult
+from interlock.analysis.extract.constant_fold import MAX_OUTPUT, ConstantFolder, FoldResult
 from tests.builders import analyse
 
 

@@ -558,7 +558,7 @@ def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
         """
         import sys
         from interlock.analysis.facts import When
-        from interlock.analysis.python_source import analyse_python
+        from interlock.analysis.extract.python.reader import analyse_python
         for source in sys.argv[1:]:
             analyse_python("demo/__init__.py", eval(source).encode(), When.IMPORT)
         print("survived")

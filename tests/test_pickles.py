@@ -1,4 +1,4 @@
-"""Pickles a release ships, read from their opcodes (`interlock.analysis.pickles`): a pickle that
+"""Pickles a release ships, read from their opcodes (`interlock.analysis.extract.pickles`): a pickle that
 names os.system or eval runs it for whoever loads the file.
 
 The pickles are made here with `pickle.dumps` of objects whose `__reduce__` names the callable:
@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
+from interlock.analysis.extract.pickles import dangerous_calls, looks_like_pickle
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
 from tests.builders import findings_of, scan_wheel

@@ -15,6 +15,7 @@ from packaging.version import Version
 
 from interlock.analysis.verdict import decide
 from interlock.cli import main
+from interlock.model.decision import ReasonCode, Status
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
@@ -25,8 +26,6 @@ from interlock.policy import (
     Policy,
     PolicyError,
     Provenance,
-    ReasonCode,
-    Status,
     apply_policy,
     find_policy,
     load_policy,

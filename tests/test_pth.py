@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interlock.analysis.pth import PthLine, executable_lines
+from interlock.analysis.extract.pth import PthLine, executable_lines
 from tests.builders import NSPKG
 
 DISTUTILS_HACK = (

@@ -13,8 +13,8 @@ import zlib
 
 import pytest
 
-from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.python_source import LITERAL_CODE, PROGRAM_FROM_PATH, SourceReport
+from interlock.analysis.extract.python.report import SourceReport
+from interlock.analysis.facts import Capability, Fact, Tag, When
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
 from tests.builders import analyse, facts_of, findings_of, only, scan_wheel
@@ -24,7 +24,7 @@ P = Capability.PROCESS
 
 def process_whens(report: SourceReport) -> dict[str, When]:
     """The command each process fact runs (after the call name) → when it runs."""
-    return {f.detail.split(": ", 1)[1].removesuffix(f" {PROGRAM_FROM_PATH}"): f.when for f in facts_of(report, P)}
+    return {" ".join(f.names): f.when for f in facts_of(report, P)}
 
 
 # -- when: reachability ------------------------------------------------------------------------
@@ -430,7 +430,11 @@ def test_exec_of_computed_and_of_literal_code_are_told_apart() -> None:
         exec("VALUE = 1")
     """)
     details = sorted((f.line, f.detail) for f in facts_of(report, Capability.EXEC))
-    assert details == [(2, "exec of a computed string"), (3, f"exec of {LITERAL_CODE}")]
+    assert details == [(2, "exec of a computed string"), (3, "exec of literal code")]
+    assert [Tag.LITERAL_CODE in f.tags for f in sorted(facts_of(report, Capability.EXEC), key=lambda f: f.line)] == [
+        False,
+        True,
+    ]
     assert facts_of(report, Capability.DECODED_EXEC) == []
 
 
@@ -550,7 +554,7 @@ def test_module_level_data_acts_when_called_and_strings_passed_to_calls_act_at_i
         def f():
             return "~/.docker/config.json"
     """)
-    whens = sorted((f.detail.split(":")[0], f.line, f.when) for f in facts_of(report, Capability.CREDENTIALS))
+    whens = sorted((f.kind, f.line, f.when) for f in facts_of(report, Capability.CREDENTIALS))
     assert whens == [("aws", 3, When.IMPORT), ("docker", 6, When.CALL), ("ssh", 2, When.CALL)]
 
 
@@ -581,7 +585,7 @@ def test_concatenated_and_formatted_paths_are_checked_as_one_string() -> None:
         b = open(f"{home}/.aws/credentials")
         c = open("%s/.kube/config" % home)
     """)
-    lines = {(f.detail.split(":")[0], f.line) for f in facts_of(report, Capability.CREDENTIALS)}
+    lines = {(f.kind, f.line) for f in facts_of(report, Capability.CREDENTIALS)}
     assert {("ssh", 3), ("aws", 4), ("kubernetes", 5)} <= lines
 
 

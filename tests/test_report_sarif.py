@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from interlock.analysis.rules import ALL_RULES, RULES_BY_ID
 from interlock.model.findings import Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from interlock.report import render
+from interlock.ruleset import ALL_RULES, RULES_BY_ID
 from tests.report_values import finding, result
 
 # Property names each SARIF 2.1.0 object may have (from the schema), and those it must have.

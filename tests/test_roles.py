@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interlock.analysis import roles
+from interlock.analysis.extract import roles
 from interlock.analysis.facts import When
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.model.findings import Severity

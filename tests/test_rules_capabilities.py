@@ -12,8 +12,8 @@ import base64
 
 import pytest
 
-from interlock.analysis.rules import RULES_BY_ID
 from interlock.model.verdict import Verdict
+from interlock.ruleset import RULES_BY_ID
 from tests.builders import (
     findings_of,
     scan_sdist,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.analysis.extract.yara_rules import YaraError, YaraRules
 from interlock.artifact.limits import Deadline
 from interlock.cli import main
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write

@@ -75,8 +75,12 @@ def judge_all(
 def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
     """The verdict on the file that installing `package` would fetch."""
     label = f"{package.label} ({package.location})"
+    version = package.version
+    if version is None:  # plan() passes on pinned packages only: without a version there is no file to judge
+        reason = f"{package.label}: not pinned to one version"
+        return scanner.decided(ScanResult(label, "", package.name, None, None, Verdict.ERROR, 0, [], reason))
     try:
-        files = scanner.client().release_files(package.name, package.version) if package.version is not None else []
+        files = scanner.client().release_files(package.name, version)
         if not files:
             raise VersionNotFound(f"{package.label}: not on the index")
         locked = package.sha256s
@@ -84,9 +88,7 @@ def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
             files = [f for f in files if f.sha256 in locked]
             if not files:
                 raise VersionNotFound(f"{package.label}: no file on the index has a hash the lockfile allows")
-        chosen = scanner.client().select_file(files, package.version, allow_incompatible=bool(locked))
+        chosen = scanner.client().select_file(files, version, allow_incompatible=bool(locked))
     except IndexProblem as exc:
-        return scanner.decided(
-            ScanResult(label, "", package.name, str(package.version), None, Verdict.ERROR, 0, [], str(exc))
-        )
+        return scanner.decided(ScanResult(label, "", package.name, str(version), None, Verdict.ERROR, 0, [], str(exc)))
     return scanner.judge_index_file(chosen, label)

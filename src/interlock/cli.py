@@ -9,29 +9,40 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
 
 from interlock import __version__
-from interlock.analysis.rules import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.analysis.yara_rules import YaraError, YaraRules
+from interlock.analysis.extract.yara_rules import YaraError, YaraRules
 from interlock.audit import DEFAULT_WORKERS, judge_all, plan
+from interlock.commands import (
+    EXIT_ERROR,
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_history_option,
+    add_min_age,
+    add_output_options,
+    load_policy_or_report,
+    no_policy_message,
+    policy_in_effect,
+    policy_path,
+    policy_scanner,
+    usage_error,
+)
 from interlock.diff.compare import DiffError
+from interlock.model.decision import Status
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
-from interlock.policy.duration import parse_duration
-from interlock.policy.evaluate import Status
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
-from interlock.report import FORMATS, render
+from interlock.report import render
 from interlock.report.common import printable
+from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.scanner import Scanner, ScanOptions
 from interlock.targets import Target, TargetError, expand
-
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 _DESCRIPTION = """\
 Interlock reads Python package releases the way a careful reviewer would — what runs at install
@@ -129,12 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "targets", nargs="+", metavar="TARGET", help="artifact file, directory of artifacts, or NAME==VERSION"
     )
-    _add_output_options(scan)
+    add_output_options(scan)
     scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
     add_history_option(scan)
-    _add_min_age(scan)
+    add_min_age(scan)
     scan.set_defaults(handler=run_scan)
 
     diff = commands.add_parser(
@@ -147,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", metavar="OLD", help="the earlier release: an artifact file or NAME==VERSION")
     diff.add_argument("new", metavar="NEW", help="the release to judge: an artifact file or NAME==VERSION")
-    _add_output_options(diff)
+    add_output_options(diff)
     diff.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     diff.add_argument("--no-cache", action="store_true", help="do not read or write the local fact cache")
     diff.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
@@ -176,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="audit what another interpreter has installed (it is run with -I -S: no .pth runs)",
     )
-    _add_output_options(audit)
+    add_output_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
     add_history_option(audit)
@@ -188,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_WORKERS,
         help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})",
     )
-    _add_min_age(audit)
+    add_min_age(audit)
     audit.set_defaults(handler=run_audit)
 
     intel = commands.add_parser(
@@ -233,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)"
     )
-    _add_output_options(demo)
+    add_output_options(demo)
     demo.set_defaults(handler=run_demo)
 
     explain = commands.add_parser(
@@ -255,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     explain.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     add_history_option(explain)
-    _add_min_age(explain)
+    add_min_age(explain)
     explain.set_defaults(handler=run_explain)
 
     _add_policy_commands(commands)
@@ -281,35 +292,10 @@ exit status: 0 the policy lets it pass, 1 it does not, 2 usage error, 3 could no
 """
 
 
-def add_history_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--no-history",
-        action="store_true",
-        help="judge each release on its own, without comparing it with the previous release",
-    )
-
-
-def _add_min_age(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--min-age",
-        metavar="DURATION",
-        type=_duration,
-        help="cooldown: hold back releases the index says were uploaded less than DURATION ago (3d, 12h, 1d12h, 2w); "
-        "overrides the policy's cooldown",
-    )
-
-
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
     return int(text)
-
-
-def _duration(text: str) -> timedelta:
-    try:
-        return parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 _POLICY_EPILOG = """\
@@ -391,10 +377,10 @@ def _print_help_as_usage_error(parser: argparse.ArgumentParser) -> int:
 def run_policy_check(arguments: argparse.Namespace) -> int:
     from interlock.policy.show import summarise
 
-    path = _policy_path(arguments.path)
+    path = policy_path(arguments.path)
     if path is None:
-        return _usage_error(_no_policy_message(arguments.path))
-    policy = _load_policy_or_report(path)
+        return usage_error(no_policy_message(arguments.path))
+    policy = load_policy_or_report(path)
     if policy is None:
         return EXIT_USAGE
     for warning in expired_warnings(policy, date.today()):
@@ -406,79 +392,23 @@ def run_policy_check(arguments: argparse.Namespace) -> int:
 def run_policy_show(arguments: argparse.Namespace) -> int:
     from interlock.policy.show import format_policy
 
-    path = _policy_path(arguments.path)
-    policy = _load_policy_or_report(path) if path is not None else Policy()
+    path = policy_path(arguments.path)
+    policy = load_policy_or_report(path) if path is not None else Policy()
     if policy is None:
         return EXIT_USAGE
     sys.stdout.write(format_policy(policy, today=date.today()))
     return EXIT_OK
 
 
-def _load_policy_or_report(path: Path) -> Policy | None:
-    """The policy in `path`, or None after printing each of its problems as an error line."""
-    from interlock.policy.load import PolicyError, load_policy
-
-    try:
-        return load_policy(path)
-    except PolicyError as exc:
-        for problem in exc.problems:
-            print(f"interlock: error: {problem}", file=sys.stderr)
-        return None
-
-
-def _policy_path(given: Path | None) -> Path | None:
-    """The file named, or the policy found from the directory named (default: the current one),
-    shown relative to the current directory when it is inside it."""
-    from interlock.policy.load import find_policy
-
-    if given is not None and not given.is_dir():
-        return given  # a missing file is reported by load_policy, like an unreadable one
-    found = find_policy(given or Path.cwd())
-    if found is None:
-        return None
-    try:
-        return found.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return found
-
-
-def _no_policy_message(given: Path | None) -> str:
-    start = given or Path.cwd()
-    return (
-        f"no policy found from {start} upwards (looked for interlock.toml, then pyproject.toml with [tool.interlock])"
-    )
-
-
-def _add_output_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)"
-    )
-    command.add_argument(
-        "--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output"
-    )
-    command.add_argument(
-        "--fail-on",
-        choices=[level.value for level in FailOn],
-        help="exit 1 when any verdict is at or above this level (default: the policy's fail-on, else suspicious)",
-    )
-    command.add_argument(
-        "--policy",
-        metavar="PATH",
-        type=Path,
-        help="policy file (interlock.toml, or pyproject.toml with [tool.interlock]); default: found from the current "
-        "directory upwards to the repository root, else the built-in policy",
-    )
-
-
 def run_scan(arguments: argparse.Namespace) -> int:
     try:
         targets = expand(arguments.targets)
     except TargetError as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     try:
         yara = _yara(arguments)
     except ValueError as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     scanner = policy_scanner(arguments, arguments.index_url, yara)
     if scanner is None:
         return EXIT_USAGE
@@ -491,8 +421,8 @@ def run_diff(arguments: argparse.Namespace) -> int:
         old, new = (_single_target(text) for text in (arguments.old, arguments.new))
         yara = _yara(arguments)
     except ValueError as exc:
-        return _usage_error(str(exc))
-    policy = _policy_in_effect(arguments)
+        return usage_error(str(exc))
+    policy = policy_in_effect(arguments)
     if policy is None:
         return EXIT_USAGE
     scanner = Scanner(
@@ -501,7 +431,7 @@ def run_diff(arguments: argparse.Namespace) -> int:
     try:
         result = scanner.diff(old, new)
     except DiffError as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     return _report([result], arguments)
 
 
@@ -509,13 +439,13 @@ def run_audit(arguments: argparse.Namespace) -> int:
     from interlock.lockfiles import LockfileError, read_environment, read_lockfile
 
     if not arguments.lockfiles and not arguments.env and arguments.python is None:
-        return _usage_error("audit: give a LOCKFILE, --env or --python PATH")
+        return usage_error("audit: give a LOCKFILE, --env or --python PATH")
     try:
         lockfiles = [read_lockfile(path) for path in arguments.lockfiles]
         if arguments.env or arguments.python is not None:
             lockfiles.append(read_environment(arguments.python))
     except (LockfileError, OSError) as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     scanner = policy_scanner(arguments, arguments.index_url)
     if scanner is None:
         return EXIT_USAGE
@@ -531,7 +461,7 @@ def run_explain(arguments: argparse.Namespace) -> int:
     try:
         target = _single_target(arguments.target)
     except ValueError as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     scanner = policy_scanner(arguments, arguments.index_url)
     if scanner is None:
         return EXIT_USAGE
@@ -569,13 +499,17 @@ def run_intel_update(arguments: argparse.Namespace) -> int:
     skipped: list[Skipped] = []
     try:
         for item in read_records(arguments.source):
-            (advisories if isinstance(item, Advisory) else skipped).append(item)
+            if isinstance(item, Advisory):
+                advisories.append(item)
+            else:
+                skipped.append(item)
     except OSError as exc:
-        return _usage_error(f"--from: {exc.strerror or exc}" if getattr(exc, "strerror", None) else f"--from: {exc}")
+        return usage_error(f"--from: {exc.strerror or exc}" if getattr(exc, "strerror", None) else f"--from: {exc}")
     store = AdvisoryStore()
     counts = store.add(advisories)
     print(
-        f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; {len(skipped)} records skipped"
+        f"{len(advisories)} PyPI advisories read: {counts.stored} stored, {counts.unchanged} already known; "
+        f"{len(skipped)} records skipped"
     )
     for item in skipped[:5]:
         print(f"  skipped {printable(item.source)}: {printable(item.reason)}")
@@ -648,7 +582,7 @@ def _report(
         try:
             arguments.output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            return _usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
+            return usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return exit_status(results)
@@ -681,63 +615,20 @@ def exit_status(results: list[ScanResult]) -> int:
     return EXIT_OK
 
 
-def policy_scanner(
-    arguments: argparse.Namespace, index_url: str | None, yara: YaraRules | None = None
-) -> Scanner | None:
-    """A scanner for `index_url` with the policy in effect, the cache and history as the flags say;
-    None after printing why the policy is unusable."""
-    policy = _policy_in_effect(arguments)
-    if policy is None:
-        return None
-    options = ScanOptions(
-        index_url=index_url,
-        use_cache=not arguments.no_cache,
-        yara=yara,
-        history=_history_wanted(arguments),
-        policy=policy,
-    )
-    return Scanner(options)
-
-
-def _history_wanted(arguments: argparse.Namespace) -> bool:
-    """Each release is judged against its predecessor unless --no-history or INTERLOCK_NO_HISTORY says not."""
-    return not (arguments.no_history or os.environ.get("INTERLOCK_NO_HISTORY", "") not in ("", "0"))
-
-
-def _policy_in_effect(arguments: argparse.Namespace) -> Policy | None:
-    """The policy file's (named by --policy, else found from the current directory), or the
-    built-in one; --fail-on and --min-age override it. None after printing why it is unusable."""
-    given: Path | None = arguments.policy
-    path = _policy_path(given)
-    if path is None and given is not None:
-        print(f"interlock: error: --policy: {_no_policy_message(given)}", file=sys.stderr)
-        return None
-    policy = _load_policy_or_report(path) if path is not None else Policy()
-    if policy is None:
-        return None
-    for warning in expired_warnings(policy, date.today()):
-        print(f"interlock: warning: {warning}", file=sys.stderr)
-    if arguments.fail_on is not None:
-        policy = replace(policy, fail_on=FailOn(arguments.fail_on))
-    if getattr(arguments, "min_age", None) is not None:
-        policy = replace(policy, cooldown=arguments.min_age)
-    return policy
-
-
 def run_rules(arguments: argparse.Namespace) -> int:
     console = Console(highlight=False)
     if arguments.rule is None:
         width = max(len(rule.id) for rule in ALL_RULES)
-        for rule in ALL_RULES:
-            severities = "/".join(s.label for s in rule.severities)
-            console.print(f"{rule.id:<{width}}  [dim]{severities:<22}[/dim] {rule.summary}", markup=True)
+        for listed in ALL_RULES:
+            severities = "/".join(s.label for s in listed.severities)
+            console.print(f"{listed.id:<{width}}  [dim]{severities:<22}[/dim] {listed.summary}", markup=True)
         console.print(f"\n{len(ALL_RULES)} rules (rule set {RULESET_VERSION}). 'interlock rules RULE_ID' explains one.")
         return EXIT_OK
     rule = RULES_BY_ID.get(arguments.rule)
     if rule is None:
         close = [r.id for r in ALL_RULES if arguments.rule in r.id]
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'interlock rules' lists them"
-        return _usage_error(f"no rule {arguments.rule!r}{hint}")
+        return usage_error(f"no rule {arguments.rule!r}{hint}")
     console.print(f"[bold]{rule.id}[/bold] — {rule.summary}")
     console.print(f"severity: {' / '.join(s.label for s in rule.severities)}\n")
     console.print(rule.description)
@@ -750,7 +641,7 @@ def run_demo(arguments: argparse.Namespace) -> int:
     try:
         paths = build_demo_releases(arguments.dir)
     except OSError as exc:
-        return _usage_error(f"--dir: cannot write demo releases to {arguments.dir}: {exc.strerror or exc}")
+        return usage_error(f"--dir: cannot write demo releases to {arguments.dir}: {exc.strerror or exc}")
     # The built-in policy, so the trojaned release shows the decision a gate would make (block).
     policy = Policy(fail_on=FailOn(arguments.fail_on)) if arguments.fail_on else Policy()
     scanner = Scanner(ScanOptions(use_cache=False, policy=policy))
@@ -764,8 +655,3 @@ def run_demo(arguments: argparse.Namespace) -> int:
         )
     # The demo worked when it judged its releases, whatever it found: only errors fail it.
     return EXIT_OK if status == EXIT_FOUND else status
-
-
-def _usage_error(message: str) -> int:
-    print(f"interlock: error: {message}", file=sys.stderr)
-    return EXIT_USAGE

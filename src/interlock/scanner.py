@@ -13,18 +13,17 @@ from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sd
 from packaging.version import Version
 
 from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
-from interlock.analysis.rules.intel import known_malicious
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.verdict import decide
-from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
-from interlock.artifact.reader import UnsupportedArtifact, read_artifact
+from interlock.artifact.reader import UnsupportedArtifact, file_sha256, read_artifact
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.diff.metadata import sdist_wheel_findings
-from interlock.index.artifacts import file_sha256
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.transport import redact
+from interlock.intel.advisory_rules import known_malicious
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import IndexRecord, ScanResult
 from interlock.model.verdict import Verdict

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from interlock.analysis import roles
-from interlock.analysis.entry_points import console_scripts
-from interlock.analysis.evidence import Evidence
+from interlock.analysis.evidence import Evidence, Failure
+from interlock.analysis.extract import roles
+from interlock.analysis.extract.entry_points import console_scripts
+from interlock.analysis.extract.import_graph import ModuleIndex, follow_ups
+from interlock.analysis.extract.pth import executable_lines
+from interlock.analysis.extract.python.reader import analyse_python
+from interlock.analysis.extract.python.report import FAILED, SourceProblem, SourceReport
+from interlock.analysis.extract.setup_script import install_hooks
+from interlock.analysis.extract.shell_scripts import is_shell_script, shell_script_facts, started_at
+from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.facts import Fact, When
-from interlock.analysis.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.parallel import Job, analyse_files
-from interlock.analysis.pth import executable_lines
-from interlock.analysis.python_source import SourceProblem, SourceReport, analyse_python
-from interlock.analysis.rules import ALL_RULES, RULESET_VERSION
-from interlock.analysis.setup_script import install_hooks
-from interlock.analysis.shell_scripts import is_shell_script, shell_script_facts, started_at
+from interlock.analysis.report_store import ReportStore, report_key
+from interlock.analysis.rules import FILE_RULES
+from interlock.analysis.rules.base import ANALYSIS_ERROR
 from interlock.analysis.verdict import decide
-from interlock.analysis.yara_rules import YaraRules
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
 from interlock.artifact.model import Artifact, ArtifactKind
-from interlock.model.findings import Finding
+from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
-from interlock.store.facts import FactCache, report_key
+from interlock.model.version import analyser_version, ruleset_version
 
 MAX_FINDINGS_PER_RULE = 20
-_RULE_RANK = {rule.id: rank for rank, rule in enumerate(ALL_RULES)}
+_RULE_RANK = {rule.id: rank for rank, rule in enumerate(FILE_RULES)}
 _WHEN_RANK = {when.name.lower(): int(when) for when in When}
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
 
@@ -45,7 +49,10 @@ class Analysis:
 
 
 def analyse(
-    artifact: Artifact, yara: YaraRules | None = None, deadline: Deadline | None = None, facts: FactCache | None = None
+    artifact: Artifact,
+    yara: YaraRules | None = None,
+    deadline: Deadline | None = None,
+    facts: ReportStore | None = None,
 ) -> Analysis:
     """Evidence and raw findings for an artifact already read into memory. Never raises for hostile content."""
     started = time.monotonic()
@@ -64,9 +71,14 @@ def analyse(
             findings.extend(yara.scan(artifact, deadline))
     except LimitExceeded as exc:
         error = str(exc)
+    except Exception as exc:
+        evidence.failures.append(Failure("the analysis", "", _describe(exc)))
     finally:
         if gc_was_enabled:
             gc.enable()
+    if evidence.failures:
+        findings.extend(_failure_finding(failure) for failure in evidence.failures)
+        error = error or _failures_summary(evidence.failures)
     return Analysis(evidence, findings, error, time.monotonic() - started)
 
 
@@ -75,7 +87,7 @@ def scan_artifact(
     target: str,
     yara: YaraRules | None = None,
     deadline: Deadline | None = None,
-    facts: FactCache | None = None,
+    facts: ReportStore | None = None,
 ) -> ScanResult:
     """Analyse an artifact already read into memory. Never raises for hostile content."""
     analysis = analyse(artifact, yara, deadline, facts)
@@ -83,7 +95,8 @@ def scan_artifact(
 
 
 def ruleset_of(yara: YaraRules | None) -> str:
-    return RULESET_VERSION + (f"+yara:{yara.digest[:12]}" if yara else "")
+    """The version results are cached under: the rule set's, and the user's YARA rules'."""
+    return ruleset_version() + (f"+yara:{yara.digest[:12]}" if yara else "")
 
 
 def result_of(
@@ -108,13 +121,37 @@ def result_of(
 
 
 def apply_rules(evidence: Evidence) -> list[Finding]:
+    """Every rule's findings. A rule that fails is recorded in `evidence.failures` (the verdict is
+    then `error`, which a gate blocks); the other rules' findings still stand."""
     findings: list[Finding] = []
-    for rule in ALL_RULES:
-        findings.extend(rule.check(evidence))
+    for rule in FILE_RULES:
+        try:
+            findings.extend(rule.check(evidence))
+        except LimitExceeded:
+            raise
+        except Exception as exc:
+            evidence.failures.append(Failure(f"rule {rule.id}", "", _describe(exc)))
     return findings
 
 
-def gather_evidence(artifact: Artifact, deadline: Deadline, facts: FactCache | None = None) -> Evidence:
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _failure_finding(failure: Failure) -> Finding:
+    where = f" on {failure.path}" if failure.path else ""
+    message = f"{failure.stage} failed{where} ({failure.detail}): the release could not be judged completely"
+    return ANALYSIS_ERROR.finding(Severity.HIGH, failure.path, None, message, failure.detail)
+
+
+def _failures_summary(failures: list[Failure]) -> str:
+    first = failures[0]
+    where = f" on {first.path}" if first.path else ""
+    more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+    return f"analysis failed: {first.stage}{where}: {first.detail}{more}"
+
+
+def gather_evidence(artifact: Artifact, deadline: Deadline, facts: ReportStore | None = None) -> Evidence:
     evidence = Evidence(artifact)
     evidence.shipped_modules = _shipped_modules(artifact)
     evidence.console_scripts = console_scripts(artifact)
@@ -167,7 +204,7 @@ _IMPORT_GRAPH_ROUNDS = 3
 
 
 def _analyse_with_import_graph(
-    artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None
+    artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: ReportStore | None
 ) -> dict[str, SourceReport]:
     """Each file analysed on its own, then again where import-time code elsewhere imports it
     earlier than its own role says or calls functions in it."""
@@ -186,17 +223,18 @@ def _analyse_with_import_graph(
 
 
 def _analyse_jobs(
-    artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: FactCache | None
+    artifact: Artifact, jobs: list[Job], deadline: Deadline, facts: ReportStore | None
 ) -> dict[str, SourceReport]:
     """Reports for the jobs, from the fact cache where a file was analysed the same way before."""
     if facts is None:
         return dict(analyse_files(artifact, jobs, deadline))
-    keys = {job[0]: report_key(job, artifact.members[job[0]].sha256, RULESET_VERSION) for job in jobs}
+    keys = {job[0]: report_key(job, artifact.members[job[0]].sha256, analyser_version()) for job in jobs}
     cached = facts.get_many(keys.values())
     reports = {path: cached[key] for path, key in keys.items() if key in cached}
     missing = [job for job in jobs if job[0] not in reports]
     fresh = dict(analyse_files(artifact, missing, deadline))
-    facts.put_many({keys[path]: report for path, report in fresh.items()})
+    # A report whose reader failed is not kept: the next run tries again (the failure may be a bug since fixed).
+    facts.put_many({keys[path]: report for path, report in fresh.items() if not report.failed})
     reports.update(fresh)
     return {job[0]: reports[job[0]] for job in jobs}
 
@@ -254,7 +292,11 @@ def _has_command_aliases(artifact: Artifact) -> bool:
 
 def _record(evidence: Evidence, path: str, report: SourceReport) -> None:
     evidence.facts.extend(report.facts)
-    evidence.source_problems.extend((path, problem) for problem in report.problems)
+    for problem in report.problems:
+        if problem.kind == FAILED:
+            evidence.failures.append(Failure("the Python source reader", path, problem.detail))
+        else:
+            evidence.source_problems.append((path, problem))
 
 
 def _read_pth_files(artifact: Artifact, evidence: Evidence, deadline: Deadline) -> set[str]:
@@ -276,11 +318,11 @@ def _read_pth_files(artifact: Artifact, evidence: Evidence, deadline: Deadline) 
 
 def _relocate(fact: Fact, line: int, code: str) -> Fact:
     snippet = code if len(code) <= 160 else code[:140] + " …"
-    return Fact(fact.capability, fact.when, fact.path, line, snippet, fact.detail, fact.scope)
+    return dataclasses.replace(fact, line=line, snippet=snippet)
 
 
 def _local_script_files(artifact: Artifact, runs: Iterable[str]) -> set[str]:
-    files = set()
+    files: set[str] = set()
     for run in runs:
         candidates = (
             [run.lstrip("./")]

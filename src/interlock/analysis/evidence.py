@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from interlock.analysis.entry_points import ConsoleScript
+from interlock.analysis.extract.entry_points import ConsoleScript
+from interlock.analysis.extract.pth import PthLine
+from interlock.analysis.extract.python.report import SourceProblem
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.pth import PthLine
-from interlock.analysis.python_source import SourceProblem
 from interlock.artifact.model import Artifact
 
 
@@ -22,6 +22,18 @@ class InstallHook:
     snippet: str
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A part of the analysis that raised instead of answering: the release is not fully judged."""
+
+    stage: str
+    """What failed: `rule beacon`, `the Python source reader`, `the analysis`."""
+    path: str
+    """The member it failed on ('' when not one file)."""
+    detail: str
+    """The exception, in one line."""
+
+
 @dataclass
 class Evidence:
     artifact: Artifact
@@ -34,6 +46,8 @@ class Evidence:
     """Top-level module names the artifact installs."""
     console_scripts: list[ConsoleScript] = field(default_factory=list)
     install_hooks: list[InstallHook] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    """Extractors and rules that failed: the verdict is `error` (fail closed), with a finding each."""
 
     def facts_of(self, capability: Capability, minimum: When = When.CALL) -> list[Fact]:
         return [f for f in self.facts if f.capability is capability and f.when >= minimum]

@@ -12,8 +12,9 @@ import os
 import threading
 from collections.abc import Iterator
 
+from interlock.analysis.extract.python.reader import analyse_python
+from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.facts import When
-from interlock.analysis.python_source import SourceReport, analyse_python
 from interlock.artifact.limits import Deadline, LimitExceeded
 from interlock.artifact.model import Artifact
 

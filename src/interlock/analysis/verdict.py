@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import interlock.analysis.rules  # noqa: F401 - declares the rules whose flags are read below
 from interlock.model.findings import Finding, Severity
+from interlock.model.rules import declared
 from interlock.model.verdict import Verdict
 
 WEIGHTS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 5, Severity.HIGH: 25, Severity.CRITICAL: 100}
@@ -12,19 +14,9 @@ WEIGHTS = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 5, Severity.HIGH:
 _MEDIUM_RULES_FOR_SUSPICIOUS = 3
 # Findings that say what could not be analysed, not what the code does: reported, never counted
 # towards that corroboration (a 400,000-token generated client says nothing about intent).
-LIMIT_RULES = {"source-too-large", "archive-member-too-large"}
-# High findings from two of these different threat rules corroborate each other: malicious.
-THREAT_RULES = {
-    "defense-evasion",
-    "crypto-miner",
-    "download-and-run",
-    "decoded-exec",
-    "powershell-hidden",
-    "obfuscated-exec",
-    "shell-download",
-    "persistence",
-    "credential-access",
-}
+LIMIT_RULES = frozenset(rule.id for rule in declared() if rule.limit)
+# High findings from two different threat rules corroborate each other: malicious.
+THREAT_RULES = frozenset(rule.id for rule in declared() if rule.threat)
 
 
 def decide(findings: Iterable[Finding]) -> tuple[Verdict, int]:

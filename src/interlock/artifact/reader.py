@@ -150,11 +150,11 @@ def name_and_version(filename: str) -> tuple[str | None, str | None]:
     """Project name and version as the file name states them (None where it does not)."""
     try:
         if filename.endswith(".whl"):
-            name, version, _, _ = parse_wheel_filename(filename)
-            return str(name), str(version)
+            wheel_name, wheel_version, _, _ = parse_wheel_filename(filename)
+            return str(wheel_name), str(wheel_version)
         if filename.endswith((".tar.gz", ".zip")):
-            name, version = parse_sdist_filename(filename)
-            return str(name), str(version)
+            sdist_name, sdist_version = parse_sdist_filename(filename)
+            return str(sdist_name), str(sdist_version)
     except (InvalidWheelFilename, InvalidSdistFilename):
         pass
     match = _EGG_NAME.match(filename)
@@ -165,6 +165,12 @@ def name_and_version(filename: str) -> tuple[str | None, str | None]:
         name, _, version = stem.rpartition("-")
         return name, version
     return stem or None, None
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of the file at `path`, read in chunks (an artifact can be hundreds of MiB)."""
+    with path.open("rb") as handle:
+        return _file_sha256(handle)
 
 
 def _file_sha256(handle: IO[bytes]) -> str:
@@ -319,7 +325,8 @@ def _read_archive(
                 ArchiveProblem(
                     ProblemKind.RATIO,
                     shown,
-                    f"expands {entry.declared_size} bytes from {entry.compressed_size} (ratio over {budget.limits.max_ratio:g}); not read",
+                    f"expands {entry.declared_size} bytes from {entry.compressed_size} "
+                    f"(ratio over {budget.limits.max_ratio:g}); not read",
                 )
             )
             continue
@@ -446,24 +453,24 @@ class _BoundedTarInfo(tarfile.TarInfo):
 
 def _tar_entries(handle: IO[bytes]) -> Iterator[_Entry]:
     # Stream mode: members are read in order and never seeked, so a huge member costs time, not memory.
-    archive = tarfile.open(fileobj=_decompressed(handle), mode="r|", tarinfo=_BoundedTarInfo)
-    for info in archive:
-        # Other types that tarfile skips over by size (unknown types) count against the budget too.
-        carries_data = info.isreg() or info.type not in tarfile.SUPPORTED_TYPES
-        yield _Entry(
-            raw_name=_clean_surrogates(info.name),
-            name=_clean_surrogates(info.name),
-            declared_size=info.size if carries_data else 0,
-            compressed_size=None,
-            is_file=info.isreg(),
-            is_dir=info.isdir(),
-            is_link=info.issym() or info.islnk(),
-            is_device=info.ischr() or info.isblk() or info.isfifo(),
-            has_content=False,
-            link_target=_clean_surrogates(info.linkname) if info.issym() or info.islnk() else None,
-            streamed=True,
-            open=lambda info=info: _tar_stream(archive, info),
-        )
+    with tarfile.open(fileobj=_decompressed(handle), mode="r|", tarinfo=_BoundedTarInfo) as archive:
+        for info in archive:
+            # Other types that tarfile skips over by size (unknown types) count against the budget too.
+            carries_data = info.isreg() or info.type not in tarfile.SUPPORTED_TYPES
+            yield _Entry(
+                raw_name=_clean_surrogates(info.name),
+                name=_clean_surrogates(info.name),
+                declared_size=info.size if carries_data else 0,
+                compressed_size=None,
+                is_file=info.isreg(),
+                is_dir=info.isdir(),
+                is_link=info.issym() or info.islnk(),
+                is_device=info.ischr() or info.isblk() or info.isfifo(),
+                has_content=False,
+                link_target=_clean_surrogates(info.linkname) if info.issym() or info.islnk() else None,
+                streamed=True,
+                open=lambda info=info: _tar_stream(archive, info),
+            )
 
 
 def _decompressed(handle: IO[bytes]) -> IO[bytes]:
@@ -479,9 +486,9 @@ def _decompressed(handle: IO[bytes]) -> IO[bytes]:
     if magic.startswith(b"\x1f\x8b"):
         return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
     if magic.startswith(b"BZh"):
-        return bz2.BZ2File(handle)  # type: ignore[return-value]
+        return bz2.BZ2File(handle)
     if magic.startswith(b"\xfd7zXZ\x00"):
-        return lzma.LZMAFile(handle)  # type: ignore[return-value]
+        return lzma.LZMAFile(handle)
     return handle
 
 

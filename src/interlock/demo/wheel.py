@@ -7,6 +7,7 @@ import hashlib
 import io
 import tarfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -20,7 +21,7 @@ def _record_hash(data: bytes) -> str:
 def wheel_bytes(
     name: str,
     version: str,
-    files: dict[str, str | bytes],
+    files: Mapping[str, str | bytes],
     *,
     entry_points: str | None = None,
     requires: tuple[str, ...] = (),
@@ -52,7 +53,7 @@ def wheel_filename(name: str, version: str) -> str:
     return f"{canonicalize_name(name).replace('-', '_')}-{version}-py3-none-any.whl"
 
 
-def sdist_bytes(name: str, version: str, files: dict[str, str | bytes]) -> bytes:
+def sdist_bytes(name: str, version: str, files: Mapping[str, str | bytes]) -> bytes:
     """A .tar.gz sdist with `files` under the conventional `name-version/` root, plus PKG-INFO."""
     root = f"{canonicalize_name(name).replace('-', '_')}-{version}"
     members = {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}

@@ -21,13 +21,13 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.engine import Analysis, analyse, result_of, ruleset_of, tidy
-from interlock.analysis.yara_rules import YaraRules
+from interlock.analysis.extract.yara_rules import YaraRules
+from interlock.analysis.report_store import ReportStore
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 from interlock.diff.metadata import history_metadata_findings
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import Changes, Previous, ScanResult
-from interlock.store.facts import FactCache
 
 _CONTEXT_LINES = 2
 _MAX_ADDED_SHOWN = 6
@@ -70,7 +70,7 @@ def diff_artifacts(
     previous_label: str,
     yara: YaraRules | None = None,
     deadline: Deadline | None = None,
-    facts: FactCache | None = None,
+    facts: ReportStore | None = None,
 ) -> ScanResult:
     """The NEW release's result, each finding marked new or not, decided on what changed."""
     check_comparable(old, new)

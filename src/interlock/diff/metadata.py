@@ -13,12 +13,55 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.evidence import Evidence
-from interlock.analysis.pth import executable_lines
-from interlock.analysis.rules.base import Rule
+from interlock.analysis.extract.pth import executable_lines
 from interlock.analysis.rules.consistency import metadata_headers, metadata_path
 from interlock.artifact.model import Artifact
 from interlock.model.findings import Finding, Severity
+from interlock.model.rules import Stage, declare
+
+WHEEL_NOT_FROM_SDIST = declare(
+    "wheel-not-from-sdist",
+    "wheel code that the same release's sdist does not contain",
+    (Severity.MEDIUM, Severity.HIGH),
+    "A module, or a .pth that runs code, in the wheel but not in the sdist published with it: code "
+    "added outside the project's source, as litellm 1.82.8's litellm_init.pth was. High for a .pth, "
+    "medium for a module (some projects generate code at build time). Version files and the "
+    "namespace-package .pth files build tools write are expected.",
+    Stage.HISTORY,
+)
+VERSION_JUMP = declare(
+    "version-jump",
+    "a version far beyond the release line",
+    (Severity.HIGH,),
+    "The major version leaps by more than ten, or to 99 and beyond, after ordinary releases: how a "
+    "dependency-confusion upload makes installers prefer it to an internal package of the same name.",
+    Stage.HISTORY,
+)
+DEPENDENCY_ADDED_IN_PATCH = declare(
+    "dependency-added-in-patch",
+    "a patch release adds a dependency",
+    (Severity.MEDIUM,),
+    "A bug-fix release (same major and minor version) that pulls in a new project: the quiet way to "
+    "ship a payload in someone else's package. Benign when the changelog explains it.",
+    Stage.HISTORY,
+)
+MAINTAINER_CHANGED = declare(
+    "maintainer-changed",
+    "the author and maintainer e-mail domains changed",
+    (Severity.MEDIUM,),
+    "None of the e-mail domains in Author-email / Maintainer-email is the same as in the previous "
+    "release: what a taken-over account or a transferred project looks like. Benign after a move "
+    "between organisations, which the project's history shows.",
+    Stage.HISTORY,
+)
+PROJECT_URLS_CHANGED = declare(
+    "project-urls-changed",
+    "all of the project's URLs changed",
+    (Severity.MEDIUM,),
+    "Home page, repository and download URLs all differ from the previous release: a release pointing "
+    "reviewers at a lookalike repository. Benign after a rename or a move to another forge.",
+    Stage.HISTORY,
+)
 
 # A major version this far beyond the previous one is not a release line: it is how dependency
 # confusion outbids an internal package (`1.4.2` → `99.0.0`).
@@ -55,8 +98,7 @@ def _version_jump(old: Artifact, new: Artifact, path: str) -> Iterable[Finding]:
     # thousands without leaving their release line.
     leap = after.major - before.major > _MAJOR_JUMP and after.major > _MAJOR_JUMP * max(before.major, 1)
     if leap or (after.major >= _CONFUSION_MAJOR > before.major):
-        yield Finding(
-            "version-jump",
+        yield VERSION_JUMP.finding(
             Severity.HIGH,
             path,
             None,
@@ -66,7 +108,7 @@ def _version_jump(old: Artifact, new: Artifact, path: str) -> Iterable[Finding]:
 
 
 def _requirements(headers: dict[str, list[str]]) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for text in headers.get("requires-dist", []):
         try:
             requirement = Requirement(text)
@@ -85,8 +127,7 @@ def _dependencies_added_in_patch(
     old_requirements = _requirements(old_headers)
     for name, text in sorted(_requirements(new_headers).items()):
         if name not in old_requirements:
-            yield Finding(
-                "dependency-added-in-patch",
+            yield DEPENDENCY_ADDED_IN_PATCH.finding(
                 Severity.MEDIUM,
                 path,
                 None,
@@ -109,77 +150,24 @@ def _identity_changed(
         _domain(a) for header in _IDENTITY_HEADERS for value in new_headers.get(header, []) for a in value.split(",")
     } - {""}
     if old_domains and new_domains and not (old_domains & new_domains):
-        yield Finding(
-            "maintainer-changed",
+        yield MAINTAINER_CHANGED.finding(
             Severity.MEDIUM,
             path,
             None,
-            f"author and maintainer e-mail domains changed from {', '.join(sorted(old_domains))} to {', '.join(sorted(new_domains))}",
+            f"author and maintainer e-mail domains changed from {', '.join(sorted(old_domains))} "
+            f"to {', '.join(sorted(new_domains))}",
             ", ".join(sorted(new_domains)),
         )
     old_urls = {value for header in _URL_HEADERS for value in old_headers.get(header, [])}
     new_urls = {value for header in _URL_HEADERS for value in new_headers.get(header, [])}
     if old_urls and new_urls and not (old_urls & new_urls):
-        yield Finding(
-            "project-urls-changed",
+        yield PROJECT_URLS_CHANGED.finding(
             Severity.MEDIUM,
             path,
             None,
             "none of the project's URLs (home page, repository, download) is the same as in the previous release",
             "; ".join(sorted(new_urls))[:300],
         )
-
-
-def _raised_by_the_diff(_evidence: Evidence) -> Iterable[Finding]:
-    # These compare two releases' metadata; `interlock diff` and history-aware scans raise them.
-    return ()
-
-
-RULES = [
-    Rule(
-        "wheel-not-from-sdist",
-        "wheel code that the same release's sdist does not contain",
-        (Severity.MEDIUM, Severity.HIGH),
-        "A module, or a .pth that runs code, in the wheel but not in the sdist published with it: code "
-        "added outside the project's source, as litellm 1.82.8's litellm_init.pth was. High for a .pth, "
-        "medium for a module (some projects generate code at build time). Version files and the "
-        "namespace-package .pth files build tools write are expected.",
-        _raised_by_the_diff,
-    ),
-    Rule(
-        "version-jump",
-        "a version far beyond the release line",
-        (Severity.HIGH,),
-        "The major version leaps by more than ten, or to 99 and beyond, after ordinary releases: how a "
-        "dependency-confusion upload makes installers prefer it to an internal package of the same name.",
-        _raised_by_the_diff,
-    ),
-    Rule(
-        "dependency-added-in-patch",
-        "a patch release adds a dependency",
-        (Severity.MEDIUM,),
-        "A bug-fix release (same major and minor version) that pulls in a new project: the quiet way to "
-        "ship a payload in someone else's package. Benign when the changelog explains it.",
-        _raised_by_the_diff,
-    ),
-    Rule(
-        "maintainer-changed",
-        "the author and maintainer e-mail domains changed",
-        (Severity.MEDIUM,),
-        "None of the e-mail domains in Author-email / Maintainer-email is the same as in the previous "
-        "release: what a taken-over account or a transferred project looks like. Benign after a move "
-        "between organisations, which the project's history shows.",
-        _raised_by_the_diff,
-    ),
-    Rule(
-        "project-urls-changed",
-        "all of the project's URLs changed",
-        (Severity.MEDIUM,),
-        "Home page, repository and download URLs all differ from the previous release: a release pointing "
-        "reviewers at a lookalike repository. Benign after a rename or a move to another forge.",
-        _raised_by_the_diff,
-    ),
-]
 
 
 # Modules build tools write into a wheel that its sdist need not carry.
@@ -207,8 +195,7 @@ def sdist_wheel_findings(wheel: Artifact, sdist: Artifact) -> list[Finding]:
         else:
             severity, what = Severity.MEDIUM, "a module"
         findings.append(
-            Finding(
-                "wheel-not-from-sdist",
+            WHEEL_NOT_FROM_SDIST.finding(
                 severity,
                 path,
                 None,

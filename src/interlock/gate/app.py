@@ -136,4 +136,5 @@ def html_page(project: str, links: list[tuple[IndexFile, str]]) -> str:
             attributes += f' data-yanked="{html.escape(file.yanked_reason or "")}"'
         anchors.append(f"<a{attributes}>{html.escape(file.filename)}</a><br/>")
     body = "\n".join(anchors)
-    return f"<!DOCTYPE html>\n<html><head><title>Links for {html.escape(project)}</title></head>\n<body>\n{body}\n</body></html>\n"
+    title = f"Links for {html.escape(project)}"
+    return f"<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n<body>\n{body}\n</body></html>\n"

@@ -78,7 +78,8 @@ def split_arguments(tool: str, arguments: Sequence[str], options: Mapping[str, O
 def _occurrences(
     tool: str, token: str, rest: list[str], options: Mapping[str, Option]
 ) -> list[tuple[str, str | None, int]]:
-    """`(spelling, value, tokens consumed after this one)` for each option in `token` (short flags may be grouped: `-qq`)."""
+    """`(spelling, value, tokens consumed after this one)` for each option in `token` (short flags
+    may be grouped: `-qq`)."""
     if token.startswith("--"):
         spelling, equals, attached = token.partition("=")
         option = _known(tool, spelling, options)

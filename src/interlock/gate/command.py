@@ -8,6 +8,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interlock.commands import (
+    EXIT_ERROR,
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_history_option,
+    add_min_age,
+    add_output_options,
+    policy_scanner,
+    usage_error,
+)
+
 if TYPE_CHECKING:  # the gate's modules load Starlette and uvicorn: only when the command runs
     from interlock.gate.installers import Installer
     from interlock.gate.judge import Decision
@@ -66,8 +78,6 @@ examples:
 
 def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `install` (pip) and `uv` (uv pip install)."""
-    from interlock.cli import _add_min_age, _add_output_options, add_history_option
-
     for name, tool, epilog, what in (
         ("install", "pip", _PIP_EPILOG, "pip install"),
         ("uv", "uv", _UV_EPILOG, "uv pip install"),
@@ -93,7 +103,7 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
             type=Path,
             help="interpreter or virtualenv to install into (default: $VIRTUAL_ENV, else python3 on PATH)",
         )
-        _add_output_options(command)
+        add_output_options(command)
         command.add_argument(
             "--jobs",
             "-j",
@@ -104,12 +114,11 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
         )
         command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
         add_history_option(command)
-        _add_min_age(command)
+        add_min_age(command)
         command.set_defaults(handler=run_gate, tool=tool)
 
 
 def run_gate(arguments: argparse.Namespace) -> int:
-    from interlock.cli import EXIT_ERROR, EXIT_USAGE, _usage_error, policy_scanner
     from interlock.gate.arguments import ArgumentError, split_arguments
     from interlock.gate.run import guarded_install
     from interlock.gate.server import ServerError
@@ -121,12 +130,12 @@ def run_gate(arguments: argparse.Namespace) -> int:
     if passed[:1] == ["--"]:
         passed = passed[1:]
     if arguments.jobs < 1:
-        return _usage_error("--jobs must be at least 1")
+        return usage_error("--jobs must be at least 1")
     try:
         installer = _installer(tool, arguments.python)
         split = split_arguments(tool, passed, installer.options)
     except (ArgumentError, ToolMissing) as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     scanner = policy_scanner(arguments, split.index_url)
     if scanner is None:
         return EXIT_USAGE
@@ -135,7 +144,7 @@ def run_gate(arguments: argparse.Namespace) -> int:
         with _Progress() as hooks:
             outcome = guarded_install(installer, split, scanner, jobs=arguments.jobs, hooks=hooks)
     except (ArgumentError, IndexProblem) as exc:
-        return _usage_error(str(exc))
+        return usage_error(str(exc))
     except ServerError as exc:
         print(f"interlock: error: {exc}; nothing was installed", file=sys.stderr)
         return EXIT_ERROR
@@ -153,16 +162,15 @@ def _installer(tool: str, python: Path | None) -> Installer:
 
 
 def _write(outcome: GateOutcome, arguments: argparse.Namespace, installer: Installer) -> int:
-    from interlock.cli import _usage_error
     from interlock.gate.run import Status
     from interlock.gate.summary import render_outcome
     from interlock.report.common import printable
 
     exit_status = {
-        Status.INSTALLED: 0,
-        Status.JUDGED: 0,
-        Status.REFUSED: 1,
-        Status.UNJUDGED: 3,
+        Status.INSTALLED: EXIT_OK,
+        Status.JUDGED: EXIT_OK,
+        Status.REFUSED: EXIT_FOUND,
+        Status.UNJUDGED: EXIT_ERROR,
         Status.INSTALL_FAILED: EXIT_INSTALL_FAILED,
     }
 
@@ -173,7 +181,7 @@ def _write(outcome: GateOutcome, arguments: argparse.Namespace, installer: Insta
         try:
             arguments.output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            return _usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
+            return usage_error(f"--output: cannot write {arguments.output}: {exc.strerror or exc}")
         print(f"interlock: {printable(outcome.message)}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from interlock.index.errors import IndexProblem
 from interlock.index.models import IndexFile
+from interlock.model.decision import ReasonCode
 from interlock.model.findings import Finding
 from interlock.model.result import ScanResult
-from interlock.policy.evaluate import ReasonCode
 from interlock.report.common import by_severity, location, printable
 from interlock.scanner import Scanner
 

@@ -155,7 +155,10 @@ def _stopped(
     if run.returncode == 0:
         return None
     if doing == "resolving":
-        why = f"{installer.tool} could not settle on what to install (exit status {run.returncode}); nothing was installed"
+        why = (
+            f"{installer.tool} could not settle on what to install (exit status {run.returncode}); "
+            "nothing was installed"
+        )
         return _outcome(judge, Status.UNJUDGED, why, run)
     why = f"every file passed, but {installer.tool} failed while installing them (exit status {run.returncode})"
     return _outcome(judge, Status.INSTALL_FAILED, why, run)

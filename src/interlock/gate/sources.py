@@ -13,9 +13,7 @@ from pathlib import Path
 
 from interlock.audit import Unjudged
 from interlock.gate.arguments import ArgumentError, InstallerArguments
-from interlock.lockfiles import LockfileError, PinStatus
-from interlock.lockfiles._requirement import parse_requirement
-from interlock.lockfiles.interface import display_url
+from interlock.lockfiles import LockfileError, PinStatus, display_url, parse_requirement
 from interlock.lockfiles.requirements import read_requirements
 
 # Problems the requirements reader notes that mean "files from elsewhere than the index".

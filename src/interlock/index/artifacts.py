@@ -6,7 +6,6 @@ file is reused only after its bytes hash to that name again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -52,14 +51,6 @@ def artifact_path(root: Path, sha256: str, filename: str) -> Path:
     return path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @contextmanager
 def atomic_file(directory: Path) -> Iterator[tuple[BinaryIO, Callable[[Path], None]]]:
     """A temporary file in ``directory`` and a ``commit(target)`` that renames it into place.
@@ -68,24 +59,23 @@ def atomic_file(directory: Path) -> Iterator[tuple[BinaryIO, Callable[[Path], No
     download never leaves a file that looks finished.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".interlock-", suffix=".part", delete=False)
-    temporary = Path(handle.name)
     committed = False
+    with tempfile.NamedTemporaryFile(dir=directory, prefix=".interlock-", suffix=".part", delete=False) as handle:
+        temporary = Path(handle.name)
 
-    def commit(target: Path) -> None:
-        nonlocal committed
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would surprise whoever reads the cache next
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary, target)
-        committed = True
-
-    try:
-        yield handle, commit  # type: ignore[misc]
-    finally:
-        if not handle.closed:
+        def commit(target: Path) -> None:
+            nonlocal committed
+            handle.flush()
+            os.fsync(handle.fileno())
             handle.close()
-        if not committed:
-            temporary.unlink(missing_ok=True)
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would surprise whoever reads the cache next
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temporary, target)
+            committed = True
+
+        try:
+            yield handle, commit  # type: ignore[misc]
+        finally:
+            handle.close()  # before the unlink: Windows cannot remove an open file
+            if not committed:
+                temporary.unlink(missing_ok=True)

@@ -15,7 +15,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.index.artifacts import artifact_path, atomic_file, default_root, file_sha256, safe_filename
+from interlock.artifact.reader import file_sha256
+from interlock.index.artifacts import artifact_path, atomic_file, default_root, safe_filename
 from interlock.index.config import IndexSettings, configured_index
 from interlock.index.errors import (
     BadIndexResponse,
@@ -69,7 +70,8 @@ class IndexClient:
         scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
             raise IndexConfigError(
-                f"index {redact(index_url)!r}: only http(s) indexes are supported (serve a local directory with a web server)"
+                f"index {redact(index_url)!r}: only http(s) indexes are supported "
+                "(serve a local directory with a web server)"
             )
         self.index_url = index_url.rstrip("/")
         self.cache_dir = cache_dir if cache_dir is not None else default_root()
@@ -181,7 +183,7 @@ class IndexClient:
                 return problem
 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return dict(zip(unique, pool.map(one, unique)))
+            return dict(zip(unique, pool.map(one, unique), strict=True))
 
     @property
     def traffic(self) -> Traffic:

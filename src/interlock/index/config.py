@@ -40,7 +40,8 @@ class IndexSettings:
     index_url: str
     """Root of the simple API (PEP 503/691), as configured."""
     source: str
-    """Where ``index_url`` came from, for messages: ``--index-url``, ``PIP_INDEX_URL``, a pip config key and file, or pip's default."""
+    """Where ``index_url`` came from, for messages: ``--index-url``, ``PIP_INDEX_URL``, a pip config
+    key and file, or pip's default."""
     extra_index_urls: tuple[str, ...] = ()
     """Other indexes pip also searches; worth reporting (a name on two indexes is a dependency-confusion risk)."""
     cert: str | None = None

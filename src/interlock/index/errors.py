@@ -48,7 +48,8 @@ class HashMismatch(IndexProblem):
 
 
 class BadProvenance(IndexProblem):
-    """A PEP 740 provenance object that is not one: not JSON, too large, too many attestations, or missing its structure."""
+    """A PEP 740 provenance object that is not one: not JSON, too large, too many attestations, or
+    missing its structure."""
 
 
 class TrustRootUnavailable(IndexProblem):

@@ -19,6 +19,7 @@ afresh, and one that cannot be opened at all means running without it.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import ssl
 import uuid
@@ -128,10 +129,8 @@ def _under_the_cache(transport: httpx.BaseTransport) -> httpx.BaseTransport:
 def discard(directory: Path) -> None:
     """Remove the cache file so the next run starts afresh (open connections keep their own copy on POSIX)."""
     for suffix in ("", "-wal", "-shm"):
-        try:
+        with contextlib.suppress(OSError):
             (directory / (_DATABASE + suffix)).unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def _open_storage(directory: Path, max_body: int) -> SqliteStorage | None:

@@ -53,8 +53,9 @@ class PageMemo:
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost write on power loss is a miss
                 connection.execute(
-                    "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, body_id TEXT NOT NULL, layout TEXT NOT NULL,"
-                    " crc32 INTEGER NOT NULL, size INTEGER NOT NULL, stored_at REAL NOT NULL, page BLOB NOT NULL)"
+                    "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, body_id TEXT NOT NULL,"
+                    " layout TEXT NOT NULL, crc32 INTEGER NOT NULL, size INTEGER NOT NULL,"
+                    " stored_at REAL NOT NULL, page BLOB NOT NULL)"
                 )
                 return cls(connection)
             except sqlite3.DatabaseError:

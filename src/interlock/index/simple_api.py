@@ -191,7 +191,8 @@ def _absolute(url: str, base: str) -> str:
 
 
 def _join(base: str, url: str) -> str:
-    """``urljoin``, with a URL urllib cannot read (an unclosed IPv6 bracket, say) a ``BadIndexResponse``, not a crash."""
+    """``urljoin``, with a URL urllib cannot read (an unclosed IPv6 bracket, say) a
+    ``BadIndexResponse``, not a crash."""
     try:
         return urljoin(base, url)
     except ValueError:

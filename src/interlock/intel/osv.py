@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -59,16 +60,17 @@ class Advisory:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Advisory:
-        ranges = tuple(tuple(bound) for bound in data["ranges"])  # type: ignore[union-attr]
+    def from_json(cls, data: dict[str, Any]) -> Advisory:
+        """An advisory as `to_json` wrote it (the store's own rows)."""
+        ranges = tuple((bound[0], bound[1], bound[2]) for bound in data["ranges"])
         return cls(
             str(data["id"]),
             str(data["modified"]),
             str(data["summary"]),
             str(data["project"]),
-            tuple(data["versions"]),
+            tuple(str(version) for version in data["versions"]),
             ranges,
-        )  # type: ignore[arg-type]
+        )
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,8 @@ def _parse(data: bytes, source: str) -> Iterator[Advisory | Skipped]:
         return
     if record.get("withdrawn"):
         return  # withdrawn: the record no longer accuses anyone
-    modified = record.get("modified") if isinstance(record.get("modified"), str) else ""
-    summary = record.get("summary") if isinstance(record.get("summary"), str) else ""
+    modified = record["modified"] if isinstance(record.get("modified"), str) else ""
+    summary = record["summary"] if isinstance(record.get("summary"), str) else ""
     for affected in record["affected"]:
         package = affected.get("package") if isinstance(affected, dict) else None
         if (
@@ -186,11 +188,9 @@ def _version(text: str) -> Version | None:
 
 
 def _in_range(version: Version, introduced: str | None, fixed: str | None, last: str | None) -> bool:
-    start = Version("0") if introduced in (None, "0") else _version(introduced)  # type: ignore[arg-type]
+    start = Version("0") if introduced is None or introduced == "0" else _version(introduced)
     if start is None or version < start:
         return False
     if fixed is not None and (end := _version(fixed)) is not None and version >= end:
         return False
-    if last is not None and (end := _version(last)) is not None and version > end:
-        return False
-    return True
+    return last is None or (end := _version(last)) is None or version <= end

@@ -406,7 +406,7 @@ def _edit_kind(ours: str, theirs: str, distance: int) -> tuple[Technique, str]:
     """Name the single edit between two keys, or call it two edits."""
     if distance != 1:
         return Technique.TWO_EDITS, "two letters changed"
-    at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    at = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), min(len(ours), len(theirs)))
     if len(ours) == len(theirs):
         if at + 1 < len(ours) and ours[at] == theirs[at + 1] and ours[at + 1] == theirs[at]:
             return Technique.SWAPPED, f"{theirs[at : at + 2]!r} swapped to {ours[at : at + 2]!r}"

@@ -4,9 +4,11 @@
 ``poetry.lock``, ``pylock.toml`` and ``Pipfile.lock``; ``read_environment(python)`` lists what an
 interpreter has installed. Both give a ``Lockfile`` of ``LockedPackage`` values, each ``PINNED``,
 ``UNPINNED`` or ``UNVERIFIABLE``; a file that cannot be read is a ``LockfileError`` naming the
-file and line. Nothing here fetches, builds or imports a package.
+file and line. ``parse_requirement`` reads one requirement as a requirements file line is read.
+Nothing here fetches, builds or imports a package.
 """
 
+from interlock.lockfiles._requirement import parse_requirement
 from interlock.lockfiles.detect import READERS, SUPPORTED, detect_format, read_lockfile
 from interlock.lockfiles.environment import read_environment
 from interlock.lockfiles.interface import (
@@ -36,6 +38,7 @@ __all__ = [
     "Problem",
     "detect_format",
     "display_url",
+    "parse_requirement",
     "read_environment",
     "read_lockfile",
 ]

@@ -22,7 +22,8 @@ MAX_TEXT = 64 * 1024
 
 
 def probe(executable: str) -> dict:
-    """``{"python", "site_dirs", "distributions": [{"name", "version", "installer", "direct_url", "path", "error"}]}``."""
+    """What is installed for ``executable``, as
+    ``{"python", "site_dirs", "distributions": [{"name", "version", "installer", "direct_url", "path", "error"}]}``."""
     from importlib import metadata
 
     directories = search_path(site_directories(executable))
@@ -55,7 +56,7 @@ def site_directories(executable: str) -> list:
     prefixes = [venv] if venv else []
     if system_site:
         prefixes += [sys.base_prefix, sys.base_exec_prefix]
-    version = "python%d.%d" % sys.version_info[:2]
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
     candidates = []
     for prefix in prefixes:
         candidates += [
@@ -67,7 +68,7 @@ def site_directories(executable: str) -> list:
             candidates += site.getsitepackages([prefix])  # distributions patch this (dist-packages)
     if system_site and _user_site_enabled():
         candidates.append(site.getusersitepackages())
-    found = []
+    found: list[str] = []
     for candidate in candidates:
         if os.path.isdir(candidate) and os.path.realpath(candidate) not in [os.path.realpath(f) for f in found]:
             found.append(candidate)
@@ -78,11 +79,9 @@ def _user_site_enabled() -> bool:
     """As ``site.check_enableusersite`` decides for a normal start (``-I`` here turns it off for us)."""
     if os.environ.get("PYTHONNOUSERSITE"):
         return False
-    if hasattr(os, "getuid") and hasattr(os, "geteuid") and os.geteuid() != os.getuid():
-        return False
-    if hasattr(os, "getgid") and hasattr(os, "getegid") and os.getegid() != os.getgid():
-        return False
-    return True
+    setuid = hasattr(os, "getuid") and hasattr(os, "geteuid") and os.geteuid() != os.getuid()
+    setgid = hasattr(os, "getgid") and hasattr(os, "getegid") and os.getegid() != os.getgid()
+    return not (setuid or setgid)
 
 
 def search_path(directories: list) -> list:
@@ -121,7 +120,7 @@ def _describe(distribution) -> dict:
         found["installer"] = _text(distribution, "INSTALLER")
         found["direct_url"] = _text(distribution, "direct_url.json")
     except Exception as exc:  # a broken metadata directory is reported, not fatal
-        found["error"] = "%s: %s" % (type(exc).__name__, exc)
+        found["error"] = f"{type(exc).__name__}: {exc}"
     return found
 
 

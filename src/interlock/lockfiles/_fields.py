@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import unquote, urlsplit
 
 from packaging.markers import InvalidMarker, Marker
@@ -80,7 +80,12 @@ class Entry:
             raise self.error(f"'{key}' must be {_TYPE_NAMES[kind]}, not {type_name(value)}", key)
         return value
 
+    @overload
+    def string(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def string(self, key: str, *, required: bool = False) -> str | None: ...
     def string(self, key: str, *, required: bool = False) -> str | None:
+        """``data[key]`` if it is a string (None when absent and not required)."""
         return self.get(key, str, required=required)
 
     def tables(self, key: str) -> list[Mapping[str, Any]]:
@@ -126,7 +131,6 @@ def index_urls_of(packages: Iterable[LockedPackage]) -> tuple[str, ...]:
 
 def canonical_name(entry: Entry, key: str = "name") -> NormalizedName:
     name = entry.string(key, required=True)
-    assert name is not None
     if not re.match(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", name, re.IGNORECASE):
         raise entry.error(f"invalid project name {clip(name)!r}", key)
     return canonicalize_name(name)

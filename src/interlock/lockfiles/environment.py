@@ -130,7 +130,8 @@ def _package(where: Path, found: Mapping[str, Any]) -> LockedPackage:
     if not isinstance(raw_name, str) or not raw_name.strip():
         raise ValueError("installed distribution without a name in its metadata")
     name = canonicalize_name(raw_name)
-    installer = found.get("installer").strip() or None if isinstance(found.get("installer"), str) else None
+    raw_installer = found.get("installer")
+    installer = (raw_installer.strip() or None) if isinstance(raw_installer, str) else None
     common: dict[str, Any] = dict(name=name, source=where, installer=installer)
     try:
         version = Version(raw_version) if isinstance(raw_version, str) else None

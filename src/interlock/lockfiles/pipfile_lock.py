@@ -91,13 +91,13 @@ def _sources(top: Entry, line: int | None) -> tuple[dict[str, str], list[Problem
         if not isinstance(item, Mapping):
             raise source.error("must be an object")
         url = source.string("url", required=True)
-        sources[source.string("name") or str(index)] = url  # type: ignore[assignment]
+        sources[source.string("name") or str(index)] = url
         if source.get("verify_ssl", bool) is False:
             problems.append(
                 Problem(
                     top.path, line, f"source {display_url(url)} has verify_ssl false: TLS certificates are not checked"
                 )
-            )  # type: ignore[arg-type]
+            )
     return sources, problems
 
 

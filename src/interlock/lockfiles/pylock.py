@@ -101,32 +101,38 @@ def _package(entry: Entry, package: Package) -> LockedPackage:
     if package.archive:
         files = (_file(entry, package.archive),)
     version = package.version or _version_from_files(files)
-    common = dict(
+    status = PinStatus.UNVERIFIABLE
+    reason: str | None = None
+    url: str | None = None
+    index_urls: tuple[str, ...] = ()
+    if package.vcs:
+        reason = f"VCS reference ({package.vcs.type} commit {package.vcs.commit_id}; no index release behind it)"
+        url = package.vcs.url or package.vcs.path
+    elif package.directory:
+        reason = EDITABLE_DIRECTORY if package.directory.editable else LOCAL_DIRECTORY
+        url = package.directory.path
+    elif package.archive:
+        reason = DIRECT_URL if package.archive.url else LOCAL_FILE
+        url = files[0].url
+    elif not package.index and all(f.url is None or f.url.startswith("file:") for f in files):
+        reason = "local files (no index release behind them)"
+    else:
+        status = PinStatus.PINNED
+        index_urls = (package.index,) if package.index else ()
+    return LockedPackage(
         name=package.name,
         version=version,
+        status=status,
         requirement=f"{package.name}=={version}" if version else package.name,
         source=entry.path,
         line=entry.line,
         marker=package.marker,
         hashes=frozenset().union(*(f.hashes for f in files)),
         files=files,
+        index_urls=index_urls,
+        reason=reason,
+        url=url,
     )
-    if package.vcs:
-        reason = f"VCS reference ({package.vcs.type} commit {package.vcs.commit_id}; no index release behind it)"
-        return LockedPackage(
-            status=PinStatus.UNVERIFIABLE, reason=reason, url=package.vcs.url or package.vcs.path, **common
-        )  # type: ignore[arg-type]
-    if package.directory:
-        reason = EDITABLE_DIRECTORY if package.directory.editable else LOCAL_DIRECTORY
-        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=package.directory.path, **common)  # type: ignore[arg-type]
-    if package.archive:
-        reason = DIRECT_URL if package.archive.url else LOCAL_FILE
-        return LockedPackage(status=PinStatus.UNVERIFIABLE, reason=reason, url=files[0].url, **common)  # type: ignore[arg-type]
-    if not package.index and all(f.url is None or f.url.startswith("file:") for f in files):
-        return LockedPackage(
-            status=PinStatus.UNVERIFIABLE, reason="local files (no index release behind them)", **common
-        )  # type: ignore[arg-type]
-    return LockedPackage(status=PinStatus.PINNED, index_urls=(package.index,) if package.index else (), **common)  # type: ignore[arg-type]
 
 
 def _file(entry: Entry, file: PackageSdist | PackageWheel | PackageArchive) -> ArtifactFile:

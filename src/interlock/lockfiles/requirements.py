@@ -362,8 +362,8 @@ def _merge(requirements: list[LockedPackage], constraints: list[LockedPackage]) 
             continue
         merged[slots[key]] = _combine(merged[slots[key]], package, constraint=False)
     for constraint in constraints:
-        for key, index in slots.items():
-            applies = key[0] == constraint.name and (constraint.marker is None or str(constraint.marker) == key[1])
+        for (name, marker), index in slots.items():
+            applies = name == constraint.name and (constraint.marker is None or str(constraint.marker) == marker)
             if applies:
                 merged[index] = _combine(merged[index], constraint, constraint=True)
     return merged
@@ -400,5 +400,6 @@ def _conflict(here: LockedPackage, there: LockedPackage) -> LockfileError:
     return LockfileError(
         here.source,
         here.line,
-        f"conflicting requirements for {here.name}: '{clip(here.requirement)}' here, '{clip(there.requirement)}' at {there.location}",
+        f"conflicting requirements for {here.name}: '{clip(here.requirement)}' here, "
+        f"'{clip(there.requirement)}' at {there.location}",
     )

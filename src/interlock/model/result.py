@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+from interlock.model.decision import PolicyDecision
 from interlock.model.findings import Finding, Severity
 from interlock.model.verdict import Verdict
-
-if TYPE_CHECKING:
-    from interlock.policy.evaluate import PolicyDecision
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,8 @@ class IndexRecord:
     upload_time: str | None = None
     """ISO 8601, as the index gave it (PEP 700); None when the index does not say."""
     provenance: str | None = None
-    """The PEP 740 provenance status: `verified`, `none`, `invalid`, `unverifiable`; None when it could not be checked."""
+    """The PEP 740 provenance status: `verified`, `none`, `invalid`, `unverifiable`; None when it
+    could not be checked."""
     publisher: str | None = None
     """Who published it, when provenance names a publisher (`GitHub owner/repo, workflow release.yml`)."""
     provenance_reason: str | None = None
@@ -120,7 +119,9 @@ class ScanResult:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, object], target: str) -> ScanResult:
+    def from_json(cls, data: dict[str, Any], target: str) -> ScanResult:
+        """A result from the JSON `to_json` made, as the result cache keeps it. `index` and `decision`
+        are not read back: the scanner sets them on every run."""
         findings = [
             Finding(
                 rule=str(f["rule"]),
@@ -129,11 +130,11 @@ class ScanResult:
                 line=f["line"] if isinstance(f["line"], int) else None,
                 message=str(f["message"]),
                 evidence=str(f["evidence"]),
-                when=str(f["when"]) if f.get("when") else None,  # type: ignore[union-attr]
-                new=f["new"] if isinstance(f.get("new"), bool) else None,  # type: ignore[union-attr]
-                context=tuple(str(line) for line in f.get("diff", ())),  # type: ignore[union-attr]
+                when=str(f["when"]) if f.get("when") else None,
+                new=f["new"] if isinstance(f.get("new"), bool) else None,
+                context=tuple(str(line) for line in f.get("diff", ())),
             )
-            for f in data["findings"]  # type: ignore[union-attr]
+            for f in data["findings"]
         ]
         return cls(
             target=target,
@@ -142,12 +143,12 @@ class ScanResult:
             version=data["version"] if isinstance(data["version"], str) else None,
             sha256=data["sha256"] if isinstance(data["sha256"], str) else None,
             verdict=Verdict(str(data["verdict"])),
-            score=int(data["score"]),  # type: ignore[arg-type]
+            score=int(data["score"]),
             findings=findings,
-            error=data.get("error") if isinstance(data.get("error"), str) else None,  # type: ignore[arg-type]
+            error=data.get("error") if isinstance(data.get("error"), str) else None,
             previous=_previous_from_json(data.get("previous")),
             changes=_changes_from_json(data.get("changes")),
-            history_note=data.get("history") if isinstance(data.get("history"), str) else None,  # type: ignore[arg-type]
+            history_note=data.get("history") if isinstance(data.get("history"), str) else None,
         )
 
 

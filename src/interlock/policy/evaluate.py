@@ -27,14 +27,13 @@ Expired entries are not applied; each adds a warning reason naming it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.verdict import decide
 from interlock.index.selection import upload_datetime
+from interlock.model.decision import PolicyDecision, Reason, ReasonCode, Status
 from interlock.model.findings import Finding
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
@@ -44,83 +43,6 @@ from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Pr
 
 VERIFIED_PROVENANCE = "verified"
 """The provenance status that satisfies a requirement (the provenance layer's `verified`)."""
-
-
-class Status(StrEnum):
-    """What a gate does with the release."""
-
-    PASS = "pass"
-    """Nothing in the policy stands in the way."""
-    BLOCK = "block"
-    """Denied, known-malicious, a verdict at or above fail-on, could not be analysed, or
-    required provenance missing."""
-    TOO_NEW = "too-new"
-    """Only the cooldown stands in the way: the release may pass once it is old enough."""
-
-
-class ReasonCode(StrEnum):
-    DENIED = "denied"
-    KNOWN_MALICIOUS = "known-malicious"
-    VERDICT = "verdict"
-    ERROR = "error"
-    ALLOWED = "allowed"
-    IGNORED = "ignored"
-    PROVENANCE = "provenance"
-    TOO_NEW = "too-new"
-    COOLDOWN_UNCHECKED = "cooldown-unchecked"
-    EXPIRED = "expired"
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One thing the policy weighed, as a person reads it."""
-
-    code: ReasonCode
-    message: str
-    """One line, citing the policy entry (`interlock.toml:12`) where one decided it."""
-    blocks: bool
-    """Whether this reason alone keeps the release out."""
-
-    def to_json(self) -> dict[str, object]:
-        return {"code": self.code.value, "message": self.message, "blocks": self.blocks}
-
-
-@dataclass(frozen=True)
-class PolicyDecision:
-    """The policy's answer for one scan result."""
-
-    status: Status
-    verdict: Verdict
-    """The analysis verdict after ignore entries (`error` stays `error`)."""
-    score: int
-    """The score after ignore entries."""
-    findings: tuple[Finding, ...]
-    """The findings that still count (ignored ones removed)."""
-    reasons: tuple[Reason, ...]
-    """Everything the policy weighed, blocking reasons first."""
-    age: timedelta | None = None
-    """How old the release was at decision time; None when its upload time is unknown."""
-
-    @property
-    def blocked(self) -> bool:
-        """Whether a gate keeps the release out (`block` or `too-new`)."""
-        return self.status is not Status.PASS
-
-    @property
-    def only_unanalysed(self) -> bool:
-        """Blocked for no reason but that the release could not be analysed (exit status 3, not 1)."""
-        return self.blocked and all(r.code is ReasonCode.ERROR for r in self.reasons if r.blocks)
-
-    def to_json(self) -> dict[str, object]:
-        """The policy's answer as the JSON report carries it (the findings are the result's own)."""
-        data: dict[str, object] = {
-            "status": self.status.value,
-            "verdict": self.verdict.value,
-            "reasons": [r.to_json() for r in self.reasons],
-        }
-        if self.age is not None:
-            data["age_seconds"] = int(self.age.total_seconds())
-        return data
 
 
 def apply_policy(
@@ -285,7 +207,10 @@ def _cooldown_reasons(
         return []
     if age is None:
         if from_index:
-            message = f"the index gives no upload time: the cooldown of {format_duration(cooldown)} cannot be shown to have passed"
+            message = (
+                f"the index gives no upload time: the cooldown of {format_duration(cooldown)} "
+                "cannot be shown to have passed"
+            )
             return [Reason(ReasonCode.COOLDOWN_UNCHECKED, message, True)]
         message = f"upload time unknown: the cooldown of {format_duration(cooldown)} could not be checked"
         return [Reason(ReasonCode.COOLDOWN_UNCHECKED, message, False)]

@@ -25,10 +25,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from interlock.analysis.rules import RULES_BY_ID
 from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, IgnoreEntry, PackageEntry, Policy, Provenance
 from interlock.policy.positions import KeyPath, Position, Positions
+from interlock.ruleset import RULES_BY_ID
 
 POLICY_FILENAME = "interlock.toml"
 PYPROJECT_FILENAME = "pyproject.toml"
@@ -210,11 +210,13 @@ class _PolicyReader:
         self._check_keys(table, (), _TOP_KEYS)
         fail_on = self._field(table, ("fail-on",), self._fail_on, FailOn.SUSPICIOUS)
         cooldown = self._field(table, ("cooldown",), self._duration, timedelta(0))
-        exceptions = self._field(table, ("cooldown-exceptions",), self._cooldown_exceptions, {})
-        allow = self._field(table, ("allow",), self._package_entries, ())
-        deny = self._field(table, ("deny",), self._package_entries, ())
-        ignore = self._field(table, ("ignore",), self._ignore_entries, ())
-        default, per_package = self._field(table, ("provenance",), self._provenance, (Provenance.OPTIONAL, {}))
+        # Annotated for mypy: an empty `{}` or `()` default would otherwise decide what `_field` returns.
+        exceptions: dict[str, timedelta] = self._field(table, ("cooldown-exceptions",), self._cooldown_exceptions, {})
+        allow: tuple[PackageEntry, ...] = self._field(table, ("allow",), self._package_entries, ())
+        deny: tuple[PackageEntry, ...] = self._field(table, ("deny",), self._package_entries, ())
+        ignore: tuple[IgnoreEntry, ...] = self._field(table, ("ignore",), self._ignore_entries, ())
+        no_provenance: tuple[Provenance, dict[str, Provenance]] = (Provenance.OPTIONAL, {})
+        default, per_package = self._field(table, ("provenance",), self._provenance, no_provenance)
         if self.problems:
             self.problems.sort(key=lambda p: (p.line is None, p.line or 0))
             raise PolicyError(self.problems)
@@ -270,7 +272,8 @@ class _PolicyReader:
                 self._record(
                     _Invalid(
                         entry_path,
-                        f"{_label(entry_path)}: expected a table like {{package = ..., reason = ...}}, got {_shown(entry)}",
+                        f"{_label(entry_path)}: expected a table like {{package = ..., reason = ...}}, "
+                        f"got {_shown(entry)}",
                     )
                 )
                 continue

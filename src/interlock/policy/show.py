@@ -66,7 +66,8 @@ def summarise(policy: Policy) -> str:
         cooldown += f" ({exceptions} exception{'s' if exceptions != 1 else ''})"
     return (
         f"fail-on {policy.fail_on.value}, cooldown {cooldown}, {len(policy.allow)} allow, {len(policy.deny)} deny, "
-        f"{len(policy.ignore)} ignore, {len(policy.provenance)} provenance entries (default {policy.provenance_default.value})"
+        f"{len(policy.ignore)} ignore, {len(policy.provenance)} provenance entries "
+        f"(default {policy.provenance_default.value})"
     )
 
 

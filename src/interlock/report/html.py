@@ -31,12 +31,15 @@ _STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #1b1b1b; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 2em; }
 .verdict { font-weight: bold; padding: 0.1em 0.5em; border-radius: 0.3em; color: white; }
-.malicious { background: #b00020; } .suspicious { background: #b36b00; } .clean { background: #2e7d32; } .error { background: #6a1b9a; }
+.malicious { background: #b00020; } .suspicious { background: #b36b00; }
+.clean { background: #2e7d32; } .error { background: #6a1b9a; }
 .meta { color: #555; } table { border-collapse: collapse; width: 100%; }
 td, th { border-top: 1px solid #ddd; padding: 0.35em 0.5em; vertical-align: top; text-align: left; }
-.sev { font-weight: bold; white-space: nowrap; } .critical, .high { color: #b00020; } .medium { color: #b36b00; } .low, .info { color: #555; }
+.sev { font-weight: bold; white-space: nowrap; }
+.critical, .high { color: #b00020; } .medium { color: #b36b00; } .low, .info { color: #555; }
 .new { font-size: 0.8em; font-weight: bold; background: #fde68a; padding: 0 0.3em; border-radius: 0.2em; }
-code, pre { font: 12.5px/1.4 ui-monospace, monospace; } pre { margin: 0.4em 0 0; overflow-x: auto; background: #f6f8fa; padding: 0.4em; }
+code, pre { font: 12.5px/1.4 ui-monospace, monospace; }
+pre { margin: 0.4em 0 0; overflow-x: auto; background: #f6f8fa; padding: 0.4em; }
 pre .add { background: #fdd; display: block; } pre .ctx { color: #666; display: block; }
 """
 

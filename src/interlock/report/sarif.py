@@ -15,12 +15,12 @@ from urllib.parse import quote
 from packaging.utils import canonicalize_name
 
 from interlock import __version__
-from interlock.analysis.rules import RULES_BY_ID
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from interlock.report.common import by_severity, display_name, positive_line, printable, shorten
 from interlock.report.interface import Formatter
+from interlock.ruleset import RULES_BY_ID
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 ANALYSIS_ERROR_RULE = "analysis-error"

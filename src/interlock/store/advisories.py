@@ -85,8 +85,9 @@ class AdvisoryStore:
                 for row in connection.execute("SELECT record FROM advisories WHERE project = ? ORDER BY id", (name,))
             ]
 
+        records: list[str] = self._database.run(work, [])
         found = []
-        for text in self._database.run(work, []):
+        for text in records:
             try:
                 advisory = Advisory.from_json(json.loads(text))
             except (ValueError, KeyError, TypeError):

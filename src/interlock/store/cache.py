@@ -11,6 +11,7 @@ and results without a sha256 (the file could not even be read).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -111,7 +112,8 @@ class ResultCache:
 
         def work(connection: sqlite3.Connection) -> None:
             connection.execute(
-                "INSERT OR REPLACE INTO scan_results (sha256, ruleset, verdict, result, created_at, seconds) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO scan_results (sha256, ruleset, verdict, result, created_at, seconds)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 row,
             )
 
@@ -135,7 +137,8 @@ class ResultCache:
             )
             return by_ruleset, by_verdict
 
-        by_ruleset, by_verdict = self._database.run(work, ({}, {}))
+        nothing: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        by_ruleset, by_verdict = self._database.run(work, nothing)
         return CacheStats(self.path, sum(by_ruleset.values()), self._size_on_disk(), by_ruleset, by_verdict)
 
     def close(self) -> None:
@@ -150,8 +153,6 @@ class ResultCache:
     def _size_on_disk(self) -> int:
         total = 0
         for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
+            with contextlib.suppress(OSError):  # no WAL file, or the cache was removed meanwhile
                 total += path.stat().st_size
-            except OSError:
-                pass
         return total

@@ -8,6 +8,7 @@ recreated, any other database trouble turns into a warning and a no-op, never an
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -110,10 +111,9 @@ class Database:
         connection = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
         try:
             connection.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-            try:
+            # Another connection may hold a lock, or there is no shared memory here: the rollback journal works too.
+            with contextlib.suppress(sqlite3.OperationalError):
                 connection.execute("PRAGMA journal_mode = WAL")
-            except sqlite3.OperationalError:
-                pass  # another connection holds a lock, or no shared memory here: the rollback journal works too
             self._migrate(connection)
         except BaseException:
             connection.close()
@@ -136,10 +136,8 @@ class Database:
                 connection.execute("INSERT INTO schema_version (version) VALUES (?)", (latest,))
             connection.execute("COMMIT")
         except BaseException:
-            try:
+            with contextlib.suppress(sqlite3.Error):  # the failure already ended the transaction
                 connection.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # the failure already ended the transaction
             raise
 
     # -- trouble -------------------------------------------------------------------------

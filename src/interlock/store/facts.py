@@ -10,17 +10,14 @@ Like the result cache, this cache never costs a scan: database trouble is a warn
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import platformdirs
 
-from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.parallel import Job
-from interlock.analysis.python_source import SourceProblem, SourceReport
+from interlock.analysis.extract.python.report import SourceReport
+from interlock.analysis.report_store import report_from_json, report_to_json
 from interlock.store.database import Database, Migration
 
 _MIGRATIONS: tuple[Migration, ...] = (
@@ -39,47 +36,6 @@ _BATCH = 900
 
 def default_facts_path() -> Path:
     return Path(platformdirs.user_cache_dir("interlock")) / "facts.sqlite3"
-
-
-def report_key(job: Job, sha256: str, analyser: str) -> str:
-    """Everything the analysis of one file depends on, hashed."""
-    path, when, everything_runs, roots = job
-    parts = [analyser, path, sha256, when.name, str(everything_runs), *sorted(roots)]
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def report_to_json(report: SourceReport) -> str:
-    return json.dumps(
-        {
-            "facts": [
-                [f.capability.value, int(f.when), f.path, f.line, f.snippet, f.detail, f.scope, f.loose]
-                for f in report.facts
-            ],
-            "problems": [[p.kind, p.line, p.detail] for p in report.problems],
-            "local_imports": sorted(report.local_imports),
-            "calls": sorted(report.calls),
-            "imported_modules": sorted(report.imported_modules),
-            "python_runs": sorted(report.python_runs),
-            "reached": sorted(report.reached),
-        },
-        separators=(",", ":"),
-    )
-
-
-def report_from_json(text: str) -> SourceReport:
-    data = json.loads(text)
-    return SourceReport(
-        facts=[
-            Fact(Capability(c), When(w), p, line, snippet, detail, scope, loose)
-            for c, w, p, line, snippet, detail, scope, loose in data["facts"]
-        ],
-        problems=[SourceProblem(kind, line, detail) for kind, line, detail in data["problems"]],
-        local_imports=set(data["local_imports"]),
-        calls=set(data["calls"]),
-        imported_modules=set(data["imported_modules"]),
-        python_runs=set(data["python_runs"]),
-        reached=set(data["reached"]),
-    )
 
 
 class FactCache:
@@ -102,7 +58,8 @@ class FactCache:
             return rows
 
         found: dict[str, SourceReport] = {}
-        for key, text in self._database.run(work, []):
+        nothing: list[tuple[str, str]] = []
+        for key, text in self._database.run(work, nothing):
             try:
                 found[key] = report_from_json(text)
             except (ValueError, KeyError, TypeError):

@@ -1,25 +1,15 @@
-"""The rule set: every rule Interlock applies, by stable id."""
+"""The rules of the file analysis: each module declares its rules beside their checks.
+
+Importing this package registers them all, in this order (threats before the capabilities they
+combine, which is also the order findings are shown in within a severity).
+"""
 
 from __future__ import annotations
 
-from interlock.analysis.rules import capabilities, combinations, consistency, intel, provenance, structure, typosquat
-from interlock.analysis.rules.base import Rule
+from interlock.analysis.rules import capabilities, combinations, consistency, structure, typosquat  # noqa: F401
+from interlock.analysis.rules.base import Rule, registered
 
-RULESET_VERSION = "2026.11.29.9"
-"""Bump on any change that can alter a verdict: cached results are keyed by it."""
+FILE_RULES: tuple[Rule, ...] = registered()
+"""Every rule with a check over the evidence, in registration order."""
 
-from interlock.diff import metadata as history  # noqa: E402 - rules over two releases' metadata
-
-ALL_RULES: tuple[Rule, ...] = (
-    *combinations.RULES,
-    *capabilities.RULES,
-    *structure.RULES,
-    *consistency.RULES,
-    *typosquat.RULES,
-    *provenance.RULES,
-    *history.RULES,
-    *intel.RULES,
-)
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
-
-__all__ = ["ALL_RULES", "RULESET_VERSION", "RULES_BY_ID", "Rule"]
+__all__ = ["FILE_RULES", "Rule"]

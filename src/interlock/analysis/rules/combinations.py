@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from interlock.analysis import patterns
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.facts import Capability, Fact, When, action
-from interlock.analysis.python_source import PROGRAM_FROM_PATH
-from interlock.analysis.rules.base import Rule, finding_from
+from interlock.analysis.extract import patterns
+from interlock.analysis.facts import Capability, Fact, Tag, When, action
+from interlock.analysis.rules.base import checks, files_rule, finding_from
 from interlock.model.findings import Finding, Severity
 
 _SENDS = {Capability.NETWORK, Capability.EXFIL_ENDPOINT, Capability.DNS}
@@ -23,16 +22,27 @@ _IDENTITY = {
 _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DECODED_EXEC, Capability.DOWNLOAD_EXEC}
 _HARVEST_CATEGORIES = 3
 _CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
-_HIDDEN = "(in a hidden payload)"
 _THREAT_KINDS_FOR_MALICIOUS = 3
 
 
 def _category(fact: Fact) -> str:
-    return fact.detail.split(":", 1)[0]
+    """The credential store a credentials fact touches (`ssh`, `aws`, `browser`, …)."""
+    return fact.kind
 
 
+CREDENTIAL_EXFILTRATION = files_rule(
+    "credential-exfiltration",
+    "reads credential stores and sends data out",
+    (Severity.CRITICAL,),
+    "A file that reads several kinds of credentials (SSH, cloud, kube, docker, .env, browsers, wallets) "
+    "and talks to the network, or reads any credential and sends data without being called. This is the "
+    "litellm 1.82.8 payload's core. A cloud SDK reading its own credential file when called does not match.",
+)
+
+
+@checks(CREDENTIAL_EXFILTRATION)
 def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
-    for path, facts in evidence.by_path().items():
+    for facts in evidence.by_path().values():
         running = [f for f in facts if f.when >= When.CALL]
         credentials = [f for f in running if f.capability is Capability.CREDENTIALS]
         sends = [f for f in running if f.capability in _SENDS]
@@ -44,28 +54,40 @@ def _credential_exfiltration(evidence: Evidence) -> Iterable[Finding]:
         stolen = sorted(set(categories) & patterns.STEALER_CATEGORIES)
         if len(stolen) >= 2:
             yield finding_from(
-                "credential-exfiltration",
+                CREDENTIAL_EXFILTRATION,
                 Severity.CRITICAL,
                 next(f for f in credentials if _category(f) in stolen),
                 f"reads another program's secrets ({', '.join(stolen)}) and sends data ({sends[0].detail})",
             )
         elif len(categories) >= _HARVEST_CATEGORIES:
             yield finding_from(
-                "credential-exfiltration",
+                CREDENTIAL_EXFILTRATION,
                 Severity.CRITICAL,
                 credentials[0],
-                f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) and sends data ({sends[0].detail})",
+                f"reads {len(categories)} kinds of credentials ({', '.join(categories)}) "
+                f"and sends data ({sends[0].detail})",
             )
         elif pair := next(((c, s) for c in early_credentials for s in early_sends if _act_together(c, s)), None):
             credential, send = pair
             yield finding_from(
-                "credential-exfiltration",
+                CREDENTIAL_EXFILTRATION,
                 Severity.CRITICAL,
                 credential,
                 f"reads {_category(credential)} credentials and sends data {send.when.label} ({send.detail})",
             )
 
 
+CREDENTIAL_HARVEST = files_rule(
+    "credential-harvest",
+    "collects other programs' secrets without being called",
+    (Severity.HIGH,),
+    "Browser profiles, chat-client token stores, wallet files, FTP client configs and DPAPI decryption of "
+    "another program's master key — two or more of those kinds in one file, at install, start-up or import. "
+    "Cookie libraries read a browser's store when asked to; nothing reads several programs' stores on its own.",
+)
+
+
+@checks(CREDENTIAL_HARVEST)
 def _credential_harvest(evidence: Evidence) -> Iterable[Finding]:
     for facts in evidence.by_path().values():
         early = [f for f in facts if f.capability is Capability.CREDENTIALS and f.when >= When.IMPORT]
@@ -73,22 +95,43 @@ def _credential_harvest(evidence: Evidence) -> Iterable[Finding]:
         if len(stolen) >= 2:
             first = next(f for f in early if _category(f) in stolen)
             yield finding_from(
-                "credential-harvest",
+                CREDENTIAL_HARVEST,
                 Severity.HIGH,
                 first,
                 f"collects other programs' secrets ({', '.join(stolen)}) {first.when.label}",
             )
 
 
+WALLET_SECRET_SENT = files_rule(
+    "wallet-secret-sent",
+    "sends a wallet private key or seed phrase over the network",
+    (Severity.HIGH, Severity.CRITICAL),
+    "A request whose JSON, form or query payload has a field named for a private key, mnemonic or seed "
+    "phrase. Wallet libraries sign locally and send signatures; a key or seed leaves the machine only when "
+    "it is being stolen. High in a function that runs when called, critical at import or earlier.",
+)
+
+
+@checks(WALLET_SECRET_SENT)
 def _wallet_secret_sent(evidence: Evidence) -> Iterable[Finding]:
     for fact in evidence.facts:
-        if fact.capability is Capability.CREDENTIALS and _category(fact) == patterns.WALLET_SECRET_SENT:
+        if fact.capability is Capability.CREDENTIALS and fact.kind == patterns.WALLET_SECRET_SENT:
             severity = Severity.CRITICAL if fact.when >= When.IMPORT else Severity.HIGH
-            yield finding_from(
-                "wallet-secret-sent", severity, fact, f"{fact.detail.split(': ', 1)[1]} {fact.when.label}"
-            )
+            yield finding_from(WALLET_SECRET_SENT, severity, fact, f"{fact.detail} {fact.when.label}")
 
 
+HOST_EXFILTRATION = files_rule(
+    "host-exfiltration",
+    "sends host identity or secrets from code that runs on its own",
+    (Severity.CRITICAL,),
+    "User name, host name, the environment, a secret-named environment variable (GITHUB_TOKEN) or credentials "
+    "collected and sent (HTTP, socket, DNS) by setup.py, "
+    "a build backend, a start-up hook, or one function or module body that runs at import: the "
+    "dependency-confusion probe and the install-time stealer.",
+)
+
+
+@checks(HOST_EXFILTRATION)
 def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
     """Host identity or secrets sent out by code that runs on its own."""
     for facts in _groups_running_on_their_own(evidence):
@@ -101,7 +144,7 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
         sends = [f for f in facts if f.capability in _SENDS]
         if identity and sends:
             yield finding_from(
-                "host-exfiltration",
+                HOST_EXFILTRATION,
                 Severity.CRITICAL,
                 sends[0],
                 f"collects {identity[0].detail} and sends it out {sends[0].when.label}",
@@ -110,10 +153,21 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
 
 def _variable_names(fact: Fact) -> list[str]:
     """The environment variables an env-secret fact names (one, or a list in parentheses)."""
-    listed = fact.detail.partition("(")[2].rstrip(")")
-    return [name.strip() for name in listed.split(",")] if listed else [fact.detail.rsplit(" ", 1)[-1]]
+    return list(fact.names)
 
 
+BEACON = files_rule(
+    "beacon",
+    "contacts a data-drop endpoint",
+    (Severity.CRITICAL,),
+    "A request to a webhook, out-of-band-testing, paste or tunnel service, or a raw IP, made at install, "
+    "start-up or import: the call-home of probes and stealers. Even in a function that only runs when "
+    "called: a request to a chat webhook or bot with its secret token in the URL, a raw paste page, an "
+    "anonymous file host, or an address the source hides in encoded form.",
+)
+
+
+@checks(BEACON)
 def _beacon(evidence: Evidence) -> Iterable[Finding]:
     """A request to a data-drop endpoint made by code that runs on its own, or — even in code that
     only runs when called — to a drop no library hard-codes or to an address the source hides."""
@@ -124,20 +178,19 @@ def _beacon(evidence: Evidence) -> Iterable[Finding]:
         if endpoints and sends:
             reported.add(sends[0].path)
             yield finding_from(
-                "beacon", Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}"
+                BEACON, Severity.CRITICAL, sends[0], f"contacts {endpoints[0].detail} {sends[0].when.label}"
             )
     for (path, _), facts in _by_outer_function(evidence).items():
         drops = [
             f
             for f in facts
-            if f.capability is Capability.EXFIL_ENDPOINT
-            and (_HIDDEN in f.detail or patterns.STRONG_DROP_PATTERN.search(f.detail))
+            if f.capability is Capability.EXFIL_ENDPOINT and (Tag.HIDDEN_PAYLOAD in f.tags or Tag.DROP_SITE in f.tags)
         ]
         sends = [f for f in facts if f.capability in _CONTACTS or f.capability is Capability.EXEC]
         if drops and sends and path not in reported:
             reported.add(path)
             yield finding_from(
-                "beacon",
+                BEACON,
                 Severity.CRITICAL,
                 drops[0],
                 f"contacts {drops[0].detail} {sends[0].when.label} ({sends[0].detail})",
@@ -152,6 +205,18 @@ def _by_outer_function(evidence: Evidence) -> dict[tuple[str, str], list[Fact]]:
     return groups
 
 
+PERSISTENCE_INSTALL = files_rule(
+    "persistence-install",
+    "writes or enables a persistence location from code that runs on its own",
+    (Severity.CRITICAL,),
+    "A systemd unit, cron entry, shell rc file, autorun key or authorized_keys written or enabled (file "
+    "write, systemctl, crontab) by setup.py, a start-up hook or code that runs at import: the litellm "
+    "payload's sysmon service. In a function that only runs when called it is what service installers "
+    "and configuration tools do, and is left to the other rules.",
+)
+
+
+@checks(PERSISTENCE_INSTALL)
 def _installs_persistence(evidence: Evidence) -> Iterable[Finding]:
     """A persistence location written or enabled by code that runs on its own. (In code that only
     runs when called this is what service installers and configuration tools do; not reported.)"""
@@ -160,7 +225,7 @@ def _installs_persistence(evidence: Evidence) -> Iterable[Finding]:
         if found:
             spot, act = found
             yield finding_from(
-                "persistence-install",
+                PERSISTENCE_INSTALL,
                 Severity.CRITICAL,
                 spot,
                 f"sets up {spot.detail} ({act.detail}) {spot.when.label}",
@@ -173,6 +238,16 @@ def _persistence_step(facts: list[Fact]) -> tuple[Fact, Fact] | None:
     return (spots[0], acts[0]) if spots and acts else None
 
 
+HIDDEN_COMMAND = files_rule(
+    "hidden-command",
+    "runs a decoded command line that downloads or hides itself",
+    (Severity.CRITICAL,),
+    "A shell or PowerShell command that was base64/hex-encoded in the source, and downloads (curl, wget, "
+    "Invoke-WebRequest) or runs hidden: no library has a reason to hide such a command, whenever it runs.",
+)
+
+
+@checks(HIDDEN_COMMAND)
 def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
     """A command line that was base64/hex-decoded before running, and downloads or hides itself."""
     by_line: dict[tuple[str, int], list[Fact]] = {}
@@ -180,11 +255,11 @@ def _hidden_command(evidence: Evidence) -> Iterable[Finding]:
         if fact.when >= When.CALL:
             by_line.setdefault((fact.path, fact.line), []).append(fact)
     for facts in by_line.values():
-        decoded = [f for f in facts if f.capability is Capability.DECODED_EXEC and "command line" in f.detail]
+        decoded = [f for f in facts if f.capability is Capability.DECODED_EXEC and Tag.DECODED_COMMAND in f.tags]
         shells = [f for f in facts if f.capability in (Capability.SHELL_DOWNLOAD, Capability.ENCODED_SHELL)]
         if decoded and shells:
             yield finding_from(
-                "hidden-command",
+                HIDDEN_COMMAND,
                 Severity.CRITICAL,
                 decoded[0],
                 f"runs a decoded command that {action(shells[0].capability)}: {shells[0].detail}",
@@ -214,6 +289,19 @@ def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
     return groups.values()
 
 
+DOWNLOAD_AND_RUN = files_rule(
+    "download-and-run",
+    "fetches or unpacks code and executes it",
+    (Severity.HIGH, Severity.CRITICAL),
+    "A network fetch (or decoded data written to a file) and a process, exec or chmod +x in setup.py, a "
+    "start-up hook, or one function or module body that runs at import: a dropper (critical). A shell "
+    "download (curl/wget) and execution in one function that only runs when called is high. Running one "
+    "program named bare, from PATH (`db2cli validate`, `chtag -r …`), is not running what was fetched.",
+    threat=True,
+)
+
+
+@checks(DOWNLOAD_AND_RUN)
 def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
     """Fetched or unpacked data, then execution, in code that runs on its own: a dropper."""
     for facts in _groups_running_on_their_own(evidence):
@@ -238,7 +326,7 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
         if runs:
             source = fetches[0].detail if fetches else "decoded data written to a file"
             yield finding_from(
-                "download-and-run",
+                DOWNLOAD_AND_RUN,
                 Severity.CRITICAL,
                 runs[0],
                 f"fetches or unpacks ({source}) and runs ({runs[0].detail}) {runs[0].when.label}",
@@ -273,7 +361,7 @@ def _call_time_dropper(facts: list[Fact]) -> Finding | None:
     ]
     if downloads and any(f.line != downloads[0].line for f in runs):
         return finding_from(
-            "download-and-run",
+            DOWNLOAD_AND_RUN,
             Severity.HIGH,
             downloads[0],
             f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called",
@@ -284,7 +372,7 @@ def _call_time_dropper(facts: list[Fact]) -> Finding | None:
         severity = Severity.CRITICAL if endpoints else Severity.HIGH
         source = f" from {endpoints[0].detail}" if endpoints else ""
         return finding_from(
-            "download-and-run",
+            DOWNLOAD_AND_RUN,
             severity,
             runs[0],
             f"fetches ({fetches[0].detail}){source}, writes a file and runs ({runs[0].detail}) when called",
@@ -303,9 +391,20 @@ _THREAT_KINDS = {
 }
 
 
+MULTIPLE_THREATS = files_rule(
+    "multiple-threats",
+    "one file combines several behaviours only malware has",
+    (Severity.CRITICAL,),
+    "Three or more of: persistence, defence evasion, shell downloads, hidden PowerShell, hidden (decoded) "
+    "payloads, remote code execution, data-drop endpoints, download-write-run — in one file, even in "
+    "functions that only run when called. Each alone has rare benign uses; together they are a toolkit.",
+)
+
+
+@checks(MULTIPLE_THREATS)
 def _many_threats(evidence: Evidence) -> Iterable[Finding]:
     """One file doing several distinct things only malware does, even if only when called."""
-    for path, facts in evidence.by_path().items():
+    for facts in evidence.by_path().values():
         kinds: dict[str, Fact] = {}
         for fact in facts:
             if fact.when >= When.CALL and fact.capability in _THREAT_KINDS:
@@ -321,42 +420,52 @@ def _many_threats(evidence: Evidence) -> Iterable[Finding]:
             kinds.setdefault("dropper", next(f for f in facts if f.line == dropper.line))
         if len(kinds) >= _THREAT_KINDS_FOR_MALICIOUS:
             first = min(kinds.values(), key=lambda f: f.line)
-            yield finding_from("multiple-threats", Severity.CRITICAL, first, f"combines {', '.join(sorted(kinds))}")
+            yield finding_from(MULTIPLE_THREATS, Severity.CRITICAL, first, f"combines {', '.join(sorted(kinds))}")
 
 
 def _runs_from_path(fact: Fact) -> bool:
     """A process that runs one program named bare, from PATH (`db2cli validate`, fastapi's docs
     scripts running `fastapi run`): what was fetched is a file, and this names none."""
-    return fact.capability is Capability.PROCESS and fact.detail.endswith(PROGRAM_FROM_PATH)
+    return fact.capability is Capability.PROCESS and Tag.PROGRAM_FROM_PATH in fact.tags
 
 
 def _is_plugin_import(fact: Fact) -> bool:
     """`importlib.import_module(name)` loads installed code (plugins), not what was just fetched."""
-    return fact.capability is Capability.EXEC and "module name" in fact.detail
+    return fact.capability is Capability.EXEC and Tag.MODULE_NAME in fact.tags
 
 
 def _is_compiler_step(fact: Fact) -> bool:
     """git, cmake, a compiler: routine in builds. A Python interpreter running fetched code is not."""
-    return fact.detail.endswith("(build tool)") and "python" not in fact.detail and "sys.executable" not in fact.detail
+    return Tag.BUILD_TOOL in fact.tags and Tag.RUNS_PYTHON not in fact.tags
 
 
 def _technique(fact: Fact) -> str:
-    detail = fact.detail
-    for technique in ("identifiers", "escapes", "blob", "PyArmor", "assembles the name", "high-entropy line"):
-        if technique in detail:
-            return technique
-    return detail
+    """How code was obfuscated (`identifiers`, `escapes`, `blob`, `pyarmor`, …), from the extractor."""
+    return fact.kind
 
 
+OBFUSCATED_EXEC = files_rule(
+    "obfuscated-exec",
+    "obfuscated code that also executes, spawns or connects, on its own",
+    (Severity.HIGH, Severity.CRITICAL),
+    "Obfuscation (high-entropy blobs, obfuscator-style names, eval-assembled names, PyArmor) in a file that "
+    "also executes code, starts processes or connects out when imported (high) or installed / at start-up "
+    "(critical), or that writes files at install time or start-up (dropping the blob): packed malware, even "
+    "when the unpacking chain is too convoluted to fold statically.",
+    threat=True,
+)
+
+
+@checks(OBFUSCATED_EXEC)
 def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
     """Obfuscation and execution in one file that runs on its own: packed malware, even when the
     unpacking chain is too convoluted to fold statically."""
-    for path, facts in evidence.by_path().items():
+    for facts in evidence.by_path().values():
         hidden = [f for f in facts if f.capability is Capability.OBFUSCATION and f.when >= When.IMPORT]
         acting = [
             f
             for f in facts
-            if (f.capability in _ACTS and f.when >= When.IMPORT and not f.detail.endswith("(build tool)"))
+            if (f.capability in _ACTS and f.when >= When.IMPORT and Tag.BUILD_TOOL not in f.tags)
             or (f.capability is Capability.FILE_WRITE and f.when >= When.STARTUP)
         ]
         if hidden and acting:
@@ -366,106 +475,9 @@ def _obfuscated_execution(evidence: Evidence) -> Iterable[Finding]:
             early = max(f.when for f in hidden + acting) >= When.STARTUP
             worst = Severity.CRITICAL if early or len(techniques) >= 2 else Severity.HIGH
             yield finding_from(
-                "obfuscated-exec",
+                OBFUSCATED_EXEC,
                 worst,
                 hidden[0],
-                f"obfuscated code ({hidden[0].detail}) that also {action(acting[0].capability)} ({acting[0].detail}) {acting[0].when.label}",
+                f"obfuscated code ({hidden[0].detail}) that also {action(acting[0].capability)} "
+                f"({acting[0].detail}) {acting[0].when.label}",
             )
-
-
-RULES = [
-    Rule(
-        "multiple-threats",
-        "one file combines several behaviours only malware has",
-        (Severity.CRITICAL,),
-        "Three or more of: persistence, defence evasion, shell downloads, hidden PowerShell, hidden (decoded) "
-        "payloads, remote code execution, data-drop endpoints, download-write-run — in one file, even in "
-        "functions that only run when called. Each alone has rare benign uses; together they are a toolkit.",
-        _many_threats,
-    ),
-    Rule(
-        "credential-exfiltration",
-        "reads credential stores and sends data out",
-        (Severity.CRITICAL,),
-        "A file that reads several kinds of credentials (SSH, cloud, kube, docker, .env, browsers, wallets) "
-        "and talks to the network, or reads any credential and sends data without being called. This is the "
-        "litellm 1.82.8 payload's core. A cloud SDK reading its own credential file when called does not match.",
-        _credential_exfiltration,
-    ),
-    Rule(
-        "credential-harvest",
-        "collects other programs' secrets without being called",
-        (Severity.HIGH,),
-        "Browser profiles, chat-client token stores, wallet files, FTP client configs and DPAPI decryption of "
-        "another program's master key — two or more of those kinds in one file, at install, start-up or import. "
-        "Cookie libraries read a browser's store when asked to; nothing reads several programs' stores on its own.",
-        _credential_harvest,
-    ),
-    Rule(
-        "wallet-secret-sent",
-        "sends a wallet private key or seed phrase over the network",
-        (Severity.HIGH, Severity.CRITICAL),
-        "A request whose JSON, form or query payload has a field named for a private key, mnemonic or seed "
-        "phrase. Wallet libraries sign locally and send signatures; a key or seed leaves the machine only when "
-        "it is being stolen. High in a function that runs when called, critical at import or earlier.",
-        _wallet_secret_sent,
-    ),
-    Rule(
-        "host-exfiltration",
-        "sends host identity or secrets from code that runs on its own",
-        (Severity.CRITICAL,),
-        "User name, host name, the environment, a secret-named environment variable (GITHUB_TOKEN) or credentials "
-        "collected and sent (HTTP, socket, DNS) by setup.py, "
-        "a build backend, a start-up hook, or one function or module body that runs at import: the "
-        "dependency-confusion probe and the install-time stealer.",
-        _host_exfiltration,
-    ),
-    Rule(
-        "beacon",
-        "contacts a data-drop endpoint",
-        (Severity.CRITICAL,),
-        "A request to a webhook, out-of-band-testing, paste or tunnel service, or a raw IP, made at install, "
-        "start-up or import: the call-home of probes and stealers. Even in a function that only runs when "
-        "called: a request to a chat webhook or bot with its secret token in the URL, a raw paste page, an "
-        "anonymous file host, or an address the source hides in encoded form.",
-        _beacon,
-    ),
-    Rule(
-        "hidden-command",
-        "runs a decoded command line that downloads or hides itself",
-        (Severity.CRITICAL,),
-        "A shell or PowerShell command that was base64/hex-encoded in the source, and downloads (curl, wget, "
-        "Invoke-WebRequest) or runs hidden: no library has a reason to hide such a command, whenever it runs.",
-        _hidden_command,
-    ),
-    Rule(
-        "persistence-install",
-        "writes or enables a persistence location from code that runs on its own",
-        (Severity.CRITICAL,),
-        "A systemd unit, cron entry, shell rc file, autorun key or authorized_keys written or enabled (file "
-        "write, systemctl, crontab) by setup.py, a start-up hook or code that runs at import: the litellm "
-        "payload's sysmon service. In a function that only runs when called it is what service installers "
-        "and configuration tools do, and is left to the other rules.",
-        _installs_persistence,
-    ),
-    Rule(
-        "download-and-run",
-        "fetches or unpacks code and executes it",
-        (Severity.HIGH, Severity.CRITICAL),
-        "A network fetch (or decoded data written to a file) and a process, exec or chmod +x in setup.py, a "
-        "start-up hook, or one function or module body that runs at import: a dropper (critical). A shell "
-        "download (curl/wget) and execution in one function that only runs when called is high. Running one "
-        "program named bare, from PATH (`db2cli validate`, `chtag -r …`), is not running what was fetched.",
-        _download_and_run,
-    ),
-    Rule(
-        "obfuscated-exec",
-        "obfuscated code that also executes, spawns or connects, on its own",
-        (Severity.HIGH, Severity.CRITICAL),
-        "Obfuscation (high-entropy blobs, obfuscator-style names, eval-assembled names, PyArmor) in a file that "
-        "also executes code, starts processes or connects out when imported (high) or installed / at start-up "
-        "(critical), or that writes files at install time or start-up (dropping the blob): packed malware, even "
-        "when the unpacking chain is too convoluted to fold statically.",
-        _obfuscated_execution,
-    ),
-]

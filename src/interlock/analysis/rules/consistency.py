@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.rules.base import Rule
+from interlock.analysis.rules.base import checks, files_rule
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.model.findings import Finding, Severity
 
@@ -46,14 +46,25 @@ def metadata_path(artifact: Artifact) -> str | None:
     return "PKG-INFO" if "PKG-INFO" in artifact.members else None
 
 
+RECORD_MISMATCH = files_rule(
+    "record-mismatch",
+    "a wheel file its RECORD does not vouch for",
+    (Severity.LOW, Severity.MEDIUM, Severity.HIGH),
+    "A wheel's RECORD lists each file with its sha256 and size as the build tool wrote it. A file missing "
+    "from RECORD, or whose hash or size differs, was added or edited after the build: a wheel unpacked, "
+    "trojaned and zipped again. High for code, start-up hooks and native libraries, medium for other "
+    "files, low when the wheel has no RECORD at all. Installers do not check this; Interlock does.",
+)
+
+
+@checks(RECORD_MISMATCH)
 def _record(evidence: Evidence) -> Iterable[Finding]:
     artifact = evidence.artifact
     if artifact.kind is not ArtifactKind.WHEEL or artifact.fatal:
         return
     record_path = next((p for p in artifact.members if p.count("/") == 1 and p.endswith(".dist-info/RECORD")), None)
     if record_path is None:
-        yield Finding(
-            "record-mismatch",
+        yield RECORD_MISMATCH.finding(
             Severity.LOW,
             "",
             None,
@@ -71,8 +82,7 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
             continue
         severity = Severity.HIGH if path.lower().endswith(_RUNNABLE) else Severity.MEDIUM
         if path not in listed:
-            yield Finding(
-                "record-mismatch",
+            yield RECORD_MISMATCH.finding(
                 severity,
                 path,
                 None,
@@ -82,8 +92,7 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
             continue
         digest, size = listed[path]
         if digest is not None and digest != file.sha256:
-            yield Finding(
-                "record-mismatch",
+            yield RECORD_MISMATCH.finding(
                 severity,
                 path,
                 None,
@@ -91,8 +100,7 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
                 path,
             )
         elif size is not None and size != file.size:
-            yield Finding(
-                "record-mismatch",
+            yield RECORD_MISMATCH.finding(
                 severity,
                 path,
                 None,
@@ -123,6 +131,16 @@ def _sha256_hex(field: str) -> str | None:
         return "unreadable"  # never equal to a real digest: a garbled hash is a mismatch
 
 
+METADATA_MISMATCH = files_rule(
+    "metadata-mismatch",
+    "metadata that contradicts the file name",
+    (Severity.MEDIUM, Severity.HIGH),
+    "The METADATA (or PKG-INFO) names another project or version than the file name does. An installer "
+    "trusts one, a reviewer reads the other. High when the project names differ.",
+)
+
+
+@checks(METADATA_MISMATCH)
 def _metadata(evidence: Evidence) -> Iterable[Finding]:
     artifact = evidence.artifact
     if artifact.fatal or not artifact.name:
@@ -134,8 +152,7 @@ def _metadata(evidence: Evidence) -> Iterable[Finding]:
     name = (headers.get("name") or [""])[0]
     version = (headers.get("version") or [""])[0]
     if name and canonicalize_name(name) != canonicalize_name(artifact.name):
-        yield Finding(
-            "metadata-mismatch",
+        yield METADATA_MISMATCH.finding(
             Severity.HIGH,
             path,
             None,
@@ -143,8 +160,7 @@ def _metadata(evidence: Evidence) -> Iterable[Finding]:
             f"Name: {name}",
         )
     if version and artifact.version and not _same_version(version, artifact.version):
-        yield Finding(
-            "metadata-mismatch",
+        yield METADATA_MISMATCH.finding(
             Severity.MEDIUM,
             path,
             None,
@@ -158,25 +174,3 @@ def _same_version(first: str, second: str) -> bool:
         return Version(first) == Version(second)
     except InvalidVersion:
         return first.strip() == second.strip()
-
-
-RULES = [
-    Rule(
-        "record-mismatch",
-        "a wheel file its RECORD does not vouch for",
-        (Severity.LOW, Severity.MEDIUM, Severity.HIGH),
-        "A wheel's RECORD lists each file with its sha256 and size as the build tool wrote it. A file missing "
-        "from RECORD, or whose hash or size differs, was added or edited after the build: a wheel unpacked, "
-        "trojaned and zipped again. High for code, start-up hooks and native libraries, medium for other "
-        "files, low when the wheel has no RECORD at all. Installers do not check this; Interlock does.",
-        _record,
-    ),
-    Rule(
-        "metadata-mismatch",
-        "metadata that contradicts the file name",
-        (Severity.MEDIUM, Severity.HIGH),
-        "The METADATA (or PKG-INFO) names another project or version than the file name does. An installer "
-        "trusts one, a reviewer reads the other. High when the project names differ.",
-        _metadata,
-    ),
-]

@@ -6,17 +6,17 @@ from collections.abc import Iterable
 
 from packaging.utils import canonicalize_name
 
-from interlock.analysis import patterns
-from interlock.analysis.entry_points import ConsoleScript
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.facts import Capability, Fact, action
-from interlock.analysis.pickles import dangerous_calls, looks_like_pickle
-from interlock.analysis.python_source import LITERAL_CODE
-from interlock.analysis.roles import is_test_or_example, module_file
-from interlock.analysis.rules.base import Rule
+from interlock.analysis.extract import patterns
+from interlock.analysis.extract.entry_points import ConsoleScript
+from interlock.analysis.extract.pickles import dangerous_calls, looks_like_pickle
+from interlock.analysis.extract.roles import is_test_or_example, module_file
+from interlock.analysis.facts import Capability, Fact, Tag, action
+from interlock.analysis.rules.base import checks, files_rule, register_check
 from interlock.artifact.model import ProblemKind
 from interlock.artifact.reader import is_disguised_zip
 from interlock.model.findings import Finding, Severity
+from interlock.model.rules import RuleInfo
 
 _ARCHIVE_SEVERITY = {
     ProblemKind.PATH_TRAVERSAL: Severity.HIGH,
@@ -31,22 +31,28 @@ _ARCHIVE_SEVERITY = {
 }
 
 
-def _archive_rule(kind: ProblemKind) -> Rule:
+def _archive_rule(kind: ProblemKind) -> RuleInfo:
+    """One rule per kind of structural problem the archive reader reports."""
     severity = _ARCHIVE_SEVERITY[kind]
-
-    def check(evidence: Evidence) -> Iterable[Finding]:
-        for problem in evidence.artifact.problems:
-            if problem.kind is kind:
-                yield Finding(f"archive-{kind.value}", severity, problem.path, None, problem.detail, problem.path)
-
-    return Rule(
+    info = files_rule(
         f"archive-{kind.value}",
         f"archive structure: {kind.value.replace('-', ' ')}",
         (severity,),
         "A structural oddity no genuine build tool produces (path traversal, absolute paths, links, devices, "
         "duplicate members, zip bombs). Reported as a finding; the member is not analysed.",
-        check,
+        limit=kind is ProblemKind.MEMBER_TOO_LARGE,
     )
+
+    def check(evidence: Evidence) -> Iterable[Finding]:
+        for problem in evidence.artifact.problems:
+            if problem.kind is kind:
+                yield info.finding(severity, problem.path, None, problem.detail, problem.path)
+
+    register_check(info, check)
+    return info
+
+
+ARCHIVE_RULES = {kind: _archive_rule(kind) for kind in ProblemKind}
 
 
 _SOURCE_PROBLEMS = {
@@ -63,7 +69,7 @@ _SOURCE_PROBLEMS = {
     "not-utf8": (
         Severity.LOW,
         "source not valid in its declared encoding",
-        "Read as Latin-1 and analysed anyway.",
+        "Source that is not valid in the encoding it declares (UTF-8 by default): read as Latin-1 and analysed anyway.",
     ),
     "too-deep": (
         Severity.MEDIUM,
@@ -78,26 +84,45 @@ _SOURCE_PROBLEMS = {
 }
 
 
-def _source_rule(kind: str) -> Rule:
+def _source_rule(kind: str) -> RuleInfo:
+    """One rule per kind of problem the source reader reports."""
     severity, summary, description = _SOURCE_PROBLEMS[kind]
+    info = files_rule(f"source-{kind}", summary, (severity,), description, limit=kind == "too-large")
 
     def check(evidence: Evidence) -> Iterable[Finding]:
         for path, problem in evidence.source_problems:
             if problem.kind == kind:
-                yield Finding(f"source-{kind}", severity, path, problem.line, problem.detail, "")
+                yield info.finding(severity, path, problem.line, problem.detail, "")
 
-    return Rule(f"source-{kind}", summary, (severity,), description, check)
+    register_check(info, check)
+    return info
+
+
+SOURCE_RULES = {kind: _source_rule(kind) for kind in _SOURCE_PROBLEMS}
 
 
 _HARMLESS_AT_STARTUP = {Capability.FILE_WRITE}
 
 
+STARTUP_PTH_EXEC = files_rule(
+    "startup-pth-exec",
+    "a .pth file line that runs code at every interpreter start",
+    (Severity.INFO, Severity.MEDIUM, Severity.HIGH),
+    "site.py executes `.pth` lines starting with `import`. Known shapes (setuptools' distutils hook, "
+    "namespace packages, virtualenv, editable finders, coverage and pytest-cov) are info only when they "
+    "match exactly. Any other line is medium when nothing in it is dangerous (modules of the same release "
+    "it imports are analysed as start-up code), and high when it spawns, decodes, executes or connects — "
+    "those capabilities are then critical in their own rules. litellm 1.82.8's litellm_init.pth is the example.",
+)
+
+
+@checks(STARTUP_PTH_EXEC)
 def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
     for path, line in evidence.pth_lines:
         evidence_text = line.code if len(line.code) <= 160 else line.code[:140] + " …"
         if line.shape:
             message = f"runs at every interpreter start; recognised as the {line.shape}"
-            yield Finding("startup-pth-exec", Severity.INFO, path, line.line, message, evidence_text, "startup")
+            yield STARTUP_PTH_EXEC.finding(Severity.INFO, path, line.line, message, evidence_text, "startup")
             continue
         dangerous = [
             f
@@ -105,25 +130,36 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
             if f.path == path
             and f.line == line.line
             and f.capability not in _HARMLESS_AT_STARTUP
-            and not f.detail.endswith(LITERAL_CODE)
+            and Tag.LITERAL_CODE not in f.tags
         ]
         shipped = [module for module in line.imports if module in evidence.shipped_modules]
         if dangerous:
             message = (
                 f"runs code at every interpreter start that {action(dangerous[0].capability)} ({dangerous[0].detail})"
             )
-            yield Finding("startup-pth-exec", Severity.HIGH, path, line.line, message, evidence_text, "startup")
+            yield STARTUP_PTH_EXEC.finding(Severity.HIGH, path, line.line, message, evidence_text, "startup")
         else:
             imported = f"; imports {', '.join(shipped)} from this release, analysed as start-up code" if shipped else ""
-            message = f"runs code at every interpreter start ({len(line.code)} characters, nothing dangerous in the line itself{imported})"
-            yield Finding("startup-pth-exec", Severity.MEDIUM, path, line.line, message, evidence_text, "startup")
+            message = (
+                f"runs code at every interpreter start ({len(line.code)} characters, "
+                f"nothing dangerous in the line itself{imported})"
+            )
+            yield STARTUP_PTH_EXEC.finding(Severity.MEDIUM, path, line.line, message, evidence_text, "startup")
 
 
+STARTUP_SITECUSTOMIZE = files_rule(
+    "startup-sitecustomize",
+    "ships sitecustomize.py or usercustomize.py at the top level",
+    (Severity.HIGH,),
+    "Python imports these at every start. A library has no business installing them.",
+)
+
+
+@checks(STARTUP_SITECUSTOMIZE)
 def _sitecustomize(evidence: Evidence) -> Iterable[Finding]:
     for path in evidence.startup_modules:
         if path.rsplit("/", 1)[-1] in ("sitecustomize.py", "usercustomize.py"):
-            yield Finding(
-                "startup-sitecustomize",
+            yield STARTUP_SITECUSTOMIZE.finding(
                 Severity.HIGH,
                 path,
                 None,
@@ -133,6 +169,17 @@ def _sitecustomize(evidence: Evidence) -> Iterable[Finding]:
             )
 
 
+ENTRYPOINT_SHADOWS_COMMAND = files_rule(
+    "entrypoint-shadows-command",
+    "console script named like a common command (pip, python, sudo, ls…)",
+    (Severity.HIGH, Severity.CRITICAL),
+    "An entry point (or a script a wheel installs to bin/) called `pip` or `python` replaces the real one on "
+    "PATH and sees everything typed into it, index credentials included: high, and critical when the "
+    "function it names sends data out. The project that owns the command (pip's own `pip`) is exempt.",
+)
+
+
+@checks(ENTRYPOINT_SHADOWS_COMMAND)
 def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
     project = canonicalize_name(evidence.artifact.name or "")
     for script in evidence.console_scripts:
@@ -140,8 +187,7 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
         if command in patterns.SHADOWED_COMMANDS and canonicalize_name(command) != project:
             message = f"console script '{script.command}' would replace the system's '{command}' with {script.target}"
             sends = _what_the_script_sends(evidence, script)
-            yield Finding(
-                "entrypoint-shadows-command",
+            yield ENTRYPOINT_SHADOWS_COMMAND.finding(
                 Severity.CRITICAL if sends else Severity.HIGH,
                 script.path,
                 script.line,
@@ -161,7 +207,8 @@ _LEAKS = (
 
 
 def _what_the_script_sends(evidence: Evidence, script: ConsoleScript) -> list[Fact]:
-    """Facts that take data out, of the entry point's own function (``module:function``) or anywhere in the script file."""
+    """Facts that take data out, of the entry point's own function (``module:function``) or anywhere in
+    the script file."""
     if script.is_file:
         return [f for f in evidence.facts if f.path == script.path and f.capability in _LEAKS]
     module, _, function = script.target.partition(":")
@@ -181,6 +228,19 @@ _CODE_SUFFIXES = (".py", ".pyw", ".pyc")
 _EXECUTABLE_SUFFIXES = (".so", ".pyd", ".dll", ".dylib", ".exe", ".sh", ".bat", ".cmd", ".ps1", ".js", ".vbs")
 
 
+ARCHIVE_DISGUISED = files_rule(
+    "archive-disguised",
+    "a zip archive hidden under a name that is not an archive's",
+    (Severity.LOW, Severity.MEDIUM, Severity.HIGH),
+    "Zip content under a name like `_websocket.typed` or `logo.dat`: Python imports modules straight from "
+    "such a file once it is on sys.path, so it is a way to ship code no reviewer opens. High when the hidden "
+    "archive holds Python code (which is then analysed like any other member), medium when it holds programs "
+    "or native libraries, low when it holds neither (many document formats are zips: .vsdx, .xlsm, .odg). "
+    "Formats that are zips by design (.jar, .docx, .npz, .pt, .pyz…) are not reported.",
+)
+
+
+@checks(ARCHIVE_DISGUISED)
 def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
     """Zips under names that are not an archive's. Many document formats are zips too (a `.vsdx`
     drawing in a test suite, an `.xlsm` workbook), so what counts is what the zip holds."""
@@ -194,17 +254,28 @@ def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
         programs = [path for path in held if path.lower().endswith(_EXECUTABLE_SUFFIXES)]
         if code:
             message = f"a zip archive of Python code ({_some(code)}) hidden under a name that is not an archive's"
-            yield Finding("archive-disguised", Severity.HIGH, member.path, None, message, member.name)
+            yield ARCHIVE_DISGUISED.finding(Severity.HIGH, member.path, None, message, member.name)
         elif programs:
             message = f"a zip archive of programs ({_some(programs)}) under a name that is not an archive's"
-            yield Finding("archive-disguised", Severity.MEDIUM, member.path, None, message, member.name)
+            yield ARCHIVE_DISGUISED.finding(Severity.MEDIUM, member.path, None, message, member.name)
         else:
             message = (
                 "a zip archive under a name that is not an archive's, holding no code (a document format, perhaps)"
             )
-            yield Finding("archive-disguised", Severity.LOW, member.path, None, message, member.name)
+            yield ARCHIVE_DISGUISED.finding(Severity.LOW, member.path, None, message, member.name)
 
 
+PICKLE_CODE = files_rule(
+    "pickle-code",
+    "a pickle that starts programs or runs code when loaded",
+    (Severity.LOW, Severity.CRITICAL),
+    "Loading a pickle calls whatever it names: a shipped model or data file naming os.system, subprocess, "
+    "eval or exec runs them for whoever loads it (read from its opcodes, never loaded). Low in tests, "
+    "where pickle scanners keep such files on purpose.",
+)
+
+
+@checks(PICKLE_CODE)
 def _pickled_code(evidence: Evidence) -> Iterable[Finding]:
     """Pickles that start programs or run code when loaded. Test data of a pickle scanner may hold
     such files on purpose: low there."""
@@ -216,17 +287,26 @@ def _pickled_code(evidence: Evidence) -> Iterable[Finding]:
             where = member.path.split("!/")[0]
             severity = Severity.LOW if is_test_or_example(where) else Severity.CRITICAL
             named = ", ".join(dict.fromkeys(calls))
-            yield Finding("pickle-code", severity, member.path, None, f"a pickle that calls {named} when loaded", named)
+            yield PICKLE_CODE.finding(severity, member.path, None, f"a pickle that calls {named} when loaded", named)
 
 
 def _some(paths: list[str]) -> str:
     return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
+INSTALL_HOOK = files_rule(
+    "install-hook",
+    "setup.py overrides an install-time command",
+    (Severity.LOW,),
+    "cmdclass overrides of install/develop/egg_info/build_py run arbitrary code during pip install. "
+    "Common for building native code; what the override does is judged by the capability rules.",
+)
+
+
+@checks(INSTALL_HOOK)
 def _install_hooks(evidence: Evidence) -> Iterable[Finding]:
     for hook in evidence.install_hooks:
-        yield Finding(
-            "install-hook",
+        yield INSTALL_HOOK.finding(
             Severity.LOW,
             hook.path,
             hook.line,
@@ -234,64 +314,3 @@ def _install_hooks(evidence: Evidence) -> Iterable[Finding]:
             hook.snippet,
             "install",
         )
-
-
-RULES = [
-    *(_archive_rule(kind) for kind in ProblemKind),
-    *(_source_rule(kind) for kind in _SOURCE_PROBLEMS),
-    Rule(
-        "startup-pth-exec",
-        "a .pth file line that runs code at every interpreter start",
-        (Severity.INFO, Severity.MEDIUM, Severity.HIGH),
-        "site.py executes `.pth` lines starting with `import`. Known shapes (setuptools' distutils hook, "
-        "namespace packages, virtualenv, editable finders, coverage and pytest-cov) are info only when they "
-        "match exactly. Any other line is medium when nothing in it is dangerous (modules of the same release "
-        "it imports are analysed as start-up code), and high when it spawns, decodes, executes or connects — "
-        "those capabilities are then critical in their own rules. litellm 1.82.8's litellm_init.pth is the example.",
-        _pth_exec,
-    ),
-    Rule(
-        "startup-sitecustomize",
-        "ships sitecustomize.py or usercustomize.py at the top level",
-        (Severity.HIGH,),
-        "Python imports these at every start. A library has no business installing them.",
-        _sitecustomize,
-    ),
-    Rule(
-        "entrypoint-shadows-command",
-        "console script named like a common command (pip, python, sudo, ls…)",
-        (Severity.HIGH, Severity.CRITICAL),
-        "An entry point (or a script a wheel installs to bin/) called `pip` or `python` replaces the real one on "
-        "PATH and sees everything typed into it, index credentials included: high, and critical when the "
-        "function it names sends data out. The project that owns the command (pip's own `pip`) is exempt.",
-        _shadowed_commands,
-    ),
-    Rule(
-        "pickle-code",
-        "a pickle that starts programs or runs code when loaded",
-        (Severity.LOW, Severity.CRITICAL),
-        "Loading a pickle calls whatever it names: a shipped model or data file naming os.system, subprocess, "
-        "eval or exec runs them for whoever loads it (read from its opcodes, never loaded). Low in tests, "
-        "where pickle scanners keep such files on purpose.",
-        _pickled_code,
-    ),
-    Rule(
-        "archive-disguised",
-        "a zip archive hidden under a name that is not an archive's",
-        (Severity.LOW, Severity.MEDIUM, Severity.HIGH),
-        "Zip content under a name like `_websocket.typed` or `logo.dat`: Python imports modules straight from "
-        "such a file once it is on sys.path, so it is a way to ship code no reviewer opens. High when the hidden "
-        "archive holds Python code (which is then analysed like any other member), medium when it holds programs "
-        "or native libraries, low when it holds neither (many document formats are zips: .vsdx, .xlsm, .odg). "
-        "Formats that are zips by design (.jar, .docx, .npz, .pt, .pyz…) are not reported.",
-        _disguised_archives,
-    ),
-    Rule(
-        "install-hook",
-        "setup.py overrides an install-time command",
-        (Severity.LOW,),
-        "cmdclass overrides of install/develop/egg_info/build_py run arbitrary code during pip install. "
-        "Common for building native code; what the override does is judged by the capability rules.",
-        _install_hooks,
-    ),
-]

@@ -8,13 +8,29 @@ from functools import lru_cache
 from packaging.requirements import InvalidRequirement, Requirement
 
 from interlock.analysis.evidence import Evidence
-from interlock.analysis.rules.base import Rule
+from interlock.analysis.rules.base import checks, files_rule
 from interlock.artifact.model import Artifact
 from interlock.intel.typosquat import SquatMatch, Technique, find_squat
 from interlock.model.findings import Finding, Severity
 
-RULE_ID = "typosquat"
-DEPENDENCY_RULE_ID = "typosquat-dependency"
+TYPOSQUAT = files_rule(
+    "typosquat",
+    "project name imitates a popular project's name",
+    (Severity.HIGH,),
+    "The project's name is a near miss of one of the most downloaded projects: different separators, "
+    "lookalike letters (Unicode or 0/o, 1/l, rn/m), a deceptive affix (python-, py, -dev, -sdk, -api, 2), "
+    "swapped, doubled or dropped letters, or a small edit scaled to the name's length. Squats wait for a "
+    "typing slip or a copied requirement. Benign matches: a genuine small project that happens to sit one "
+    "letter from a popular one; check its maintainers and history before trusting it.",
+)
+TYPOSQUAT_DEPENDENCY = files_rule(
+    "typosquat-dependency",
+    "depends on a project whose name imitates a popular one",
+    (Severity.HIGH,),
+    "A release that looks harmless but declares a dependency named like a popular project "
+    "(`aliababcloud-tea-openapi` for `alibabacloud-tea-openapi`): the payload lives in the dependency, "
+    "which the installer fetches without anyone typing its name.",
+)
 # A dependency is named by a maintainer who chose it, so only deliberate lookalikes accuse it:
 # genuine projects sit one edit or an affix away from popular ones all the time (`dython` and
 # `cython`, `httpx2` and `httpx`, `deepdish` and `deepdiff`).
@@ -31,6 +47,7 @@ def _squat(name: str) -> SquatMatch | None:
         return None  # not a project name at all: nothing it could imitate
 
 
+@checks(TYPOSQUAT)
 def _check(evidence: Evidence) -> Iterable[Finding]:
     name = evidence.artifact.name
     match = _squat(name) if name else None
@@ -38,6 +55,7 @@ def _check(evidence: Evidence) -> Iterable[Finding]:
         yield squat_finding(match)
 
 
+@checks(TYPOSQUAT_DEPENDENCY)
 def _check_dependencies(evidence: Evidence) -> Iterable[Finding]:
     own = _squat(evidence.artifact.name) if evidence.artifact.name else None
     seen: set[str] = set()
@@ -52,8 +70,7 @@ def _check_dependencies(evidence: Evidence) -> Iterable[Finding]:
             or (own is not None and own.imitates == match.imitates)
         ):
             continue
-        yield Finding(
-            DEPENDENCY_RULE_ID,
+        yield TYPOSQUAT_DEPENDENCY.finding(
             Severity.HIGH,
             path,
             line,
@@ -101,34 +118,9 @@ def _requirement(text: str) -> str | None:
         return None
 
 
-RULES = [
-    Rule(
-        RULE_ID,
-        "project name imitates a popular project's name",
-        (Severity.HIGH,),
-        "The project's name is a near miss of one of the most downloaded projects: different separators, "
-        "lookalike letters (Unicode or 0/o, 1/l, rn/m), a deceptive affix (python-, py, -dev, -sdk, -api, 2), "
-        "swapped, doubled or dropped letters, or a small edit scaled to the name's length. Squats wait for a "
-        "typing slip or a copied requirement. Benign matches: a genuine small project that happens to sit one "
-        "letter from a popular one; check its maintainers and history before trusting it.",
-        _check,
-    ),
-    Rule(
-        DEPENDENCY_RULE_ID,
-        "depends on a project whose name imitates a popular one",
-        (Severity.HIGH,),
-        "A release that looks harmless but declares a dependency named like a popular project "
-        "(`aliababcloud-tea-openapi` for `alibabacloud-tea-openapi`): the payload lives in the dependency, "
-        "which the installer fetches without anyone typing its name.",
-        _check_dependencies,
-    ),
-]
-
-
 def squat_finding(match: SquatMatch) -> Finding:
     """The finding for a project whose name imitates a popular one (about the project, not a file)."""
-    return Finding(
-        RULE_ID,
+    return TYPOSQUAT.finding(
         Severity.HIGH,
         "",
         None,

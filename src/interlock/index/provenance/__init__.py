@@ -3,17 +3,11 @@
 ``fetch_provenance`` reads the provenance object the index publishes for a file;
 ``verify_provenance`` checks it with pypi-attestations (offline sigstore trust root);
 ``check_continuity`` compares a release's publisher with its predecessors';
-``provenance_findings`` does all three for a release being scanned. ``RULES`` documents the
-finding ids (``provenance-invalid``, ``provenance-missing``, ``publisher-changed``).
+``provenance_findings`` does all three for a release being scanned. ``rules`` declares the
+findings' rules (``provenance-invalid``, ``provenance-missing``, ``publisher-changed``).
 """
 
-from interlock.index.provenance.continuity import (
-    PROVENANCE_INVALID,
-    PROVENANCE_MISSING,
-    PUBLISHER_CHANGED,
-    RULES,
-    check_continuity,
-)
+from interlock.index.provenance.continuity import check_continuity
 from interlock.index.provenance.document import AttestationBundle, Provenance, fetch_provenance, parse_provenance
 from interlock.index.provenance.history import file_provenance, provenance_findings, publisher_history
 from interlock.index.provenance.verify import (
@@ -25,10 +19,6 @@ from interlock.index.provenance.verify import (
 )
 
 __all__ = [
-    "PROVENANCE_INVALID",
-    "PROVENANCE_MISSING",
-    "PUBLISHER_CHANGED",
-    "RULES",
     "AttestationBundle",
     "Provenance",
     "ProvenanceResult",

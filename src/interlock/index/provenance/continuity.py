@@ -2,26 +2,20 @@
 
 A stolen upload token publishes from a laptop, not from the project's release workflow: the
 release then has no provenance though earlier ones had it, or provenance from another
-repository or workflow. These rules are raised from index signals, not from the artifact's
-contents, so their ``check`` over an artifact's evidence yields nothing; the findings come from
-``check_continuity`` (and ``interlock.index.provenance.provenance_findings``).
+repository or workflow. These findings come from index signals, not from the artifact's contents:
+``check_continuity`` makes them, for the rules declared in ``rules``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from interlock.analysis.rules.provenance import PROVENANCE_INVALID, PROVENANCE_MISSING, PUBLISHER_CHANGED, RULES
+from interlock.index.provenance.rules import PROVENANCE_INVALID, PROVENANCE_MISSING, PUBLISHER_CHANGED
 from interlock.index.provenance.verify import ProvenanceResult, ProvenanceStatus
 from interlock.model.findings import Finding
-
-if TYPE_CHECKING:
-    from interlock.analysis.rules.base import Rule
-
-__all__ = ["PROVENANCE_INVALID", "PROVENANCE_MISSING", "PUBLISHER_CHANGED", "RULES", "check_continuity"]
+from interlock.model.rules import RuleInfo
 
 
 def check_continuity(current: ProvenanceResult, previous: Sequence[tuple[Version, ProvenanceResult]]) -> list[Finding]:
@@ -70,5 +64,5 @@ def _history(newest_first: Sequence[tuple[Version, ProvenanceResult]]) -> str:
     )
 
 
-def _finding(rule: Rule, message: str, evidence: str) -> Finding:
-    return Finding(rule.id, rule.severities[-1], "", None, message, evidence)
+def _finding(rule: RuleInfo, message: str, evidence: str) -> Finding:
+    return rule.finding(rule.severities[-1], "", None, message, evidence)

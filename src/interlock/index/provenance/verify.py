@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from interlock.index.artifacts import file_sha256
+from interlock.artifact.reader import file_sha256
 from interlock.index.provenance.document import Provenance
 
 

@@ -6,16 +6,30 @@ import functools
 import math
 import re
 from collections import Counter
+from typing import NamedTuple
 
-from interlock.analysis import patterns
-from interlock.analysis.facts import Capability
+from interlock.analysis.extract import patterns
+from interlock.analysis.facts import Capability, Tag
 
 MAX_STRING_SCAN = 64 * 1024
 """Only this much of one string is matched against patterns."""
 _BLOB_MIN = 1024
 
 
-def string_capabilities(value: str) -> list[tuple[Capability, str]]:
+class Sighting(NamedTuple):
+    """A capability a string reveals, with what rules need to know of it."""
+
+    capability: Capability
+    detail: str
+    """For people: the string, shortened."""
+    kind: str = ""
+    """The credential store a path belongs to (`ssh`, `aws`, …)."""
+    tags: frozenset[Tag] = frozenset()
+    names: tuple[str, ...] = ()
+    """The URL, for an endpoint."""
+
+
+def string_capabilities(value: str) -> list[Sighting]:
     """Capabilities that a string constant reveals (credential paths, persistence spots, URLs)."""
     text = value[:MAX_STRING_SCAN]
     if len(text) < 4 or (len(text) > 200 and "\n" in text) or not patterns.DATA_PREFILTER.search(text.lower()):
@@ -24,30 +38,37 @@ def string_capabilities(value: str) -> list[tuple[Capability, str]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _data_capabilities(text: str) -> tuple[tuple[Capability, str], ...]:
+def _data_capabilities(text: str) -> tuple[Sighting, ...]:
     found = [
-        (Capability.CREDENTIALS, f"{category}: {short(text)}") for category in patterns.credential_categories(text)
+        Sighting(Capability.CREDENTIALS, f"{category}: {short(text)}", kind=category)
+        for category in patterns.credential_categories(text)
     ]
     if patterns.PERSISTENCE_PATTERN.search(text):
-        found.append((Capability.PERSISTENCE, short(text)))
+        found.append(Sighting(Capability.PERSISTENCE, short(text)))
     if patterns.KUBERNETES_PATTERN.search(text):
-        found.append((Capability.KUBERNETES, short(text)))
+        found.append(Sighting(Capability.KUBERNETES, short(text)))
     if patterns.is_exfil_endpoint(text):
-        found.append((Capability.EXFIL_ENDPOINT, short(text)))
+        found.append(endpoint_sighting(text))
     if patterns.EVASION_PATTERN.search(text):
-        found.append((Capability.EVASION, short(text)))
+        found.append(Sighting(Capability.EVASION, short(text)))
     if patterns.MINER_PATTERN.search(text):
-        found.append((Capability.MINER, short(text)))
+        found.append(Sighting(Capability.MINER, short(text)))
     return tuple(found)
 
 
-def command_capabilities(command: str) -> list[tuple[Capability, str]]:
+def endpoint_sighting(url: str) -> Sighting:
+    """A data-drop endpoint; tagged when it is one no library has reason to hard-code."""
+    tags = frozenset({Tag.DROP_SITE}) if patterns.STRONG_DROP_PATTERN.search(url) else frozenset()
+    return Sighting(Capability.EXFIL_ENDPOINT, short(url), tags=tags, names=(short(url),))
+
+
+def command_capabilities(command: str) -> list[Sighting]:
     """What a command line (run by a process call, or a decoded shell payload) does."""
     found = string_capabilities(command)
     if patterns.SHELL_DOWNLOAD_PATTERN.search(command[:MAX_STRING_SCAN]):
-        found.append((Capability.SHELL_DOWNLOAD, short(command)))
+        found.append(Sighting(Capability.SHELL_DOWNLOAD, short(command)))
     if patterns.ENCODED_SHELL_PATTERN.search(command[:MAX_STRING_SCAN]):
-        found.append((Capability.ENCODED_SHELL, short(command)))
+        found.append(Sighting(Capability.ENCODED_SHELL, short(command)))
     return found
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from interlock.analysis import patterns
 from interlock.analysis.evidence import InstallHook
-from interlock.analysis.setup_commands import command_name
+from interlock.analysis.extract import patterns
+from interlock.analysis.extract.setup_commands import command_name
 
 
 def install_hooks(path: str, text: str) -> list[InstallHook]:

@@ -25,9 +25,12 @@ _SHAPES: dict[str, re.Pattern[str]] = {
     "coverage start-up hook": re.compile(r"import coverage; coverage\.process_startup\(\)"),
     "pywin32 bootstrap": re.compile(r"import pywin32_bootstrap"),
     "pytest-cov subprocess hook": re.compile(
-        r"import os, sys;exec\('if \\'COV_CORE_SOURCE\\' in os\.environ:\\n try:\\n  from pytest_cov\.embed import init\\n  init\(\)\\n"
-        r" except Exception as exc:\\n  sys\.stderr\.write\(\\n   \"pytest-cov: Failed to setup subprocess coverage\. \"\\n"
-        r"   \"Environment variable COV_CORE_SOURCE was set but the initialization failed: \{!r\}\\\\n\"\.format\(exc\)\\n  \)\\n'\)"
+        r"import os, sys;exec\('if \\'COV_CORE_SOURCE\\' in os\.environ:\\n try:\\n"
+        r"  from pytest_cov\.embed import init\\n  init\(\)\\n"
+        r" except Exception as exc:\\n  sys\.stderr\.write\(\\n"
+        r"   \"pytest-cov: Failed to setup subprocess coverage\. \"\\n"
+        r"   \"Environment variable COV_CORE_SOURCE was set but the initialization failed: "
+        r"\{!r\}\\\\n\"\.format\(exc\)\\n  \)\\n'\)"
     ),
 }
 
@@ -92,9 +95,13 @@ def _is_namespace_package_line(code: str) -> bool:
             return False
         if isinstance(node, ast.Subscript) and not _is_allowed_subscript(node):
             return False
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "__import__":
-            if not (node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value in _NSPKG_IMPORTS):
-                return False
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "__import__"
+            and not (node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value in _NSPKG_IMPORTS)
+        ):
+            return False
     return True
 
 
@@ -112,13 +119,19 @@ def _imported_modules(code: str) -> set[str]:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError):
         return set()
-    modules = set()
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             modules.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "__import__":
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                modules.add(node.args[0].value.split(".")[0])
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "__import__"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            modules.add(node.args[0].value.split(".")[0])
     return modules

@@ -197,7 +197,7 @@ class ConstantFolder:
         inner = self._fold(node.value, depth)
         slice_ = node.slice
         assert isinstance(slice_, ast.Slice)
-        parts = []
+        parts: list[int | None] = []
         for part in (slice_.lower, slice_.upper, slice_.step):
             if part is None:
                 parts.append(None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from interlock.analysis.extract.strings import Sighting, command_capabilities, short
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.strings import command_capabilities, short
 from interlock.artifact.model import Member
 
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".ksh", ".command")
@@ -39,10 +39,21 @@ def shell_script_facts(member: Member, when: When) -> list[Fact]:
             continue
         found = command_capabilities(code)
         if _UPLOAD.search(code):
-            found.append((Capability.NETWORK, f"uploads with {short(code, 80)}"))
+            found.append(Sighting(Capability.NETWORK, f"uploads with {short(code, 80)}"))
         facts.extend(
-            Fact(capability, when, member.path, number, short(code, 120), detail, "<script>")
-            for capability, detail in found
+            Fact(
+                seen.capability,
+                when,
+                member.path,
+                number,
+                short(code, 120),
+                seen.detail,
+                "<script>",
+                tags=seen.tags,
+                kind=seen.kind,
+                names=seen.names,
+            )
+            for seen in found
         )
     return facts
 
@@ -51,5 +62,9 @@ def started_at(script_path: str, facts: list[Fact]) -> When | None:
     """When the release's own code starts the script (the earliest-running process fact naming its
     file, install before import before call); None when nothing in the release starts it."""
     name = script_path.rsplit("/", 1)[-1]
-    whens = [f.when for f in facts if f.capability is Capability.PROCESS and name in f.detail + f.snippet]
+    whens = [
+        f.when
+        for f in facts
+        if f.capability is Capability.PROCESS and (any(name in word for word in f.names) or name in f.snippet)
+    ]
     return max(whens, default=None)

@@ -1,264 +1,73 @@
-"""Facts from Python source: what the code can do and when each part of it runs.
+"""The walk over one syntax tree: every call, import, assignment and constant, with when it runs.
 
-The source is parsed with `ast`, never compiled or executed. Imports and aliases are resolved
-so `import subprocess as s; s.Popen` and `__import__('os').system` read as what they are;
-constant decoding chains are folded and the payloads they hide are analysed in turn.
+Reachability (`..reachability`) says which functions run at import; names are resolved through
+imports and aliases; data decoded or downloaded is followed into exec and processes; payloads
+hidden in constants are folded and handed back to the reader to analyse as code in turn.
 """
 
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-from interlock.analysis import patterns
-from interlock.analysis.constant_fold import ConstantFolder, FoldResult
-from interlock.analysis.facts import Capability, Fact, When
-from interlock.analysis.reachability import is_main_guard, reachability
-from interlock.analysis.setup_commands import NeverRunByPip, never_run_by_pip
-from interlock.analysis.strings import (
-    MAX_STRING_SCAN,
+from interlock.analysis.extract import patterns
+from interlock.analysis.extract.constant_fold import ConstantFolder, FoldResult
+from interlock.analysis.extract.python.commands import (
+    PYTHON_C,
+    is_build_step,
+    literal_parts,
+    runs_program_from_path,
+)
+from interlock.analysis.extract.python.decoders import (
+    DECODER_HINT,
+    LOOKS_LIKE_CODE,
+    decoder_functions,
+    is_chr_join,
+    is_decode_method,
+    is_xor_chr,
+    may_fold,
+    obfuscation_marks,
+)
+from interlock.analysis.extract.python.fallback import snippet_of
+from interlock.analysis.extract.python.report import SourceProblem, SourceReport
+from interlock.analysis.extract.reachability import is_main_guard, reachability
+from interlock.analysis.extract.setup_commands import NeverRunByPip
+from interlock.analysis.extract.strings import (
+    Sighting,
     command_capabilities,
+    endpoint_sighting,
     is_blob,
-    is_blob_line,
     short,
     string_capabilities,
 )
+from interlock.analysis.facts import Capability, Fact, Tag, When
+
+PayloadReader = Callable[..., None]
+"""The reader's `analyse_text`, which the visitor calls for each payload it reveals."""
 
 _MAX_PAYLOAD_DEPTH = 3
-# ast.parse costs up to ~700 bytes of memory per token ("a,a,a,…" is the worst case): 8 MiB of it
-# needs over 5 GB. Above this many tokens (about 1.5 MB of ordinary code) a file is scanned as text.
-_MAX_PARSE_TOKENS = 400_000
+
+
 # Hidden payloads of one file analysed in total: a few kilobytes of source can hold many
 # compressed multi-megabyte payloads, each holding more in turn.
-_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
-# A string literal (even an unterminated one) counts as one token, so a file that is one big
-# constant still parses. No alternative can fail after a long scan (a failure retried at every
-# quote would be quadratic), so counting stays linear.
-_TOKEN = re.compile(
-    r'"""[\s\S]*?(?:"""|\Z)'
-    r"|'''[\s\S]*?(?:'''|\Z)"
-    r'|"(?:[^"\\\n]|\\[\s\S]?)*+(?:"|$)'
-    r"|'(?:[^'\\\n]|\\[\s\S]?)*+(?:'|$)"
-    r"|#[^\n]*|\w+|[^\w\s]",
-    re.MULTILINE,
-)
-_SNIPPET = 160
-_OBFUSCATED_NAME = re.compile(r"(?<![\w.])(?:_{4,}|[Il]{7,}|O[O0]{6,})(?![\w(])")
-_NON_ASCII_ASSIGNMENT = re.compile(r"^[ \t]*[^\x00-\x7f\s=]+[ \t]*=[^=]", re.MULTILINE)
-_OBFUSCATED_NAMES_MIN = 20
-# "\x70\x72\x69\x6e\x74": printable ASCII spelled as escapes, which only obfuscators write.
-_ESCAPED_ASCII_RUN = re.compile(r"(?:\\(?:x[2-7][0-9a-fA-F]|1[0-7]{2}|[4-7][0-7])){6,}")
-_ESCAPED_RUNS_MIN = 10
-LITERAL_CODE = "literal code"
+MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
+
+
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
-_PYTHON_C = re.compile(r"^(python[\d.]*|sys\.executable)$")
 
 
-@dataclass(frozen=True)
-class SourceProblem:
-    """Why a source file could not be analysed fully."""
-
-    kind: str
-    """`unparseable`, `null-bytes`, `not-utf8` or `too-deep`."""
-    line: int
-    detail: str
-
-
-@dataclass
-class SourceReport:
-    facts: list[Fact] = field(default_factory=list)
-    problems: list[SourceProblem] = field(default_factory=list)
-    local_imports: set[str] = field(default_factory=set)
-    """Top-level module names this file imports (to find modules a .pth or setup.py runs)."""
-    calls: set[str] = field(default_factory=set)
-    """Qualified names this file calls from code that runs when the file does (at import or
-    earlier): `memlib.show_popup` called from setup.py means that function of a local module runs
-    at install time too. Relative names keep their leading dots (`.z.start`)."""
-    imported_modules: set[str] = field(default_factory=set)
-    """Dotted modules (and names that may be modules) imported from code that runs when the file
-    does, each parent package included; relative ones keep their leading dots (`..util`)."""
-    reached: set[str] = field(default_factory=set)
-    """Names of the functions and classes whose code runs when the file does: calls into them from
-    elsewhere change nothing, so the file need not be analysed again for them."""
-    python_runs: set[str] = field(default_factory=set)
-    """Modules (`python -m x.y`) and scripts (`python x.py`) this file runs in a new interpreter."""
-    payload_bytes: int = 0
-    """Bytes of hidden payloads analysed so far (bounded by _MAX_PAYLOAD_BYTES)."""
-    payloads_seen: set[int] = field(default_factory=set, repr=False)
-    """Hashes of payloads already analysed: the same one is often revealed by several calls."""
-
-
-def decode_source(data: bytes, report: SourceReport) -> str:
-    """Decode as Python would (PEP 263 cookie, UTF-8 default); record anything odd."""
-    if b"\x00" in data:
-        report.problems.append(SourceProblem("null-bytes", 1, "source contains NUL bytes; Python refuses to run it"))
-        data = data.replace(b"\x00", b"")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError):
-        report.problems.append(SourceProblem("not-utf8", 1, "source is not valid in its declared encoding"))
-        return data.decode("latin-1")
-
-
-def analyse_python(
-    path: str,
-    data: bytes,
-    when: When,
-    *,
-    everything_runs: bool = False,
-    roots: frozenset[str] = frozenset(),
-    setup_script: bool = False,
-) -> SourceReport:
-    """Facts for one Python file whose top level runs at `when`.
-
-    `everything_runs` marks files such as setup.py, where every function exists to be run
-    at that time, so function bodies are not demoted to call time. `roots` names functions
-    that some other code calls at that time (setup.py calling `mypkg.helpers.fetch()`).
-    `setup_script`: the file is an sdist's setup.py as pip runs it, so the commands it defines
-    for people to type (`setup.py publish`) run only when called (see `setup_commands.never_run_by_pip`).
-    """
-    report = SourceReport()
-    text = decode_source(data, report)
-    _analyse_text(
-        path, text, when, everything_runs, report, payload_depth=0, origin=None, roots=roots, setup_script=setup_script
-    )
-    return report
-
-
-def _analyse_text(
-    path: str,
-    text: str,
-    when: When,
-    everything_runs: bool,
-    report: SourceReport,
-    payload_depth: int,
-    origin: tuple[int, str] | None,
-    scope: str = "<module>",
-    roots: frozenset[str] = frozenset(),
-    setup_script: bool = False,
-) -> None:
-    if _count_tokens(text, _MAX_PARSE_TOKENS) > _MAX_PARSE_TOKENS:
-        line = origin[0] if origin else 1
-        detail = f"over {_MAX_PARSE_TOKENS} tokens: too many to parse within the memory budget; scanned as text"
-        report.problems.append(SourceProblem("too-large", line, detail))
-        _scan_text_fallback(path, text, when, report, origin, scope)
-        return
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        if origin is None:
-            report.problems.append(
-                SourceProblem("unparseable", line, f"not valid Python 3: {str(exc).splitlines()[0][:120]}")
-            )
-        _scan_text_fallback(path, text, when, report, origin, scope)
-        return
-    except (RecursionError, MemoryError):
-        report.problems.append(SourceProblem("too-deep", 1, "nested too deeply for the parser"))
-        _scan_text_fallback(path, text, when, report, origin, scope)
-        return
-    analyser = _Analyser(path, text, when, everything_runs, report, payload_depth, origin, scope, roots)
-    if setup_script:
-        analyser.never_run = never_run_by_pip(tree, text)
-    try:
-        analyser.run(tree)
-    except RecursionError:
-        report.problems.append(SourceProblem("too-deep", 1, "expression nested too deeply to analyse completely"))
-        _scan_text_fallback(path, text, when, report, origin, scope)
-    finally:
-        # The folder calls back into the analyser: break that cycle so the syntax tree is freed at
-        # once even while the cycle collector is paused (see engine.scan_artifact).
-        analyser.folder = None  # type: ignore[assignment]
-
-
-def _count_tokens(text: str, stop: int) -> int:
-    """Rough count of tokens, an upper bound on syntax-tree nodes; stops counting past `stop`."""
-    if len(text) <= stop:
-        return 0  # every token is at least one character: no need to count
-    count = 0
-    for _ in _TOKEN.finditer(text):
-        count += 1
-        if count > stop:
-            break
-    return count
-
-
-# Calls seen as plain text, for source that does not parse (Python 2, damaged, or hostile).
-_FALLBACK_CALLS: list[tuple[re.Pattern[str], Capability]] = [
-    (re.compile(r"\b(os\.system|os\.popen|subprocess\.\w+|Popen)\s*\("), Capability.PROCESS),
-    (re.compile(r"(?<![\w.])(exec|eval|execfile)\s*[\( ]"), Capability.EXEC),
-    (re.compile(r"\b(b64decode|b32decode|unhexlify|decompress|marshal\.loads|fromhex)\s*\("), Capability.DECODE),
-    (
-        re.compile(r"\b(urlopen|urlretrieve|requests\.(get|post)|socket\.socket|HTTPS?Connection)\s*\("),
-        Capability.NETWORK,
-    ),
-    (re.compile(r"\b(gethostbyname|getaddrinfo)\s*\("), Capability.DNS),
-    (re.compile(r"\b(gethostname|getuser|getlogin|platform\.node)\s*\("), Capability.SYSINFO),
-]
 # Fields of `os.uname()` / `platform.uname()` that describe the platform (system, release, version,
 # machine, processor), by position and by name: all but the host name (index 1, node / nodename).
 _UNAME_PLATFORM_INDEXES = frozenset({0, 2, 3, 4, 5})
+
+
 _UNAME_PLATFORM_FIELDS = frozenset({"sysname", "system", "release", "version", "machine", "processor"})
-# A program named bare, to be found on PATH (`db2cli`, `pg_config`): not a path, not a file name
-# with an extension (Windows would look for `x.exe` in the current directory first).
-_PLAIN_PROGRAM = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*$")
-_STRING_LITERAL = re.compile(r"""(?:[rRbBuU]{0,2})("[^"\n]{4,}"|'[^'\n]{4,}')""")
 
 
-def _scan_text_fallback(
-    path: str, text: str, when: When, report: SourceReport, origin: tuple[int, str] | None, scope: str
-) -> None:
-    """Line-by-line scan used when the AST is unavailable; coarser, never silent."""
-    for number, line in enumerate(text.splitlines()[:200_000], start=1):
-        if len(line) > MAX_STRING_SCAN:
-            line = line[:MAX_STRING_SCAN]
-        at_line, snippet = origin if origin else (number, _snippet(line))
-        hidden = " (in a hidden payload)" if origin is not None else ""
-        for pattern, capability in _FALLBACK_CALLS:
-            match = pattern.search(line)
-            if match:
-                report.facts.append(
-                    Fact(
-                        capability,
-                        when,
-                        path,
-                        at_line,
-                        snippet,
-                        f"{match.group(0).rstrip('( ')} (text match){hidden}",
-                        scope,
-                    )
-                )
-        # In a decoded payload every line may be a shell command; elsewhere only string literals count.
-        texts = [line] if origin is not None else [literal.group(1)[1:-1] for literal in _STRING_LITERAL.finditer(line)]
-        for text_part in texts:
-            for capability, detail in command_capabilities(text_part):
-                report.facts.append(Fact(capability, when, path, at_line, snippet, detail + hidden, scope))
-        if "(" in line and is_blob_line(line):
-            report.facts.append(
-                Fact(
-                    Capability.OBFUSCATION,
-                    when,
-                    path,
-                    at_line,
-                    snippet,
-                    f"high-entropy line of {len(line)} characters",
-                    scope,
-                )
-            )
+class SourceVisitor(ast.NodeVisitor):
+    """Facts of one syntax tree (or of a payload revealed in one), appended to `report`."""
 
-
-def _snippet(line: str) -> str:
-    line = line.strip()
-    if len(line) <= _SNIPPET:
-        return line
-    return line[: _SNIPPET - 20] + " … " + line[-16:]
-
-
-class _Analyser(ast.NodeVisitor):
     def __init__(
         self,
         path: str,
@@ -270,8 +79,10 @@ class _Analyser(ast.NodeVisitor):
         origin: tuple[int, str] | None,
         scope: str,
         roots: frozenset[str],
+        read_payload: PayloadReader,
     ) -> None:
         self.path = path
+        self.read_payload = read_payload
         self.roots = roots
         self.lines = text.splitlines()
         self.base_when = base_when
@@ -310,51 +121,39 @@ class _Analyser(ast.NodeVisitor):
             self.reachable, self.certainly_reachable = reachability(tree, self.roots)
             if self.payload_depth == 0:
                 self.report.reached = _reached_names(tree, self.reachable)
-        if _DECODER_HINT.search("\n".join(self.lines[:20000])):
-            self.decoder_functions = _decoder_functions(tree)
+        if DECODER_HINT.search("\n".join(self.lines[:20000])):
+            self.decoder_functions = decoder_functions(tree)
         self.visit(tree)
         if self.payload_depth == 0:
             self._check_identifiers()
 
     def _check_identifiers(self) -> None:
-        """Names like `_____`, `IlIlIl`, a wall of CJK variables, or text spelled as escapes: an obfuscator's output."""
-        text = "\n".join(self.lines)
-        snippet = _snippet(self.lines[0]) if self.lines else ""
-        # Cheap substring tests first: the regexes below are costly over megabytes of source.
-        odd = 0
-        if "____" in text or "IlI" in text or "lIl" in text or "OO0" in text:
-            odd += len(_OBFUSCATED_NAME.findall(text))
-        if not text.isascii():
-            odd += len(_NON_ASCII_ASSIGNMENT.findall(text))
-        if odd >= _OBFUSCATED_NAMES_MIN:
-            self.report.facts.append(
-                Fact(
-                    Capability.OBFUSCATION, self.base_when, self.path, 1, snippet, f"{odd} obfuscator-style identifiers"
-                )
-            )
-        if "\\x" in text or "\\1" in text:
-            escaped = len(_ESCAPED_ASCII_RUN.findall(text))
-            if escaped >= _ESCAPED_RUNS_MIN:
-                self.report.facts.append(
-                    Fact(
-                        Capability.OBFUSCATION,
-                        self.base_when,
-                        self.path,
-                        1,
-                        snippet,
-                        f"{escaped} strings of plain text spelled as escapes",
-                    )
-                )
+        """An obfuscator's output, read from the whole text (see `decoders.obfuscation_marks`)."""
+        first = snippet_of(self.lines[0]) if self.lines else ""
+        for technique, detail in obfuscation_marks("\n".join(self.lines)):
+            fact = Fact(Capability.OBFUSCATION, self.base_when, self.path, 1, first, detail, kind=technique)
+            self.report.facts.append(fact)
 
     # -- facts ---------------------------------------------------------------------------
 
-    def add(self, capability: Capability, node: ast.AST, detail: str, when: When | None = None) -> None:
+    def add(
+        self,
+        capability: Capability,
+        node: ast.AST,
+        detail: str,
+        when: When | None = None,
+        *,
+        tags: frozenset[Tag] = frozenset(),
+        kind: str = "",
+        names: tuple[str, ...] = (),
+    ) -> None:
         if self.origin is not None:
             line, snippet = self.origin
             detail = f"{detail} (in a hidden payload)"
+            tags = tags | {Tag.HIDDEN_PAYLOAD}
         else:
             line = getattr(node, "lineno", 1)
-            snippet = _snippet(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
+            snippet = snippet_of(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
         self.report.facts.append(
             Fact(
                 capability,
@@ -365,8 +164,14 @@ class _Analyser(ast.NodeVisitor):
                 detail,
                 self.scope,
                 not self.certain,
+                tags,
+                kind,
+                names,
             )
         )
+
+    def add_sighting(self, seen: Sighting, node: ast.AST, when: When | None = None) -> None:
+        self.add(seen.capability, node, seen.detail, when, tags=seen.tags, kind=seen.kind, names=seen.names)
 
     # -- names ---------------------------------------------------------------------------
 
@@ -460,7 +265,7 @@ class _Analyser(ast.NodeVisitor):
         )
         if pyarmor and not self.pyarmor_seen:
             self.pyarmor_seen = True
-            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
+            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code", kind="pyarmor")
         if node.level == 0 and module:
             self.report.local_imports.add(module.split(".")[0])
         # Relative imports keep their dots, so the engine can find the sibling module they name.
@@ -505,9 +310,9 @@ class _Analyser(ast.NodeVisitor):
         self.constants.pop()
         self.when, self.scope, self.certain = saved
 
-    visit_FunctionDef = _visit_function  # type: ignore[assignment]
-    visit_AsyncFunctionDef = _visit_function  # type: ignore[assignment]
-    visit_Lambda = _visit_function  # type: ignore[assignment]
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+    visit_Lambda = _visit_function
 
     def visit_If(self, node: ast.If) -> None:
         if (is_main_guard(node.test) and not self.everything_runs) or id(node) in self.never_run.branches:
@@ -537,7 +342,7 @@ class _Analyser(ast.NodeVisitor):
                 capability = self._capability_of(name)
                 if capability is Capability.NETWORK:
                     return "downloaded"
-                if capability is Capability.DECODE or _is_decode_method(sub) or _is_chr_join(sub):
+                if capability is Capability.DECODE or is_decode_method(sub) or is_chr_join(sub):
                     kind = kind or "decoded"
         return kind
 
@@ -552,7 +357,7 @@ class _Analyser(ast.NodeVisitor):
         taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
-        folded = self.folder.fold(node.value) if _may_fold(node.value) else None
+        folded = self.folder.fold(node.value) if may_fold(node.value) else None
         client = self._client_of(node.value) or self._callable_alias(node.value)
         for target in node.targets:
             self.visit(target)
@@ -620,13 +425,13 @@ class _Analyser(ast.NodeVisitor):
         capability = self._capability_of(name)
         if name == "__pyarmor__" and not self.pyarmor_seen:
             self.pyarmor_seen = True
-            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code")
+            self.add(Capability.OBFUSCATION, node, "PyArmor-protected code", kind="pyarmor")
         if "." in name and self._runs_with_file():
             self.report.calls.add(name)
         if self.value_calls:
             if capability is Capability.NETWORK:
                 self.value_calls[-1].add(Capability.NETWORK)
-            elif capability is Capability.DECODE or _is_decode_method(node) or _is_chr_join(node) or _is_xor_chr(node):
+            elif capability is Capability.DECODE or is_decode_method(node) or is_chr_join(node) or is_xor_chr(node):
                 self.value_calls[-1].add(Capability.DECODE)
         if name in ("exec", "eval", "builtins.exec", "builtins.eval", "execfile") or (
             capability is Capability.EXEC and name.startswith("runpy")
@@ -643,11 +448,11 @@ class _Analyser(ast.NodeVisitor):
         elif capability is Capability.SYSINFO and id(node) in self.platform_probes:
             pass  # `os.uname().machine`, `os.uname()[4]`: which build to fetch, not whose machine it is
         elif capability is not None:
-            self.add(capability, node, name)
+            clipboard = capability is Capability.INPUT_CAPTURE and "clip" in name.lower()
+            self.add(capability, node, name, tags=frozenset({Tag.CLIPBOARD}) if clipboard else frozenset())
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
-                self.add(
-                    Capability.CREDENTIALS, node, f"{patterns.WALLET_SECRET_SENT}: {name} sends the field '{field}'"
-                )
+                detail = f"{name} sends the field '{field}'"
+                self.add(Capability.CREDENTIALS, node, detail, kind=patterns.WALLET_SECRET_SENT)
             if capability in (Capability.NETWORK, Capability.DNS):
                 self._named_endpoint(node)
         elif (
@@ -655,7 +460,7 @@ class _Analyser(ast.NodeVisitor):
             and node.args
             and not isinstance(node.args[0], ast.Constant)
         ):
-            self.add(Capability.EXEC, node, f"{name} of a computed module name")
+            self.add(Capability.EXEC, node, f"{name} of a computed module name", tags=frozenset({Tag.MODULE_NAME}))
         elif (
             name == "getattr"
             and len(node.args) >= 2
@@ -663,10 +468,10 @@ class _Analyser(ast.NodeVisitor):
             and self.folder.fold(node.args[1]) is None
         ):
             self.add(Capability.EXEC, node, "builtin looked up by a computed name")
-        elif _is_decode_method(node):
+        elif is_decode_method(node):
             self.add(Capability.DECODE, node, f".decode({node.args[0].value!r})")  # type: ignore[attr-defined]
             self._reveal_payload(node)
-        elif _is_chr_join(node):
+        elif is_chr_join(node):
             self.add(Capability.DECODE, node, "string assembled from character codes")
             self._reveal_payload(node)
         elif name == "open" or name.endswith((".write_text", ".write_bytes", ".write")):
@@ -676,7 +481,7 @@ class _Analyser(ast.NodeVisitor):
                 self._written_code(node)
         category = patterns.CREDENTIAL_CALLS.get(name) or patterns.CREDENTIAL_CALLS.get(name.split(".")[0])
         if category:
-            self.add(Capability.CREDENTIALS, node, f"{category}: {name}")
+            self.add(Capability.CREDENTIALS, node, f"{category}: {name}", kind=category)
         # Serialising the whole environment is how tokens leave; copying it (for a child process) is routine.
         if (
             name in ("str", "json.dumps", "repr", "pickle.dumps")
@@ -698,9 +503,9 @@ class _Analyser(ast.NodeVisitor):
         if target is None or isinstance(target, ast.Constant):
             return  # a literal is checked where it stands
         folded = self.folder.fold(target)
-        text = folded.value if folded is not None and isinstance(folded.value, str) else _literal_parts(target)
+        text = folded.value if folded is not None and isinstance(folded.value, str) else literal_parts(target)
         if patterns.is_exfil_endpoint(text):
-            self.add(Capability.EXFIL_ENDPOINT, node, short(text))
+            self.add_sighting(endpoint_sighting(text), node)
 
     def _env_read(self, node: ast.AST, key: ast.expr) -> None:
         """A secret-named environment variable read (`os.environ['GITHUB_TOKEN']`, `os.getenv('X_API_KEY')`),
@@ -708,13 +513,12 @@ class _Analyser(ast.NodeVisitor):
         folded = self.folder.fold(key)
         if folded is not None and isinstance(folded.value, str):
             if patterns.SECRET_ENV_NAME.search(folded.value):
-                self.add(Capability.ENV_SECRET, node, f"the environment variable {short(folded.value, 60)}")
+                detail = f"the environment variable {short(folded.value, 60)}"
+                self.add(Capability.ENV_SECRET, node, detail, names=(folded.value,))
         elif named := self.secret_env_names.get(self.scope):
-            self.add(
-                Capability.ENV_SECRET,
-                node,
-                f"environment variables named in this code ({short(', '.join(dict.fromkeys(named)), 60)})",
-            )
+            unique = tuple(dict.fromkeys(named))
+            detail = f"environment variables named in this code ({short(', '.join(unique), 60)})"
+            self.add(Capability.ENV_SECRET, node, detail, names=unique)
 
     def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         # {k: v for k, v in os.environ.items() if 'TOKEN' in k}: the environment, entry by entry. A
@@ -745,10 +549,10 @@ class _Analyser(ast.NodeVisitor):
                 break
         self.generic_visit(node)
 
-    visit_ListComp = _visit_comprehension  # type: ignore[assignment]
-    visit_SetComp = _visit_comprehension  # type: ignore[assignment]
-    visit_DictComp = _visit_comprehension  # type: ignore[assignment]
-    visit_GeneratorExp = _visit_comprehension  # type: ignore[assignment]
+    visit_ListComp = _visit_comprehension
+    visit_SetComp = _visit_comprehension
+    visit_DictComp = _visit_comprehension
+    visit_GeneratorExp = _visit_comprehension
 
     def _is_whole_environment(self, node: ast.expr) -> bool:
         """`os.environ`, `dict(os.environ)` or `os.environ.copy()`."""
@@ -810,7 +614,7 @@ class _Analyser(ast.NodeVisitor):
         elif folded is None:
             self.add(Capability.EXEC, node, f"{name} of a computed string")
         else:
-            self.add(Capability.EXEC, node, f"{name} of {LITERAL_CODE}")
+            self.add(Capability.EXEC, node, f"{name} of literal code", tags=frozenset({Tag.LITERAL_CODE}))
         if folded is None:
             pass
         elif (
@@ -818,7 +622,8 @@ class _Analyser(ast.NodeVisitor):
             and _DOTTED_NAME.match(folded.value.strip())
             and not isinstance(argument, ast.Constant)
         ):
-            self.add(Capability.OBFUSCATION, node, f"{name}() assembles the name {folded.value.strip()!r} to hide it")
+            detail = f"{name}() assembles the name {folded.value.strip()!r} to hide it"
+            self.add(Capability.OBFUSCATION, node, detail, kind="assembled-name")
         if folded is not None:
             self._analyse_payload(folded, node)
 
@@ -829,14 +634,19 @@ class _Analyser(ast.NodeVisitor):
             words = []  # nothing of the command is known
         program = words[0].rsplit("/", 1)[-1] if words else ""
         detail = f"{name}: {short(' '.join(words), 80)}" if words else name
-        if words and _is_build_step(program, words) and not self._python_dash_c(words, command):
+        tags: set[Tag] = set() if words else {Tag.COMPUTED_COMMAND}
+        if any("python" in word or word == "sys.executable" for word in words):
+            tags.add(Tag.RUNS_PYTHON)
+        if words and is_build_step(program, words) and not self._python_dash_c(words, command):
             detail += " (build tool)"
-        elif words and self._names_its_program(command) and _runs_program_from_path(words):
-            detail += f" {PROGRAM_FROM_PATH}"
+            tags.add(Tag.BUILD_TOOL)
+        elif words and self._names_its_program(command) and runs_program_from_path(words):
+            detail += " (program from PATH)"
+            tags.add(Tag.PROGRAM_FROM_PATH)
         if words and program in patterns.RECON_COMMANDS:
             self.add(Capability.SYSINFO, node, f"{name}: {short(' '.join(words), 80)} (host reconnaissance)")
-        self.add(Capability.PROCESS, node, detail)
-        if len(words) >= 2 and _PYTHON_C.match(program):
+        self.add(Capability.PROCESS, node, detail, tags=frozenset(tags), names=tuple(words))
+        if len(words) >= 2 and PYTHON_C.match(program):
             if words[1] == "-m" and len(words) >= 3:
                 self.report.python_runs.add(words[2])
             elif words[1].endswith(".py"):
@@ -844,12 +654,13 @@ class _Analyser(ast.NodeVisitor):
         if command is not None and not self._python_dash_c(words, command):
             folded_command = self.folder.fold(command) if not isinstance(command, (ast.List, ast.Tuple)) else None
             if self._taint_of(command) == "decoded" or (folded_command is not None and folded_command.decoded):
-                self.add(Capability.DECODED_EXEC, node, f"{name} of a decoded command line")
+                detail = f"{name} of a decoded command line"
+                self.add(Capability.DECODED_EXEC, node, detail, tags=frozenset({Tag.DECODED_COMMAND}))
             elif self._taint_of(command) == "downloaded":
                 self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of a command fetched from the network")
         joined = " ".join(words)
-        for capability, text in command_capabilities(joined):
-            self.add(capability, node, text)
+        for seen in command_capabilities(joined):
+            self.add_sighting(seen, node)
         if command is not None and self._python_dash_c(words, command):
             # [sys.executable, '-c', code]: the code argument is as good as exec'd.
             code = command.elts[2] if isinstance(command, (ast.List, ast.Tuple)) and len(command.elts) > 2 else None
@@ -878,7 +689,7 @@ class _Analyser(ast.NodeVisitor):
         return None
 
     def _python_dash_c(self, words: list[str], command: ast.expr | None) -> bool:
-        return len(words) >= 2 and bool(_PYTHON_C.match(words[0].rsplit("/", 1)[-1])) and words[1] == "-c"
+        return len(words) >= 2 and bool(PYTHON_C.match(words[0].rsplit("/", 1)[-1])) and words[1] == "-c"
 
     def _names_its_program(self, command: ast.expr | None) -> bool:
         """Whether the command's first word is written in the source (not a variable such as a path)."""
@@ -895,7 +706,7 @@ class _Analyser(ast.NodeVisitor):
             return first is not None and isinstance(first.value, str)
         if self.folder.fold(command) is not None:
             return True
-        words = _literal_parts(command).split()
+        words = literal_parts(command).split()
         return bool(words) and "…" not in words[0]
 
     def _command_words(self, command: ast.expr | None) -> list[str]:
@@ -920,7 +731,7 @@ class _Analyser(ast.NodeVisitor):
         if folded is not None:
             value = folded.value if isinstance(folded.value, str) else folded.value.decode("latin-1")
             return value.split()
-        return _literal_parts(command).split()
+        return literal_parts(command).split()
 
     # -- payloads ------------------------------------------------------------------------
 
@@ -930,11 +741,11 @@ class _Analyser(ast.NodeVisitor):
         if folded is None:
             return
         text = folded.value if isinstance(folded.value, str) else folded.value.decode("utf-8", errors="replace")
-        if len(text) >= 16 and _LOOKS_LIKE_CODE.search(text):
+        if len(text) >= 16 and LOOKS_LIKE_CODE.search(text):
             self._analyse_payload(folded, node)
 
     def _reveal_payload(self, node: ast.Call) -> None:
-        if self.report.payload_bytes >= _MAX_PAYLOAD_BYTES:
+        if self.report.payload_bytes >= MAX_PAYLOAD_BYTES:
             return  # folding (decompressing) costs time even when the result would not be analysed
         folded = self.folder.fold(node)
         if folded is not None:
@@ -947,20 +758,22 @@ class _Analyser(ast.NodeVisitor):
         text = value if isinstance(value, str) else value.decode("utf-8", errors="replace")
         if not text.strip() or hash(text) in self.report.payloads_seen:
             return
-        if self.report.payload_bytes + len(text) > _MAX_PAYLOAD_BYTES:
-            if self.report.payload_bytes < _MAX_PAYLOAD_BYTES:
+        if self.report.payload_bytes + len(text) > MAX_PAYLOAD_BYTES:
+            if self.report.payload_bytes < MAX_PAYLOAD_BYTES:
                 line = self.origin[0] if self.origin else getattr(node, "lineno", 1)
-                detail = f"hidden payloads over {_MAX_PAYLOAD_BYTES // (1024 * 1024)} MiB in total; the rest are not analysed"
+                detail = (
+                    f"hidden payloads over {MAX_PAYLOAD_BYTES // (1024 * 1024)} MiB in total; the rest are not analysed"
+                )
                 self.report.problems.append(SourceProblem("too-large", line, detail))
-                self.report.payload_bytes = _MAX_PAYLOAD_BYTES
+                self.report.payload_bytes = MAX_PAYLOAD_BYTES
             return
         self.report.payloads_seen.add(hash(text))
         self.report.payload_bytes += len(text)
         origin = self.origin or (
             getattr(node, "lineno", 1),
-            _snippet(self.lines[getattr(node, "lineno", 1) - 1]) if self.lines else "",
+            snippet_of(self.lines[getattr(node, "lineno", 1) - 1]) if self.lines else "",
         )
-        _analyse_text(self.path, text, self.when, True, self.report, self.payload_depth + 1, origin, self.scope)
+        self.read_payload(self.path, text, self.when, True, self.report, self.payload_depth + 1, origin, self.scope)
 
     # -- strings -------------------------------------------------------------------------
 
@@ -984,18 +797,18 @@ class _Analyser(ast.NodeVisitor):
         if not isinstance(value, str):
             return
         when = self._data_when()
-        for capability, detail in string_capabilities(value):
-            self.add(capability, node, detail, when)
+        for seen in string_capabilities(value):
+            self.add_sighting(seen, node, when)
         if _is_secret_env_name(value):
             self.secret_env_names.setdefault(self.scope, []).append(value)
         if is_blob(value):
-            self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters")
+            self.add(Capability.OBFUSCATION, node, f"high-entropy blob of {len(value)} characters", kind="blob")
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
         when = self._data_when()
-        for capability, detail in string_capabilities(literal):
-            self.add(capability, node, detail, when)
+        for seen in string_capabilities(literal):
+            self.add_sighting(seen, node, when)
         for value in node.values:
             if not isinstance(value, ast.Constant):
                 self.visit(value)
@@ -1007,12 +820,12 @@ class _Analyser(ast.NodeVisitor):
             folded = self.folder.fold(node)
             if folded is not None and isinstance(folded.value, str):
                 when = self._data_when()
-                for capability, detail in string_capabilities(folded.value):
-                    self.add(capability, node, detail, when)
+                for seen in string_capabilities(folded.value):
+                    self.add_sighting(seen, node, when)
         self.generic_visit(node)
 
 
-class _ChainMap(dict):  # type: ignore[type-arg]
+class _ChainMap(dict[str, FoldResult]):
     """Read-only view looking a name up from the innermost scope outward."""
 
     def __init__(self, scopes: list[dict[str, FoldResult]]) -> None:
@@ -1026,183 +839,12 @@ class _ChainMap(dict):  # type: ignore[type-arg]
         return default
 
 
-_DECODER_HINT = re.compile(r"b(64|32|16|85)decode|a85decode|decodebytes|decompress|fromhex|unhexlify|a2b_|decrypt")
-_DECODER_CALLS = {
-    "b64decode", "b32decode", "b16decode", "a85decode", "b85decode", "decodebytes", "urlsafe_b64decode",
-    "unhexlify", "a2b_base64", "a2b_hex", "fromhex", "decompress", "decrypt",
-}  # fmt: skip
-
-
-def _decoder_functions(tree: ast.Module) -> set[str]:
-    """Local helpers such as `def b64d(s): return base64.b64decode(s).decode()`: calling one decodes."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            body = node.body if isinstance(node.body, list) else [node.body]
-            calls = {
-                (sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", ""))
-                for statement in body
-                for sub in ast.walk(statement)
-                if isinstance(sub, ast.Call)
-            }
-            if calls & _DECODER_CALLS and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.add(node.name)
-    return found
-
-
-_LOOKS_LIKE_CODE = re.compile(r"\bimport\s+\w|\bexec\s*\(|\beval\s*\(|__import__")
-_FOLDABLE_METHODS = {"decode", "encode", "join", "replace", "format", "strip", "lower", "upper"}
-
-
-def _may_fold(node: ast.expr) -> bool:
-    """Worth trying to fold: literals, concatenations, slices, and string or decoding calls."""
-    if isinstance(node, (ast.Constant, ast.BinOp, ast.JoinedStr, ast.Subscript)):
-        return True
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            return func.attr in _FOLDABLE_METHODS or func.attr.endswith(
-                ("decode", "decompress", "fromhex", "unhexlify", "which")
-            )
-        return isinstance(func, ast.Name) and func.id in (
-            "bytes",
-            "chr",
-            "b64decode",
-            "decompress",
-            "unhexlify",
-            "which",
-        )
-    return False
-
-
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 
 
 def _is_secret_env_name(text: str) -> bool:
     """`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`: written like an environment variable, named like a secret."""
     return bool(_ENV_NAME.match(text)) and bool(patterns.SECRET_ENV_NAME.search(text))
-
-
-_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
-
-PROGRAM_FROM_PATH = "(program from PATH)"
-"""Marks a process that runs one program named bare, found on PATH: not a file the code wrote."""
-# Programs that run whatever they are given: naming one of them bare says nothing about what runs.
-_LAUNCHERS = frozenset(
-    [
-        "sh",
-        "bash",
-        "zsh",
-        "dash",
-        "ksh",
-        "csh",
-        "tcsh",
-        "fish",
-        "ash",
-        "busybox",
-        "cmd",
-        "powershell",
-        "pwsh",
-        "py",
-        "node",
-        "nodejs",
-        "deno",
-        "bun",
-        "perl",
-        "ruby",
-        "php",
-        "lua",
-        "java",
-        "javaw",
-        "wscript",
-        "cscript",
-        "mshta",
-        "rundll32",
-        "regsvr32",
-        "msiexec",
-        "start",
-        "open",
-        "xdg-open",
-        "nohup",
-        "setsid",
-        "env",
-        "sudo",
-        "su",
-        "doas",
-        "runas",
-        "nice",
-        "ionice",
-        "timeout",
-        "xargs",
-        "watch",
-        "exec",
-        "eval",
-        "source",
-        "osascript",
-        "launchctl",
-        "systemctl",
-        "crontab",
-        "at",
-        "schtasks",
-        "sc",
-        "reg",
-        "bitsadmin",
-        "certutil",
-        "curl",
-        "wget",
-        "chmod",
-        "screen",
-        "tmux",
-        "installutil",
-        "regasm",
-        "regsvcs",
-        "msbuild",
-        "cmstp",
-        "wmic",
-        "forfiles",
-        "pcalua",
-        "explorer",
-    ]
-)
-_INTERPRETER = re.compile(r"^(python|pypy|jython|ipython)\d*$")
-_SHELL_SYNTAX = re.compile(r"[;&|`$<>()\n]")
-
-
-def _runs_program_from_path(words: list[str]) -> bool:
-    """`db2cli validate`, `['chtag', '-tc', '1047', f]`: one program named bare, that runs nothing it is handed."""
-    program = words[0]
-    return (
-        bool(_PLAIN_PROGRAM.match(program))
-        and program.lower() not in _LAUNCHERS
-        and not _INTERPRETER.match(program.lower())
-        and not any(_SHELL_SYNTAX.search(word) for word in words)
-    )
-
-
-def _is_build_step(program: str, words: list[str]) -> bool:
-    if program in patterns.BUILD_TOOLS:
-        return True
-    # pkg-config's kin (mecab-config, llvm-config, pg_config) report where a library is installed.
-    if _PLAIN_PROGRAM.match(program) and program.endswith(("-config", "_config")) and words[0] == program:
-        return True
-    # `rm -rf build dist` in a release helper; removing anything under / or ~ is not a build step.
-    return program == "rm" and all(not w.startswith(("/", "~", "$", "…")) for w in words[1:])
-
-
-def _literal_parts(node: ast.expr) -> str:
-    """The constant text of an f-string, concatenation or `str.format` template whose variable
-    parts are unknown ('…')."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        return _FORMAT_FIELD.sub("…", _literal_parts(node.func.value))
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "…" for v in node.values
-        )
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        return _literal_parts(node.left) + _literal_parts(node.right)
-    return "…"
 
 
 def _arguments(node: ast.Call) -> list[ast.expr]:
@@ -1225,48 +867,16 @@ def _keyword(node: ast.Call, name: str) -> ast.expr | None:
     return None
 
 
-def _is_decode_method(node: ast.Call) -> bool:
-    return (
-        isinstance(node.func, ast.Attribute)
-        and node.func.attr == "decode"
-        and len(node.args) >= 1
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-        and node.args[0].value.lower().replace("-", "_")
-        in ("hex", "base64", "rot13", "rot_13", "zlib", "hex_codec", "base64_codec")
-    )
-
-
-def _is_chr_join(node: ast.Call) -> bool:
-    """`''.join(map(chr, ...))` or `''.join(chr(c) for c in ...)`."""
-    if not (isinstance(node.func, ast.Attribute) and node.func.attr == "join" and len(node.args) == 1):
-        return False
-    argument = node.args[0]
-    if (
-        isinstance(argument, ast.Call)
-        and isinstance(argument.func, ast.Name)
-        and argument.func.id == "map"
-        and argument.args
-    ):
-        return isinstance(argument.args[0], ast.Name) and argument.args[0].id == "chr"
-    if isinstance(argument, (ast.GeneratorExp, ast.ListComp)):
-        element = argument.elt
-        return isinstance(element, ast.Call) and isinstance(element.func, ast.Name) and element.func.id == "chr"
-    return False
-
-
 def _reached_names(tree: ast.Module, reachable: set[int]) -> set[str]:
     """Names of reached functions, and of classes whose constructor was reached."""
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
     names = set()
     for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(statement) in reachable:
+        if isinstance(statement, functions) and id(statement) in reachable:
             names.add(statement.name)
         elif isinstance(statement, ast.ClassDef):
-            if any(
-                id(child) in reachable
-                for child in statement.body
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
-            ):
+            methods = [child for child in statement.body if isinstance(child, functions)]
+            if any(id(method) in reachable for method in methods):
                 names.add(statement.name)
     return names
 
@@ -1279,18 +889,13 @@ def _wallet_secret_field(call: ast.Call) -> str | None:
         if not isinstance(payload, ast.Dict):
             continue
         for key in payload.keys:
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                if key.value.lower().replace("_", "").replace("-", "") in patterns.WALLET_SECRET_FIELDS:
-                    return key.value
+            if (
+                isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and key.value.lower().replace("_", "").replace("-", "") in patterns.WALLET_SECRET_FIELDS
+            ):
+                return key.value
     return None
-
-
-def _is_xor_chr(node: ast.Call) -> bool:
-    """`chr(ord(c) ^ key)`: one character of an XOR-decoded string."""
-    if not (isinstance(node.func, ast.Name) and node.func.id == "chr" and len(node.args) == 1):
-        return False
-    argument = node.args[0]
-    return isinstance(argument, ast.BinOp) and isinstance(argument.op, ast.BitXor)
 
 
 def _opens_for_writing(node: ast.Call) -> bool:

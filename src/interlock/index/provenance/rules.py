@@ -1,24 +1,15 @@
 """Rules about where a release came from (PEP 740 provenance), raised from index signals.
 
-Their findings are made by `interlock.index.provenance` when a release is fetched from an index;
-the rules live here, without its heavy imports, so `interlock rules` can explain them.
+Their findings are made by `continuity` when a release is fetched from an index; they are declared
+here, without its heavy imports (sigstore), so `interlock rules` can explain them cheaply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from interlock.model.findings import Severity
+from interlock.model.rules import Stage, declare
 
-from interlock.analysis.evidence import Evidence
-from interlock.analysis.rules.base import Rule
-from interlock.model.findings import Finding, Severity
-
-
-def _raised_from_index_signals(_evidence: Evidence) -> Iterable[Finding]:
-    # Provenance is a fact about the index's copy of a release, not about the files inside it.
-    return ()
-
-
-PROVENANCE_INVALID = Rule(
+PROVENANCE_INVALID = declare(
     "provenance-invalid",
     "The index publishes provenance for the release, and it does not verify",
     (Severity.HIGH, Severity.CRITICAL),
@@ -29,10 +20,10 @@ PROVENANCE_INVALID = Rule(
     "or the document is unreadable. A benign cause is rare: a trust root too old to know a newly "
     "rotated sigstore key (run with a refreshed trust root to tell). High, not critical, when the "
     "provenance could not be checked at all (the index failed mid-way, the trust root is unusable).",
-    _raised_from_index_signals,
+    Stage.PROVENANCE,
 )
 
-PROVENANCE_MISSING = Rule(
+PROVENANCE_MISSING = declare(
     "provenance-missing",
     "No provenance, though earlier releases of the project had it",
     (Severity.HIGH,),
@@ -41,10 +32,10 @@ PROVENANCE_MISSING = Rule(
     "token looks like: the litellm 1.82.7/1.82.8 releases had no provenance and no matching tag. "
     "Benign when a project moves its release process back to manual uploads, which its "
     "maintainers can confirm.",
-    _raised_from_index_signals,
+    Stage.PROVENANCE,
 )
 
-PUBLISHER_CHANGED = Rule(
+PUBLISHER_CHANGED = declare(
     "publisher-changed",
     "Provenance names another repository or workflow than the previous releases",
     (Severity.HIGH,),
@@ -52,7 +43,5 @@ PUBLISHER_CHANGED = Rule(
     "or workflow file) than the latest earlier release with provenance. A new publisher can be an "
     "attacker's fork or workflow added to the project's publishing rights. Benign after a "
     "repository transfer or rename, or a renamed release workflow: the evidence names both.",
-    _raised_from_index_signals,
+    Stage.PROVENANCE,
 )
-
-RULES: tuple[Rule, ...] = (PROVENANCE_INVALID, PROVENANCE_MISSING, PUBLISHER_CHANGED)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from interlock.analysis import roles
+from interlock.analysis.extract import roles
+from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.facts import When
 from interlock.analysis.parallel import Job
-from interlock.analysis.python_source import SourceReport
 from interlock.artifact.model import Artifact
 
 

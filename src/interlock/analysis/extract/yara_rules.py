@@ -7,11 +7,20 @@ from pathlib import Path
 
 import yara_x
 
+from interlock.analysis.rules.base import files_rule
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 from interlock.model.findings import Finding, Severity
 
 _SCAN_TIMEOUT_SECONDS = 5
+
+YARA_ERROR = files_rule(
+    "yara-error",
+    "a user's YARA rule could not be run on a file",
+    (Severity.LOW,),
+    "The rules given with --yara-rules failed on this member (a scan timeout or an engine error): that member "
+    "was not matched against them. Interlock's own analysis is unaffected.",
+)
 
 
 class YaraError(ValueError):
@@ -52,7 +61,7 @@ class YaraRules:
             try:
                 results = scanner.scan(member.data)
             except (yara_x.TimeoutError, yara_x.ScanError) as exc:
-                findings.append(Finding("yara-error", Severity.LOW, path, None, f"YARA scan failed: {exc}", ""))
+                findings.append(YARA_ERROR.finding(Severity.LOW, path, None, f"YARA scan failed: {exc}", ""))
                 continue
             for rule in results.matching_rules:
                 meta = dict(rule.metadata)

@@ -69,11 +69,13 @@ def dangerous_calls(data: bytes) -> list[str]:
             name = opcode.name
             if name in _STRING_OPS and isinstance(argument, (str, bytes)):
                 strings.append(argument if isinstance(argument, str) else argument.decode("latin-1"))
-            elif name in ("BINPUT", "LONG_BINPUT", "PUT") and strings:
+            elif name in ("BINPUT", "LONG_BINPUT", "PUT") and strings and isinstance(argument, (int, str)):
                 memo[int(argument)] = strings[-1]
             elif name == "MEMOIZE" and strings:
                 memo[len(memo)] = strings[-1]
-            elif name in ("BINGET", "LONG_BINGET", "GET") and int(argument) in memo:
+            elif (
+                name in ("BINGET", "LONG_BINGET", "GET") and isinstance(argument, (int, str)) and int(argument) in memo
+            ):
                 strings.append(memo[int(argument)])
             elif name in ("GLOBAL", "INST") and isinstance(argument, str):
                 module, _, attribute = argument.partition(" ")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from interlock.analysis import patterns
+from interlock.analysis.extract import patterns
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _registrations(tree: ast.Module) -> list[tuple[str, ast.expr]]:
         if isinstance(node, ast.Dict):
             entries.extend(
                 (key.value, value)
-                for key, value in zip(node.keys, node.values)
+                for key, value in zip(node.keys, node.values, strict=True)
                 if isinstance(key, ast.Constant) and isinstance(key.value, str)
             )
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":

@@ -340,8 +340,10 @@ CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
         "package-registry": r"(^|[/\\~])\.(npmrc|pypirc)$",
         "shell-history": r"\.(bash|zsh|sh|mysql|psql)_history\b",
         "system": r"/etc/shadow|/proc/(self|\*|\{|\d)[^\"']*/(environ|mem|maps)",
-        "browser": r"\bLogin Data\b|\bWeb Data\b|\bLocal State\b|\bcookies\.sqlite\b|\blogins\.json\b|\bkey[34]\.db\b|Local Storage[/\\]+leveldb",
-        "wallet": r"\bwallet\.dat\b|\bExodus\b|\bElectrum\b|Ethereum[/\\]keystore|\bCoinomi\b|\batomic[/\\]|nkbihfbeogaeaoehlefnkodbefgpgknn",
+        "browser": r"\bLogin Data\b|\bWeb Data\b|\bLocal State\b|\bcookies\.sqlite\b|\blogins\.json\b"
+        r"|\bkey[34]\.db\b|Local Storage[/\\]+leveldb",
+        "wallet": r"\bwallet\.dat\b|\bExodus\b|\bElectrum\b|Ethereum[/\\]keystore|\bCoinomi\b|\batomic[/\\]"
+        r"|nkbihfbeogaeaoehlefnkodbefgpgknn",
         "messaging": r"Telegram Desktop|\btdata\b|discord(canary|ptb)?[/\\]Local Storage",
         "discord-token": r"\[\\w-\]\{24\}|mfa\\\.\[\\w-\]\{84\}|dQw4w9WgXcQ",
         "gnupg": r"(^|[/\\~])\.gnupg([/\\]|$)",

