@@ -7,8 +7,10 @@ back with the same reader the product uses, then scanned with the same engine.
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 import textwrap
+import warnings
 import zipfile
 from collections.abc import Iterable
 
@@ -16,12 +18,13 @@ from interlock.analysis.engine import scan_artifact
 from interlock.analysis.extract.python.reader import analyse_python
 from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.facts import Capability, Fact, When
-from interlock.artifact.limits import DEFAULT_LIMITS, Limits
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import read_artifact_bytes
 from interlock.demo.wheel import sdist_bytes, sdist_filename, wheel_bytes, wheel_filename
 from interlock.model.findings import Finding
 from interlock.model.result import ScanResult
+from interlock.model.verdict import Verdict
 
 Files = dict[str, str | bytes]
 
@@ -64,52 +67,132 @@ def rule_ids(result: ScanResult) -> set[str]:
     return {f.rule for f in result.findings}
 
 
-# -- hostile archives --------------------------------------------------------------------------
+# -- hostile archives: exactly the entries given ------------------------------------------------
+
+ZipEntry = tuple[str | zipfile.ZipInfo, bytes | str]
+TarEntry = tarfile.TarInfo | tuple[str | tarfile.TarInfo, bytes]
+
+
+def zip_bytes(entries: Iterable[ZipEntry], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip with exactly these entries, in order, duplicates and odd names kept.
+
+    A ZipInfo entry takes the archive's compression unless it names another than ZIP_STORED.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in entries:
+            if isinstance(name, zipfile.ZipInfo) and name.compress_type == zipfile.ZIP_STORED:
+                name.compress_type = compression
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": that is the point
+                archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def zip_artifact(
-    entries: Iterable[tuple[str | zipfile.ZipInfo, bytes]],
+    entries: Iterable[ZipEntry],
     filename: str = "demo-1.0-py3-none-any.whl",
     limits: Limits = DEFAULT_LIMITS,
     *,
     compression: int = zipfile.ZIP_DEFLATED,
 ) -> Artifact:
-    """A zip (wheel by default) with exactly these entries, in order, duplicates and odd names kept."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in entries:
-            archive.writestr(name, data)
-    return read_artifact_bytes(filename, buffer.getvalue(), limits)
+    """`zip_bytes` read back as a wheel (by default) with the product's reader."""
+    return read_artifact_bytes(filename, zip_bytes(entries, compression), limits)
 
 
-def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            archive.writestr(name, data)
-    return buffer.getvalue()
+def bare_wheel_bytes(files: dict[str, bytes | str]) -> bytes:
+    """demo 1.0 as a wheel with no more than WHEEL and METADATA before `files` (no RECORD): the bytes
+    a test then truncates or patches. `files` keys may be ZipInfo, for links and odd modes."""
+    entries: list[ZipEntry] = [
+        ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+        ("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"),
+    ]
+    return zip_bytes(entries + list(files.items()))
+
+
+def tar_info(name: str, kind: bytes = tarfile.REGTYPE, size: int = 0, linkname: str = "") -> tarfile.TarInfo:
+    """A tar header; its size is a claim, whatever data follows it."""
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.size = size
+    info.linkname = linkname
+    return info
 
 
 def tar_member(
     name: str, data: bytes = b"", *, kind: bytes = tarfile.REGTYPE, linkname: str = ""
 ) -> tuple[tarfile.TarInfo, bytes]:
-    info = tarfile.TarInfo(name)
-    info.type = kind
-    info.mode = 0o644
-    info.linkname = linkname
-    info.size = len(data) if kind == tarfile.REGTYPE else 0
-    return info, data
+    """A member for `tar_bytes`: a regular file holding `data`, or a link, device or fifo."""
+    return tar_info(name, kind, len(data) if kind == tarfile.REGTYPE else 0, linkname), data
+
+
+def tar_bytes(members: Iterable[TarEntry], compression: str = "gz", fmt: int = tarfile.PAX_FORMAT) -> bytes:
+    """A tar (.tar.gz by default) with exactly these members, in order, links and odd names kept.
+
+    A bare TarInfo is written as its header alone; (name, data) is a regular file; (TarInfo, data)
+    writes data after regular files only.
+    """
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=f"w:{compression}" if compression else "w", format=fmt) as archive:
+        for member in members:
+            if isinstance(member, tarfile.TarInfo):
+                archive.addfile(member)
+                continue
+            name, data = member
+            info = tar_info(name, size=len(data)) if isinstance(name, str) else name
+            archive.addfile(info, io.BytesIO(data) if info.type == tarfile.REGTYPE else None)
+    return buffer.getvalue()
 
 
 def tar_artifact(
-    members: Iterable[tuple[tarfile.TarInfo, bytes]], filename: str = "demo-1.0.tar.gz", limits: Limits = DEFAULT_LIMITS
+    members: Iterable[TarEntry], filename: str = "demo-1.0.tar.gz", limits: Limits = DEFAULT_LIMITS
 ) -> Artifact:
-    """A .tar.gz with exactly these members (links, devices, odd names kept as given)."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as archive:
-        for info, data in members:
-            archive.addfile(info, io.BytesIO(data) if info.type == tarfile.REGTYPE else None)
-    return read_artifact_bytes(filename, buffer.getvalue(), limits)
+    """`tar_bytes` as a .tar.gz read back with the product's reader."""
+    return read_artifact_bytes(filename, tar_bytes(members), limits)
+
+
+def bare_sdist_bytes(files: dict[str, bytes | str]) -> bytes:
+    """demo 1.0 as a .tar.gz with PKG-INFO and a plain setup.py before `files` under demo-1.0/."""
+    members: list[TarEntry] = [
+        ("demo-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"),
+        ("demo-1.0/setup.py", b"from setuptools import setup\nsetup(name='demo', version='1.0')\n"),
+    ]
+    members += [(f"demo-1.0/{path}", data.encode() if isinstance(data, str) else data) for path, data in files.items()]
+    return tar_bytes(members)
+
+
+# -- scanning bytes, and what a result says -----------------------------------------------------
+
+
+def check_well_formed(result: ScanResult) -> None:
+    """A verdict with its evidence: an error has a clear one-line reason; output encodes cleanly."""
+    assert isinstance(result.verdict, Verdict)
+    if result.verdict is Verdict.ERROR:
+        assert result.error and "\n" not in result.error and len(result.error) <= 300, result.error
+    else:
+        assert result.error is None
+    for finding in result.findings:
+        assert finding.message and "\n" not in finding.message, finding
+    json.dumps({"results": [result.to_json()]}).encode("utf-8")
+
+
+def scan_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Artifact, ScanResult]:
+    """Read `data` as `filename` and scan it within the limits' time budget; the result must be well formed."""
+    artifact = read_artifact_bytes(filename, data, limits)
+    result = scan_artifact(artifact, filename, deadline=Deadline(limits.max_seconds))
+    check_well_formed(result)
+    return artifact, result
+
+
+def messages_of(result: ScanResult, rule: str) -> list[str]:
+    return [f.message for f in findings_of(result, rule)]
+
+
+def message_of(result: ScanResult, rule: str) -> str:
+    """The message of the first finding of `rule` (fails if there is none)."""
+    messages = messages_of(result, rule)
+    assert messages, f"no {rule} finding in {sorted(rule_ids(result))}"
+    return messages[0]
 
 
 # -- source analysis ---------------------------------------------------------------------------

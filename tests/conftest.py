@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from interlock.cli import main
 from interlock.index import IndexClient
 from tests.fake_index import FakeIndex
 
@@ -22,6 +24,14 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     # tests that exercise history unset this and serve an index on loopback.
     monkeypatch.setenv("INTERLOCK_NO_HISTORY", "1")
     return cache
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`interlock ARGV...` in process: its exit status, stdout and stderr. The CLI never shows a traceback."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return status, captured.out, captured.err
 
 
 def corpus_or_skip(*parts: str) -> Path:
@@ -40,6 +50,15 @@ def index() -> Iterator[FakeIndex]:
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
+
+
+@pytest.fixture
+def unreachable_index() -> str:
+    """An index URL on 127.0.0.1 at a port nothing listens on: every request is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/simple"
 
 
 @pytest.fixture

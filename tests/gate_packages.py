@@ -84,7 +84,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         for path, data in members.items():
             archive.writestr(path, data)
     return filename
-'''
+'''  # noqa: E501 - lines of a lockfile or module as written
 
 _PYPROJECT = '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
 

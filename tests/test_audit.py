@@ -6,17 +6,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from interlock.cli import main
 from interlock.demo import build_demo_releases
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+from tests.conftest import run
 
 
 def sha256(path: Path) -> str:
@@ -32,7 +27,7 @@ def demo(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_pinned_trojaned_release_is_judged_malicious_by_its_hash(
     served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    genuine, trojaned = demo
+    _genuine, trojaned = demo
     lock = tmp_path / "requirements.txt"
     lock.write_text(f"acme-greeter==1.0.1 --hash=sha256:{sha256(trojaned)}\nrich>=13\n")
     status, out, _ = run(capsys, "audit", "--index-url", served_demo, "--format", "json", str(lock))
@@ -133,23 +128,17 @@ def test_a_package_the_index_does_not_have_is_an_error(
     assert first["policy"]["status"] == "block"  # fail closed
 
 
+@pytest.mark.slow
 def test_an_unreachable_index_is_an_error_for_every_pin_not_a_crash(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, unreachable_index: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     lock = tmp_path / "requirements.txt"
     lock.write_text("acme-greeter==1.0.0\nrich==13.0\n")
-    status, out, err = run(
-        capsys, "audit", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", str(lock)
-    )
+    status, out, err = run(capsys, "audit", "--index-url", unreachable_index, "--format", "json", str(lock))
     results = json.loads(out)["results"]
     assert status == 3 and "Traceback" not in err
     assert [r["verdict"] for r in results] == ["error", "error"] and all(
-        f"127.0.0.1:{port}" in r["error"] for r in results
+        urlsplit(unreachable_index).netloc in r["error"] for r in results
     )
 
 
@@ -169,6 +158,7 @@ def test_an_unknown_lockfile_format_is_a_usage_error(tmp_path: Path, capsys: pyt
     assert status == 2 and out == "" and str(lock) in err and "Traceback" not in err
 
 
+@pytest.mark.e2e
 def test_audit_python_judges_what_another_environment_has_installed(
     served_demo: str, demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

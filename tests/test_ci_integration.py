@@ -64,6 +64,7 @@ def _run_action(tmp_path: Path, index_url: str, lockfile: Path) -> subprocess.Co
     )
 
 
+@pytest.mark.e2e
 def test_the_action_blocks_a_trojaned_pin_and_writes_sarif(served_demo: str, tmp_path: Path) -> None:
     _, trojaned = build_demo_releases(tmp_path / "local")
     lock = tmp_path / "requirements.txt"
@@ -74,6 +75,7 @@ def test_the_action_blocks_a_trojaned_pin_and_writes_sarif(served_demo: str, tmp
     assert '"ruleId"' in (tmp_path / "interlock.sarif").read_text()
 
 
+@pytest.mark.e2e
 def test_the_action_passes_a_genuine_pin(served_demo: str, tmp_path: Path) -> None:
     genuine, _ = build_demo_releases(tmp_path / "local")
     lock = tmp_path / "requirements.txt"
@@ -83,6 +85,7 @@ def test_the_action_passes_a_genuine_pin(served_demo: str, tmp_path: Path) -> No
     assert run.stdout.startswith("CLEAN")
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash, as the action does")
 def test_the_hook_entry_runs_on_the_files_pre_commit_passes(served_demo: str, tmp_path: Path) -> None:
     (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))

@@ -11,22 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
 from interlock.index.http_cache import default_http_cache_dir
+from tests.conftest import run
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> tuple[Path, Path]:
     genuine, trojaned = build_demo_releases(tmp_path / "demo")
     return genuine, trojaned
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_scan_trojaned_wheel_is_malicious_and_names_the_pth(
@@ -96,7 +90,7 @@ def test_output_file(demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.Cap
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "scan", str(tmp_path / "nope.whl"))
+    status, _out, err = run(capsys, "scan", str(tmp_path / "nope.whl"))
     assert status == 2
     assert "no such file" in err and "Traceback" not in err
 
@@ -182,6 +176,7 @@ def test_scan_by_name_of_a_missing_version_is_an_error_verdict(
     assert result["verdict"] == "error" and "9.9" in result["error"]
 
 
+@pytest.mark.slow
 def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
     served_demo: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -190,23 +185,20 @@ def test_a_damaged_http_cache_is_passed_over_without_a_traceback(
         connection.execute("UPDATE entries SET data = x'00'")  # every stored answer undecodable
     connection.close()
     # In a process of its own: pytest's log capture would hide what a user's terminal shows.
+    program = "import sys; from interlock.cli import main; sys.exit(main())"
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from interlock.cli import main; sys.exit(main())", "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.0"],
+        [sys.executable, "-c", program, "scan", "--index-url", served_demo, "--format", "json", "acme-greeter==1.0.0"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "CI": "1"},
     )  # fmt: skip
     assert done.returncode == 0 and json.loads(done.stdout)["results"][0]["verdict"] == "clean"
     assert "Traceback" not in done.stderr and "hishel" not in done.stderr
 
 
-def test_scan_by_name_with_the_index_down_is_an_error_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    status, out, err = run(
-        capsys, "scan", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme-greeter==1.0.1"
-    )
+@pytest.mark.slow
+def test_scan_by_name_with_the_index_down_is_an_error_verdict(
+    unreachable_index: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "scan", "--index-url", unreachable_index, "--format", "json", "acme-greeter==1.0.1")
     assert status == 3
     assert json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err

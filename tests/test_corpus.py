@@ -10,7 +10,10 @@ import pytest
 
 from interlock.analysis.engine import scan_artifact
 from interlock.artifact.reader import read_artifact
-from tests.conftest import corpus_or_skip
+from tests.conftest import SHARED_CORPUS, corpus_or_skip
+
+# A release of a megabyte or more takes seconds to scan: `make test-fast` leaves it out.
+SLOW_BYTES = 1_000_000
 
 
 def _cases() -> list[dict[str, str]]:
@@ -21,12 +24,23 @@ def _cases() -> list[dict[str, str]]:
     return list(csv.DictReader(manifest.open(), delimiter="\t"))
 
 
+def _params() -> list[object]:
+    params = []
+    for case in _cases():
+        if case["case"] == "litellm-1.82.7":
+            continue
+        artifact = SHARED_CORPUS / "attacks" / case["artifact"]
+        slow = artifact.is_file() and artifact.stat().st_size >= SLOW_BYTES
+        params.append(pytest.param(case, id=case["case"], marks=[pytest.mark.slow] if slow else []))
+    return params
+
+
 def test_corpus_present_or_skipped() -> None:
     corpus_or_skip("attacks", "manifest.tsv")
     assert _cases(), "manifest lists no cases"
 
 
-@pytest.mark.parametrize("case", [c for c in _cases() if c["case"] != "litellm-1.82.7"], ids=lambda c: c["case"])
+@pytest.mark.parametrize("case", _params())
 def test_attack_case_scanned_alone(case: dict[str, str]) -> None:
     path = corpus_or_skip("attacks", case["artifact"])
     result = scan_artifact(read_artifact(path), str(path))
@@ -36,6 +50,7 @@ def test_attack_case_scanned_alone(case: dict[str, str]) -> None:
         assert result.verdict.value == "clean", result.findings[:3]
 
 
+@pytest.mark.slow
 def test_litellm_1_82_8_is_malicious_because_of_its_pth() -> None:
     path = corpus_or_skip("attacks", "litellm", "1.82.8", "litellm-1.82.8-py3-none-any.whl")
     result = scan_artifact(read_artifact(path), str(path))

@@ -12,11 +12,11 @@ import pytest
 
 from interlock.analysis import parallel
 from interlock.artifact.reader import read_artifact_bytes
-from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.store.facts import FactCache
+from tests.conftest import run
 
 HARMLESS = "def greet(name):\n    return f'hello {name}'\n"
 # Talks to the network at import in both releases: the package's long-standing behaviour.
@@ -37,12 +37,6 @@ def release(tmp_path: Path, version: str, files: dict[str, str], name: str = "ac
 def diff(old: Path, new: Path, facts: FactCache | None = None):
     read = lambda path: read_artifact_bytes(path.name, path.read_bytes())  # noqa: E731
     return diff_artifacts(read(old), read(new), target=str(new), previous_label=str(old), facts=facts)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 # -- what counts as new ------------------------------------------------------------------------
@@ -254,21 +248,17 @@ def test_no_history_judges_the_release_alone(index_with_history: str, capsys: py
     assert all("new" not in finding for finding in result["findings"])
 
 
+@pytest.mark.slow
 def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unreachable_index: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
     monkeypatch.delenv("INTERLOCK_NO_HISTORY", raising=False)
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     genuine, trojaned = build_demo_releases(tmp_path)
     status, out, err = run(
         capsys,
         "scan",
         "--index-url",
-        f"http://127.0.0.1:{port}/simple",
+        unreachable_index,
         "--format",
         "json",
         str(trojaned),
@@ -279,14 +269,12 @@ def test_a_local_file_with_the_index_down_is_judged_alone_and_says_why(
     assert all(r["history"].startswith("history unavailable") for r in results) and "Traceback" not in err
 
 
-def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+@pytest.mark.slow
+def test_diff_by_name_with_the_index_down_is_an_error_not_a_traceback(
+    unreachable_index: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = run(
-        capsys, "diff", "--index-url", f"http://127.0.0.1:{port}/simple", "--format", "json", "acme==1.0", "acme==1.1"
+        capsys, "diff", "--index-url", unreachable_index, "--format", "json", "acme==1.0", "acme==1.1"
     )
     assert status == 3 and json.loads(out)["results"][0]["verdict"] == "error"
     assert "Traceback" not in err

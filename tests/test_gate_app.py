@@ -85,7 +85,7 @@ def test_a_clean_file_is_served_whole_or_by_range_only_after_it_is_judged(gate: 
 def test_a_trojaned_file_is_refused_with_the_reason_and_judged_once(
     gate: httpx.Client, judge: Judge, index: FakeIndex
 ) -> None:
-    url = [entry["url"] for entry in json_page(gate)["files"] if entry["filename"] == TROJANED][0]
+    url = next(entry["url"] for entry in json_page(gate)["files"] if entry["filename"] == TROJANED)
     for headers in ({}, {"Range": "bytes=0-9"}):
         response = gate.get(url, headers=headers)
         assert response.status_code == 403

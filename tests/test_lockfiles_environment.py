@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -195,7 +196,8 @@ def test_interpreters_that_cannot_answer_are_clear_errors(tmp_path: Path, monkey
     with pytest.raises(LockfileError) as caught:
         read_environment(failing)
     assert str(caught.value) == (
-        f"{failing}: cannot list installed distributions (a Python 3.8+ interpreter?): ModuleNotFoundError: No module named importlib.metadata"
+        f"{failing}: cannot list installed distributions (a Python 3.8+ interpreter?): ModuleNotFoundError: No "
+        "module named importlib.metadata"
     )
 
     garbage = _script(tmp_path, "echo 'this is not json'")
@@ -204,7 +206,7 @@ def test_interpreters_that_cannot_answer_are_clear_errors(tmp_path: Path, monkey
 
     slow = _script(tmp_path, "exec sleep 30")
     monkeypatch.setattr(environment, "PROBE_TIMEOUT", 0.5)
-    with pytest.raises(LockfileError, match="took longer than 0.5 s"):
+    with pytest.raises(LockfileError, match=re.escape("took longer than 0.5 s")):
         read_environment(slow)
 
 

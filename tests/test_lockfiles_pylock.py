@@ -60,7 +60,7 @@ version = "2.0"
 wheels = [
     {{ path = "wheels/vendored-2.0-py3-none-any.whl", hashes = {{sha256 = "{digest("vendored")}"}} }},
 ]
-"""
+"""  # noqa: E501 - lines of a lockfile or module as written
 
 
 def test_index_packages_are_pinned_with_sdist_and_wheels(tmp_path: Path) -> None:
@@ -128,7 +128,10 @@ def _error(tmp_path: Path, text: str) -> LockfileError:
 
 
 HEADER = 'lock-version = "1.0"\ncreated-by = "a-locker"\n\n'
-GOOD = f'[[packages]]\nname = "ok"\nversion = "1.0"\nindex = "{INDEX}"\nwheels = [{{ url = "{FILES}/ok-1.0-py3-none-any.whl", hashes = {{sha256 = "{digest("ok")}"}} }}]\n\n'
+GOOD = (
+    f'[[packages]]\nname = "ok"\nversion = "1.0"\nindex = "{INDEX}"\n'
+    f'wheels = [{{ url = "{FILES}/ok-1.0-py3-none-any.whl", hashes = {{sha256 = "{digest("ok")}"}} }}]\n\n'
+)
 
 
 @pytest.mark.parametrize(
@@ -139,8 +142,10 @@ GOOD = f'[[packages]]\nname = "ok"\nversion = "1.0"\nindex = "{INDEX}"\nwheels =
             "invalid pylock: packages[1].version: Unexpected type int (expected str)",
         ),
         (
-            f'name = "bad"\nversion = "2.0"\nwheels = [{{ url = "{FILES}/bad-1.0-py3-none-any.whl", hashes = {{sha256 = "{digest("bad")}"}} }}]\n',
-            "invalid pylock: packages[1].wheels[0]: Version in 'bad-1.0-py3-none-any.whl' is not consistent with package version '2.0'",
+            'name = "bad"\nversion = "2.0"\n'
+            f'wheels = [{{ url = "{FILES}/bad-1.0-py3-none-any.whl", hashes = {{sha256 = "{digest("bad")}"}} }}]\n',
+            "invalid pylock: packages[1].wheels[0]: Version in 'bad-1.0-py3-none-any.whl' is not consistent with "
+            "package version '2.0'",
         ),
         (
             'name = "Bad_Name"\ndirectory = { path = "." }\n',
@@ -148,10 +153,12 @@ GOOD = f'[[packages]]\nname = "ok"\nversion = "1.0"\nindex = "{INDEX}"\nwheels =
         ),
         (
             'name = "bad"\nversion = "1.0"\n',
-            "invalid pylock: packages[1]: Exactly one of vcs, directory, archive must be set if sdist and wheels are not set",
+            "invalid pylock: packages[1]: Exactly one of vcs, directory, archive must be set if sdist and wheels are "
+            "not set",
         ),
         (
-            f'name = "bad"\nversion = "1.0"\nwheels = [{{ url = "{FILES}/bad-1.0-py3-none-any.whl", hashes = {{sha256 = "nothex"}} }}]\n',
+            'name = "bad"\nversion = "1.0"\n'
+            f'wheels = [{{ url = "{FILES}/bad-1.0-py3-none-any.whl", hashes = {{sha256 = "nothex"}} }}]\n',
             "package 'bad': malformed hash 'sha256:nothex' (expected algorithm:hexdigest)",
         ),
     ],

@@ -36,6 +36,7 @@ from interlock.policy.load import MAX_POLICY_BYTES, parse_policy
 from interlock.policy.positions import Position, Positions
 from interlock.policy.show import format_policy
 from tests.builders import scan_wheel
+from tests.conftest import run
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -253,7 +254,8 @@ def test_the_documented_examples_are_valid_policies() -> None:
         ),
         (
             '[[deny]]\npackage = "x"\nversion = "1.2.3"\nreason = "r"\n',
-            'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got "1.2.3"; did you mean "==1.2.3"?',
+            'interlock.toml:3: deny #1.version: expected a version specifier like ">=2.0" or "==1.82.7", got '
+            '"1.2.3"; did you mean "==1.2.3"?',
         ),
         (
             '[[deny]]\npackage = "x"\nversion = "=>2"\nreason = "r"\n',
@@ -269,7 +271,8 @@ def test_the_documented_examples_are_valid_policies() -> None:
         ),
         (
             '[[ignore]]\nrule = "known-malicious"\nreason = "r"\n',
-            "interlock.toml:2: ignore #1.rule: known-malicious cannot be ignored: a published advisory names the release",
+            "interlock.toml:2: ignore #1.rule: known-malicious cannot be ignored: a published advisory names the "
+            "release",
         ),
         (
             '[[ignore]]\nrule = "beacon"\nversion = "<2"\nreason = "r"\n',
@@ -767,12 +770,6 @@ def test_show_writes_a_policy_that_reads_back_the_same(tmp_path: Path) -> None:
 # -- the command line ---------------------------------------------------------------------------
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
 def test_cli_check_valid_policy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -781,8 +778,8 @@ def test_cli_check_valid_policy(
     status, out, err = run(capsys, "policy", "check")
     assert (status, err) == (0, "")
     assert (
-        out
-        == "ok: interlock.toml: fail-on malicious, cooldown 3d (2 exceptions), 1 allow, 1 deny, 2 ignore, 2 provenance entries (default optional)\n"
+        out == "ok: interlock.toml: fail-on malicious, cooldown 3d (2 exceptions), 1 allow, 1 deny, 2 ignore, 2 "
+        "provenance entries (default optional)\n"
     )
 
 
@@ -795,7 +792,8 @@ def test_cli_check_invalid_policy_prints_every_problem_and_exits_2(
     assert (status, out) == (2, "")
     assert err.splitlines() == [
         'interlock: error: interlock.toml:2: cooldown: expected a duration like "3d" or "12h", got "three days"',
-        "interlock: error: interlock.toml:3: deny #1: missing 'reason' (say why, for whoever reads a decision it makes)",
+        "interlock: error: interlock.toml:3: deny #1: missing 'reason' (say why, for whoever reads a decision it "
+        "makes)",
     ]
 
 

@@ -230,12 +230,14 @@ def test_forged_signature_is_invalid() -> None:
         (
             "workflow",
             "evil.yml",
-            "(https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) does not match expected Trusted Publisher (evil.yml",
+            "(https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) does "
+            "not match expected Trusted Publisher (evil.yml",
         ),
         (
             "repository",
             "attacker/pypi-attestations",
-            "got https://github.com/trailofbits/pypi-attestations, expected https://github.com/attacker/pypi-attestations",
+            "got https://github.com/trailofbits/pypi-attestations, expected "
+            "https://github.com/attacker/pypi-attestations",
         ),
     ],
 )

@@ -12,7 +12,8 @@ DISTUTILS_HACK = (
     "enabled and __import__('_distutils_hack').add_shim(); "
 )
 PYTEST_COV = (
-    "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from pytest_cov.embed import init\\n  init()\\n"
+    "import os, sys;exec('if \\'COV_CORE_SOURCE\\' in os.environ:\\n try:\\n  from pytest_cov.embed import init\\n"
+    "  init()\\n"
     ' except Exception as exc:\\n  sys.stderr.write(\\n   "pytest-cov: Failed to setup subprocess coverage. "\\n'
     '   "Environment variable COV_CORE_SOURCE was set but the initialization failed: {!r}\\\\n".format(exc)\\n  )\\n\')'
 )

@@ -462,9 +462,12 @@ PAYLOAD = "import subprocess\nsubprocess.Popen(['sh', '-c', 'id'])\n"
     "source",
     [
         f"import base64\nexec(base64.b64decode({base64.b64encode(PAYLOAD.encode()).decode()!r}))\n",
-        f"import base64, zlib\nexec(zlib.decompress(base64.b64decode({base64.b64encode(zlib.compress(PAYLOAD.encode())).decode()!r})))\n",
-        f"import base64, bz2\nexec(bz2.decompress(base64.b64decode({base64.b64encode(bz2.compress(PAYLOAD.encode())).decode()!r})))\n",
-        f"import base64, lzma\nexec(lzma.decompress(base64.b64decode({base64.b64encode(lzma.compress(PAYLOAD.encode())).decode()!r})))\n",
+        "import base64, zlib\n"
+        f"exec(zlib.decompress(base64.b64decode({base64.b64encode(zlib.compress(PAYLOAD.encode())).decode()!r})))\n",
+        "import base64, bz2\n"
+        f"exec(bz2.decompress(base64.b64decode({base64.b64encode(bz2.compress(PAYLOAD.encode())).decode()!r})))\n",
+        "import base64, lzma\n"
+        f"exec(lzma.decompress(base64.b64decode({base64.b64encode(lzma.compress(PAYLOAD.encode())).decode()!r})))\n",
         f"import binascii\nexec(binascii.unhexlify({PAYLOAD.encode().hex()!r}))\n",
         f"exec(bytes.fromhex({PAYLOAD.encode().hex()!r}).decode())\n",
         f"import codecs\nexec(codecs.decode({codecs.encode(PAYLOAD, 'rot13')!r}, 'rot13'))\n",
@@ -472,7 +475,8 @@ PAYLOAD = "import subprocess\nsubprocess.Popen(['sh', '-c', 'id'])\n"
         f"exec(''.join(map(chr, {list(PAYLOAD.encode())})))\n",
         f"exec(bytes({list(PAYLOAD.encode())}))\n",
         f"import base64\nexec(base64.b64decode({base64.b64encode(PAYLOAD.encode()).decode()[::-1]!r}[::-1]))\n",
-        f"import base64\nblob = {base64.b64encode(PAYLOAD.encode()).decode()!r}\ncode = base64.b64decode(blob)\nexec(code)\n",
+        f"import base64\nblob = {base64.b64encode(PAYLOAD.encode()).decode()!r}\ncode = base64.b64decode(blob)\n"
+        "exec(code)\n",
     ],
     ids=[
         "base64",

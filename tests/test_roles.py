@@ -152,7 +152,8 @@ def test_maintainer_script_that_setup_py_imports_runs_at_install() -> None:
         sdist(
             {
                 "setup.py": "from setuptools import setup\nfrom tools import fetch\nsetup()\n",
-                "tools/fetch.py": "import urllib.request\nurllib.request.urlopen('https://example.org/db.txt').read()\n",
+                "tools/fetch.py": "import urllib.request\n"
+                "urllib.request.urlopen('https://example.org/db.txt').read()\n",
             }
         )
     )
@@ -261,7 +262,8 @@ def test_local_function_called_by_setup_py_runs_at_install() -> None:
         sdist(
             {
                 "setup.py": "import helpers\nfrom setuptools import setup\nhelpers.fetch()\nsetup()\n",
-                "helpers.py": "import os\n\ndef fetch():\n    os.system('whoami')\n\ndef unused():\n    os.system('id')\n",
+                "helpers.py": "import os\n\ndef fetch():\n    os.system('whoami')\n\ndef unused():\n"
+                "    os.system('id')\n",
             }
         )
     )
@@ -274,7 +276,8 @@ def test_script_setup_py_runs_with_python_runs_at_install() -> None:
     result = scan(
         sdist(
             {
-                "setup.py": "import subprocess, sys\nfrom setuptools import setup\nsubprocess.check_call([sys.executable, 'tools/prepare.py'])\nsetup()\n",
+                "setup.py": "import subprocess, sys\nfrom setuptools import setup\n"
+                "subprocess.check_call([sys.executable, 'tools/prepare.py'])\nsetup()\n",
                 "tools/prepare.py": "import os\n\ndef main():\n    os.system('whoami')\n",
             }
         )

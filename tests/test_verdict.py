@@ -8,7 +8,7 @@ from interlock.analysis.verdict import THREAT_RULES, WEIGHTS, decide
 from interlock.model.findings import Finding, Severity
 from interlock.model.verdict import Verdict
 
-C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
+C, H, M, L, I = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO  # noqa: E741
 
 
 def finding(severity: Severity, rule: str = "some-rule", path: str = "pkg/mod.py", line: int | None = 1) -> Finding:

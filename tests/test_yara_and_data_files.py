@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_yara_rule_that_does_not_match_reports_nothing(tmp_path: Path) -> None:
 
 def test_broken_yara_rule_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yar").write_text("rule broken { condition: }")
-    with pytest.raises(YaraError, match="broken.yar"):
+    with pytest.raises(YaraError, match=re.escape("broken.yar")):
         YaraRules(tmp_path)
 
 
