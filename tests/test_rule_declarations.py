@@ -151,11 +151,11 @@ def _rule_id_literals() -> dict[str, list[str]]:
     """Where each rule id is written as a string in the source, enum values and dict values (labels
     that happen to read like an id, such as the capability `persistence`) aside."""
     ids = set(RULES_BY_ID)
-    skipped: set[int] = set()
     found: dict[str, list[str]] = {}
     root = Path(str(resources.files("interlock")))
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text())
+        skipped: set[int] = set()  # node ids, valid only while this tree is alive
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 skipped.update(id(sub) for statement in node.body for sub in ast.walk(statement))
