@@ -241,6 +241,11 @@ POSITIVE: dict[str, Positive] = {
         """}, name="evil", entry_points="[console_scripts]\npip = evil.cli:main\n"),
         "evil-1.0.dist-info/entry_points.txt", 2, None,
     ),
+    "entrypoint-shadows-command/versioned-pip-in-another-project": Positive(
+        "entrypoint-shadows-command", H,
+        W({"evil/cli.py": "def main():\n    pass\n"}, name="evil", entry_points="[console_scripts]\npip3.13 = evil.cli:main\n"),
+        "evil-1.0.dist-info/entry_points.txt", 2, None,
+    ),
     "entrypoint-shadows-command/script-file-installed-as-pip": Positive(
         "entrypoint-shadows-command", H,
         W({"demo-1.0.data/scripts/pip": "#!python\nimport sys\nprint(sys.argv)\n"}),
@@ -343,6 +348,16 @@ NEGATIVE: dict[str, Negative] = {
     "entrypoint-shadows-command/pip-in-the-pip-project": Negative(
         "entrypoint-shadows-command",
         W({"pip/_internal/cli.py": "def main():\n    pass\n"}, name="pip", entry_points="[console_scripts]\npip = pip._internal.cli:main\n"),
+    ),
+    "entrypoint-shadows-command/pip-project-versioned-commands-that-reach-the-network": Negative(
+        "entrypoint-shadows-command",
+        W({"pip/_internal/cli/main.py": """
+            import urllib.request
+
+            def main():
+                return urllib.request.urlopen("https://index.example/simple/").status
+        """}, name="pip", entry_points="[console_scripts]\npip = pip._internal.cli.main:main\n"
+           "pip3 = pip._internal.cli.main:main\npip3.13 = pip._internal.cli.main:main\n"),
     ),
     "entrypoint-shadows-command/own-command-name": Negative(
         "entrypoint-shadows-command",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from packaging.utils import canonicalize_name
@@ -175,7 +176,8 @@ ENTRYPOINT_SHADOWS_COMMAND = files_rule(
     (Severity.HIGH, Severity.CRITICAL),
     "An entry point (or a script a wheel installs to bin/) called `pip` or `python` replaces the real one on "
     "PATH and sees everything typed into it, index credentials included: high, and critical when the "
-    "function it names sends data out. The project that owns the command (pip's own `pip`) is exempt.",
+    "function it names sends data out. Versioned names count as the command (`pip3.13`). The project that "
+    "is the command owns it and its versioned names (pip's own `pip`, `pip3` and `pip3.13`).",
 )
 
 
@@ -184,7 +186,7 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
     project = canonicalize_name(evidence.artifact.name or "")
     for script in evidence.console_scripts:
         command = script.command.lower()
-        if command in patterns.SHADOWED_COMMANDS and canonicalize_name(command) != project:
+        if _base_command(command) in patterns.SHADOWED_COMMANDS and not _owns(project, command):
             message = f"console script '{script.command}' would replace the system's '{command}' with {script.target}"
             sends = _what_the_script_sends(evidence, script)
             yield ENTRYPOINT_SHADOWS_COMMAND.finding(
@@ -194,6 +196,19 @@ def _shadowed_commands(evidence: Evidence) -> Iterable[Finding]:
                 f"{message}, which {action(sends[0].capability)} ({sends[0].detail})" if sends else message,
                 f"{script.command} = {script.target}",
             )
+
+
+_VERSION_SUFFIX = re.compile(r"[\d.]+$")
+
+
+def _base_command(command: str) -> str:
+    """`pip3.13` → `pip`, `python3` → `python`: the command a versioned name stands for."""
+    return _VERSION_SUFFIX.sub("", command) or command
+
+
+def _owns(project: str, command: str) -> bool:
+    """Whether the project is the command: pip's `pip`, `pip3` and `pip3.13`; ipython's `ipython3`."""
+    return canonicalize_name(_base_command(command)) == project
 
 
 # What a stand-in for pip or sudo has no reason to do: it sees every index URL and password typed.
