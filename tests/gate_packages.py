@@ -6,6 +6,7 @@
   built — which a resolver does just to read its metadata;
 - acme-app 1.0.0 (wheel), clean itself, depending on `acme-clock>=1.0`: the resolver picks 1.0.1;
 - acme-brittle 1.0.0 (sdist), clean, whose metadata can be read but whose wheel cannot be built.
+- acme-atlas 1.0.0 and 1.1.0 (wheels), clean: served slowly by the tests of how long installers wait.
 
 The payload only writes a marker file, `<NAME>-ran`, into the directory named by
 `INTERLOCK_TROJAN_MARKERS` (and does nothing when it is unset): its presence proves the code ran.
@@ -130,4 +131,20 @@ def projects() -> dict[str, dict[str, bytes]]:
             wheel_filename("acme-app", "1.0.0"): wheel_bytes("acme-app", "1.0.0", app, requires=("acme-clock>=1.0",))
         },
         "acme-brittle": dict([_sdist("acme-brittle", "1.0.0", _setup_py("acme-brittle", "1.0.0", "BROKEN = True\n"))]),
+    }
+
+
+SLOW_PROJECT = "acme-atlas"
+SLOW_WHEEL = "acme_atlas-1.1.0-py3-none-any.whl"
+
+
+def slow_project() -> dict[str, bytes]:
+    """acme-atlas 1.0.0 and 1.1.0 (wheels), clean: the release the wait tests serve slowly.
+
+    Judging 1.1.0 reads 1.0.0 too (the history diff), as judging litellm 1.82.6 reads 1.82.5.
+    """
+    atlas = {"acme_atlas/__init__.py": "def where(name):\n    return name.upper()\n"}
+    return {
+        wheel_filename(SLOW_PROJECT, version): wheel_bytes(SLOW_PROJECT, version, atlas)
+        for version in ("1.0.0", "1.1.0")
     }

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,16 @@ import pytest
 
 from interlock.cli import main
 from interlock.gate.tools import uv_command
-from tests.fake_index import FakeIndex
-from tests.gate_packages import MARKERS_VARIABLE, SDIST_MARKER, WHEEL_MARKER, projects
+from tests.fake_index import FakeIndex, Reply
+from tests.gate_packages import (
+    MARKERS_VARIABLE,
+    SDIST_MARKER,
+    SLOW_PROJECT,
+    SLOW_WHEEL,
+    WHEEL_MARKER,
+    projects,
+    slow_project,
+)
 
 # Real pip and uv install into fresh virtualenvs: `make test-fast` leaves these out.
 pytestmark = pytest.mark.e2e
@@ -183,3 +192,46 @@ def test_when_the_installer_fails_after_every_file_passed_the_status_says_so(
     assert status == 4 and document["gate"]["status"] == "install-failed"
     assert "cannot be built" in document["gate"]["installer_output"]
     assert installed(venv) == set()
+
+
+UPSTREAM_DELAY = 17.0
+"""Seconds the slow index takes to start sending each file: under the gate's own 30-second read
+timeout, but judging acme-atlas 1.1.0 fetches two files (it and 1.0.0, for the history diff), so the
+installer hears nothing from the gate for at least 34 s — past pip's default 15 s and uv's 30 s."""
+INSTALLER_DEFAULT_TIMEOUT = {"install": 15.0, "uv": 30.0}
+
+
+@pytest.fixture
+def slow_index(index: FakeIndex, monkeypatch: pytest.MonkeyPatch) -> FakeIndex:
+    """acme-atlas on an index that is slow to send its files, as a far mirror of a big release is;
+    judged with its history, as by default outside the tests."""
+    monkeypatch.delenv("INTERLOCK_NO_HISTORY")
+    files = slow_project()
+    index.json_project(SLOW_PROJECT, files)
+    for filename, data in files.items():
+        index.route(f"/files/{filename}", Reply(data, delay=UPSTREAM_DELAY))
+    return index
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize("command", TOOLS)
+def test_the_installer_waits_as_long_as_judging_takes_and_is_told_what_is_being_judged(
+    command: str, slow_index: FakeIndex, venv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gate answers a file only once it is judged; the installer must not give up meanwhile."""
+    started = time.monotonic()
+    status = main(
+        [command, "--python", str(venv), "--format", "json", "--", "-i", slow_index.simple, f"{SLOW_PROJECT}==1.1.0"]
+    )
+    elapsed = time.monotonic() - started
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert (status, document["gate"]["status"]) == (0, "installed"), document["gate"]
+    assert installed(venv) == {"acme_atlas"}
+    # Both files were fetched once, slowly: the wait really was longer than the installer's default.
+    assert slow_index.hits(f"/files/{SLOW_WHEEL}") == 1
+    assert slow_index.hits("/files/acme_atlas-1.0.0-py3-none-any.whl") == 1
+    assert elapsed > 2 * UPSTREAM_DELAY > INSTALLER_DEFAULT_TIMEOUT[command]
+    # Meanwhile the gate said what it was judging (standard error is not a terminal here: plain lines).
+    assert f"judging {SLOW_WHEEL}" in captured.err

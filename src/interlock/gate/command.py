@@ -22,8 +22,7 @@ from interlock.commands import (
 
 if TYPE_CHECKING:  # the gate's modules load Starlette and uvicorn: only when the command runs
     from interlock.gate.installers import Installer
-    from interlock.gate.judge import Decision
-    from interlock.gate.run import GateOutcome, Hooks
+    from interlock.gate.run import GateOutcome
 
 EXIT_INSTALL_FAILED = 4
 """Every file passed, but pip or uv failed while installing them."""
@@ -120,6 +119,7 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def run_gate(arguments: argparse.Namespace) -> int:
     from interlock.gate.arguments import ArgumentError, split_arguments
+    from interlock.gate.progress import GateProgress
     from interlock.gate.run import guarded_install
     from interlock.gate.server import ServerError
     from interlock.gate.tools import ToolMissing
@@ -141,7 +141,7 @@ def run_gate(arguments: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         scanner.client()  # which index, and its CA bundle: a configuration problem is a usage error
-        with _Progress() as hooks:
+        with GateProgress() as hooks:
             outcome = guarded_install(installer, split, scanner, jobs=arguments.jobs, hooks=hooks)
     except (ArgumentError, IndexProblem) as exc:
         return usage_error(str(exc))
@@ -186,45 +186,3 @@ def _write(outcome: GateOutcome, arguments: argparse.Namespace, installer: Insta
     else:
         sys.stdout.write(text)
     return exit_status[outcome.status]
-
-
-class _Progress:
-    """A spinner on a terminal naming the phase and the last file judged; nothing in CI or a pipe."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-
-        console = Console(stderr=True)
-        self._status = console.status("starting the gate") if console.is_terminal and not os.environ.get("CI") else None
-        self._phase = "starting the gate"
-        self._judged = 0
-
-    def __enter__(self) -> Hooks:
-        from interlock.gate.run import Hooks
-
-        if self._status is None:
-            return Hooks()
-        self._status.start()
-        return Hooks(phase=self._set_phase, decision=self._decided)
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._status is not None:
-            self._status.stop()
-
-    def _set_phase(self, phase: str) -> None:
-        self._phase = phase
-        self._show("")
-
-    def _decided(self, decision: Decision) -> None:
-        from interlock.report.common import printable
-
-        self._judged += 1
-        self._show(
-            f" — judged {self._judged}, last {printable(decision.file.filename)}: {decision.result.verdict.value}"
-        )
-
-    def _show(self, detail: str) -> None:
-        from rich.markup import escape
-
-        if self._status is not None:
-            self._status.update(escape(self._phase + detail))

@@ -4,7 +4,7 @@ Both run against the gate index only: their configuration files and PIP_*/UV_* v
 set aside (an extra index or find-links there would go around the gate), and their proxy is a
 loopback port that refuses every connection, so a direct URL reached any other way fails
 instead of fetching unjudged code. Caches are off, so every file they use came through the gate
-in this run.
+in this run. They wait as long as judging takes: see `ANSWER_WAIT_SECONDS`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,17 @@ from packaging.utils import canonicalize_name
 
 from interlock.gate.arguments import InstallerArguments
 from interlock.gate.options import PIP_OPTIONS, UV_OPTIONS, Option
+
+ANSWER_WAIT_SECONDS = 3600
+"""How long pip or uv waits for the gate's answer to one request (their read timeout; pip's own
+default is 15 s, uv's 30 s). The gate is on loopback and sends nothing until the file asked for
+is judged, and judging one file can take its download, up to three analysis deadlines (the file,
+the previous release for the history diff, the sdist beside a wheel: `Limits.max_seconds` each,
+120 s by default), their downloads, and the files queued ahead of it (`--jobs` at a time). No
+fixed figure bounds every queue; an hour is far beyond any judgement seen (litellm's wheel and
+its predecessor: under a minute), so only a gate that truly hung makes the installer give up.
+Meanwhile the terminal says what is being judged. The user's own `--timeout` is dropped: it was
+meant for the network, which only the gate talks to."""
 
 
 class PlanError(Exception):
@@ -79,7 +90,14 @@ class Pip(Installer):
     tool = "pip"
     options = PIP_OPTIONS
     # No retries: the gate is on loopback, and it retries the index itself.
-    _common = ("--no-cache-dir", "--disable-pip-version-check", "--no-input", "--progress-bar=off", "--retries=0")
+    _common = (
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--progress-bar=off",
+        "--retries=0",
+        f"--timeout={ANSWER_WAIT_SECONDS}",
+    )
 
     def resolve_command(self, index: str, arguments: InstallerArguments, report: Path) -> list[str]:
         return [
@@ -127,7 +145,11 @@ class Uv(Installer):
 
     def environment(self, refusing_port: int, base: Mapping[str, str] = os.environ) -> dict[str, str]:
         # No retries: the gate is on loopback, and it retries the index itself.
-        return {**super().environment(refusing_port, base), "UV_HTTP_RETRIES": "0"}
+        return {
+            **super().environment(refusing_port, base),
+            "UV_HTTP_RETRIES": "0",
+            "UV_HTTP_TIMEOUT": str(ANSWER_WAIT_SECONDS),
+        }
 
     def _common(self, index: str) -> list[str]:
         return [f"--python={self.python}", f"--index-url={index}", "--no-config", "--no-cache", "--no-progress"]

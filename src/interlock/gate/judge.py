@@ -44,9 +44,16 @@ class Judge:
     """Judges files for the gate; what the scanner's policy does not let pass is refused."""
 
     def __init__(
-        self, scanner: Scanner, *, jobs: int = 4, on_decision: Callable[[Decision], None] | None = None
+        self,
+        scanner: Scanner,
+        *,
+        jobs: int = 4,
+        on_start: Callable[[IndexFile], None] | None = None,
+        on_decision: Callable[[Decision], None] | None = None,
     ) -> None:
         self.scanner = scanner
+        self.on_start = on_start
+        """Called when judging a file begins (it has one of the `jobs` slots), from the judging thread."""
         self.on_decision = on_decision
         self._slots = threading.BoundedSemaphore(max(1, jobs))  # downloads and scans at once
         self._lock = threading.Lock()
@@ -65,6 +72,8 @@ class Judge:
                 if key in self._decisions:
                     return self._decisions[key]
             with self._slots:
+                if self.on_start is not None:
+                    self.on_start(file)
                 decision = self._judge(file)
             with self._lock:
                 self._decisions[key] = decision

@@ -133,7 +133,7 @@ PIP_OPTIONS: dict[str, Option] = _spellings(
         "--log": _value(Role.BOTH),
         "--no-input": _flag(Role.DROP),
         "--retries": _value(Role.BOTH),
-        "--timeout": _value(Role.BOTH),
+        "--timeout": _value(Role.DROP),  # the gate sets it: the installer must wait for judging
         "--exists-action": _value(Role.BOTH),
         "--cache-dir": _value(Role.DROP),
         "--no-cache-dir": _flag(Role.DROP),

@@ -24,6 +24,7 @@ from interlock.gate.installers import Installer, PlanError, Planned
 from interlock.gate.judge import Decision, Judge
 from interlock.gate.server import refusing_port, serve
 from interlock.gate.sources import unjudgeable
+from interlock.index.models import IndexFile
 from interlock.report.common import plural
 from interlock.scanner import Scanner
 
@@ -64,6 +65,8 @@ class Hooks:
     """Progress callbacks (a terminal display); all optional."""
 
     phase: Callable[[str], None] | None = None
+    judging: Callable[[IndexFile], None] | None = None
+    """A file's judgement has begun; the installer waits for it."""
     decision: Callable[[Decision], None] | None = None
 
 
@@ -85,7 +88,7 @@ def guarded_install(
             "before the installer builds them",
             unjudged=unjudged,
         )
-    judge = Judge(scanner, jobs=jobs, on_decision=hooks.decision)
+    judge = Judge(scanner, jobs=jobs, on_start=hooks.judging, on_decision=hooks.decision)
     with (
         serve(gate_app(scanner.client(), judge)) as gate,
         refusing_port() as port,
