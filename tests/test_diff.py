@@ -145,6 +145,23 @@ def test_the_cli_explains_why_two_releases_cannot_be_compared(
     assert err.startswith("interlock: error: ") and err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif", "markdown"])
+def test_a_refused_pair_still_gets_the_report_format_asked_for(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
+    other = release(tmp_path, "2.0", {"other/__init__.py": HARMLESS}, name="other")
+    status, out, err = run(capsys, "diff", "--format", fmt, str(old), str(other))
+    assert status == 2 and "not releases of the same project" in err
+    if fmt == "json":
+        (result,) = json.loads(out)["results"]
+        assert result["verdict"] == "error" and "not releases of the same project" in result["error"]
+    elif fmt == "sarif":
+        assert "not releases of the same project" in json.loads(out)["runs"][0]["results"][0]["message"]["text"]
+    else:
+        assert "not releases of the same project" in out
+
+
 def test_the_cli_reports_a_missing_file_as_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = release(tmp_path, "1.0", {"acme/__init__.py": HARMLESS})
     status, _, err = run(capsys, "diff", str(old), str(tmp_path / "missing-1.1-py3-none-any.whl"))

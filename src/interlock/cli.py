@@ -431,7 +431,22 @@ def run_diff(arguments: argparse.Namespace) -> int:
     try:
         result = scanner.diff(old, new)
     except DiffError as exc:
-        return usage_error(str(exc))
+        if arguments.format == "text":
+            return usage_error(str(exc))
+        # A tool that asked for a machine-readable report gets one: the pair, judged `error`, and why.
+        refused = ScanResult(
+            target=f"{arguments.old} → {arguments.new}",
+            filename=Path(arguments.new).name,
+            name=None,
+            version=None,
+            sha256=None,
+            verdict=Verdict.ERROR,
+            score=0,
+            error=f"cannot compare: {exc}",
+        )
+        _report([refused], arguments)
+        print(f"interlock: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return _report([result], arguments)
 
 
