@@ -63,7 +63,8 @@ def _read_json_page(body: bytes, page_url: str, project: str) -> ProjectPage:
     where = redact(page_url)
     try:
         page = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # ValueError: bad JSON, bad UTF-8, or a number past int's digit limit; RecursionError: nested too deep.
         raise BadIndexResponse(f"{where}: not valid JSON ({exc})") from None
     if not isinstance(page, dict) or not isinstance(page.get("files"), list):
         raise BadIndexResponse(f"{where}: JSON page has no 'files' list")

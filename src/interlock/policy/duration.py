@@ -18,7 +18,10 @@ def parse_duration(text: str) -> timedelta:
         return timedelta(0)
     if not _WHOLE.fullmatch(compact):
         raise ValueError(f'expected a duration like "3d" or "12h", got {text!r}')
-    return sum((int(count) * _UNITS[unit] for count, unit in _PART.findall(compact)), timedelta(0))
+    try:
+        return sum((int(count) * _UNITS[unit] for count, unit in _PART.findall(compact)), timedelta(0))
+    except OverflowError:  # parts add up past what a timedelta holds (about 2.7 million years)
+        raise ValueError(f"duration {text[:40]!r}… is longer than any date can hold") from None
 
 
 def format_duration(duration: timedelta) -> str:

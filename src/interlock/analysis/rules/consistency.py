@@ -112,13 +112,29 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
 def _record_entries(data: bytes) -> Iterator[tuple[str, tuple[str | None, int | None]]]:
     """(path, (sha256 hex or None, size or None)) for each readable RECORD row."""
     text = data.decode("utf-8", errors="replace")
-    for row in csv.reader(io.StringIO(text)):
-        if not row or not row[0]:
-            continue
-        path = row[0].removeprefix("./")
-        digest = _sha256_hex(row[1]) if len(row) > 1 else None
-        size = int(row[2]) if len(row) > 2 and row[2].strip().isdigit() else None
-        yield path, (digest, size)
+    # newline="": csv reads line ends itself (a bare CR inside a row raised csv.Error otherwise).
+    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in rows:
+            if not row or not row[0]:
+                continue
+            path = row[0].removeprefix("./")
+            digest = _sha256_hex(row[1]) if len(row) > 1 else None
+            size = _record_size(row[2]) if len(row) > 2 else None
+            yield path, (digest, size)
+    except csv.Error:
+        return  # a field over csv's size limit: the rows after it vouch for nothing
+
+
+def _record_size(field: str) -> int | None:
+    """The size column as a number, None when it is not one."""
+    text = field.strip()
+    if not text.isdecimal():  # not isdigit(): that accepts superscripts ("²"), which int() refuses
+        return None
+    try:
+        return int(text)
+    except ValueError:  # more digits than int() converts
+        return None
 
 
 def _sha256_hex(field: str) -> str | None:
