@@ -13,6 +13,7 @@ import pytest
 from interlock.analysis import engine
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.rules import FILE_RULES
+from interlock.diff import compare
 from interlock.artifact.model import Artifact
 from interlock.model import version
 from interlock.model.rules import Stage
@@ -172,3 +173,8 @@ def test_each_rule_id_is_written_once_where_it_is_declared() -> None:
     assert literals["beacon"] == ["analysis/rules/combinations.py:" + literals["beacon"][0].split(":")[1]]
     written_more = {rule: places for rule, places in literals.items() if len(places) > 1}
     assert not written_more, f"use the rule's declaration (RULE.id), not its id typed again: {written_more}"
+
+
+def test_what_a_diff_escalates_a_finding_to_is_declared() -> None:
+    for (rule, _), severity in compare._ESCALATED_WHEN_NEW.items():
+        assert severity in RULES_BY_ID[rule].severities, (rule, severity)

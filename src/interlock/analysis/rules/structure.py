@@ -151,8 +151,9 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
 STARTUP_SITECUSTOMIZE = files_rule(
     "startup-sitecustomize",
     "ships sitecustomize.py or usercustomize.py at the top level",
-    (Severity.HIGH,),
-    "Python imports these at every start. A library has no business installing them.",
+    (Severity.HIGH, Severity.CRITICAL),
+    "Python imports these at every start. A library has no business installing them. Critical when a "
+    "release adds one that its predecessor did not have.",
 )
 
 
@@ -312,9 +313,10 @@ def _some(paths: list[str]) -> str:
 INSTALL_HOOK = files_rule(
     "install-hook",
     "setup.py overrides an install-time command",
-    (Severity.LOW,),
+    (Severity.LOW, Severity.MEDIUM),
     "cmdclass overrides of install/develop/egg_info/build_py run arbitrary code during pip install. "
-    "Common for building native code; what the override does is judged by the capability rules.",
+    "Common for building native code; what the override does is judged by the capability rules. "
+    "Medium when a release adds an override its predecessor did not have.",
 )
 
 
