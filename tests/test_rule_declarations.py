@@ -13,8 +13,8 @@ import pytest
 from interlock.analysis import engine
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.rules import FILE_RULES
-from interlock.diff import compare
 from interlock.artifact.model import Artifact
+from interlock.diff import compare
 from interlock.model import version
 from interlock.model.rules import Stage
 from interlock.ruleset import ALL_RULES, RULES_BY_ID
