@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from interlock.analysis.extract.python.report import FAILED, SourceProblem, SourceReport
 from interlock.analysis.facts import When
 from interlock.index.errors import BadIndexResponse
-from interlock.index.simple_api import JSON_TYPE, parse_page
+from interlock.index.simple_api import JSON_TYPE, kept_json_page, parse_page
 from interlock.policy.load import PolicyError, parse_policy
 from tests import fuzz_targets as fuzz
 from tests.builders import scan, zip_artifact
@@ -150,8 +150,16 @@ def test_fuzz_index_pages(case: tuple[bytes, str]) -> None:
 
 @budget(100)
 @given(fuzz.KEPT_PAGE_CASES)
+@example(b"\xdb\x00\x00\x00 ")
 def test_fuzz_kept_index_pages(data: bytes) -> None:
     fuzz.check_kept_page(data)
+
+
+def test_a_kept_page_declaring_half_a_billion_items_is_refused_before_any_is_allocated() -> None:
+    # marshal reads the count and allocates the list before reading a single item: 5 bytes asked for
+    # 536 million slots (over 4 GB) until the header is checked against what the bytes can hold.
+    with pytest.raises(ValueError, match="declares 536870912 items"):
+        kept_json_page(b"\xdb\x00\x00\x00 ", "http://127.0.0.1/simple/demo/", "demo")
 
 
 @pytest.mark.slow

@@ -135,7 +135,7 @@ class ProjectPage:
         """
         page = cls(project, make)
         try:
-            for text, kinds, count, packed in marshal.loads(data):
+            for text, kinds, count, packed in _loads(data):
                 version = parse_version(text)
                 if version is None or not isinstance(count, int) or not isinstance(packed, bytes):
                     raise ValueError(f"version {text!r}")
@@ -153,7 +153,7 @@ _Group = tuple[FileKind, Version, list[tuple[int, Any]]]
 
 def _unpacked(packed: bytes) -> list[_Group]:
     try:
-        return [(FileKind(kind), _version(spelled), entries) for kind, spelled, entries in marshal.loads(packed)]
+        return [(FileKind(kind), _version(spelled), entries) for kind, spelled, entries in _loads(packed)]
     except Exception as exc:  # whole when written, and checked whole when read: this is a bug, said plainly
         raise BadIndexResponse(
             f"a page kept from an earlier run does not read back ({exc}); remove the HTTP cache"
@@ -169,3 +169,47 @@ def _version(text: str) -> Version:
     if version is None:
         raise ValueError(f"{text!r} is not a version")
     return version
+
+
+# marshal's codes for the plain values a page holds (FLAG_REF, 0x80, may be set on any of them).
+_FIXED_SIZE = {b"N": 0, b"F": 0, b"T": 0, b"i": 4, b"g": 8, b"r": 4}
+_SIZED = {b"s", b"t", b"u", b"a", b"A"}  # 4-byte length, then that many bytes
+_SHORT_SIZED = {b"z", b"Z"}  # 1-byte length
+_COUNTED = {b"(", b"[", b"<", b">"}  # 4-byte count, then that many values
+_MARSHAL_BUDGET = 1 << 30  # bytes of a kept page we read, far above any real one
+
+
+def _loads(data: bytes) -> Any:
+    """``marshal.loads`` of bytes Interlock wrote, refusing any that declare more items or bytes than
+    they hold: marshal allocates what a header declares before reading it, so five tampered bytes
+    would otherwise ask for gigabytes."""
+    _check_marshal(data)
+    return marshal.loads(data)
+
+
+def _check_marshal(data: bytes) -> None:
+    if len(data) > _MARSHAL_BUDGET:
+        raise ValueError("packed page too large")
+    position = 0
+    while position < len(data):
+        code = bytes([data[position] & 0x7F])
+        position += 1
+        if code in _FIXED_SIZE:
+            position += _FIXED_SIZE[code]
+        elif code == b"0" or code == b"{":
+            continue  # a dict's end, a dict's start: its items follow as plain values
+        elif code == b")":
+            position += 1  # a small tuple's count: at most 255 values, each read in turn
+        elif code in _SHORT_SIZED:
+            position += 1 + (data[position] if position < len(data) else 0)
+        elif code in _SIZED or code in _COUNTED or code == b"l":
+            declared = int.from_bytes(data[position : position + 4], "little", signed=True)
+            position += 4
+            width = 2 if code == b"l" else 1 if code in _SIZED else 0
+            if declared < -len(data) or abs(declared) > len(data) - position:
+                raise ValueError(f"marshal header declares {declared} items with {len(data) - position} bytes left")
+            position += abs(declared) * width
+        else:
+            raise ValueError(f"marshal code {code!r} is not one a packed page uses")
+    if position > len(data):
+        raise ValueError("packed page ends early")
