@@ -912,6 +912,18 @@ def test_large_generated_modules_are_not_suspicious_for_their_size() -> None:
     assert result.verdict is Verdict.CLEAN
 
 
+def test_an_excerpt_of_long_lines_is_made_in_linear_time() -> None:
+    # Lines just under the cut (minified JavaScript, say): an unanchored search for long lines
+    # retried at every position of every line, and reading one 10 MB file took minutes.
+    line = "var a=" + "b" * (100 * 1024) + ";\n"
+    with within(10):
+        artifact, _ = scan_bytes(
+            WHEEL, wheel_of({"demo/__init__.py": "", "demo/app.js": line * 40}), Limits(max_kept_bytes=MiB)
+        )
+    excerpt = artifact.members["demo/app.js"].excerpt
+    assert excerpt is not None and excerpt.complete and excerpt.cut_lines == 0
+
+
 def test_a_byte_order_mark_before_a_pth_import_line_does_not_hide_it() -> None:
     pth = "\ufeffimport os; os.system(" + repr(CURL) + ")\n"
     _, result = scan_bytes(WHEEL, wheel_of({"demo/__init__.py": "", "demo.pth": pth.encode("utf-8")}))

@@ -419,7 +419,8 @@ def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
 # Comment lines are emptied in an excerpt (so that padding with comments costs nothing), except an
 # encoding declaration (PEP 263), which decides how the rest is read.
 _COMMENT_LINE = re.compile(rb"^[ \t]*#(?![^\n]*coding[:=])[^\n]*", re.MULTILINE)
-_LONG_LINE = re.compile(rb"[^\n]{%d,}" % (2 * EXCERPT_LINE_BYTES + 1))
+# Anchored at a line's start: unanchored, every position of a long line would be tried (quadratic).
+_LONG_LINE = re.compile(rb"^[^\n]{%d,}" % (2 * EXCERPT_LINE_BYTES + 1), re.MULTILINE)
 
 
 def _cut_line(match: re.Match[bytes]) -> bytes:
