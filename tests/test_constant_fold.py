@@ -13,7 +13,8 @@ import zlib
 
 import pytest
 
-from interlock.analysis.extract.constant_fold import MAX_OUTPUT, ConstantFolder, FoldResult
+from interlock.analysis.extract.constant_fold import ConstantFolder, FoldResult
+from interlock.artifact.limits import MAX_FOLD_OUTPUT as MAX_OUTPUT
 from tests.builders import analyse
 
 

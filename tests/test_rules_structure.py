@@ -198,6 +198,14 @@ POSITIVE: dict[str, Positive] = {
         lambda: zip_artifact([("pkg/__init__.py", b""), ("pkg/big.py", b"x = 1\n" * 100)], limits=Limits(max_kept_bytes=100)),
         "pkg/big.py", 1, None,
     ),
+    "source-not-judged/import-time-module-beyond-the-excerpt": Positive(
+        "source-not-judged", H,
+        lambda: zip_artifact(
+            [("pkg/__init__.py", b""), ("pkg/big.py", b"x = 1\n" * 100)],
+            limits=Limits(max_kept_bytes=100, max_excerpt_bytes=300),
+        ),
+        "pkg/big.py", 1, None,
+    ),
     # start-up hooks, entry points, install hooks -----------------------------------------------
     "startup-pth-exec/pth-spawns-process": Positive(
         "startup-pth-exec", H, W({"demo_init.pth": "import os; os.system('id')\n"}), "demo_init.pth", 1, "startup"
@@ -336,6 +344,20 @@ NEGATIVE: dict[str, Negative] = {
         "source-too-deep", W({"pkg/mod.py": "x = " + "(" * 50 + "1" + ")" * 50 + "\n"})
     ),
     "source-too-large/ordinary-table": Negative("source-too-large", W({"pkg/table.py": "x = [" + "1," * 1000 + "]\n"})),
+    "source-not-judged/test-module-beyond-the-excerpt": Negative(
+        "source-not-judged",
+        lambda: zip_artifact(
+            [("pkg/__init__.py", b""), ("pkg/tests/test_big.py", b"x = 1\n" * 100)],
+            limits=Limits(max_kept_bytes=100, max_excerpt_bytes=300),
+        ),
+    ),
+    "source-not-judged/module-within-the-excerpt": Negative(
+        "source-not-judged",
+        lambda: zip_artifact(
+            [("pkg/__init__.py", b""), ("pkg/big.py", b"x = 1\n" * 100)],
+            limits=Limits(max_kept_bytes=100, max_excerpt_bytes=1000),
+        ),
+    ),
     "startup-pth-exec/path-only-pth": Negative("startup-pth-exec", W({"demo.pth": "/opt/demo/lib\n# import os\n"})),
     "startup-pth-exec/pth-inside-a-package": Negative("startup-pth-exec", W({"pkg/demo.pth": "import os; os.system('id')\n"})),
     "startup-pth-exec/indented-import-is-a-path": Negative("startup-pth-exec", W({"demo.pth": b" import os; os.system('id')\n"})),

@@ -21,6 +21,11 @@ POSITIVE: dict[str, Positive] = {
         S({"demo.egg-info/requires.txt": "urllib3>=2\nreqeusts>=2.0\n", "demo/__init__.py": ""}),
         "demo.egg-info/requires.txt", 2, None,
     ),
+    "too-many-dependencies/over-the-cap": Positive(
+        "too-many-dependencies", H,
+        S({"demo.egg-info/requires.txt": "".join(f"dependency-{n}\n" for n in range(600)), "demo/__init__.py": ""}),
+        "demo.egg-info/requires.txt", 501, None,
+    ),
 }  # fmt: skip
 
 
@@ -33,6 +38,10 @@ NEGATIVE: dict[str, Negative] = {
     ),
     "typosquat-dependency/popular-dependencies": Negative(
         "typosquat-dependency", S({"demo.egg-info/requires.txt": "requests>=2\n[socks]\nPySocks>=1.5\n", "demo/__init__.py": ""})
+    ),
+    "too-many-dependencies/one-dependency-for-each-of-many-extras": Negative(
+        "too-many-dependencies",
+        S({"demo.egg-info/requires.txt": "".join(f"[extra{n}]\nrequests>=2\n" for n in range(600)), "demo/__init__.py": ""}),
     ),
 }  # fmt: skip
 

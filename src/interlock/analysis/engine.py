@@ -24,14 +24,13 @@ from interlock.analysis.report_store import ReportStore, report_key
 from interlock.analysis.rules import FILE_RULES
 from interlock.analysis.rules.base import ANALYSIS_ERROR
 from interlock.analysis.verdict import decide
-from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
-from interlock.artifact.model import Artifact, ArtifactKind
+from interlock.artifact.limits import DEFAULT_LIMITS, MAX_FINDINGS_PER_RULE, Deadline, LimitExceeded
+from interlock.artifact.model import Artifact, ArtifactKind, Member, ProblemKind
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from interlock.model.version import analyser_version, ruleset_version
 
-MAX_FINDINGS_PER_RULE = 20
 _RULE_RANK = {rule.id: rank for rank, rule in enumerate(FILE_RULES)}
 _WHEN_RANK = {when.name.lower(): int(when) for when in When}
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
@@ -58,7 +57,7 @@ def analyse(
     started = time.monotonic()
     deadline = deadline or Deadline(DEFAULT_LIMITS.max_seconds)
     error = artifact.fatal
-    evidence = Evidence(artifact)
+    evidence = Evidence(artifact, deadline)
     findings: list[Finding] = []
     # Syntax trees hold no reference cycles; pausing the cycle collector while millions of nodes
     # are made and dropped roughly halves the time on large releases.
@@ -125,6 +124,7 @@ def apply_rules(evidence: Evidence) -> list[Finding]:
     then `error`, which a gate blocks); the other rules' findings still stand."""
     findings: list[Finding] = []
     for rule in FILE_RULES:
+        evidence.deadline.check()
         try:
             findings.extend(rule.check(evidence))
         except LimitExceeded:
@@ -152,7 +152,7 @@ def _failures_summary(failures: list[Failure]) -> str:
 
 
 def gather_evidence(artifact: Artifact, deadline: Deadline, facts: ReportStore | None = None) -> Evidence:
-    evidence = Evidence(artifact)
+    evidence = Evidence(artifact, deadline)
     evidence.shipped_modules = _shipped_modules(artifact)
     evidence.console_scripts = console_scripts(artifact)
     startup_files = _read_pth_files(artifact, evidence, deadline)
@@ -174,16 +174,58 @@ def gather_evidence(artifact: Artifact, deadline: Deadline, facts: ReportStore |
             evidence.startup_modules.append(path)
         if when is When.NEVER:
             continue
-        if member.data is None:
-            evidence.source_problems.append(
-                (path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse"))
-            )
+        if not _readable(evidence, path, member, when):
             continue
         jobs.append((path, when, role.everything_runs, frozenset(install_calls.get(path, ()))))
     for path, report in _analyse_with_import_graph(artifact, jobs, deadline, facts).items():
         _record(evidence, path, report)
     _read_started_shell_scripts(artifact, evidence)
+    _code_not_read(artifact, evidence)
     return evidence
+
+
+# Files whose content runs as code: one the archive reader could not read at all is not judged.
+_CODE_SUFFIXES = (".py", ".pyw", ".pth")
+
+
+def _readable(evidence: Evidence, path: str, member: Member, when: When) -> bool:
+    """Whether there is content to analyse; records what a file too large to keep whole costs the analysis.
+
+    Such a file is read from its excerpt (every line, comments emptied, long lines cut to their ends).
+    Code that runs on its own (at install, start-up or import) and that even the excerpt could not
+    hold is not judged: a `not-judged` problem, which makes the release at least suspicious.
+    """
+    if member.data is not None:
+        return True
+    excerpt = member.excerpt
+    size = f"{member.size} bytes"
+    if excerpt is None:
+        problem = SourceProblem("too-large", 1, f"{size}: too large to analyse")
+    elif not excerpt.complete and when >= When.IMPORT:
+        problem = SourceProblem(
+            "not-judged",
+            1,
+            f"{size}, running {when.label}: only the first {len(excerpt.data)} bytes of its lines could be read; "
+            "the rest is not judged",
+        )
+    else:
+        cut = f", {excerpt.cut_lines} long lines cut to their ends" if excerpt.cut_lines else ""
+        rest = "" if excerpt.complete else f"; only the first {len(excerpt.data)} bytes of its lines"
+        problem = SourceProblem(
+            "too-large", 1, f"{size}: too large to keep whole; read line by line (comments emptied{cut}){rest}"
+        )
+    evidence.source_problems.append((path, problem))
+    return excerpt is not None
+
+
+def _code_not_read(artifact: Artifact, evidence: Evidence) -> None:
+    """Code the archive reader refused to read (over the member limit): not judged at all. No genuine
+    release ships a Python file or .pth of that size."""
+    for problem in artifact.problems:
+        if problem.kind is ProblemKind.MEMBER_TOO_LARGE and problem.path.lower().endswith(_CODE_SUFFIXES):
+            evidence.source_problems.append(
+                (problem.path, SourceProblem("not-judged", 1, f"code not read at all ({problem.detail})"))
+            )
 
 
 def _read_started_shell_scripts(artifact: Artifact, evidence: Evidence) -> None:
@@ -193,6 +235,7 @@ def _read_started_shell_scripts(artifact: Artifact, evidence: Evidence) -> None:
     for path, member in artifact.members.items():
         if "!/" in path or not is_shell_script(member):
             continue
+        evidence.deadline.check()
         when = started_at(path, evidence.facts)
         if when is not None and when >= When.IMPORT:
             evidence.facts.extend(shell_script_facts(member, when))
@@ -258,15 +301,12 @@ def _analyse_install_scripts(
             continue
         scripts.add(path)
         member = artifact.members[path]
-        if member.data is None:
-            evidence.source_problems.append(
-                (path, SourceProblem("too-large", 1, f"{member.size} bytes: too large to analyse"))
-            )
+        if not _readable(evidence, path, member, When.INSTALL):
             continue
         deadline.check()
         report = analyse_python(
             path,
-            member.data,
+            member.readable or b"",
             When.INSTALL,
             everything_runs=True,
             setup_script=path == "setup.py" and not _has_command_aliases(artifact),
@@ -306,6 +346,9 @@ def _read_pth_files(artifact: Artifact, evidence: Evidence, deadline: Deadline) 
         if not roles.is_pth(artifact, path):
             continue
         deadline.check()
+        member = artifact.members[path]
+        if not _readable(evidence, path, member, When.STARTUP):
+            continue
         text = artifact.text(path) or ""
         for line in executable_lines(text):
             evidence.pth_lines.append((path, line))

@@ -8,6 +8,7 @@ from interlock.analysis.extract.entry_points import ConsoleScript
 from interlock.analysis.extract.pth import PthLine
 from interlock.analysis.extract.python.report import SourceProblem
 from interlock.analysis.facts import Capability, Fact, When
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline
 from interlock.artifact.model import Artifact
 
 
@@ -37,6 +38,8 @@ class Failure:
 @dataclass
 class Evidence:
     artifact: Artifact
+    deadline: Deadline = field(default_factory=lambda: Deadline(DEFAULT_LIMITS.max_seconds))
+    """The artifact's time budget: rules that loop over what the release declares check it."""
     facts: list[Fact] = field(default_factory=list)
     source_problems: list[tuple[str, SourceProblem]] = field(default_factory=list)
     pth_lines: list[tuple[str, PthLine]] = field(default_factory=list)

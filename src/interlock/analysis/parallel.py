@@ -73,6 +73,6 @@ def _analyse_chunk(jobs: list[Job]) -> list[tuple[str, SourceReport]]:
 
 def _analyse(artifact: Artifact, job: Job) -> SourceReport:
     path, when, everything_runs, roots = job
-    data = artifact.members[path].data
+    data = artifact.members[path].readable
     assert data is not None
     return analyse_python(path, data, when, everything_runs=everything_runs, roots=roots)

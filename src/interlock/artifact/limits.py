@@ -10,28 +10,88 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    """Reading stops (with a finding or an `error` verdict) when any of these is passed."""
+    """Bounds on reading one artifact, set per scan (tests and configs make them small).
+
+    Each says what happens when it is passed: which finding, and which verdict it leads to.
+    Bounds on the analysis of what was read are the module constants below.
+    """
 
     max_total_bytes: int = 2048 * MiB
-    """Uncompressed bytes over all members, nested archives included."""
+    """Uncompressed bytes over all members, nested archives included. Passed: reading stops and the
+    verdict is `error` ("more than … uncompressed in total")."""
     max_members: int = 100_000
+    """Archive entries, directories and rejected names included. Passed: `error` ("more than … archive entries")."""
     max_member_bytes: int = 1024 * MiB
-    """A member declaring more than this is not read at all."""
+    """A member declaring more than this is not read at all: finding `archive-member-too-large` (medium;
+    high for code and start-up files, which then count as not judged: at least `suspicious`)."""
     max_kept_bytes: int = 8 * MiB
-    """Members up to this size are kept in memory for analysis; larger ones are hashed and skipped."""
+    """Members up to this size are kept in memory whole for analysis. Larger text members (source,
+    .pth, metadata) are kept as an excerpt instead (see `max_excerpt_bytes`); larger binary members
+    are hashed and skipped. A source file read from its excerpt gets `source-too-large` (medium)."""
+    max_excerpt_bytes: int = 32 * MiB
+    """The excerpt of a text member over `max_kept_bytes`: every line in order, comment lines emptied and
+    lines over `EXCERPT_LINE_BYTES` cut to their first and last bytes, up to this many bytes. Passed: the
+    rest of the member is not read; if it is code that runs at install, start-up or import, finding
+    `source-not-judged` (high: at least `suspicious`)."""
     max_kept_total_bytes: int = 256 * MiB
-    """Content of non-source members (native libraries, data) kept in memory in all."""
+    """Content of non-text members (native libraries, data) kept in memory in all; past it they are
+    hashed and skipped (pickles and YARA rules then do not see them). No finding."""
     max_ratio: float = 1000.0
-    """Uncompressed/compressed size of one member; above it (and above `min_bomb_bytes`) it is a zip bomb.
+    """Uncompressed/compressed size of one member; above it (and above `min_bomb_bytes`) it is a zip bomb:
+    not read, finding `archive-compression-ratio` (high: `suspicious`).
     Native libraries padded with zeros reach a few hundred; bombs reach thousands."""
     min_bomb_bytes: int = 16 * MiB
+    """Members smaller than this are never treated as bombs, whatever their ratio."""
     max_nesting: int = 2
-    """Archives inside archives are read this many levels deep."""
+    """Archives inside archives are read this many levels deep; deeper ones: `archive-nesting-too-deep` (low)."""
     max_seconds: float = 120.0
-    """Wall-clock budget for reading and analysing one artifact."""
+    """Wall-clock budget for reading and analysing one artifact, rules included. Passed: `error`
+    ("analysis took longer than … s")."""
 
 
 DEFAULT_LIMITS = Limits()
+
+# -- bounds on the analysis (the same for every scan) -------------------------------------------
+
+EXCERPT_LINE_BYTES = 64 * 1024
+"""In an excerpt (see `Limits.max_excerpt_bytes`), a line longer than twice this keeps only its first and
+last this-many bytes: the code after a 20 MB string literal is still read. No finding of its own."""
+MAX_TAR_RECORD_BYTES = 1024 * 1024
+"""A tar PAX or GNU long-name record (which tarfile reads whole into memory) larger than this: `error`
+("tar header record of … (PAX or long name)")."""
+MAX_PARSE_TOKENS = 400_000
+"""A Python file (or hidden payload) with more tokens than this is not parsed (ast.parse costs up to
+~700 bytes per token) but scanned line by line as text: `source-too-large` (medium, a limit: it does
+not count towards corroboration). About 1.5 MB of ordinary code."""
+MAX_PAYLOAD_DEPTH = 3
+"""Hidden payloads (decoded, decompressed code) are followed this many levels deep; deeper ones are
+not analysed. No finding: the payload one level up is already `decoded-exec`."""
+MAX_PAYLOAD_BYTES = 16 * MiB
+"""Hidden payloads analysed in total per file. Passed: the rest are not analysed, `source-too-large`
+(medium) "hidden payloads over 16 MiB in total"."""
+MAX_PAYLOAD_FALLBACK_LINES = 200_000
+"""A hidden payload too large to parse is scanned as text up to this many lines (each of its lines may
+be a shell command, which is costly to check); the rest is not read. No finding of its own: the
+payload is already `decoded-exec` or `obfuscated-exec`. Files themselves are scanned to their last line."""
+MAX_FOLD_OUTPUT = 4 * MiB
+"""A constant folded (joined, decoded, decompressed) from source larger than this is not folded: it
+stays unknown (a decompression bomb costs this much at most). No finding."""
+MAX_FOLD_DEPTH = 60
+"""Expressions nested deeper than this are not folded (unknown). No finding."""
+MAX_STRING_SCAN = 64 * 1024
+"""Only the first this-many characters of one string (or fallback line) are matched against patterns."""
+MAX_PICKLE_OPCODES = 1_000_000
+"""A pickle's opcodes are read this far for the callables it names; past it the rest is not read
+(no finding; a pickle naming no dangerous module is never walked at all)."""
+MAX_RECORD_BYTES = 16 * MiB
+"""A wheel RECORD larger than this is not compared with the files: `record-mismatch` (high: `suspicious`)
+says nothing vouches for them."""
+MAX_DEPENDENCIES = 500
+"""Distinct dependency names (Requires-Dist, requires.txt) checked for typosquats. Passed: the rest are not
+checked, finding `too-many-dependencies` (high: `suspicious`). The most in the 300 most downloaded
+projects is under 100."""
+MAX_FINDINGS_PER_RULE = 20
+"""Findings of one rule shown in a report (the verdict is decided on all of them)."""
 
 
 def describe_size(size: int) -> str:

@@ -38,6 +38,18 @@ class ArchiveProblem:
 
 
 @dataclass(frozen=True)
+class Excerpt:
+    """What is kept of a text member too large to keep whole (see `Limits.max_excerpt_bytes`): its
+    lines in order, comment lines emptied (so line numbers stay true), long lines cut to their ends."""
+
+    data: bytes
+    cut_lines: int
+    """Lines cut to their first and last bytes (a giant string literal, usually)."""
+    complete: bool
+    """False when the excerpt limit was reached: lines after `data` were not read."""
+
+
+@dataclass(frozen=True)
 class Member:
     """One regular file of the artifact.
 
@@ -54,6 +66,15 @@ class Member:
     """The first bytes, for recognising file types."""
     data: bytes | None
     """Full content, or None when the member is over the analysis size limit."""
+    excerpt: Excerpt | None = None
+    """For a text member over the size limit (`data` None): what is kept of it instead."""
+
+    @property
+    def readable(self) -> bytes | None:
+        """The content to analyse: whole, or the excerpt of a text member too large to keep whole."""
+        if self.data is not None:
+            return self.data
+        return self.excerpt.data if self.excerpt is not None else None
 
     @property
     def name(self) -> str:
@@ -81,8 +102,9 @@ class Artifact:
     """Why the artifact could not be read completely; set means the verdict is `error`."""
 
     def text(self, path: str) -> str | None:
-        """Decoded text of a member, or None if absent or not kept."""
+        """Decoded text of a member (of its excerpt when too large to keep whole), or None if absent or not kept."""
         member = self.members.get(path)
-        if member is None or member.data is None:
+        content = member.readable if member is not None else None
+        if content is None:
             return None
-        return member.data.decode("utf-8", errors="replace")
+        return content.decode("utf-8", errors="replace")

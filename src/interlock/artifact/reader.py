@@ -23,8 +23,16 @@ from typing import IO
 
 from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
 
-from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits, describe_size
-from interlock.artifact.model import ArchiveProblem, Artifact, ArtifactKind, Member, ProblemKind
+from interlock.artifact.limits import (
+    DEFAULT_LIMITS,
+    EXCERPT_LINE_BYTES,
+    MAX_TAR_RECORD_BYTES,
+    Deadline,
+    LimitExceeded,
+    Limits,
+    describe_size,
+)
+from interlock.artifact.model import ArchiveProblem, Artifact, ArtifactKind, Excerpt, Member, ProblemKind
 
 HEAD_BYTES = 512
 _CHUNK = 1024 * 1024
@@ -94,7 +102,6 @@ CORRUPT_ARCHIVE = "corrupt or truncated archive"
 """How `Artifact.fatal` begins when the bytes themselves are damaged (not a limit being hit)."""
 # PAX and GNU long-name records hold a path or a few attributes; tarfile reads each one whole
 # into memory, so a record declaring gigabytes (of well-compressed zeros) is a memory bomb.
-_MAX_TAR_RECORD = 1024 * 1024
 _TAR_RECORD_TYPES = (
     tarfile.XHDTYPE,
     tarfile.XGLTYPE,
@@ -378,9 +385,15 @@ def _is_bomb(entry: _Entry, limits: Limits) -> bool:
     return entry.declared_size / max(entry.compressed_size, 1) > limits.max_ratio
 
 
+def is_text_name(path: str) -> bool:
+    """Members analysed as text (source, .pth, metadata, scripts), kept whole or as an excerpt."""
+    return path.lower().endswith(_TEXT_SUFFIXES)
+
+
 def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
     digest = hashlib.sha256()
     keep = budget.may_keep(path, entry.declared_size)
+    excerpt = None if keep or not is_text_name(path) else _ExcerptBuilder(budget.limits.max_excerpt_bytes)
     chunks: list[bytes] = []
     head = b""
     total = 0
@@ -396,8 +409,85 @@ def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
                 head += chunk[: HEAD_BYTES - len(head)]
             if keep:
                 chunks.append(chunk)
+            elif excerpt is not None:
+                excerpt.feed(chunk)
     data = b"".join(chunks) if keep else None
-    return Member(path=path, size=total, sha256=digest.hexdigest(), head=head, data=data)
+    kept = excerpt.finish() if excerpt is not None else None
+    return Member(path=path, size=total, sha256=digest.hexdigest(), head=head, data=data, excerpt=kept)
+
+
+# Comment lines are emptied in an excerpt (so that padding with comments costs nothing), except an
+# encoding declaration (PEP 263), which decides how the rest is read.
+_COMMENT_LINE = re.compile(rb"^[ \t]*#(?![^\n]*coding[:=])[^\n]*", re.MULTILINE)
+# Anchored at a line's start: unanchored, every position of a long line would be tried (quadratic).
+_LONG_LINE = re.compile(rb"^[^\n]{%d,}" % (2 * EXCERPT_LINE_BYTES + 1), re.MULTILINE)
+
+
+def _cut_line(match: re.Match[bytes]) -> bytes:
+    """A long line's first and last bytes, joined: cut inside a string literal, it still parses."""
+    return match[0][:EXCERPT_LINE_BYTES] + match[0][-EXCERPT_LINE_BYTES:]
+
+
+class _ExcerptBuilder:
+    """Builds an `Excerpt` from a member's chunks, in memory bounded by `limit` (plus a line's ends)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.cut_lines = 0
+        self.complete = True
+        self.line = b""
+        """The unfinished line so far; its first bytes only once it is cut."""
+        self.tail = b""
+        """The last bytes of the unfinished line, once it is cut."""
+        self.cut = False
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.complete:
+            return
+        first = chunk.find(b"\n")
+        if first < 0:
+            self._extend(chunk)
+            return
+        self._extend(chunk[:first])
+        self._end_line()
+        last = chunk.rfind(b"\n")
+        if last > first:
+            self._add(chunk[first + 1 : last + 1])
+        self._extend(chunk[last + 1 :])
+
+    def finish(self) -> Excerpt:
+        if self.complete and (self.line or self.cut):
+            self._end_line()
+        return Excerpt(b"".join(self.parts), self.cut_lines, self.complete)
+
+    def _extend(self, part: bytes) -> None:
+        if self.cut:
+            self.tail = (self.tail + part)[-EXCERPT_LINE_BYTES:]
+            return
+        self.line += part
+        if len(self.line) > 2 * EXCERPT_LINE_BYTES:
+            self.tail = self.line[-EXCERPT_LINE_BYTES:]
+            self.line = self.line[:EXCERPT_LINE_BYTES]
+            self.cut = True
+
+    def _end_line(self) -> None:
+        line = self.line + self.tail if self.cut else self.line
+        self.cut_lines += self.cut
+        self.line, self.tail, self.cut = b"", b"", False
+        self._add(line + b"\n")
+
+    def _add(self, lines: bytes) -> None:
+        lines = _COMMENT_LINE.sub(b"", lines)
+        lines, cut = _LONG_LINE.subn(_cut_line, lines)
+        self.cut_lines += cut
+        if self.size + len(lines) > self.limit:
+            self.complete = False
+            lines = lines[: max(self.limit - self.size, 0)]
+            lines = lines[: lines.rfind(b"\n") + 1]  # whole lines only
+        self.parts.append(lines)
+        self.size += len(lines)
 
 
 def _is_zip(handle: IO[bytes], filename: str) -> bool:
@@ -444,7 +534,7 @@ class _BoundedTarInfo(tarfile.TarInfo):
 
     def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
         # tarfile's documented extension point for processing headers by type.
-        if self.type in _TAR_RECORD_TYPES and self.size > _MAX_TAR_RECORD:
+        if self.type in _TAR_RECORD_TYPES and self.size > MAX_TAR_RECORD_BYTES:
             raise LimitExceeded(
                 f"tar header record of {describe_size(self.size)} (PAX or long name); genuine ones are tiny"
             )
@@ -542,5 +632,5 @@ def _strip_sdist_root(members: dict[str, Member]) -> dict[str, Member]:
     stripped: dict[str, Member] = {}
     for path, member in members.items():
         new_path = path[len(root) :] if path.startswith(root) else path
-        stripped[new_path] = Member(new_path, member.size, member.sha256, member.head, member.data)
+        stripped[new_path] = Member(new_path, member.size, member.sha256, member.head, member.data, member.excerpt)
     return stripped

@@ -18,8 +18,7 @@ import re
 import zlib
 from collections.abc import Callable, Mapping
 
-MAX_OUTPUT = 4 * 1024 * 1024
-_MAX_DEPTH = 60
+from interlock.artifact.limits import MAX_FOLD_DEPTH, MAX_FOLD_OUTPUT
 
 Value = str | bytes
 
@@ -46,7 +45,7 @@ _WIDE_FIELD = re.compile(r"%[-+ #0*]*\d{5,}|\{[^{}]*[:!][^{}]*\d{5,}")
 
 def _check_size(size: int) -> None:
     """Refuse before building: checking the length afterwards is too late for a 4 GB string."""
-    if size > MAX_OUTPUT:
+    if size > MAX_FOLD_OUTPUT:
         raise ValueError("folded value too large")
 
 
@@ -71,14 +70,14 @@ class FoldResult:
 
 def _bounded_decompress(kind: str, data: bytes) -> bytes:
     if kind == "zlib":
-        out = zlib.decompressobj().decompress(data, MAX_OUTPUT + 1)
+        out = zlib.decompressobj().decompress(data, MAX_FOLD_OUTPUT + 1)
     elif kind == "gzip":
-        out = zlib.decompressobj(wbits=31).decompress(data, MAX_OUTPUT + 1)
+        out = zlib.decompressobj(wbits=31).decompress(data, MAX_FOLD_OUTPUT + 1)
     elif kind == "bz2":
-        out = bz2.BZ2Decompressor().decompress(data, MAX_OUTPUT + 1)
+        out = bz2.BZ2Decompressor().decompress(data, MAX_FOLD_OUTPUT + 1)
     else:
-        out = lzma.LZMADecompressor().decompress(data, MAX_OUTPUT + 1)
-    if len(out) > MAX_OUTPUT:
+        out = lzma.LZMADecompressor().decompress(data, MAX_FOLD_OUTPUT + 1)
+    if len(out) > MAX_FOLD_OUTPUT:
         raise ValueError("decompressed payload too large")
     return out
 
@@ -117,7 +116,7 @@ class ConstantFolder:
             return None
 
     def _fold(self, node: ast.expr, depth: int) -> FoldResult | None:
-        if depth > _MAX_DEPTH:
+        if depth > MAX_FOLD_DEPTH:
             return None
         depth += 1
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
@@ -157,7 +156,7 @@ class ConstantFolder:
         return self._result(joined, any(p.decoded for p in pieces if p))
 
     def _result(self, value: Value, decoded: bool) -> FoldResult:
-        if len(value) > MAX_OUTPUT:
+        if len(value) > MAX_FOLD_OUTPUT:
             raise ValueError("folded value too large")
         return FoldResult(value, decoded)
 
@@ -217,7 +216,7 @@ class ConstantFolder:
         return self._result(inner.value[slice(*parts)], inner.decoded)
 
     def _int_list(self, node: ast.expr) -> list[int] | None:
-        if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) <= MAX_OUTPUT:
+        if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) <= MAX_FOLD_OUTPUT:
             values = []
             for element in node.elts:
                 if not (isinstance(element, ast.Constant) and isinstance(element.value, int)):

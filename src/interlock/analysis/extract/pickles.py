@@ -11,6 +11,8 @@ import io
 import pickletools
 import re
 
+from interlock.artifact.limits import MAX_PICKLE_OPCODES
+
 # Callables no data file has a reason to name: they start programs, run code or open connections.
 _DANGEROUS_MODULES = frozenset(
     {"os", "posix", "nt", "subprocess", "pty", "runpy", "socket", "commands", "webbrowser", "ctypes", "code"}
@@ -21,7 +23,6 @@ _PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".pt", ".pth.tar", ".ckpt", ".job
 _STRING_OPS = frozenset(
     {"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE", "SHORT_BINSTRING", "BINSTRING", "STRING"}
 )
-_MAX_OPCODES = 1_000_000
 # How a module name appears in a pickle's bytes, opcode included: after GLOBAL or INST
 # (`cos\nsystem\n`), or as a string STACK_GLOBAL takes (UNICODE, STRING, or SHORT_BINUNICODE,
 # BINUNICODE, BINUNICODE8, SHORT_BINSTRING, BINSTRING with its length). A pickle with none of them names no dangerous
@@ -64,7 +65,7 @@ def dangerous_calls(data: bytes) -> list[str]:
     memo: dict[int, str] = {}
     try:
         for count, (opcode, argument, _) in enumerate(pickletools.genops(io.BytesIO(data))):
-            if count > _MAX_OPCODES:
+            if count > MAX_PICKLE_OPCODES:
                 break
             name = opcode.name
             if name in _STRING_OPS and isinstance(argument, (str, bytes)):

@@ -58,8 +58,10 @@ class PthLine:
 
 
 def executable_lines(text: str) -> list[PthLine]:
+    """The lines site.py executes. It decodes a .pth as `utf-8-sig` (Python 3.13 on), so a byte-order
+    mark before the first line does not stop that line from running."""
     lines = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         if not raw.startswith(("import ", "import\t")):
             continue
         code = raw.strip()

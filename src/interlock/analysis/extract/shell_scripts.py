@@ -20,7 +20,6 @@ _SHELL_SHEBANG = re.compile(rb"^#!\s*\S*/(env\s+)?(ba|z|k|da)?sh\b")
 _UPLOAD = re.compile(
     r"\b(curl|wget)\b[^\n]*(\s-(T|F|d)\b|--(upload-file|form|data(-binary|-raw|-urlencode)?|post-(data|file))\b)"
 )
-_MAX_LINES = 20_000
 
 
 def is_shell_script(member: Member) -> bool:
@@ -33,7 +32,7 @@ def shell_script_facts(member: Member, when: When) -> list[Fact]:
     """Facts of each line of a shell script that runs at `when`."""
     facts: list[Fact] = []
     text = (member.data or b"").decode("utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines()[:_MAX_LINES], start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         code = line.strip()
         if not code or code.startswith("#"):
             continue

@@ -10,9 +10,8 @@ from typing import NamedTuple
 
 from interlock.analysis.extract import patterns
 from interlock.analysis.facts import Capability, Tag
+from interlock.artifact.limits import MAX_STRING_SCAN
 
-MAX_STRING_SCAN = 64 * 1024
-"""Only this much of one string is matched against patterns."""
 _BLOB_MIN = 1024
 
 

@@ -19,13 +19,13 @@ from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.rules.base import checks, files_rule
+from interlock.artifact.limits import MAX_RECORD_BYTES
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.model.findings import Finding, Severity
 
 # Files whose tampering changes what runs: code, start-up hooks, native libraries, scripts.
 _RUNNABLE = (".py", ".pyw", ".pth", ".so", ".pyd", ".dll", ".dylib", ".exe", ".sh")
 _RECORD_SIGNATURES = ("RECORD.jws", "RECORD.p7s")
-_MAX_RECORD_BYTES = 16 * 1024 * 1024
 
 
 def metadata_headers(artifact: Artifact) -> dict[str, list[str]] | None:
@@ -73,11 +73,21 @@ def _record(evidence: Evidence) -> Iterable[Finding]:
         )
         return
     member = artifact.members[record_path]
-    if member.data is None or member.size > _MAX_RECORD_BYTES:
+    content = member.readable
+    if content is None or member.size > MAX_RECORD_BYTES:
+        yield RECORD_MISMATCH.finding(
+            Severity.HIGH,
+            record_path,
+            None,
+            f"the wheel's RECORD is {member.size} bytes, too large to compare with the files: nothing vouches for them",
+            record_path,
+        )
         return
-    listed = dict(_record_entries(member.data))
+    listed = dict(_record_entries(content))
     dist_info = record_path.rsplit("/", 1)[0]
-    for path, file in artifact.members.items():
+    for number, (path, file) in enumerate(artifact.members.items()):
+        if number % 1000 == 0:
+            evidence.deadline.check()
         if "!/" in path or path == record_path or path in {f"{dist_info}/{name}" for name in _RECORD_SIGNATURES}:
             continue
         severity = Severity.HIGH if path.lower().endswith(_RUNNABLE) else Severity.MEDIUM

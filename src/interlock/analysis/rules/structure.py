@@ -80,7 +80,18 @@ _SOURCE_PROBLEMS = {
     "too-large": (
         Severity.MEDIUM,
         "Python file over the analysis size limit",
-        "Not analysed, which is itself worth a look: genuine modules are rarely megabytes of source.",
+        "Too large to analyse in full (too many tokens to parse, too large to keep whole, or hidden payloads "
+        "over their budget): it is read a cheaper way instead (line by line as text, or from an excerpt "
+        "with comments emptied and giant lines cut to their ends), so it is still judged, more coarsely. "
+        "Genuine generated modules (cloud SDK models, protobufs) get this; it counts towards no verdict.",
+    ),
+    "not-judged": (
+        Severity.HIGH,
+        "code that runs on its own but could not be judged",
+        "A Python file or .pth that runs at install, start-up or import, which not even the cheaper ways of "
+        "reading could cover: over the excerpt limit, or over the member limit and not read at all. A limit "
+        "must not turn a payload into silence, so the release is at least suspicious. Benign matches: none "
+        "known; genuine generated modules are far smaller.",
     ),
 }
 
@@ -88,7 +99,7 @@ _SOURCE_PROBLEMS = {
 def _source_rule(kind: str) -> RuleInfo:
     """One rule per kind of problem the source reader reports."""
     severity, summary, description = _SOURCE_PROBLEMS[kind]
-    info = files_rule(f"source-{kind}", summary, (severity,), description, limit=kind == "too-large")
+    info = files_rule(f"source-{kind}", summary, (severity,), description, limit=kind in ("too-large", "not-judged"))
 
     def check(evidence: Evidence) -> Iterable[Finding]:
         for path, problem in evidence.source_problems:

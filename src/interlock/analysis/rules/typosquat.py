@@ -9,6 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.rules.base import checks, files_rule
+from interlock.artifact.limits import MAX_DEPENDENCIES, Deadline
 from interlock.artifact.model import Artifact
 from interlock.intel.typosquat import SquatMatch, Technique, find_squat
 from interlock.model.findings import Finding, Severity
@@ -30,6 +31,15 @@ TYPOSQUAT_DEPENDENCY = files_rule(
     "A release that looks harmless but declares a dependency named like a popular project "
     "(`aliababcloud-tea-openapi` for `alibabacloud-tea-openapi`): the payload lives in the dependency, "
     "which the installer fetches without anyone typing its name.",
+)
+TOO_MANY_DEPENDENCIES = files_rule(
+    "too-many-dependencies",
+    "declares more dependencies than are checked",
+    (Severity.HIGH,),
+    f"A release declaring more than {MAX_DEPENDENCIES} different dependencies (the most among the 300 most "
+    "downloaded projects is under 100): the rest are not checked for imitated names, and a typosquat "
+    "hidden among thousands of names must not pass for that. Benign matches: none known.",
+    limit=True,
 )
 # A dependency is named by a maintainer who chose it, so only deliberate lookalikes accuse it:
 # genuine projects sit one edit or an affix away from popular ones all the time (`dython` and
@@ -59,10 +69,21 @@ def _check(evidence: Evidence) -> Iterable[Finding]:
 def _check_dependencies(evidence: Evidence) -> Iterable[Finding]:
     own = _squat(evidence.artifact.name) if evidence.artifact.name else None
     seen: set[str] = set()
-    for path, line, dependency in declared_dependencies(evidence.artifact):
+    for path, line, dependency in declared_dependencies(evidence.artifact, evidence.deadline):
         if dependency in seen:
             continue
+        if len(seen) == MAX_DEPENDENCIES:
+            yield TOO_MANY_DEPENDENCIES.finding(
+                Severity.HIGH,
+                path,
+                line,
+                f"declares more than {MAX_DEPENDENCIES} different dependencies; those from {dependency} on "
+                "are not checked for imitated names",
+                dependency,
+            )
+            return
         seen.add(dependency)
+        evidence.deadline.check()
         match = _squat(dependency)
         if (
             match is None
@@ -80,20 +101,23 @@ def _check_dependencies(evidence: Evidence) -> Iterable[Finding]:
         )
 
 
-def declared_dependencies(artifact: Artifact) -> Iterator[tuple[str, int, str]]:
+def declared_dependencies(artifact: Artifact, deadline: Deadline) -> Iterator[tuple[str, int, str]]:
     """(member, line, dependency name) for each requirement the release declares in its metadata."""
     for path in artifact.members:
+        deadline.check()
         name = path.rsplit("/", 1)[-1]
         parent = path.rsplit("/", 2)[-2] if path.count("/") >= 1 else ""
         in_metadata_dir = parent.endswith((".dist-info", ".egg-info")) or parent == "EGG-INFO"
         if name in _METADATA_NAMES and (in_metadata_dir or "/" not in path):
-            yield from _metadata_requirements(path, artifact.text(path) or "")
+            yield from _metadata_requirements(path, artifact.text(path) or "", deadline)
         elif name == "requires.txt" and in_metadata_dir:
-            yield from _requires_txt(path, artifact.text(path) or "")
+            yield from _requires_txt(path, artifact.text(path) or "", deadline)
 
 
-def _metadata_requirements(path: str, text: str) -> Iterator[tuple[str, int, str]]:
+def _metadata_requirements(path: str, text: str, deadline: Deadline) -> Iterator[tuple[str, int, str]]:
     for number, line in enumerate(text.splitlines(), 1):
+        if number % 1000 == 0:
+            deadline.check()
         if not line.strip():
             break  # the headers end at the first blank line; the long description follows
         if line.lower().startswith("requires-dist:"):
@@ -102,8 +126,10 @@ def _metadata_requirements(path: str, text: str) -> Iterator[tuple[str, int, str
                 yield path, number, requirement
 
 
-def _requires_txt(path: str, text: str) -> Iterator[tuple[str, int, str]]:
+def _requires_txt(path: str, text: str, deadline: Deadline) -> Iterator[tuple[str, int, str]]:
     for number, line in enumerate(text.splitlines(), 1):
+        if number % 1000 == 0:
+            deadline.check()
         line = line.strip()
         if line and not line.startswith(("[", "#")):
             requirement = _requirement(line)
@@ -111,6 +137,7 @@ def _requires_txt(path: str, text: str) -> Iterator[tuple[str, int, str]]:
                 yield path, number, requirement
 
 
+@lru_cache(maxsize=4096)  # the same requirement, with its markers, is often declared for each extra
 def _requirement(text: str) -> str | None:
     try:
         return Requirement(text.strip()).name

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from interlock.analysis.extract.python.report import SourceReport
-from interlock.analysis.extract.strings import MAX_STRING_SCAN, command_capabilities, is_blob_line
+from interlock.analysis.extract.strings import command_capabilities, is_blob_line
 from interlock.analysis.facts import Capability, Fact, Tag, When
+from interlock.artifact.limits import MAX_PAYLOAD_FALLBACK_LINES, MAX_STRING_SCAN
 
 SNIPPET = 160
 
@@ -26,14 +27,20 @@ _FALLBACK_CALLS: list[tuple[re.Pattern[str], Capability]] = [
 ]
 
 
+_MAY_MATCH = re.compile(r"[(\"']|exec|eval")
 _STRING_LITERAL = re.compile(r"""(?:[rRbBuU]{0,2})("[^"\n]{4,}"|'[^'\n]{4,}')""")
 
 
 def scan_text_fallback(
     path: str, text: str, when: When, report: SourceReport, origin: tuple[int, str] | None, scope: str
 ) -> None:
-    """Line-by-line scan used when the AST is unavailable; coarser, never silent."""
-    for number, line in enumerate(text.splitlines()[:200_000], start=1):
+    """Line-by-line scan used when the AST is unavailable; coarser, never silent. Every line is read
+    (the text is bounded by what the archive reader keeps): a payload after padding is still seen."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if origin is not None and number > MAX_PAYLOAD_FALLBACK_LINES:
+            break  # a hidden payload: already reported as such, and every line of it is costly to read
+        if origin is None and not _MAY_MATCH.search(line):
+            continue  # no call, string literal or exec statement: nothing the patterns below can match
         if len(line) > MAX_STRING_SCAN:
             line = line[:MAX_STRING_SCAN]
         at_line, shown = origin if origin else (number, snippet_of(line))

@@ -13,11 +13,7 @@ from interlock.analysis.extract.python.report import FAILED, SourceProblem, Sour
 from interlock.analysis.extract.python.visitor import SourceVisitor
 from interlock.analysis.extract.setup_commands import never_run_by_pip
 from interlock.analysis.facts import When
-
-# ast.parse costs up to ~700 bytes of memory per token ("a,a,a,…" is the worst case): 8 MiB of it
-# needs over 5 GB. Above this many tokens (about 1.5 MB of ordinary code) a file is scanned as text.
-_MAX_PARSE_TOKENS = 400_000
-
+from interlock.artifact.limits import MAX_PARSE_TOKENS
 
 # A string literal (even an unterminated one) counts as one token, so a file that is one big
 # constant still parses. No alternative can fail after a long scan (a failure retried at every
@@ -93,9 +89,9 @@ def analyse_text(
     roots: frozenset[str] = frozenset(),
     setup_script: bool = False,
 ) -> None:
-    if _count_tokens(text, _MAX_PARSE_TOKENS) > _MAX_PARSE_TOKENS:
+    if _count_tokens(text, MAX_PARSE_TOKENS) > MAX_PARSE_TOKENS:
         line = origin[0] if origin else 1
-        detail = f"over {_MAX_PARSE_TOKENS} tokens: too many to parse within the memory budget; scanned as text"
+        detail = f"over {MAX_PARSE_TOKENS} tokens: too many to parse within the memory budget; scanned as text"
         report.problems.append(SourceProblem("too-large", line, detail))
         scan_text_fallback(path, text, when, report, origin, scope)
         return

@@ -39,7 +39,7 @@ class SourceReport:
     python_runs: set[str] = field(default_factory=set)
     """Modules (`python -m x.y`) and scripts (`python x.py`) this file runs in a new interpreter."""
     payload_bytes: int = 0
-    """Bytes of hidden payloads analysed so far (bounded by MAX_PAYLOAD_BYTES)."""
+    """Bytes of hidden payloads analysed so far (bounded by `limits.MAX_PAYLOAD_BYTES`)."""
     payloads_seen: set[int] = field(default_factory=set, repr=False)
     """Hashes of payloads already analysed: the same one is often revealed by several calls."""
 

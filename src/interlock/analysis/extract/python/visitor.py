@@ -42,18 +42,14 @@ from interlock.analysis.extract.strings import (
     string_capabilities,
 )
 from interlock.analysis.facts import Capability, Fact, Tag, When
+from interlock.artifact.limits import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
 
 PayloadReader = Callable[..., None]
 """The reader's `analyse_text`, which the visitor calls for each payload it reveals."""
 
-_MAX_PAYLOAD_DEPTH = 3
 
-
-# Hidden payloads of one file analysed in total: a few kilobytes of source can hold many
-# compressed multi-megabyte payloads, each holding more in turn.
-MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
-
-
+# Calls that return the module they name (`builtins.__import__` bound to a name is the same call).
+_IMPORT_CALLS = ("__import__", "builtins.__import__", "__builtins__.__import__", "importlib.import_module")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 
 
@@ -188,7 +184,7 @@ class SourceVisitor(ast.NodeVisitor):
             callee = self.qualify(node.func)
             first = node.args[0] if node.args else None
             # __import__('os') and importlib.import_module('o' + 's') name the module itself.
-            if callee in ("__import__", "importlib.import_module") and first is not None:
+            if callee in _IMPORT_CALLS and first is not None:
                 module = self.folder.fold(first)
                 if module is not None and isinstance(module.value, str) and _DOTTED_NAME.match(module.value.strip()):
                     return module.value.strip()
@@ -358,7 +354,7 @@ class SourceVisitor(ast.NodeVisitor):
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
         folded = self.folder.fold(node.value) if may_fold(node.value) else None
-        client = self._client_of(node.value) or self._callable_alias(node.value)
+        client = self._client_of(node.value) or self._callable_alias(node.value) or self._module_alias(node.value)
         for target in node.targets:
             self.visit(target)
             if isinstance(target, ast.Name) and client:
@@ -397,11 +393,20 @@ class SourceVisitor(ast.NodeVisitor):
                 return f"{name}()"
         return None
 
+    def _module_alias(self, node: ast.expr) -> str | None:
+        """`m = __import__('os')` or `m = builtins.__import__('os')`: the name now stands for the module,
+        so `m.system(…)` reads as `os.system(…)`, as `__import__('os').system(…)` does."""
+        if isinstance(node, ast.Call) and self.qualify(node.func) in _IMPORT_CALLS:
+            module = self.qualify(node)
+            if module and _DOTTED_NAME.match(module):
+                return module
+        return None
+
     def _callable_alias(self, node: ast.expr) -> str | None:
         """`run = os.system` or `e = eval('eval')`: the name now stands for a dangerous callable."""
         if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
             name = self.qualify(node)
-            if name and (name in patterns.CALLS or name in ("eval", "exec", "compile", "__import__", "getattr")):
+            if name and (name in patterns.CALLS or name in ("eval", "exec", "compile", "getattr", *_IMPORT_CALLS)):
                 return name
         return None
 
@@ -455,11 +460,7 @@ class SourceVisitor(ast.NodeVisitor):
                 self.add(Capability.CREDENTIALS, node, detail, kind=patterns.WALLET_SECRET_SENT)
             if capability in (Capability.NETWORK, Capability.DNS):
                 self._named_endpoint(node)
-        elif (
-            name in ("__import__", "importlib.import_module")
-            and node.args
-            and not isinstance(node.args[0], ast.Constant)
-        ):
+        elif name in _IMPORT_CALLS and node.args and not isinstance(node.args[0], ast.Constant):
             self.add(Capability.EXEC, node, f"{name} of a computed module name", tags=frozenset({Tag.MODULE_NAME}))
         elif (
             name == "getattr"
@@ -752,7 +753,7 @@ class SourceVisitor(ast.NodeVisitor):
             self._analyse_payload(folded, node)
 
     def _analyse_payload(self, folded: FoldResult, node: ast.AST) -> None:
-        if self.payload_depth >= _MAX_PAYLOAD_DEPTH:
+        if self.payload_depth >= MAX_PAYLOAD_DEPTH:
             return
         value = folded.value
         text = value if isinstance(value, str) else value.decode("utf-8", errors="replace")
