@@ -171,11 +171,21 @@ def _version(text: str) -> Version:
     return version
 
 
-# marshal's codes for the plain values a page holds (FLAG_REF, 0x80, may be set on any of them).
-_FIXED_SIZE = {b"N": 0, b"F": 0, b"T": 0, b"i": 4, b"g": 8, b"r": 4}
-_SIZED = {b"s", b"t", b"u", b"a", b"A"}  # 4-byte length, then that many bytes
-_SHORT_SIZED = {b"z", b"Z"}  # 1-byte length
-_COUNTED = {b"(", b"[", b"<", b">"}  # 4-byte count, then that many values
+# How marshal lays out the plain values a page holds, by type code (FLAG_REF, 0x80, may be set on any):
+# a fixed number of bytes follows; a 1-byte or 4-byte length of bytes follows; a 4-byte count of
+# values follows (each read in turn); a long's 4-byte count of 2-byte digits follows.
+_SKIP, _SHORT, _SIZED, _COUNTED, _DIGITS, _BAD = 0, 1, 2, 3, 4, 5
+_LAYOUT = [_BAD] * 128
+for _code, _kind in {"N": 0, "F": 0, "T": 0, "0": 0, "{": 0, "i": 4, "g": 8, "r": 4, ")": 1}.items():
+    _LAYOUT[ord(_code)] = _SKIP
+for _code in "zZ":
+    _LAYOUT[ord(_code)] = _SHORT
+for _code in "stuaA":
+    _LAYOUT[ord(_code)] = _SIZED
+for _code in "([<>":
+    _LAYOUT[ord(_code)] = _COUNTED
+_LAYOUT[ord("l")] = _DIGITS
+_FIXED = {ord("i"): 4, ord("g"): 8, ord("r"): 4, ord(")"): 1}
 _MARSHAL_BUDGET = 1 << 30  # bytes of a kept page we read, far above any real one
 
 
@@ -190,26 +200,22 @@ def _loads(data: bytes) -> Any:
 def _check_marshal(data: bytes) -> None:
     if len(data) > _MARSHAL_BUDGET:
         raise ValueError("packed page too large")
-    position = 0
-    while position < len(data):
-        code = bytes([data[position] & 0x7F])
+    size, position, layout, fixed = len(data), 0, _LAYOUT, _FIXED
+    while position < size:
+        code = data[position] & 0x7F
         position += 1
-        if code in _FIXED_SIZE:
-            position += _FIXED_SIZE[code]
-        elif code == b"0" or code == b"{":
-            continue  # a dict's end, a dict's start: its items follow as plain values
-        elif code == b")":
-            position += 1  # a small tuple's count: at most 255 values, each read in turn
-        elif code in _SHORT_SIZED:
-            position += 1 + (data[position] if position < len(data) else 0)
-        elif code in _SIZED or code in _COUNTED or code == b"l":
-            declared = int.from_bytes(data[position : position + 4], "little", signed=True)
-            position += 4
-            width = 2 if code == b"l" else 1 if code in _SIZED else 0
-            if declared < -len(data) or abs(declared) > len(data) - position:
-                raise ValueError(f"marshal header declares {declared} items with {len(data) - position} bytes left")
-            position += abs(declared) * width
+        kind = layout[code]
+        if kind == _SKIP:
+            position += fixed.get(code, 0)  # a small tuple's 1-byte count: its values are read in turn
+        elif kind == _SHORT:
+            position += 1 + (data[position] if position < size else 0)
+        elif kind == _BAD:
+            raise ValueError(f"marshal code {chr(code)!r} is not one a packed page uses")
         else:
-            raise ValueError(f"marshal code {code!r} is not one a packed page uses")
-    if position > len(data):
+            declared = abs(int.from_bytes(data[position : position + 4], "little", signed=True))
+            position += 4
+            if declared > size - position:
+                raise ValueError(f"marshal header declares {declared} items with {size - position} bytes left")
+            position += declared if kind == _SIZED else 2 * declared if kind == _DIGITS else 0
+    if position > size:
         raise ValueError("packed page ends early")
