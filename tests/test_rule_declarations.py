@@ -14,6 +14,8 @@ from interlock.analysis import engine
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.rules import FILE_RULES
 from interlock.artifact.model import Artifact
+from interlock.artifact.reader import read_artifact
+from interlock.demo import build_demo_releases
 from interlock.diff import compare
 from interlock.model import version
 from interlock.model.rules import Stage
@@ -178,3 +180,12 @@ def test_each_rule_id_is_written_once_where_it_is_declared() -> None:
 def test_what_a_diff_escalates_a_finding_to_is_declared() -> None:
     for (rule, _), severity in compare._ESCALATED_WHEN_NEW.items():
         assert severity in RULES_BY_ID[rule].severities, (rule, severity)
+
+
+def test_threats_are_shown_before_the_capabilities_they_combine(tmp_path: Path) -> None:
+    """The order does not follow import order (an import sorter once reversed it)."""
+    modules = [rule.check.__module__.rsplit(".", 1)[-1] for rule in FILE_RULES]
+    assert modules.index("capabilities") > max(i for i, m in enumerate(modules) if m == "combinations")
+    _, trojaned = build_demo_releases(tmp_path)
+    first = engine.scan_artifact(read_artifact(trojaned), "demo").findings[0]
+    assert (first.rule, first.path) == ("credential-exfiltration", "acme_greeter_init.pth")
