@@ -745,7 +745,7 @@ _DIGEST = "a" * 64
 LOCK_SEEDS: dict[str, list[str]] = {
     "uv.lock": [
         'version = 1\nrevision = 2\nrequires-python = ">=3.11"\n\n[manifest]\nmembers = ["app"]\n\n'
-        '[[package]]\nname = "anyio"\nversion = "4.3.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+        '[[package]]\nname = "anyio"\nversion = "4.3.0"\nsource = { registry = "http://127.0.0.1:8080/simple" }\n'
         'dependencies = [{ name = "idna" }]\n'
         f'sdist = {{ url = "https://f.example/anyio-4.3.0.tar.gz", hash = "sha256:{_DIGEST}", size = 1 }}\n'
         f'wheels = [{{ url = "https://f.example/anyio-4.3.0-py3-none-any.whl", hash = "sha256:{_DIGEST}", '
@@ -763,7 +763,7 @@ LOCK_SEEDS: dict[str, list[str]] = {
     ],
     "pylock.toml": [
         'lock-version = "1.0"\ncreated-by = "a-locker"\n\n[[packages]]\nname = "ok"\nversion = "1.0"\n'
-        'index = "https://pypi.org/simple"\n'
+        'index = "http://127.0.0.1:8080/simple"\n'
         f'wheels = [{{ url = "https://f.example/ok-1.0-py3-none-any.whl", hashes = {{sha256 = "{_DIGEST}"}} }}]\n\n'
         '[[packages]]\nname = "vcs"\nvcs = { type = "git", url = "https://g.example/r", commit-id = "abc" }\n\n'
         '[[packages]]\nname = "sd"\nversion = "2.0"\n'
@@ -775,7 +775,7 @@ LOCK_SEEDS: dict[str, list[str]] = {
             {
                 "_meta": {
                     "hash": {"sha256": "x"},
-                    "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}],
+                    "sources": [{"name": "pypi", "url": "http://127.0.0.1:8080/simple", "verify_ssl": True}],
                 },
                 "default": {
                     "requests": {"hashes": [f"sha256:{_DIGEST}"], "index": "pypi", "version": "==2.31.0"},
@@ -787,7 +787,7 @@ LOCK_SEEDS: dict[str, list[str]] = {
         )
     ],
     "requirements.txt": [
-        "-i https://pypi.org/simple\n--extra-index-url https://u:p@extra.example/simple\n"
+        "-i http://127.0.0.1:8080/simple\n--extra-index-url https://u:p@extra.example/simple\n"
         f"requests==2.31.0 --hash=sha256:{_DIGEST} \\\n    --hash=sha256:{_DIGEST}\n"
         "flask>=2 ; python_version >= '3.8'\n-e git+https://g.example/r#egg=r\n"
         "./local/dir\nhttps://f.example/x-1.0.tar.gz#egg=x\n--trusted-host example.com\n"
