@@ -18,6 +18,7 @@ from interlock.artifact.reader import read_artifact
 from interlock.demo import build_demo_releases
 from interlock.diff import compare
 from interlock.model import version
+from interlock.model.findings import Severity
 from interlock.model.rules import Stage
 from interlock.ruleset import ALL_RULES, RULES_BY_ID
 from tests.builders import sdist, wheel
@@ -112,7 +113,7 @@ def test_other_stages_declare_their_rules_without_checks() -> None:
 def test_a_finding_of_an_undeclared_severity_is_refused() -> None:
     rule = RULES_BY_ID["typosquat"]
     with pytest.raises(ValueError, match="does not report"):
-        rule.finding(rule.severities[0].__class__.CRITICAL, "", None, "m", "e")
+        rule.finding(Severity.CRITICAL, "", None, "m", "e")
 
 
 def _copy_of_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
