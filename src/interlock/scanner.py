@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.provenance.rules import PROVENANCE_INVALID
+from interlock.index.selection import upload_datetime
 from interlock.index.transport import redact
 from interlock.intel.advisory_rules import known_malicious
 from interlock.model.findings import Finding, Severity
@@ -257,7 +258,12 @@ class Scanner:
     def diff(self, old: Target, new: Target) -> ScanResult:
         """NEW judged against OLD. Raises DiffError when they cannot be compared."""
         try:
-            old_path = old.path if old.path is not None else self._fetch(old)
+            old_file = None
+            if old.path is not None:
+                old_path = old.path
+            else:
+                old_file = self._resolve(old)
+                old_path = self.client().download(old_file)
             new_path = new.path if new.path is not None else self._fetch(new)
         except IndexProblem as exc:
             return self.decided(_error_result(new, str(exc)))
@@ -275,6 +281,7 @@ class Scanner:
             yara=self.options.yara,
             deadline=deadline,
             facts=self.facts(),
+            established=old_file is not None and is_established(old_file),
         )
         return self.decided(with_signals_for_name(result, self.advisories()))
 
@@ -293,6 +300,7 @@ class Scanner:
                     yara=self.options.yara,
                     deadline=deadline,
                     facts=self.facts(),
+                    established=is_established(previous),
                 )
                 return result, False
             except (IndexProblem, UnsupportedArtifact, OSError, DiffError) as exc:
@@ -328,6 +336,16 @@ class Scanner:
 
     def _fetch(self, target: Target) -> Path:
         return self.client().download(self._resolve(target))
+
+
+ESTABLISHED_AFTER = timedelta(days=30)
+"""A predecessor public this long is the project's baseline in a diff: its findings are not news."""
+
+
+def is_established(file: IndexFile, now: datetime | None = None) -> bool:
+    """Whether `file` was uploaded at least ESTABLISHED_AFTER ago (unknown upload time: no)."""
+    uploaded = upload_datetime(file.upload_time)
+    return uploaded is not None and (now or datetime.now(UTC)) - uploaded >= ESTABLISHED_AFTER
 
 
 def with_signals_for_name(result: ScanResult, advisories: AdvisoryStore) -> ScanResult:

@@ -292,11 +292,13 @@ def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
 DOWNLOAD_AND_RUN = files_rule(
     "download-and-run",
     "fetches or unpacks code and executes it",
-    (Severity.HIGH, Severity.CRITICAL),
+    (Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL),
     "A network fetch (or decoded data written to a file) and a process, exec or chmod +x in setup.py, a "
-    "start-up hook, or one function or module body that runs at import: a dropper (critical). A shell "
-    "download (curl/wget) and execution in one function that only runs when called is high. Running one "
-    "program named bare, from PATH (`db2cli validate`, `chtag -r …`), is not running what was fetched.",
+    "start-up hook, or one function or module body that runs at import: a dropper (critical). A download "
+    "(a shell download, or a fetch written to a file) and execution in one function that only runs when "
+    "called is what tool installers do: medium in plain sight, high when the function also decodes or "
+    "hides something, critical from a raw IP or drop site. Running one program named bare, from PATH "
+    "(`db2cli validate`, `chtag -r …`), is not running what was fetched.",
     threat=True,
 )
 
@@ -337,8 +339,9 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
     for fact in evidence.facts:
         if fact.when is When.CALL:
             scopes.setdefault((fact.path, _outer_function(fact.scope)), []).append(fact)
+    corroborated = any(f.when >= When.CALL and f.capability in _CORROBORATING for f in evidence.facts)
     for facts in scopes.values():
-        dropper = _call_time_dropper(facts)
+        dropper = _call_time_dropper(facts, corroborated=corroborated)
         if dropper is not None:
             yield dropper
 
@@ -348,7 +351,22 @@ def _outer_function(scope: str) -> str:
     return ".".join(scope.split(".")[:2])
 
 
-def _call_time_dropper(facts: list[Fact]) -> Finding | None:
+# What a tool installer's file never also does: a dropper that waits to be called keeps such company.
+_CORROBORATING = {
+    Capability.PERSISTENCE,
+    Capability.EVASION,
+    Capability.ENCODED_SHELL,
+    Capability.DECODED_EXEC,
+    Capability.DOWNLOAD_EXEC,
+    Capability.EXFIL_ENDPOINT,
+    Capability.MINER,
+    Capability.INPUT_CAPTURE,
+}
+
+
+def _call_time_dropper(facts: list[Fact], *, corroborated: bool = True) -> Finding | None:
+    """A download and a run in one function that only runs when called. `corroborated`: the file
+    release also does something only malware does (_CORROBORATING), which a tool installer does not."""
     downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
     fetches = [f for f in facts if f.capability is Capability.NETWORK]
     writes = [f for f in facts if f.capability is Capability.FILE_WRITE]
@@ -359,17 +377,23 @@ def _call_time_dropper(facts: list[Fact]) -> Finding | None:
         and not _is_compiler_step(f)
         and not _runs_from_path(f)
     ]
+    # A tool installer fetches a named release in plain sight, in a release that does nothing else
+    # of note; a dropper that waits to be called hides something on the way, or keeps bad company.
+    hiding = any(
+        Tag.HIDDEN_PAYLOAD in f.tags or f.capability in (Capability.DECODE, Capability.OBFUSCATION) for f in facts
+    )
+    plain = Severity.HIGH if hiding or corroborated else Severity.MEDIUM
     if downloads and any(f.line != downloads[0].line for f in runs):
         return finding_from(
             DOWNLOAD_AND_RUN,
-            Severity.HIGH,
+            plain,
             downloads[0],
             f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called",
         )
     if fetches and writes and runs:
         # Fetching from a raw IP address or a paste/drop site and running the result is no installer.
         endpoints = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT]
-        severity = Severity.CRITICAL if endpoints else Severity.HIGH
+        severity = Severity.CRITICAL if endpoints else plain
         source = f" from {endpoints[0].detail}" if endpoints else ""
         return finding_from(
             DOWNLOAD_AND_RUN,

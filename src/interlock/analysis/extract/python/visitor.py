@@ -289,12 +289,10 @@ class SourceVisitor(ast.NodeVisitor):
         saved = (self.when, self.scope, self.certain)
         if isinstance(node, ast.Lambda):
             pass  # lambdas run where they are used, which is almost always right here
-        elif not (self.everything_runs or id(node) in self.reachable) or id(node) in self.never_run.functions:
+        elif not (self.everything_runs or id(node) in self.certainly_reachable) or id(node) in self.never_run.functions:
+            # Only functions called (or handed to a runner) by code that runs do run: one merely
+            # named — a default argument, an alias, a registry entry — runs when someone calls it.
             self.when = min(self.when, When.CALL)
-        if (
-            not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable)
-            or id(node) in self.never_run.functions
-        ):
             self.certain = False
         self.scope = f"{self.scope}.{name}"
         self.tainted.append({})
