@@ -245,6 +245,33 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/mod.py", 5, "call",
     ),
+    # Code kept in the release's own data files, read through a variable and executed.
+    "decoded-exec/resource-read-then-exec": Positive(
+        "decoded-exec", C,
+        W({
+            "pkg/__init__.py": """
+            import importlib.resources, json
+            settings = json.loads(importlib.resources.files("pkg").joinpath("settings.json").read_text())
+            exec(settings["init"])
+            """,
+            "pkg/settings.json": '{"init": "pass"}',
+        }),
+        "pkg/__init__.py", 3, "import",
+    ),
+    "decoded-exec/package-data-bytes-exec-when-called": Positive(
+        "decoded-exec", H,
+        W({
+            "pkg/tables.py": """
+            import pkgutil
+
+            def load_tables():
+                raw = pkgutil.get_data(__name__, "tables.dat")
+                exec(raw)
+            """,
+            "pkg/tables.dat": "pass\n",
+        }),
+        "pkg/tables.py", 5, "call",
+    ),
     "download-exec/exec-urlopen-at-import": Positive(
         "download-exec", C,
         W({"pkg/__init__.py": """
@@ -575,6 +602,18 @@ NEGATIVE: dict[str, Negative] = {
 
             ICON = base64.b64decode("{PNG}")
         """}),
+    ),
+    "decoded-exec/package-data-parsed-and-literal-exec": Negative(
+        "decoded-exec",
+        W({
+            "pkg/schema.py": """
+            import json, os
+            HERE = os.path.dirname(__file__)
+            SCHEMA = json.load(open(os.path.join(HERE, "schema.json")))
+            exec("DEFAULTS = {}")
+            """,
+            "pkg/schema.json": "{}",
+        }),
     ),
     "download-exec/json-response-parsed": Negative(
         "download-exec",

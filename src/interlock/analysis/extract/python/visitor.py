@@ -51,6 +51,21 @@ PayloadReader = Callable[..., None]
 # Calls that return the module they name (`builtins.__import__` bound to a name is the same call).
 _IMPORT_CALLS = ("__import__", "builtins.__import__", "__builtins__.__import__", "importlib.import_module")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
+# A file name with an extension that is not Python's: `cert.pem`, `logo.png`, `data/x.json`.
+_DATA_FILE_NAME = re.compile(r"^[\w./\\-]*\w\.(?!pyw?$)[A-Za-z][A-Za-z0-9]{0,9}$")
+# Calls that open or read a file named by their first argument (pkgutil.get_data: the last).
+_FILE_OPENERS = ("open", "io.open", "codecs.open", "pathlib.Path", "Path", "pkgutil.get_data")
+# importlib.resources' readers, which take (package, resource name).
+_RESOURCE_READERS = (
+    "importlib.resources.read_text",
+    "importlib.resources.read_binary",
+    "importlib.resources.open_text",
+    "importlib.resources.open_binary",
+    "importlib_resources.read_text",
+    "importlib_resources.read_binary",
+)
+# Taint kinds, strongest first: what a name's value carries into exec or a process.
+_DOWNLOADED, _DECODED, _DATA_FILE = "downloaded", "decoded", "data-file"
 
 
 # Fields of `os.uname()` / `platform.uname()` that describe the platform (system, release, version,
@@ -323,22 +338,23 @@ class SourceVisitor(ast.NodeVisitor):
     # -- data flow -----------------------------------------------------------------------
 
     def _taint_of(self, node: ast.AST) -> str | None:
-        """'decoded' or 'downloaded' if the expression carries such data."""
-        kind = None
+        """'downloaded', 'decoded' or 'data-file' (read from one of the release's data files) if
+        the expression carries such data; the strongest when it carries several."""
+        kinds: set[str] = set()
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name):
                 for scope in reversed(self.tainted):
                     if sub.id in scope:
-                        kind = kind or scope[sub.id]
+                        kinds.add(scope[sub.id])
                         break
             elif isinstance(sub, ast.Call):
                 name = self.qualify(sub.func) or ""
                 capability = self._capability_of(name)
                 if capability is Capability.NETWORK:
-                    return "downloaded"
+                    return _DOWNLOADED
                 if capability is Capability.DECODE or is_decode_method(sub) or is_chr_join(sub):
-                    kind = kind or "decoded"
-        return kind
+                    kinds.add(_DECODED)
+        return next((kind for kind in (_DOWNLOADED, _DECODED, _DATA_FILE) if kind in kinds), None)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         # Calls inside the value report what they are as they are visited (see visit_Call), which
@@ -348,9 +364,11 @@ class SourceVisitor(ast.NodeVisitor):
         seen = self.value_calls.pop()
         if self.value_calls:
             self.value_calls[-1] |= seen
-        taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
+        taint = _DOWNLOADED if Capability.NETWORK in seen else _DECODED if Capability.DECODE in seen else None
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
+        if taint is None and self._data_file_read(node.value) is not None:
+            taint = _DATA_FILE
         folded = self.folder.fold(node.value) if may_fold(node.value) else None
         client = self._client_of(node.value) or self._callable_alias(node.value) or self._module_alias(node.value)
         for target in node.targets:
@@ -377,7 +395,7 @@ class SourceVisitor(ast.NodeVisitor):
         if not isinstance(node.target, ast.Name):
             return
         self.constants[-1].pop(node.target.id, None)
-        taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
+        taint = _DOWNLOADED if Capability.NETWORK in seen else _DECODED if Capability.DECODE in seen else None
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
         if taint:
@@ -603,13 +621,14 @@ class SourceVisitor(ast.NodeVisitor):
             argument = argument.args[0]
         folded = self.folder.fold(argument)
         taint = self._taint_of(argument)
-        if taint == "downloaded":
+        if taint == _DOWNLOADED:
             self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of data fetched from the network")
-        elif taint == "decoded" or (folded is not None and folded.decoded):
+        elif taint == _DECODED or (folded is not None and folded.decoded):
             self.add(Capability.DECODED_EXEC, node, f"{name} of decoded data")
-        elif (data_file := self._data_file_read(argument)) is not None:
+        elif (data_file := self._data_file_read(argument)) is not None or taint == _DATA_FILE:
             # exec(open('pkg/version.py').read()) is an old setup.py idiom; code kept in a data file is hidden.
-            self.add(Capability.DECODED_EXEC, node, f"{name} of code hidden in the data file {data_file}")
+            where = f"the data file {data_file}" if data_file else "a data file of the release"
+            self.add(Capability.DECODED_EXEC, node, f"{name} of code hidden in {where}")
         elif folded is None:
             self.add(Capability.EXEC, node, f"{name} of a computed string")
         else:
@@ -652,10 +671,10 @@ class SourceVisitor(ast.NodeVisitor):
                 self.report.python_runs.add(words[1])
         if command is not None and not self._python_dash_c(words, command):
             folded_command = self.folder.fold(command) if not isinstance(command, (ast.List, ast.Tuple)) else None
-            if self._taint_of(command) == "decoded" or (folded_command is not None and folded_command.decoded):
+            if self._taint_of(command) == _DECODED or (folded_command is not None and folded_command.decoded):
                 detail = f"{name} of a decoded command line"
                 self.add(Capability.DECODED_EXEC, node, detail, tags=frozenset({Tag.DECODED_COMMAND}))
-            elif self._taint_of(command) == "downloaded":
+            elif self._taint_of(command) == _DOWNLOADED:
                 self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of a command fetched from the network")
         joined = " ".join(words)
         for seen in command_capabilities(joined):
@@ -666,25 +685,44 @@ class SourceVisitor(ast.NodeVisitor):
             if code is not None:
                 folded = self.folder.fold(code)
                 taint = self._taint_of(code)
-                if taint == "downloaded":
+                if taint == _DOWNLOADED:
                     self.add(Capability.DOWNLOAD_EXEC, node, "python -c with data fetched from the network")
-                elif taint == "decoded" or (folded is not None and folded.decoded):
+                elif taint == _DECODED or (folded is not None and folded.decoded):
                     self.add(Capability.DECODED_EXEC, node, "python -c with decoded code")
                 if folded is not None:
                     self._analyse_payload(folded, node)
 
     def _data_file_read(self, node: ast.expr) -> str | None:
-        """The name of a non-Python file whose contents `node` reads (`open('x.dat').read()`,
-        `pkgutil.get_data(pkg, 'x.bin')`, `Path('x.png').read_bytes()`), if it names one."""
+        """The name of a non-Python file whose contents `node` reads, if it names one:
+        `open('x.dat').read()`, `open(os.path.join(here, 'cert.pem'))`, `pkgutil.get_data(pkg, 'x.bin')`,
+        `(Path(__file__).parent / 'logo.png').read_bytes()`, `importlib.resources.read_text(pkg, 'x.txt')`,
+        `files(pkg).joinpath('x.json').read_text()`."""
         for sub in ast.walk(node):
             if not isinstance(sub, ast.Call):
                 continue
             callee = self.qualify(sub.func) or ""
-            if callee in ("open", "io.open", "codecs.open", "pathlib.Path", "Path", "pkgutil.get_data") and sub.args:
+            if callee in _FILE_OPENERS and sub.args:
                 target = sub.args[-1] if callee == "pkgutil.get_data" else sub.args[0]
-                folded = self.folder.fold(target)
-                if folded is not None and isinstance(folded.value, str) and not folded.value.endswith((".py", ".pyw")):
-                    return folded.value
+            elif callee in _RESOURCE_READERS and len(sub.args) >= 2:
+                target = sub.args[1]
+            elif isinstance(sub.func, ast.Attribute) and sub.func.attr in ("read_text", "read_bytes", "open"):
+                target = sub.func.value  # a path object: Path(...) / 'x.bin', files(pkg).joinpath('x.bin')
+            else:
+                continue
+            name = self._data_file_named(target)
+            if name is not None:
+                return name
+        return None
+
+    def _data_file_named(self, target: ast.expr) -> str | None:
+        """The data file a path expression names: its folded value, or a file name written in it."""
+        folded = self.folder.fold(target)
+        if folded is not None:
+            value = folded.value
+            return value if isinstance(value, str) and value and not value.endswith((".py", ".pyw")) else None
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _DATA_FILE_NAME.match(sub.value):
+                return sub.value
         return None
 
     def _python_dash_c(self, words: list[str], command: ast.expr | None) -> bool:
