@@ -726,6 +726,18 @@ NEGATIVE: dict[str, Negative] = {
                 return None
         '''}),
     ),
+    # A generated cloud-SDK model of an antivirus policy: the setting's name is a field, not an action.
+    "defense-evasion/sdk-model-field-named-for-a-setting": Negative(
+        "defense-evasion",
+        W({"pkg/models/_models.py": """
+            class AntimalwarePolicy:
+                _attribute_map = {
+                    "exclusion_path": {"key": "properties.exclusionPath", "type": "str"},
+                    "disable_realtime_monitoring": {"key": "disableRealtimeMonitoring", "type": "bool"},
+                    "paths": {"key": "ExclusionPath", "type": "[str]"},
+                }
+        """}),
+    ),
     "crypto-miner/hashing-library": Negative(
         "crypto-miner",
         W({"pkg/hashing.py": """

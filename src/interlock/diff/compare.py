@@ -102,7 +102,8 @@ def diff_artifacts(
     with_context = [
         _with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked
     ]
-    counted = [f for f in with_context if f.new or (f.severity is Severity.CRITICAL and not established)]
+    previous = Previous(previous_label, old.filename, old.version, old.sha256, established)
+    counted = [f for f in with_context if previous.counts(f)]
     shown = tidy(with_context)
     result = result_of(
         new,
@@ -114,7 +115,7 @@ def diff_artifacts(
     )
     verdict_result = result_of(new, target, tidy(counted), result.error, result.ruleset, 0)
     result.verdict, result.score = verdict_result.verdict, verdict_result.score
-    result.previous = Previous(previous_label, old.filename, old.version, old.sha256)
+    result.previous = previous
     result.changes = member_changes(old, new)
     return result
 

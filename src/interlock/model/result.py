@@ -19,9 +19,23 @@ class Previous:
     filename: str
     version: str | None
     sha256: str | None
+    established: bool = False
+    """Public long enough to be the project's baseline: what it already did is not counted again,
+    critical findings included (see `diff.compare`)."""
 
     def to_json(self) -> dict[str, object]:
-        return {"target": self.label, "filename": self.filename, "version": self.version, "sha256": self.sha256}
+        return {
+            "target": self.label,
+            "filename": self.filename,
+            "version": self.version,
+            "sha256": self.sha256,
+            "established": self.established,
+        }
+
+    def counts(self, finding: Finding) -> bool:
+        """Whether `finding` weighs in a verdict against this predecessor: new ones always; old ones
+        only when critical and the predecessor is not established (it must not launder its successor)."""
+        return finding.new is not False or (finding.severity is Severity.CRITICAL and not self.established)
 
 
 @dataclass(frozen=True)
@@ -155,7 +169,13 @@ class ScanResult:
 def _previous_from_json(data: object) -> Previous | None:
     if not isinstance(data, dict):
         return None
-    return Previous(str(data["target"]), str(data["filename"]), data.get("version"), data.get("sha256"))
+    return Previous(
+        str(data["target"]),
+        str(data["filename"]),
+        data.get("version"),
+        data.get("sha256"),
+        bool(data.get("established", False)),
+    )
 
 
 def _changes_from_json(data: object) -> Changes | None:

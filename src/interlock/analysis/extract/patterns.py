@@ -408,6 +408,12 @@ ENCODED_SHELL_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+# The switch product analytics offer to turn them off, named in the code that sends them.
+TELEMETRY_OPT_OUT = re.compile(
+    r"do_?not_?track|telemetry|analytics_?(enabled|disabled|opt)|opt_?out|usage_?stats|(disable|no)_?analytics",
+    re.IGNORECASE,
+)
+
 EVASION_PATTERN = re.compile(
     r"Add-MpPreference|ExclusionPath|DisableRealtimeMonitoring|Set-MpPreference|\bfodhelper\b|computerdefaults\.exe"
     r"|ms-settings\\+shell\\+open|\battrib\s+\+[hs]|netsh\s+advfirewall|vssadmin\s+delete|wevtutil\s+cl"

@@ -127,7 +127,8 @@ HOST_EXFILTRATION = files_rule(
     "User name, host name, the environment, a secret-named environment variable (GITHUB_TOKEN) or credentials "
     "collected and sent (HTTP, socket, DNS) by setup.py, "
     "a build backend, a start-up hook, or one function or module body that runs at import: the "
-    "dependency-confusion probe and the install-time stealer.",
+    "dependency-confusion probe and the install-time stealer. Product analytics — host identity alone, "
+    "sent at import by code that names a telemetry opt-out — do not match.",
 )
 
 
@@ -142,13 +143,19 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
             f for f in facts if f.capability in _IDENTITY and f.capability is not Capability.ENV_SECRET
         ] + stolen
         sends = [f for f in facts if f.capability in _SENDS]
-        if identity and sends:
+        if identity and sends and not all(_analytics(f) for f in identity):
             yield finding_from(
                 HOST_EXFILTRATION,
                 Severity.CRITICAL,
                 sends[0],
                 f"collects {identity[0].detail} and sends it out {sends[0].when.label}",
             )
+
+
+def _analytics(fact: Fact) -> bool:
+    """The platform or host name, read at import by code that offers a telemetry opt-out: product
+    analytics. (No secret is in it; install and start-up code has no business reporting either.)"""
+    return fact.capability is Capability.SYSINFO and Tag.OPT_OUT in fact.tags and fact.when is When.IMPORT
 
 
 def _variable_names(fact: Fact) -> list[str]:

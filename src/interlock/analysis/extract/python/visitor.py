@@ -121,6 +121,8 @@ class SourceVisitor(ast.NodeVisitor):
         """Per scope, string constants that name secret-holding environment variables."""
         self.never_run = NeverRunByPip(frozenset(), frozenset())
         """Code of a setup.py that pip never runs (see `analyse_python`'s `setup_script`)."""
+        self.opt_out = False
+        """The file names a telemetry opt-out (see Tag.OPT_OUT)."""
         self.platform_probes: set[int] = set()
         """`uname()` calls of which only a field naming the platform is read, not the host's name."""
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
@@ -132,8 +134,10 @@ class SourceVisitor(ast.NodeVisitor):
             self.reachable, self.certainly_reachable = reachability(tree, self.roots)
             if self.payload_depth == 0:
                 self.report.reached = _reached_names(tree, self.reachable)
-        if DECODER_HINT.search("\n".join(self.lines[:20000])):
+        head = "\n".join(self.lines[:20000])
+        if DECODER_HINT.search(head):
             self.decoder_functions = decoder_functions(tree)
+        self.opt_out = self.payload_depth == 0 and bool(patterns.TELEMETRY_OPT_OUT.search(head))
         self.visit(tree)
         if self.payload_depth == 0:
             self._check_identifiers()
@@ -469,8 +473,12 @@ class SourceVisitor(ast.NodeVisitor):
         elif capability is Capability.SYSINFO and id(node) in self.platform_probes:
             pass  # `os.uname().machine`, `os.uname()[4]`: which build to fetch, not whose machine it is
         elif capability is not None:
-            clipboard = capability is Capability.INPUT_CAPTURE and "clip" in name.lower()
-            self.add(capability, node, name, tags=frozenset({Tag.CLIPBOARD}) if clipboard else frozenset())
+            tags: set[Tag] = set()
+            if capability is Capability.INPUT_CAPTURE and "clip" in name.lower():
+                tags.add(Tag.CLIPBOARD)
+            if capability is Capability.SYSINFO and self.opt_out:
+                tags.add(Tag.OPT_OUT)
+            self.add(capability, node, name, tags=frozenset(tags))
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
                 detail = f"{name} sends the field '{field}'"
                 self.add(Capability.CREDENTIALS, node, detail, kind=patterns.WALLET_SECRET_SENT)
