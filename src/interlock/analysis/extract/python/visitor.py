@@ -682,7 +682,7 @@ class SourceVisitor(ast.NodeVisitor):
     def _process_call(self, node: ast.Call, name: str) -> None:
         command = node.args[0] if node.args else _keyword(node, "args")
         words = self._command_words(command)
-        if all(word == "…" for word in words):
+        if all(not word.strip("…") for word in words):
             words = []  # nothing of the command is known
         program = words[0].rsplit("/", 1)[-1] if words else ""
         detail = f"{name}: {short(' '.join(words), 80)}" if words else name
@@ -796,7 +796,9 @@ class SourceVisitor(ast.NodeVisitor):
                 if folded is not None:
                     words.append(folded.value if isinstance(folded.value, str) else folded.value.decode("latin-1"))
                 else:
-                    words.append(self.qualify(element) or "…")
+                    # `sys.executable` names a program; a local variable (`[command] + args`) does not.
+                    name = self.qualify(element)
+                    words.append(name if name and "." in name else "…")
             return words
         folded = self.folder.fold(command)
         if folded is not None:
