@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from interlock.index.errors import IndexProblem, VersionNotFound
-from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
-from interlock.model.result import ScanResult
+from interlock.lockfiles import STDIN, LockedPackage, Lockfile, PinStatus
+from interlock.model.result import PinnedAt, ScanResult
 from interlock.model.verdict import Verdict
 from interlock.scanner import Scanner
 
@@ -92,7 +92,14 @@ def judge_all(
 
 
 def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
-    """The verdict on the file that installing `package` would fetch."""
+    """The verdict on the file that installing `package` would fetch, with where the lockfile pins it."""
+    result = _judge_package(package, scanner)
+    if package.source != STDIN:  # standard input has no line a reviewer could open
+        result.pinned_at = PinnedAt(str(package.source), package.line)
+    return result
+
+
+def _judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
     label = f"{package.label} ({package.location})"
     version = package.version
     if version is None:  # plan() passes on pinned packages only: without a version there is no file to judge

@@ -611,7 +611,7 @@ def _report(
 ) -> int:
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
-    text = render(results, arguments.format, color=color)
+    text = render(results, arguments.format, color=color, everything=getattr(arguments, "sarif_all", False))
     if unjudged:
         text = _with_unjudged(text, arguments.format, unjudged)
     if to_file:
