@@ -54,7 +54,7 @@ _SCAN_EPILOG = """\
 examples:
   interlock scan requests-2.32.3-py3-none-any.whl      a local wheel or sdist
   interlock scan ./downloads/                          every artifact in a directory
-  interlock scan litellm==1.82.8                       fetched from the index pip uses
+  interlock scan requests==2.32.4                      fetched from the index pip uses
   interlock scan --format sarif -o out.sarif dist/     for GitHub code scanning
 
 exit status: 0 the policy lets everything pass, 1 it keeps something out (a verdict at or above
@@ -89,8 +89,8 @@ exit status: 0 the policy lets everything pass, 1 it keeps something out, 2 usag
 
 _DIFF_EPILOG = """\
 examples:
-  interlock diff litellm-1.82.6-py3-none-any.whl litellm-1.82.8-py3-none-any.whl
-  interlock diff litellm==1.82.6 litellm==1.82.8         both fetched from the index pip uses
+  interlock diff .demo/acme_greeter-1.0.0-py3-none-any.whl .demo/acme_greeter-1.0.1-py3-none-any.whl
+  interlock diff requests==2.32.3 requests==2.32.4       both fetched from the index pip uses
   interlock diff --format html -o review.html OLD NEW    a report to read in a browser
 
 NEW is judged on what it adds: findings the OLD release had too are listed but not counted
@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _EXPLAIN_EPILOG = """\
 examples:
-  interlock explain litellm==1.82.8                   why it is blocked, signal by signal
+  interlock explain requests==2.32.4                  every signal about it, and how the policy weighed each
   interlock explain --min-age 3d requests==2.32.3     with a cooldown: too new? which version is not?
   interlock explain --policy ci/interlock.toml ./dist/acme-1.0.tar.gz
 
