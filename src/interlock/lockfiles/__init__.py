@@ -2,10 +2,11 @@
 
 ``read_lockfile(path)`` reads requirements files (with their ``-r``/``-c`` includes), ``uv.lock``,
 ``poetry.lock``, ``pylock.toml`` and ``Pipfile.lock`` (``read_lockfile_stream`` the same from
-standard input); ``read_environment(python)`` lists what an
-interpreter has installed. Both give a ``Lockfile`` of ``LockedPackage`` values, each ``PINNED``,
-``UNPINNED`` or ``UNVERIFIABLE``; a file that cannot be read is a ``LockfileError`` naming the
-file and line. ``parse_requirement`` reads one requirement as a requirements file line is read.
+standard input; a file of nothing but blank lines and comments pins nothing, in any format);
+``read_environment(python)`` lists what an interpreter has installed. Both give a ``Lockfile`` of
+``LockedPackage`` values, each ``PINNED``, ``UNPINNED`` or ``UNVERIFIABLE``; a file that cannot be
+read is a ``LockfileError`` naming the file and line, while what is odd but clear is read and noted
+in ``Lockfile.problems``. ``parse_requirement`` reads one requirement as a requirements file line is read.
 Nothing here fetches, builds or imports a package.
 """
 
