@@ -56,6 +56,19 @@ class Changes:
         }
 
 
+@dataclass(frozen=True)
+class PinnedAt:
+    """Where a lockfile pins a release: the line a reviewer would change."""
+
+    file: str
+    """The lockfile, as the user named it (or the file a `-r` include pulled in)."""
+    line: int | None
+    """1-based line of the pin, when the lockfile format gives one."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line}
+
+
 @dataclass
 class IndexRecord:
     """What the index says about a file it served: the signals a policy weighs beside the analysis."""
@@ -106,6 +119,8 @@ class ScanResult:
     """What the index said about the file, when it was judged as an index file (not a local one)."""
     decision: PolicyDecision | None = None
     """How the policy weighed everything above (set by the scanner; not cached: it depends on the day)."""
+    pinned_at: PinnedAt | None = None
+    """Where a lockfile pins this release (set by an audit; not cached: another lockfile may pin it)."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -130,6 +145,8 @@ class ScanResult:
             data["index"] = self.index.to_json()
         if self.decision is not None:
             data["policy"] = self.decision.to_json()
+        if self.pinned_at is not None:
+            data["pinned_at"] = self.pinned_at.to_json()
         return data
 
     @classmethod
