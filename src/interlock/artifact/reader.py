@@ -131,7 +131,7 @@ def read_artifact(path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadlin
         digest = _file_sha256(handle)
         size = handle.tell()
         handle.seek(0)
-        return _read(handle, filename, digest, size, limits, deadline or Deadline(limits.max_seconds))
+        return _read(handle, filename, digest, size, limits, deadline or limits.deadline())
 
 
 def read_artifact_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Artifact:
@@ -139,7 +139,7 @@ def read_artifact_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIM
     if not is_artifact_name(filename):
         raise UnsupportedArtifact(f"{filename}: not a wheel, sdist (.tar.gz/.zip) or egg")
     digest = hashlib.sha256(data).hexdigest()
-    return _read(io.BytesIO(data), filename, digest, len(data), limits, Deadline(limits.max_seconds))
+    return _read(io.BytesIO(data), filename, digest, len(data), limits, limits.deadline())
 
 
 def artifact_kind(filename: str) -> ArtifactKind:
@@ -391,6 +391,7 @@ def is_text_name(path: str) -> bool:
 
 
 def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
+    budget.deadline.reading(path)
     digest = hashlib.sha256()
     keep = budget.may_keep(path, entry.declared_size)
     excerpt = None if keep or not is_text_name(path) else _ExcerptBuilder(budget.limits.max_excerpt_bytes)
