@@ -297,9 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(handler=run_explain)
 
     _add_policy_commands(commands)
+    from interlock.cache_command import add_cache_command
     from interlock.gate.command import add_gate_commands
 
     add_gate_commands(commands)
+    add_cache_command(commands)
     return parser
 
 
