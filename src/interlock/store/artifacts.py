@@ -125,7 +125,8 @@ class ArtifactCache:
     @contextlib.contextmanager
     def lease(self, sha256: str | None) -> Iterator[None]:
         """Hold ``sha256``'s file against eviction while the block runs (take it before the download,
-        so a file found on disk cannot be evicted between the check and the read)."""
+        so a file found on disk cannot be evicted between the check and the read); at its end the
+        file counts as used just then."""
         if not sha256:
             yield
             return
@@ -142,8 +143,15 @@ class ArtifactCache:
                 self._held[key] -= 1
                 if not self._held[key]:
                     del self._held[key]
-            if lease_id is not None:
-                self._database.run(lambda c: c.execute("DELETE FROM leases WHERE id = ?", (lease_id,)), None)
+            # Used until now: the end of a judgement's use is what orders eviction.
+            now = time.time()
+
+            def release(connection: sqlite3.Connection) -> None:
+                connection.execute("UPDATE artifacts SET last_used = ? WHERE sha256 = ?", (now, key))
+                if lease_id is not None:
+                    connection.execute("DELETE FROM leases WHERE id = ?", (lease_id,))
+
+            self._database.run(release, None)
 
     def used(self, path: Path) -> None:
         """Record that a judgement used the artifact at ``path`` (one under ``directory``) just now."""

@@ -122,8 +122,11 @@ def _rows(path: Path, table: str) -> int | None:
     if not path.is_file():
         return 0
     try:
-        # immutable: no lock and no -shm file made just to count (a write under way may go uncounted).
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, timeout=5)
+        # With a write-ahead log beside it (a process has it open), read through the log; without one
+        # the file is whole, and `immutable` reads it without making a -shm file just to count.
+        live = path.with_name(path.name + "-wal").exists()
+        options = "mode=ro" if live else "mode=ro&immutable=1"
+        connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True, timeout=5)
     except sqlite3.Error:
         return None
     try:
