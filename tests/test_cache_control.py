@@ -281,9 +281,9 @@ def test_an_error_verdict_is_not_served_from_the_cache_the_next_scan_judges_agai
     artifact = tmp_path / wheel_filename("acme-tool", "1.0")
     artifact.write_bytes(wheel_bytes("acme-tool", "1.0", CLEAN))
     cache_dir = tmp_path / "cache"
-    hurried = Scanner(ScanOptions(cache_dir=cache_dir, limits=Limits(max_seconds=0, seconds_per_source_mib=0)))
+    hurried = Scanner(ScanOptions(cache_dir=cache_dir, limits=Limits(max_seconds=-1, seconds_per_source_mib=0)))
     failed = hurried.scan_file(artifact, "first")
-    assert failed.verdict is Verdict.ERROR and "analysis took longer than 0 s" in (failed.error or "")
+    assert failed.verdict is Verdict.ERROR and "analysis took longer than -1 s" in (failed.error or "")
     patient = Scanner(ScanOptions(cache_dir=cache_dir))
     second = patient.scan_file(artifact, "second")
     assert (second.verdict, second.cached) == (Verdict.CLEAN, False)

@@ -458,6 +458,7 @@ def run_diff(arguments: argparse.Namespace) -> int:
         with command_progress(arguments, 1, "comparing") as progress:
             scanner.options.observer = progress
             result = scanner.diff(old, new)
+            progress.advance(f"{arguments.old} → {arguments.new}", result.verdict.value)
     except DiffError as exc:
         if arguments.format == "text":
             return usage_error(str(exc))
@@ -514,6 +515,7 @@ def run_explain(arguments: argparse.Namespace) -> int:
     with command_progress(arguments, 1, "judging") as progress:
         scanner.options.observer = progress
         result = scanner.scan(target)
+        progress.advance(target.text, result.verdict.value)
     if arguments.format == "json":
         sys.stdout.write(render([result], "json"))
         return exit_status([result])

@@ -217,7 +217,7 @@ class CommandProgress:
             self._last = f"{printable(label)}: {outcome}" if outcome else printable(label)
         if self.mode is Mode.LINES and self._every_item:
             counted = f"{done}/{self._total}" if self._total else str(done)
-            self._print(f"judged {counted}: {self._last}{self._figures(prefix=' (', suffix=')')}")
+            self._print(f"[{counted}] {self._last}{self._figures(counted=False, prefix=' · ')}")
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ class CommandProgress:
 
     # -- workings -----------------------------------------------------------------------------
 
-    def _figures(self, prefix: str = "", suffix: str = "") -> str:
+    def _figures(self, *, counted: bool = True, prefix: str = "") -> str:
         with self._lock:
             done, total, received, announced, downloads = (
                 self._done,
@@ -254,7 +254,7 @@ class CommandProgress:
                 self._downloads,
             )
         parts = []
-        if total:
+        if total and counted:
             parts.append(f"{done}/{total} judged")
         if received or announced:
             of = f" of {describe_size(announced)}" if announced >= received else ""
@@ -263,7 +263,7 @@ class CommandProgress:
         left = self._seconds_left(done, total, received, announced)
         if left is not None:
             parts.append(f"about {_duration(left)} left")
-        return prefix + " · ".join(parts) + suffix if parts else ""
+        return prefix + " · ".join(parts) if parts else ""
 
     def _seconds_left(self, done: int, total: int | None, received: int, announced: int) -> float | None:
         elapsed = self.board.clock() - self._started

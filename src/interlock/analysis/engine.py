@@ -70,7 +70,7 @@ def analyse(
         if yara is not None:
             findings.extend(yara.scan(artifact, deadline))
     except LimitExceeded as exc:
-        error = str(exc)
+        error = error or str(exc)  # a read that stopped short is the cause; what failed after it, its effect
     except Exception as exc:
         evidence.failures.append(Failure("the analysis", "", _describe(exc)))
     finally:

@@ -182,7 +182,7 @@ class Deadline:
     def exceeded(self, doing: str | None = None) -> str:
         """The message of a deadline hit, naming what was `doing` (default: what `reading` said)."""
         budget = f"{self.seconds:.4g} s"
-        if self.source_bytes:
-            budget += f" (allowed for {describe_size(self.source_bytes)} of source)"
+        if self.source_bytes and self.per_source_mib:
+            budget += f", allowed for {describe_size(self.source_bytes)} of source"
         doing = doing if doing is not None else self.current
         return f"analysis took longer than {budget}" + (f", while {doing}" if doing else "")

@@ -286,6 +286,7 @@ def _read_archive(
 ) -> None:
     entries = _zip_entries(handle) if _is_zip(handle, filename) else _tar_entries(handle)
     for entry in entries:
+        budget.deadline.reading(prefix + _printable(entry.name))
         budget.add_entry(entry.declared_size)
         shown = _printable(entry.raw_name)
         if "\x00" in entry.raw_name and "\x00" not in entry.name:
@@ -391,7 +392,6 @@ def is_text_name(path: str) -> bool:
 
 
 def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
-    budget.deadline.reading(path)
     digest = hashlib.sha256()
     keep = budget.may_keep(path, entry.declared_size)
     excerpt = None if keep or not is_text_name(path) else _ExcerptBuilder(budget.limits.max_excerpt_bytes)
