@@ -289,3 +289,37 @@ def test_an_error_verdict_is_not_served_from_the_cache_the_next_scan_judges_agai
     assert (second.verdict, second.cached) == (Verdict.CLEAN, False)
     third = patient.scan_file(artifact, "third")
     assert (third.verdict, third.cached) == (Verdict.CLEAN, True)
+
+
+@pytest.mark.e2e
+def test_the_gate_keeps_its_caches_under_cache_dir_and_what_it_judged_until_installed(
+    index: FakeIndex, tmp_path: Path, home: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.gate_packages import projects
+
+    index.json_project("acme-clock", projects()["acme-clock"])
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
+    cache = tmp_path / "chosen"
+    # A cap of nothing: every download is over it, yet the installer must still get what was judged.
+    status, out, err = run(
+        capsys,
+        "install",
+        "--python",
+        str(venv),
+        "--cache-dir",
+        str(cache),
+        "--cache-max-size",
+        "0",
+        "--",
+        "-i",
+        index.simple,
+        "acme-clock==1.0.0",
+    )
+    assert status == 0, out + err
+    assert list(venv.glob("lib/python*/site-packages/acme_clock-1.0.0.dist-info"))
+    assert artifact_names(cache) == {"acme_clock-1.0.0-py3-none-any.whl"}
+    # pip itself may leave a file in HOME (its user agent asks `rustc --version`, and a rustup proxy
+    # on PATH writes its settings): nothing of Interlock's may be anywhere but under the cache dir.
+    for place in home:
+        assert [path for path in files_under(place) if ".rustup" not in path.parts] == [], place
