@@ -194,7 +194,7 @@ class CommandProgress:
     def judging(self, key: str, label: str, size: int | None = None) -> None:
         """A judgement began, of `label` (a file of `size` bytes, when known)."""
         shown = printable(label)
-        self.board.started(key, f"{shown} ({describe_size(size)})" if size is not None else shown)
+        self.board.started(key, f"{shown} ({_bytes(size)})" if size is not None else shown)
 
     def judged(self, key: str, outcome: str, *, name: str | None = None) -> None:
         """A judgement ended with `outcome` (`clean`, `malicious, refused`…). One that was named
@@ -257,9 +257,9 @@ class CommandProgress:
         if total and counted:
             parts.append(f"{done}/{total} judged")
         if received or announced:
-            of = f" of {describe_size(announced)}" if announced >= received else ""
+            of = f" of {_bytes(announced)}" if announced >= received else ""
             files = f" ({downloads} file{'s' if downloads != 1 else ''})" if downloads else ""
-            parts.append(f"{describe_size(max(received, 0))}{of} downloaded{files}")
+            parts.append(f"{_bytes(max(received, 0))}{of} downloaded{files}")
         left = self._seconds_left(done, total, received, announced)
         if left is not None:
             parts.append(f"about {_duration(left)} left")
@@ -304,19 +304,28 @@ class _Line:
         progress = self._progress
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        cells: list[RenderableType] = [self._spinner, Text(progress.line())]
+        grid.add_column(ratio=1)  # wrappable, so the table may narrow it; the text itself is cut, not wrapped
+        cells: list[RenderableType] = [self._spinner, Text(progress.line(), no_wrap=True, overflow="ellipsis")]
         with progress._lock:
             done, total = progress._done, progress._total
-        if total and total > 1:
+        if total and total > 1 and options.max_width >= 100:  # on a narrow terminal the words matter more
             grid.add_column(width=20, no_wrap=True)
             cells.append(ProgressBar(total=total, completed=done, width=20))
         figures = progress.figures()
-        if figures:
-            grid.add_column(no_wrap=True, style="dim")
+        if figures:  # kept whole: the line before it gives way first
+            grid.add_column(no_wrap=True, style="dim", min_width=min(len(figures), options.max_width // 2))
             cells.append(Text(figures))
         grid.add_row(*cells)
-        yield grid
+        # A few columns spare: the terminal echoes Ctrl-C as `^C` after the line, and a full-width
+        # line would wrap, leaving the display unable to erase itself.
+        yield from console.render(grid, options.update(width=max(options.max_width - 4, 20)))
+
+
+def _bytes(count: int) -> str:
+    """`15.5 MiB`, `201 KiB` or `900 bytes`: short enough for one line."""
+    if count >= 1024 * 1024:
+        return describe_size(count)
+    return f"{count / 1024:.0f} KiB" if count >= 1024 else f"{count} bytes"
 
 
 def _duration(seconds: float) -> str:
