@@ -27,9 +27,16 @@ _STYLE = {Verdict.MALICIOUS: "bold red", Verdict.SUSPICIOUS: "yellow", Verdict.E
 
 
 def render_outcome(
-    outcome: GateOutcome, fmt: str, *, tool: str, python: str, color: bool = False, width: int | None = None
+    outcome: GateOutcome,
+    fmt: str,
+    *,
+    tool: str,
+    python: str,
+    color: bool = False,
+    width: int | None = None,
+    everything: bool = False,
 ) -> str:
-    """The report for `outcome` in `fmt`, ending with a newline."""
+    """The report for `outcome` in `fmt`, ending with a newline (`everything`: see `render`)."""
     results = [decision.result for decision in outcome.decisions]
     if fmt == "json":
         document = json.loads(render(results, "json"))
@@ -38,7 +45,7 @@ def render_outcome(
     if fmt == "markdown":
         return render(results, "markdown").rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
     if fmt != "text":
-        return render(results, fmt)
+        return render(results, fmt, everything=everything)
     return _text(outcome, color=color, width=width or shutil.get_terminal_size((100, 24)).columns)
 
 

@@ -22,17 +22,20 @@ FORMATS: dict[str, type[Formatter]] = {
 """`--format` value → formatter class."""
 
 
-def render(results: Sequence[ScanResult], fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render(
+    results: Sequence[ScanResult], fmt: str, *, color: bool = False, width: int | None = None, everything: bool = False
+) -> str:
     """The report for `results` in format `fmt`, ending with a newline.
 
     `color` allows terminal colour codes (text format only); `width` is the line width the text
-    format lays out for (default: the terminal's, or 100).
+    format lays out for (default: the terminal's, or 100); `everything` reports the findings of
+    clean releases too (see `Formatter.everything`).
     """
     try:
         formatter = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(sorted(FORMATS))}") from None
-    return formatter(color=color, width=width).render(list(results))
+    return formatter(color=color, width=width, everything=everything).render(list(results))
 
 
 __all__ = ["FORMATS", "Formatter", "render"]

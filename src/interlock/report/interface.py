@@ -18,11 +18,14 @@ class Formatter(ABC):
     name: str
     """The `--format` value that selects this formatter."""
 
-    def __init__(self, *, color: bool = False, width: int | None = None) -> None:
+    def __init__(self, *, color: bool = False, width: int | None = None, everything: bool = False) -> None:
         self.color = color
         """Whether terminal colour codes may be emitted (only the text format uses it)."""
         self.width = width
         """Target line width for formats laid out for a terminal; None picks one."""
+        self.everything = everything
+        """Report the findings of every release, clean ones too (SARIF: `--sarif-all`); by default a
+        format may leave out what needs no one's attention."""
 
     @abstractmethod
     def render(self, results: Sequence[ScanResult]) -> str:
