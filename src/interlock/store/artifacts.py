@@ -115,7 +115,8 @@ class ArtifactCache:
     def __init__(self, directory: Path, index_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
-        self._database = Database(index_path, _MIGRATIONS)
+        # Written several times per judgement; losing the last writes only makes a file look older.
+        self._database = Database(index_path, _MIGRATIONS, durable=False)
         self._lock = threading.Lock()
         self._held: dict[str, int] = {}  # sha256 -> leases this process holds
         self._reconciled = False
