@@ -31,6 +31,9 @@ class Reply:
     no_length: bool = False
     """Send no Content-Length: the body ends when the connection closes."""
     delay: float = 0.0
+    trickle: float = 0.0
+    """Send the body `trickle_bytes` at a time, this many seconds apart (an index that serves slowly)."""
+    trickle_bytes: int = 4096
 
 
 def _not_modified(reply: Reply, request: Mapping[str, str]) -> bool:
@@ -93,8 +96,14 @@ class FakeIndex:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                if body:
-                    self.wfile.write(reply.body if reply.send_only is None else reply.body[: reply.send_only])
+                data = reply.body if reply.send_only is None else reply.body[: reply.send_only]
+                if body and reply.trickle:
+                    for start in range(0, len(data), reply.trickle_bytes):
+                        self.wfile.write(data[start : start + reply.trickle_bytes])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
+                elif body:
+                    self.wfile.write(data)
                 self.wfile.flush()
                 self.close_connection = True
 

@@ -120,11 +120,21 @@ def test_size_and_count_limit_errors_are_not_cached(cache: ResultCache) -> None:
     assert cache.stats().entries == 0
 
 
-def test_corrupt_archive_errors_are_cached(cache: ResultCache) -> None:
+def test_no_error_is_cached_not_even_a_corrupt_archive(cache: ResultCache) -> None:
+    # An error means the bytes were not judged: the next scan must judge them again.
     cache.put(result(verdict=Verdict.ERROR, error="corrupt or truncated archive: BadZipFile: File is not a zip file"))
+    assert cache.get(SHA, RULESET, "t") is None
+    assert cache.stats().entries == 0
+
+
+def test_an_error_an_older_interlock_stored_is_never_served(cache: ResultCache) -> None:
+    cache.put(result())
+    with sqlite3.connect(cache.path) as connection:
+        connection.execute("UPDATE scan_results SET verdict = 'error'")
+    assert cache.get(SHA, RULESET, "t") is None
+    cache.put(result(verdict=Verdict.MALICIOUS))  # the retry's verdict replaces it
     found = cache.get(SHA, RULESET, "t")
-    assert found is not None and found.verdict is Verdict.ERROR
-    assert found.error == "corrupt or truncated archive: BadZipFile: File is not a zip file"
+    assert found is not None and found.verdict is Verdict.MALICIOUS
 
 
 def test_results_without_a_digest_or_already_cached_are_not_stored(cache: ResultCache) -> None:

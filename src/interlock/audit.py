@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from interlock.artifact.limits import request_stop
 from interlock.index.errors import IndexProblem, VersionNotFound
 from interlock.lockfiles import STDIN, LockedPackage, Lockfile, PinStatus
 from interlock.model.result import PinnedAt, ScanResult
@@ -73,22 +74,32 @@ def nothing_judged(lockfiles: Sequence[Lockfile], unjudged: Sequence[Unjudged]) 
 def judge_all(
     packages: list[LockedPackage],
     scanner: Scanner,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, ScanResult], None] | None = None,
     *,
     workers: int = DEFAULT_WORKERS,
 ) -> list[ScanResult]:
     """Each package judged, `workers` at a time: fetching is network-bound, while the scanner
     bounds how many releases are analysed at once. Results come back in the order given;
-    `progress` hears of each package as its judgement ends."""
+    `progress` hears of each package as its judgement ends.
+
+    On Ctrl-C the pool is not waited for: the packages not begun are dropped and those under way
+    stop at their next check (`limits.request_stop`), so the command ends at once."""
 
     def judge(package: LockedPackage) -> ScanResult:
         result = judge_package(package, scanner)
         if progress is not None:
-            progress(package.label)
+            progress(package.label, result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(judge, packages))
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="interlock-audit")
+    try:
+        results = list(pool.map(judge, packages))
+    except BaseException:
+        request_stop()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:

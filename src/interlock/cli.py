@@ -7,8 +7,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,12 +22,14 @@ from interlock.commands import (
     EXIT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    add_cache_options,
     add_history_option,
     add_min_age,
     add_output_options,
+    add_progress_options,
+    command_progress,
     load_policy_or_report,
     no_policy_message,
-    policy_in_effect,
     policy_path,
     policy_scanner,
     usage_error,
@@ -118,8 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(arguments.handler(arguments))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    """Ctrl-C: ask every worker to stop, remove the partial downloads, say so in one line, and end
+    with status 130 at once — not after the downloads and analyses under way would have ended."""
+    from interlock.artifact.limits import request_stop
+    from interlock.index.artifacts import abandon_partial_downloads
+
+    request_stop()
+    abandon_partial_downloads()
+    print("interlock: interrupted", file=sys.stderr, flush=True)
+    others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+    if any(t.is_alive() for t in others):
+        # A worker blocked on a slow index stops only when its read times out, and the interpreter
+        # would wait for it on the way out: what it was writing is removed already, so leave now.
+        sys.stdout.flush()
+        os._exit(130)
+    return 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
     add_history_option(scan)
     add_min_age(scan)
+    add_cache_options(scan)
+    add_progress_options(scan)
     scan.set_defaults(handler=run_scan)
 
     diff = commands.add_parser(
@@ -164,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     diff.add_argument("--no-cache", action="store_true", help="do not read or write the local fact cache")
     diff.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
+    add_cache_options(diff)
+    add_progress_options(diff)
     diff.set_defaults(handler=run_diff)
 
     audit = commands.add_parser(
@@ -209,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"packages fetched and judged at once (default: {DEFAULT_WORKERS})",
     )
     add_min_age(audit)
+    add_cache_options(audit)
+    add_progress_options(audit)
     audit.set_defaults(handler=run_audit)
 
     intel = commands.add_parser(
@@ -276,12 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     add_history_option(explain)
     add_min_age(explain)
+    add_cache_options(explain)
+    add_progress_options(explain)
     explain.set_defaults(handler=run_explain)
 
     _add_policy_commands(commands)
+    from interlock.cache_command import add_cache_command
     from interlock.gate.command import add_gate_commands
 
     add_gate_commands(commands)
+    add_cache_command(commands)
     return parser
 
 
@@ -421,7 +450,7 @@ def run_scan(arguments: argparse.Namespace) -> int:
     scanner = policy_scanner(arguments, arguments.index_url, yara)
     if scanner is None:
         return EXIT_USAGE
-    results = _scan_with_progress(scanner, targets)
+    results = _scan_with_progress(scanner, targets, arguments)
     return _report(results, arguments)
 
 
@@ -431,14 +460,14 @@ def run_diff(arguments: argparse.Namespace) -> int:
         yara = _yara(arguments)
     except ValueError as exc:
         return usage_error(str(exc))
-    policy = policy_in_effect(arguments)
-    if policy is None:
+    scanner = policy_scanner(arguments, arguments.index_url, yara)
+    if scanner is None:
         return EXIT_USAGE
-    scanner = Scanner(
-        ScanOptions(index_url=arguments.index_url, use_cache=not arguments.no_cache, yara=yara, policy=policy)
-    )
     try:
-        result = scanner.diff(old, new)
+        with command_progress(arguments, 1, "comparing") as progress:
+            scanner.options.observer = progress
+            result = scanner.diff(old, new)
+            progress.advance(f"{arguments.old} → {arguments.new}", result.verdict.value)
     except DiffError as exc:
         if arguments.format == "text":
             return usage_error(str(exc))
@@ -482,7 +511,9 @@ def run_audit(arguments: argparse.Namespace) -> int:
     if scanner is None:
         return EXIT_USAGE
     pinned, unjudged = plan(lockfiles)
-    with _progress(len(pinned), "judging") as advance:
+    with command_progress(arguments, len(pinned), "auditing") as progress:
+        scanner.options.observer = progress
+        advance = lambda label, result: progress.advance(label, result.verdict.value)  # noqa: E731
         results = judge_all(pinned, scanner, advance, workers=arguments.jobs)
     status = _report(results, arguments, unjudged=[item.to_json() for item in unjudged])
     if not pinned and not arguments.allow_unpinned and status == EXIT_OK:
@@ -502,7 +533,10 @@ def run_explain(arguments: argparse.Namespace) -> int:
     if scanner is None:
         return EXIT_USAGE
     policy = scanner.options.policy
-    result = scanner.scan(target)
+    with command_progress(arguments, 1, "judging") as progress:
+        scanner.options.observer = progress
+        result = scanner.scan(target)
+        progress.advance(target.text, result.verdict.value)
     if arguments.format == "json":
         sys.stdout.write(render([result], "json"))
         return exit_status([result])
@@ -585,25 +619,12 @@ def _yara(arguments: argparse.Namespace) -> YaraRules | None:
         raise ValueError(f"--yara-rules: {exc}") from None
 
 
-def _scan_with_progress(scanner: Scanner, targets: list[Target]) -> list[ScanResult]:
-    with _progress(len(targets), "scanning") as advance:
-        return scanner.scan_all(targets, progress=(lambda target: advance(target.text)) if advance else None)
-
-
-@contextmanager
-def _progress(total: int, verb: str) -> Iterator[Callable[[str], None] | None]:
-    """A progress bar on standard error while `total` items are worked through, or None (nothing
-    shown) when that is not a terminal, in CI, or for a single item."""
-    console = Console(stderr=True)
-    if not console.is_terminal or total < 2 or os.environ.get("CI"):
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True, console=console) as progress:
-        task = progress.add_task(verb, total=total)
-        yield lambda label: progress.update(task, advance=1, description=f"{verb} {printable(label)}")
+def _scan_with_progress(scanner: Scanner, targets: list[Target], arguments: argparse.Namespace) -> list[ScanResult]:
+    with command_progress(arguments, len(targets), "scanning") as progress:
+        scanner.options.observer = progress
+        return scanner.scan_all(
+            targets, progress=lambda target, result: progress.advance(target.text, result.verdict.value)
+        )
 
 
 def _report(

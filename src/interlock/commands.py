@@ -14,11 +14,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from interlock.analysis.extract.yara_rules import YaraRules
+from interlock.index.cache_location import CACHE_DIR_ENV
 from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
+from interlock.progress import CommandProgress, choose_mode
 from interlock.report import FORMATS
 from interlock.scanner import Scanner, ScanOptions
+from interlock.store.artifacts import DEFAULT_MAX_BYTES, MAX_SIZE_ENV, describe_bytes, parse_size
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 """The policy lets everything pass; it keeps something out; usage error; something could not be analysed."""
@@ -77,6 +80,64 @@ def add_min_age(command: argparse.ArgumentParser) -> None:
     )
 
 
+def add_cache_options(command: argparse.ArgumentParser) -> None:
+    """--cache-dir and --cache-max-size: where the caches live, and how much the downloads may take."""
+    command.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        help=f"keep every cache under DIR (default: ${CACHE_DIR_ENV}, else the user cache directory)",
+    )
+    command.add_argument(
+        "--cache-max-size",
+        metavar="SIZE",
+        type=_size,
+        help=f"downloaded artifacts beyond SIZE (5GB, 500MB, 0) are evicted, least recently used first "
+        f"(default: ${MAX_SIZE_ENV}, else {describe_bytes(DEFAULT_MAX_BYTES)})",
+    )
+
+
+def add_progress_options(command: argparse.ArgumentParser) -> None:
+    """--progress / --no-progress: what is shown on standard error while the command works."""
+    shown = command.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show progress on standard error even when it is not a terminal (plain lines there)",
+    )
+    shown.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="show no progress on standard error"
+    )
+
+
+def cache_max_bytes(arguments: argparse.Namespace) -> int:
+    """--cache-max-size, else $INTERLOCK_CACHE_MAX_SIZE, else the default; ValueError for a bad variable."""
+    given: int | None = getattr(arguments, "cache_max_size", None)
+    if given is not None:
+        return given
+    from_env = os.environ.get(MAX_SIZE_ENV, "").strip()
+    if not from_env:
+        return DEFAULT_MAX_BYTES
+    try:
+        return parse_size(from_env)
+    except ValueError as exc:
+        raise ValueError(f"{MAX_SIZE_ENV}: {exc}") from None
+
+
+def command_progress(arguments: argparse.Namespace, total: int | None, phase: str) -> CommandProgress:
+    """The progress display the flags and standard error call for (see `interlock.progress`)."""
+    return CommandProgress(mode=choose_mode(getattr(arguments, "progress", None)), total=total, phase=phase)
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _duration(text: str) -> timedelta:
     try:
         return parse_duration(text)
@@ -87,17 +148,24 @@ def _duration(text: str) -> timedelta:
 def policy_scanner(
     arguments: argparse.Namespace, index_url: str | None, yara: YaraRules | None = None
 ) -> Scanner | None:
-    """A scanner for `index_url` with the policy in effect, the cache and history as the flags say;
-    None after printing why the policy is unusable."""
+    """A scanner for `index_url` with the policy in effect, the caches and history as the flags say;
+    None after printing why the policy or the cache settings are unusable."""
     policy = policy_in_effect(arguments)
     if policy is None:
+        return None
+    try:
+        max_bytes = cache_max_bytes(arguments)
+    except ValueError as exc:
+        usage_error(str(exc))
         return None
     options = ScanOptions(
         index_url=index_url,
         use_cache=not arguments.no_cache,
         yara=yara,
-        history=_history_wanted(arguments),
+        history=_history_wanted(arguments) if hasattr(arguments, "no_history") else False,
         policy=policy,
+        cache_dir=getattr(arguments, "cache_dir", None),
+        cache_max_bytes=max_bytes,
     )
     return Scanner(options)
 

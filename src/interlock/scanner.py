@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
@@ -16,11 +17,12 @@ from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.rules.typosquat import TYPOSQUAT_DEPENDENCY, squatted_dependency
 from interlock.analysis.verdict import decide
-from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
+from interlock.artifact.limits import DEFAULT_LIMITS, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, file_sha256, read_artifact
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.diff.metadata import sdist_wheel_findings
+from interlock.index.cache_location import CacheLayout
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.provenance.rules import PROVENANCE_INVALID
@@ -33,12 +35,13 @@ from interlock.model.verdict import Verdict
 from interlock.policy.evaluate import decide_result
 from interlock.policy.model import Policy
 from interlock.store.advisories import AdvisoryStore
+from interlock.store.artifacts import DEFAULT_MAX_BYTES, ArtifactCache
 from interlock.store.cache import ResultCache
 from interlock.store.facts import FactCache
 from interlock.targets import Target
 
 if TYPE_CHECKING:
-    from interlock.index.client import IndexClient
+    from interlock.index.client import DownloadObserver, IndexClient
     from interlock.index.models import IndexFile
     from interlock.index.provenance import ProvenanceResult
 
@@ -47,11 +50,33 @@ _UNAVAILABLE = "history unavailable"
 _ANALYSES_AT_ONCE = 2
 
 
+class ScanObserver(Protocol):
+    """Hears what a scanner does as it goes (a progress display); called from any thread."""
+
+    def download_started(self, file: IndexFile) -> None: ...
+    def received(self, count: int) -> None: ...
+    def download_finished(self, file: IndexFile) -> None: ...
+
+    def judging(self, key: str, label: str, size: int | None = None) -> None:
+        """A judgement began: of the file `label` (`size` bytes, when known)."""
+
+    def scan_result(self, key: str, result: ScanResult) -> None:
+        """The judgement `judging` announced under `key` ended."""
+
+
 @dataclass
 class ScanOptions:
     index_url: str | None = None
     """Overrides the index pip is configured with."""
     use_cache: bool = True
+    """Read and write the result, fact and page caches (downloads are kept either way)."""
+    cache_dir: Path | None = None
+    """The cache root (`--cache-dir`); None: `$INTERLOCK_CACHE_DIR`, else the user's cache directory."""
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    """Downloaded artifacts beyond this are evicted, least recently used first, after each judgement."""
+    hold_judged: bool = False
+    """Keep every artifact judged from eviction until the process ends (the gate serves them later)."""
+    observer: ScanObserver | None = None
     yara: YaraRules | None = None
     limits: Limits = DEFAULT_LIMITS
     cache: ResultCache | None = None
@@ -76,6 +101,9 @@ class Scanner:
         self._analysis_slots = threading.BoundedSemaphore(_ANALYSES_AT_ONCE)
         self._index_down: str | None = None
         """Why history is unavailable, once the index has failed: later artifacts do not retry."""
+        self.layout = CacheLayout.resolve(options.cache_dir)
+        self._artifacts: ArtifactCache | None = None
+        self._held = ExitStack()  # leases kept for the scanner's life (`hold_judged`)
 
     @property
     def ruleset(self) -> str:
@@ -87,7 +115,12 @@ class Scanner:
                 from interlock.index.client import IndexClient
 
                 # The index, and the CA bundle, pip is configured with (or the --index-url flag).
-                self._client = IndexClient.from_pip(self.options.index_url, http_cache=self.options.use_cache)
+                self._client = IndexClient.from_pip(
+                    self.options.index_url,
+                    http_cache=self.options.use_cache,
+                    cache_dir=self.layout.artifacts,
+                    http_cache_dir=self.layout.http,
+                )
             return self._client
 
     def cache(self) -> ResultCache | None:
@@ -95,7 +128,7 @@ class Scanner:
             return None
         with self._lock:
             if self._cache is None:
-                self._cache = ResultCache()
+                self._cache = ResultCache(self.layout.results)
             return self._cache
 
     def facts(self) -> FactCache | None:
@@ -103,22 +136,46 @@ class Scanner:
             return None
         with self._lock:
             if self._facts is None:
-                self._facts = FactCache()
+                self._facts = FactCache(self.layout.facts)
             return self._facts
 
-    def scan_all(self, targets: Iterable[Target], progress: Callable[[Target], None] | None = None) -> list[ScanResult]:
+    def artifacts(self) -> ArtifactCache:
+        """The downloaded artifacts' use and size cap."""
+        with self._lock:
+            if self._artifacts is None:
+                self._artifacts = ArtifactCache(
+                    self.layout.artifacts, self.layout.artifact_index, self.options.cache_max_bytes
+                )
+            return self._artifacts
+
+    def scan_all(
+        self, targets: Iterable[Target], progress: Callable[[Target, ScanResult], None] | None = None
+    ) -> list[ScanResult]:
+        """Each target scanned in turn; `progress` hears of each as it is done."""
         results = []
         for target in targets:
-            if progress is not None:
-                progress(target)
             results.append(self.scan(target))
+            if progress is not None:
+                progress(target, results[-1])
         return results
 
     def scan(self, target: Target) -> ScanResult:
         """A target judged and weighed by the policy: a local file on its contents, a NAME==VERSION
         also on what the index says about it."""
         if target.path is not None:
-            return self.decided(with_signals_for_name(self.scan_file(target.path, target.text), self.advisories()))
+            observer = self.options.observer
+            key = str(target.path)
+            if observer is not None:
+                observer.judging(key, target.path.name, _size_of(target.path))
+            try:
+                result = self.decided(
+                    with_signals_for_name(self.scan_file(target.path, target.text), self.advisories())
+                )
+            finally:
+                self._trim()  # its previous release may have been downloaded
+            if observer is not None:
+                observer.scan_result(key, result)
+            return result
         try:
             file = self._resolve(target)
         except IndexProblem as exc:
@@ -139,22 +196,53 @@ class Scanner:
     def judge_index_file(self, file: IndexFile, label: str) -> ScanResult:
         """The verdict on one file the index lists: downloaded (hash verified), analysed, and weighed
         with what the index says about the release (age, provenance, advisories). Index failures
-        come back as an `error` result: a gate fails closed on them."""
+        come back as an `error` result: a gate fails closed on them.
+
+        Every artifact the judgement reads is held against eviction until it ends; then the
+        downloads beyond the cache's cap are evicted, least recently used first."""
+        observer = self.options.observer
+        if observer is not None:
+            observer.judging(file.url, file.filename, file.size)
+        try:
+            with ExitStack() as leases:
+                result = self._judge_index_file(file, label, self._held if self.options.hold_judged else leases)
+        finally:
+            self._trim()
+        if observer is not None:
+            observer.scan_result(file.url, result)
+        return result
+
+    def _judge_index_file(self, file: IndexFile, label: str, leases: ExitStack) -> ScanResult:
         record = IndexRecord(redact(file.url), file.upload_time)
         try:
-            path = self.client().download(file)
+            path = self._download(file, leases)
         except IndexProblem as exc:
             failed = ScanResult(
                 label, file.filename, file.project, str(file.version), file.sha256, Verdict.ERROR, 0, [], str(exc)
             )
             failed.index = record
             return self.decided(failed)
-        result = self.scan_file(path, label, file.sha256)  # download() hash-checked these bytes when it fetched them
+        result = self.scan_file(path, label, file.sha256, leases)  # download() hash-checked these bytes
         result = self._without_established_dependencies(result)
         result.index = record
         if result.verdict is not Verdict.ERROR:
-            result = with_signals(result, self.release_signals(file, path, result))
+            result = with_signals(result, self.release_signals(file, path, result, leases))
         return self.decided(with_signals_for_name(result, self.advisories()))
+
+    def _trim(self) -> None:
+        """Evict downloads beyond the cap, if this scanner downloaded anything."""
+        if self._artifacts is not None:
+            self._artifacts.evict()
+
+    def _download(self, file: IndexFile, leases: ExitStack) -> Path:
+        """`file` on disk, held against eviction for as long as `leases` lasts (taken before the
+        download, so a copy found on disk cannot go between the check and the read)."""
+        artifacts = self.artifacts()
+        leases.enter_context(artifacts.lease(file.sha256))
+        observer: DownloadObserver | None = self.options.observer
+        path = self.client().download(file, observer=observer)
+        artifacts.used(path)
+        return path
 
     def _without_established_dependencies(self, result: ScanResult) -> ScanResult:
         """`result` without the typosquat-dependency findings whose dependency the index shows to be
@@ -177,7 +265,9 @@ class Scanner:
         except IndexProblem:
             return False  # not on the index, or the index cannot say: the imitation stays suspect
 
-    def release_signals(self, file: IndexFile, path: Path, result: ScanResult) -> list[Finding]:
+    def release_signals(
+        self, file: IndexFile, path: Path, result: ScanResult, leases: ExitStack | None = None
+    ) -> list[Finding]:
         """What the index says about a release it served: provenance, and the sdist beside a wheel.
         The provenance itself is recorded on `result.index` (a policy can require it)."""
         provenance, signals = self._provenance_findings(file, path)
@@ -189,10 +279,11 @@ class Scanner:
                 publisher=provenance.publisher if provenance.kind else None,
             )
         if self.options.history:
-            signals += self._sdist_findings(file, path)
+            with ExitStack() as own:
+                signals += self._sdist_findings(file, path, leases if leases is not None else own)
         return signals
 
-    def _sdist_findings(self, wheel: IndexFile, path: Path) -> list[Finding]:
+    def _sdist_findings(self, wheel: IndexFile, path: Path, leases: ExitStack) -> list[Finding]:
         """Code in the wheel that the same release's sdist lacks (nothing to say for an sdist, or
         without one). Cached by the two files' sha256: reading both is most of a warm audit's time."""
         if wheel.kind is not FileKind.WHEEL or wheel.sha256 is None:
@@ -205,8 +296,8 @@ class Scanner:
             cache = self.cache()
             if cache is not None and (known := cache.get(wheel.sha256, key, wheel.filename)) is not None:
                 return known.findings
-            deadline = Deadline(self.options.limits.max_seconds)
-            sdist = read_artifact(self.client().download(sdists[0]), self.options.limits, deadline)
+            deadline = self.options.limits.deadline()
+            sdist = read_artifact(self._download(sdists[0], leases), self.options.limits, deadline)
             built = read_artifact(path, self.options.limits, deadline)
         except (IndexProblem, UnsupportedArtifact, OSError):
             return []  # the comparison is a bonus: a wheel is judged without it when the sdist cannot be had
@@ -248,8 +339,11 @@ class Scanner:
                 )
             ]
 
-    def scan_file(self, path: Path, label: str, sha256: str | None = None) -> ScanResult:
-        """The verdict on one artifact file; `sha256` when the caller has just verified it (a download)."""
+    def scan_file(
+        self, path: Path, label: str, sha256: str | None = None, leases: ExitStack | None = None
+    ) -> ScanResult:
+        """The verdict on one artifact file; `sha256` when the caller has just verified it (a download);
+        `leases` holds what it downloads (its previous release) until the caller is done."""
         if not path.is_file():
             # A FIFO or device named like an artifact would block the read forever.
             return _error_result_for_file(path, label, f"{path}: not a regular file")
@@ -267,10 +361,11 @@ class Scanner:
                 return cached
         with self._analysis_slots:
             try:
-                artifact = read_artifact(path, self.options.limits, Deadline(self.options.limits.max_seconds))
+                artifact = read_artifact(path, self.options.limits, self.options.limits.deadline())
             except (UnsupportedArtifact, OSError) as exc:
                 return _error_result_for_file(path, label, str(exc))
-            result, history_failed = self._judge(artifact, label, previous)
+            with ExitStack() as own:
+                result, history_failed = self._judge(artifact, label, previous, leases if leases is not None else own)
         result.ruleset = ruleset
         result.history_note = result.history_note or note
         # A result judged alone because the index could not be asked is not what this key names.
@@ -280,17 +375,30 @@ class Scanner:
 
     def diff(self, old: Target, new: Target) -> ScanResult:
         """NEW judged against OLD. Raises DiffError when they cannot be compared."""
+        observer = self.options.observer
+        if observer is not None:
+            observer.judging(new.text, f"{old.text} → {new.text}")
+        try:
+            with ExitStack() as leases:
+                result = self._diff(old, new, leases)
+        finally:
+            self._trim()
+        if observer is not None:
+            observer.scan_result(new.text, result)
+        return result
+
+    def _diff(self, old: Target, new: Target, leases: ExitStack) -> ScanResult:
         try:
             old_file = None
             if old.path is not None:
                 old_path = old.path
             else:
                 old_file = self._resolve(old)
-                old_path = self.client().download(old_file)
-            new_path = new.path if new.path is not None else self._fetch(new)
+                old_path = self._download(old_file, leases)
+            new_path = new.path if new.path is not None else self._fetch(new, leases)
         except IndexProblem as exc:
             return self.decided(_error_result(new, str(exc)))
-        deadline = Deadline(self.options.limits.max_seconds)
+        deadline = self.options.limits.deadline()
         try:
             old_artifact = read_artifact(old_path, self.options.limits, deadline)
             new_artifact = read_artifact(new_path, self.options.limits, deadline)
@@ -308,12 +416,14 @@ class Scanner:
         )
         return self.decided(with_signals_for_name(result, self.advisories()))
 
-    def _judge(self, artifact: Artifact, label: str, previous: IndexFile | None) -> tuple[ScanResult, bool]:
+    def _judge(
+        self, artifact: Artifact, label: str, previous: IndexFile | None, leases: ExitStack
+    ) -> tuple[ScanResult, bool]:
         """The result, against `previous` when given; and whether that comparison failed."""
-        deadline = Deadline(self.options.limits.max_seconds)
+        deadline = self.options.limits.deadline()
         if previous is not None:
             try:
-                old_path = self.client().download(previous)
+                old_path = self._download(previous, leases)
                 old_artifact = read_artifact(old_path, self.options.limits, deadline)
                 result = diff_artifacts(
                     old_artifact,
@@ -357,8 +467,8 @@ class Scanner:
         name, version = target.pin
         return self.client().resolve(f"{name}=={version}")
 
-    def _fetch(self, target: Target) -> Path:
-        return self.client().download(self._resolve(target))
+    def _fetch(self, target: Target, leases: ExitStack) -> Path:
+        return self._download(self._resolve(target), leases)
 
 
 ESTABLISHED_AFTER = timedelta(days=30)
@@ -389,6 +499,13 @@ def with_signals(result: ScanResult, findings: list[Finding]) -> ScanResult:
     counted = [f for f in result.findings if previous is None or previous.counts(f)]
     result.verdict, result.score = decide(counted)
     return result
+
+
+def _size_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _name_and_version(filename: str) -> tuple[str, Version] | None:

@@ -56,7 +56,8 @@ def analyse(
 ) -> Analysis:
     """Evidence and raw findings for an artifact already read into memory. Never raises for hostile content."""
     started = time.monotonic()
-    deadline = deadline or Deadline(DEFAULT_LIMITS.max_seconds)
+    deadline = deadline or DEFAULT_LIMITS.deadline()
+    deadline.allow_for(source_bytes(artifact))
     error = artifact.fatal
     evidence = Evidence(artifact, deadline)
     findings: list[Finding] = []
@@ -70,7 +71,7 @@ def analyse(
         if yara is not None:
             findings.extend(yara.scan(artifact, deadline))
     except LimitExceeded as exc:
-        error = str(exc)
+        error = error or str(exc)  # a read that stopped short is the cause; what failed after it, its effect
     except Exception as exc:
         evidence.failures.append(Failure("the analysis", "", _describe(exc)))
     finally:
@@ -92,6 +93,15 @@ def scan_artifact(
     """Analyse an artifact already read into memory. Never raises for hostile content."""
     analysis = analyse(artifact, yara, deadline, facts)
     return result_of(artifact, target, tidy(analysis.findings), analysis.error, ruleset_of(yara), analysis.seconds)
+
+
+def source_bytes(artifact: Artifact) -> int:
+    """The Python source (and .pth lines) the analysis reads: what its time budget grows with."""
+    return sum(
+        len(member.readable or b"")
+        for path, member in artifact.members.items()
+        if roles.is_python(path) or roles.is_pth(artifact, path) or roles.is_python_script(artifact, path)
+    )
 
 
 def ruleset_of(yara: YaraRules | None) -> str:
@@ -125,6 +135,7 @@ def apply_rules(evidence: Evidence) -> list[Finding]:
     then `error`, which a gate blocks); the other rules' findings still stand."""
     findings: list[Finding] = []
     for rule in FILE_RULES:
+        evidence.deadline.doing(f"applying rule {rule.id}")
         evidence.deadline.check()
         try:
             findings.extend(rule.check(evidence))
@@ -236,6 +247,7 @@ def _read_started_shell_scripts(artifact: Artifact, evidence: Evidence) -> None:
     for path, member in artifact.members.items():
         if "!/" in path or not is_shell_script(member):
             continue
+        evidence.deadline.reading(path)
         evidence.deadline.check()
         when = started_at(path, evidence.facts)
         if when is not None and when >= When.IMPORT:
@@ -304,6 +316,7 @@ def _analyse_install_scripts(
         member = artifact.members[path]
         if not _readable(evidence, path, member, When.INSTALL):
             continue
+        deadline.reading(path)
         deadline.check()
         report = analyse_python(
             path,
@@ -355,6 +368,7 @@ def _read_pth_files(artifact: Artifact, evidence: Evidence, deadline: Deadline) 
     for path in artifact.members:
         if not roles.is_pth(artifact, path):
             continue
+        deadline.reading(path)
         deadline.check()
         member = artifact.members[path]
         if not _readable(evidence, path, member, When.STARTUP):

@@ -38,7 +38,7 @@ class Failure:
 @dataclass
 class Evidence:
     artifact: Artifact
-    deadline: Deadline = field(default_factory=lambda: Deadline(DEFAULT_LIMITS.max_seconds))
+    deadline: Deadline = field(default_factory=DEFAULT_LIMITS.deadline)
     """The artifact's time budget: rules that loop over what the release declares check it."""
     facts: list[Fact] = field(default_factory=list)
     source_problems: list[tuple[str, SourceProblem]] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -45,8 +46,16 @@ class Limits:
     max_nesting: int = 2
     """Archives inside archives are read this many levels deep; deeper ones: `archive-nesting-too-deep` (low)."""
     max_seconds: float = 120.0
-    """Wall-clock budget for reading and analysing one artifact, rules included. Passed: `error`
-    ("analysis took longer than … s")."""
+    """Wall-clock budget for reading and analysing one artifact, rules included, before the time its
+    source adds (`seconds_per_source_mib`). Passed: `error` ("analysis took longer than … s, while
+    reading FILE")."""
+    seconds_per_source_mib: float = 4.0
+    """Time added to `max_seconds` per MiB of Python source the analysis reads. A MiB takes well under a
+    second on an idle core; four leave room for a machine busy with other work."""
+
+    def deadline(self) -> Deadline:
+        """A fresh budget for one artifact (or one pair of releases, in a diff)."""
+        return Deadline(self.max_seconds, self.seconds_per_source_mib)
 
 
 DEFAULT_LIMITS = Limits()
@@ -105,16 +114,75 @@ class LimitExceeded(Exception):
     """Reading or analysis went past a bound; the message says which."""
 
 
-class Deadline:
-    """A wall-clock budget that long loops check between steps."""
+class Interrupted(KeyboardInterrupt):
+    """The user asked to stop (Ctrl-C): raised in worker threads at their next check, so they end
+    within moments instead of finishing what they were doing. A KeyboardInterrupt, so no handler
+    for ordinary errors takes it for a failure of the artifact."""
 
-    def __init__(self, seconds: float) -> None:
+
+_stop = threading.Event()
+
+
+def request_stop() -> None:
+    """Make every `check_stop` (and so every deadline check and download chunk) raise `Interrupted`."""
+    _stop.set()
+
+
+def check_stop() -> None:
+    if _stop.is_set():
+        raise Interrupted("interrupted")
+
+
+def pause(seconds: float) -> None:
+    """Sleep, unless a stop is requested meanwhile (then `Interrupted` at once)."""
+    _stop.wait(seconds)
+    check_stop()
+
+
+class Deadline:
+    """A wall-clock budget that long loops check between steps.
+
+    The budget is `seconds` plus `per_source_mib` for every MiB of source an analysis is given
+    (`allow_for`): a release with ten times the code gets about ten times the time, so a busy
+    machine does not turn a large clean release into `error` while a small one still stops soon.
+    A deadline hit names the file that was being read (`reading`).
+    """
+
+    def __init__(self, seconds: float, per_source_mib: float = 0.0) -> None:
         self.seconds = seconds
+        self.per_source_mib = per_source_mib
+        self.source_bytes = 0
+        self.current = ""
+        """What the work is on now: `reading pkg/x.py`, `applying rule beacon` ('' before any)."""
         self._end = time.monotonic() + seconds
+
+    def allow_for(self, source_bytes: int) -> None:
+        """Add the time `source_bytes` more of source is allowed."""
+        extra = self.per_source_mib * source_bytes / MiB
+        self.source_bytes += source_bytes
+        self.seconds += extra
+        self._end += extra
+
+    def reading(self, path: str) -> None:
+        """Say which file the work is on, for the message of a deadline hit."""
+        self.current = f"reading {path}"
+
+    def doing(self, what: str) -> None:
+        """Say what the work is on when it is not one file (`applying rule beacon`)."""
+        self.current = what
 
     def remaining(self) -> float:
         return self._end - time.monotonic()
 
     def check(self) -> None:
+        check_stop()
         if time.monotonic() > self._end:
-            raise LimitExceeded(f"analysis took longer than {self.seconds:g} s")
+            raise LimitExceeded(self.exceeded())
+
+    def exceeded(self, doing: str | None = None) -> str:
+        """The message of a deadline hit, naming what was `doing` (default: what `reading` said)."""
+        budget = f"{self.seconds:.4g} s"
+        if self.source_bytes and self.per_source_mib:
+            budget += f", allowed for {describe_size(self.source_bytes)} of source"
+        doing = doing if doing is not None else self.current
+        return f"analysis took longer than {budget}" + (f", while {doing}" if doing else "")

@@ -131,7 +131,7 @@ def read_artifact(path: Path, limits: Limits = DEFAULT_LIMITS, deadline: Deadlin
         digest = _file_sha256(handle)
         size = handle.tell()
         handle.seek(0)
-        return _read(handle, filename, digest, size, limits, deadline or Deadline(limits.max_seconds))
+        return _read(handle, filename, digest, size, limits, deadline or limits.deadline())
 
 
 def read_artifact_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Artifact:
@@ -139,7 +139,7 @@ def read_artifact_bytes(filename: str, data: bytes, limits: Limits = DEFAULT_LIM
     if not is_artifact_name(filename):
         raise UnsupportedArtifact(f"{filename}: not a wheel, sdist (.tar.gz/.zip) or egg")
     digest = hashlib.sha256(data).hexdigest()
-    return _read(io.BytesIO(data), filename, digest, len(data), limits, Deadline(limits.max_seconds))
+    return _read(io.BytesIO(data), filename, digest, len(data), limits, limits.deadline())
 
 
 def artifact_kind(filename: str) -> ArtifactKind:
@@ -286,6 +286,7 @@ def _read_archive(
 ) -> None:
     entries = _zip_entries(handle) if _is_zip(handle, filename) else _tar_entries(handle)
     for entry in entries:
+        budget.deadline.reading(prefix + _printable(entry.name))
         budget.add_entry(entry.declared_size)
         shown = _printable(entry.raw_name)
         if "\x00" in entry.raw_name and "\x00" not in entry.name:

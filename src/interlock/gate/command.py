@@ -13,9 +13,11 @@ from interlock.commands import (
     EXIT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    add_cache_options,
     add_history_option,
     add_min_age,
     add_output_options,
+    add_progress_options,
     policy_scanner,
     usage_error,
 )
@@ -114,6 +116,8 @@ def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
         command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
         add_history_option(command)
         add_min_age(command)
+        add_cache_options(command)
+        add_progress_options(command)
         command.set_defaults(handler=run_gate, tool=tool)
 
 
@@ -139,9 +143,10 @@ def run_gate(arguments: argparse.Namespace) -> int:
     scanner = policy_scanner(arguments, split.index_url)
     if scanner is None:
         return EXIT_USAGE
+    scanner.options.hold_judged = True  # the files judged are served to the installer later: not evicted before
     try:
         scanner.client()  # which index, and its CA bundle: a configuration problem is a usage error
-        with GateProgress() as hooks:
+        with GateProgress(wanted=arguments.progress) as hooks:
             outcome = guarded_install(installer, split, scanner, jobs=arguments.jobs, hooks=hooks)
     except (ArgumentError, IndexProblem) as exc:
         return usage_error(str(exc))

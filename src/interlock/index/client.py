@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
-from typing import Self
+from typing import Protocol, Self
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -16,7 +16,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from interlock.artifact.reader import file_sha256
-from interlock.index.artifacts import artifact_path, atomic_file, default_root, safe_filename
+from interlock.index.artifacts import PARTIAL_DIR, artifact_path, atomic_file, default_root, safe_filename
 from interlock.index.config import IndexSettings, configured_index
 from interlock.index.errors import (
     BadIndexResponse,
@@ -40,6 +40,19 @@ GiB = 1024**3
 MiB = 1024**2
 # A project page of the largest projects is a few MiB of JSON; more than this is an attack or a bug.
 PAGE_LIMIT = 64 * MiB
+
+
+class DownloadObserver(Protocol):
+    """Hears of the downloads an ``IndexClient`` makes (a progress display)."""
+
+    def download_started(self, file: IndexFile) -> None:
+        """A file is being fetched from the index (a copy already on disk is not)."""
+
+    def received(self, count: int) -> None:
+        """``count`` more bytes arrived (negative: a retry starts the file over)."""
+
+    def download_finished(self, file: IndexFile) -> None:
+        """The file arrived whole and matched its hash."""
 
 
 class IndexClient:
@@ -239,7 +252,13 @@ class IndexClient:
         return file_sha256(path) == file.sha256
 
     def download(
-        self, file: IndexFile, max_bytes: int = GiB, *, dest_dir: Path | None = None, allow_unverified: bool = False
+        self,
+        file: IndexFile,
+        max_bytes: int = GiB,
+        *,
+        dest_dir: Path | None = None,
+        allow_unverified: bool = False,
+        observer: DownloadObserver | None = None,
     ) -> Path:
         """The artifact on local disk, downloaded unless an intact copy is already there.
 
@@ -247,6 +266,7 @@ class IndexClient:
         given. The sha256 the index listed is verified (``HashMismatch``, nothing kept); a file
         the index gave no sha256 for is refused unless ``allow_unverified``, and then never
         reused from disk. Written atomically; ``max_bytes`` is enforced while streaming.
+        ``observer`` hears of a fetch from the index as it goes.
         """
         filename = safe_filename(file.filename)
         if urlsplit(file.url).scheme.lower() not in {"http", "https"}:
@@ -261,9 +281,12 @@ class IndexClient:
             )
             if target.is_file() and self._intact(target, file, in_cache=dest_dir is None):
                 return target
-        staging = dest_dir if dest_dir is not None else self.cache_dir / ".partial"
+        staging = dest_dir if dest_dir is not None else self.cache_dir / PARTIAL_DIR
+        if observer is not None:
+            observer.download_started(file)
         with atomic_file(staging) as (handle, commit):
-            digest = self._http.download(file.url, handle, max_bytes=max_bytes)
+            on_bytes = observer.received if observer is not None else None
+            digest = self._http.download(file.url, handle, max_bytes=max_bytes, on_bytes=on_bytes)
             if file.sha256 is not None and digest != file.sha256:
                 raise HashMismatch(
                     f"{filename}: sha256 {digest} from {redact(file.url)} is not the {file.sha256} the index listed"
@@ -273,6 +296,8 @@ class IndexClient:
                     dest_dir / filename if dest_dir is not None else artifact_path(self.cache_dir, digest, filename)
                 )
             commit(target)
+        if observer is not None:
+            observer.download_finished(file)
         return target
 
 

@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import platformdirs
 from hishel import CacheOptions, SqliteStorage
 from hishel.httpx import CacheClient, CacheTransport
+
+from interlock.index.cache_location import CacheLayout
 
 # What a damaged cache raises while a stored body is read back (hishel's storage reports a missing
 # stream chunk as RuntimeError); the caller treats it as a miss.
@@ -46,8 +47,8 @@ BODY_ID_HEADER = "Interlock-Body-Id"
 
 
 def default_http_cache_dir() -> Path:
-    """The per-user HTTP cache (``platformdirs`` cache dir of interlock, ``http/``)."""
-    return Path(platformdirs.user_cache_dir("interlock")) / "http"
+    """The HTTP cache under the cache root (``cache_location``): ``http/``."""
+    return CacheLayout.resolve().http
 
 
 def caching_client(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import ssl
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from interlock import __version__
+from interlock.artifact.limits import check_stop, pause
 from interlock.index.errors import BadIndexResponse, FileTooLarge, IndexUnavailable
 from interlock.index.http_cache import BODY_ID_HEADER, CACHE_FAILURES, caching_client, discard
 
@@ -162,12 +162,23 @@ class Http:
             self.traffic.requests += 1
             self.traffic.bytes += 0 if caching.get("from_cache") else response.num_bytes_downloaded
 
-    def download(self, url: str, handle: BinaryIO, *, max_bytes: int) -> str:
-        """Stream ``url`` into ``handle`` (rewound on each retry); returns the sha256 of what was written."""
+    def download(
+        self, url: str, handle: BinaryIO, *, max_bytes: int, on_bytes: Callable[[int], None] | None = None
+    ) -> str:
+        """Stream ``url`` into ``handle`` (rewound on each retry); returns the sha256 of what was written.
+
+        ``on_bytes`` hears of each chunk as it arrives (and of a retry starting over, as minus what
+        was written). A stop request (Ctrl-C, ``limits.request_stop``) ends the download at the next
+        chunk with ``Interrupted``.
+        """
+        written = 0
 
         def attempt() -> str:
+            nonlocal written
             handle.seek(0)
             handle.truncate()
+            if on_bytes is not None and written:
+                on_bytes(-written)
             digest = hashlib.sha256()
             written = 0
             # identity: the hash is over the file's bytes, and a compressed transfer could hide a bomb.
@@ -178,12 +189,16 @@ class Http:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise FileTooLarge(f"{redact(url)}: {_size(int(declared))} is over the {_size(max_bytes)} limit")
-                for chunk in response.iter_bytes(_CHUNK):
+                # Chunks as they arrive, not gathered to a size: a slow index must not delay a stop.
+                for chunk in response.iter_bytes():
+                    check_stop()
                     written += len(chunk)
                     if written > max_bytes:
                         raise FileTooLarge(f"{redact(url)}: more than the {_size(max_bytes)} limit")
                     digest.update(chunk)
                     handle.write(chunk)
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
                 self._count(response)
             return digest.hexdigest()
 
@@ -201,7 +216,7 @@ class Http:
                 delay = self.backoff * 2**number
                 if retry.retry_after is not None:
                     delay = max(delay, min(retry.retry_after, _MAX_RETRY_AFTER))
-                time.sleep(delay)
+                pause(delay)  # a retry's wait ends at once on Ctrl-C
         raise AssertionError("unreachable")
 
 

@@ -2,11 +2,12 @@
 
 A cache must never cost a scan: every database problem becomes a `StoreWarning` and a miss.
 
-What is cached: every result of a completed analysis, and `error` results whose reason is a
-property of the artifact's bytes (a corrupt or truncated archive — the same bytes fail the same
-way every time). Not cached: errors from hitting a limit — a time limit depends on the machine and
-its load, and size or count limits on the configured `Limits`, neither of which is in the key —
-and results without a sha256 (the file could not even be read).
+What is cached: every result of a completed analysis, keyed by the artifact's sha256 and the rule
+set it was judged under (the rules' version, the user's YARA rules and, for a release judged
+against its history, the previous release's sha256). Never cached, and never served even from a
+file an older Interlock wrote: an `error` verdict. An error says the bytes were not judged — a
+time limit that depends on the machine's load, a size limit that depends on the configured
+`Limits`, a read that failed — so the next scan tries again. Nor results without a sha256.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
-from interlock.artifact.reader import CORRUPT_ARCHIVE
+from interlock.index.cache_location import CacheLayout
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from interlock.store.database import Database, Migration
@@ -46,16 +45,13 @@ _MIGRATIONS: tuple[Migration, ...] = (
 
 
 def default_cache_path() -> Path:
-    return Path(platformdirs.user_cache_dir("interlock")) / "results.sqlite3"
+    return CacheLayout.resolve().results
 
 
 def is_cacheable(result: ScanResult) -> bool:
-    """Whether the same bytes under the same rule set would always give this result."""
-    if not result.sha256 or not result.ruleset or result.cached:
-        return False
-    if result.verdict is Verdict.ERROR:
-        return (result.error or "").startswith(CORRUPT_ARCHIVE)
-    return True
+    """Whether the same bytes under the same rule set would always give this result: never an `error`,
+    which is retried."""
+    return bool(result.sha256 and result.ruleset and not result.cached and result.verdict is not Verdict.ERROR)
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,8 @@ class ResultCache:
 
         def work(connection: sqlite3.Connection) -> tuple[str, float] | None:
             return connection.execute(
-                "SELECT result, seconds FROM scan_results WHERE sha256 = ? AND ruleset = ?", (sha256.lower(), ruleset)
+                "SELECT result, seconds FROM scan_results WHERE sha256 = ? AND ruleset = ? AND verdict != ?",
+                (sha256.lower(), ruleset, Verdict.ERROR.value),
             ).fetchone()
 
         row = self._database.run(work, None)

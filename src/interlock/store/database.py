@@ -47,8 +47,14 @@ def warn(message: str) -> None:
 class Database:
     """One SQLite file, opened lazily, migrated on open, safe to share between threads."""
 
-    def __init__(self, path: Path, migrations: Sequence[Migration], timeout: float = 5.0) -> None:
+    def __init__(
+        self, path: Path, migrations: Sequence[Migration], timeout: float = 5.0, *, durable: bool = True
+    ) -> None:
+        """`durable=False`: commits are not synced to disk one by one (a power cut may lose the last
+        few), for bookkeeping written several times per scan where a sync each time would cost more
+        than the scan."""
         self.path = path
+        self._durable = durable
         self._migrations = migrations
         self._timeout = timeout
         self._lock = threading.Lock()  # one connection, shared by threads, used by one at a time
@@ -114,6 +120,8 @@ class Database:
             # Another connection may hold a lock, or there is no shared memory here: the rollback journal works too.
             with contextlib.suppress(sqlite3.OperationalError):
                 connection.execute("PRAGMA journal_mode = WAL")
+            if not self._durable:
+                connection.execute("PRAGMA synchronous = NORMAL")
             self._migrate(connection)
         except BaseException:
             connection.close()

@@ -14,10 +14,9 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import platformdirs
-
 from interlock.analysis.extract.python.report import SourceReport
 from interlock.analysis.report_store import report_from_json, report_to_json
+from interlock.index.cache_location import CacheLayout
 from interlock.store.database import Database, Migration
 
 _MIGRATIONS: tuple[Migration, ...] = (
@@ -35,7 +34,7 @@ _BATCH = 900
 
 
 def default_facts_path() -> Path:
-    return Path(platformdirs.user_cache_dir("interlock")) / "facts.sqlite3"
+    return CacheLayout.resolve().facts
 
 
 class FactCache:
