@@ -9,10 +9,12 @@ each package of the source lockfile was noted as one sketch line::
     name[extras]==version 526a04eada 7820790efb ...
 
 with the first ten hex digits of every sha256 the lockfile lists for it (a line may repeat a pin
-to add more). This script looks each release up on the index pip is configured with (the same
-client and cache as an audit) and writes, for every prefix, the one file of that release whose
-sha256 starts with it: the full hash, and for a poetry.lock the filename. A prefix that matches no
-file, or more than one, is reported and left out; a pin with no file left is reported and left out.
+to add more, and may end with ``; MARKER`` when the lockfile locks the package in several versions,
+one per environment: the marker is then written after the requirement). This script looks each
+release up on the index pip is configured with (the same client and cache as an audit) and writes,
+for every prefix, the one file of that release whose sha256 starts with it: the full hash, and for
+a poetry.lock the filename. A prefix that matches no file, or more than one, is reported and left
+out; a pin with no file left is reported and left out.
 Nothing is downloaded but the index's project pages.
 """
 
@@ -42,6 +44,8 @@ class Pin:
     requirement: str
     """``name[extras]==version`` as the sketch writes it."""
     prefixes: list[str] = field(default_factory=list)
+    marker: str | None = None
+    """The environment marker of a pin locked in several versions, as the sketch writes it."""
 
     @property
     def parsed(self) -> Requirement:
@@ -60,11 +64,12 @@ def read_sketches(paths: list[Path]) -> list[Pin]:
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
+            line, _, marker = line.partition(";")
             requirement, *prefixes = line.split()
             bad = [p for p in prefixes if not _PREFIX.match(p)]
             if "==" not in requirement or bad:
-                raise SystemExit(f"{path}:{number}: not 'name==version prefix...': {raw!r}")
-            pin = pins.setdefault(requirement.lower(), Pin(requirement))
+                raise SystemExit(f"{path}:{number}: not 'name==version prefix... [; marker]': {raw!r}")
+            pin = pins.setdefault(requirement.lower(), Pin(requirement, marker=marker.strip() or None))
             pin.prefixes.extend(p for p in prefixes if p not in pin.prefixes)
     return list(pins.values())
 
@@ -94,7 +99,8 @@ def as_requirements(resolved: list[tuple[Pin, list[IndexFile]]], header: str) ->
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
     for pin, files in resolved:
         hashes = " \\\n".join(f"    --hash=sha256:{f.sha256}" for f in sorted(files, key=lambda f: f.sha256 or ""))
-        lines.append(f"{pin.requirement} \\\n{hashes}")
+        marker = f" ; {pin.marker}" if pin.marker else ""
+        lines.append(f"{pin.requirement}{marker} \\\n{hashes}")
     return "\n".join(lines) + "\n"
 
 
@@ -102,7 +108,8 @@ def as_poetry_lock(resolved: list[tuple[Pin, list[IndexFile]]], header: str) -> 
     parts = [f"# {line}".rstrip() for line in header.splitlines()]
     for pin, files in resolved:
         listed = "\n".join(
-            f'    {{file = "{f.filename}", hash = "sha256:{f.sha256}"}},' for f in sorted(files, key=lambda f: f.filename)
+            f'    {{file = "{f.filename}", hash = "sha256:{f.sha256}"}},'
+            for f in sorted(files, key=lambda f: f.filename)
         )
         parts.append(
             f'\n[[package]]\nname = "{pin.parsed.name}"\nversion = "{pin.version}"\ndescription = ""\n'

@@ -9,7 +9,10 @@ all lockfiles and kept between runs (`--cold` uses a fresh temporary one instead
 lockfile it prints the pins, how many were judged and not judged, the verdicts, the wall time, the
 peak memory of the audit process, and every release flagged (malicious, suspicious or error) with
 its top finding; then the totals and the distinct flagged releases. On these lockfiles every flag
-is a false positive to look at. The report is written to bench/results/real-lockfiles-*.json.
+is a false positive to look at. It also counts the releases judged clean that still carry findings,
+and per rule how many releases carry one. The report is written to
+bench/results/real-lockfiles-<time>.json, each audit's own JSON report to
+bench/results/real-lockfiles-<time>/<name>.json.
 
 Artifacts are only read as archives by Interlock: nothing is installed, imported or run.
 """
@@ -66,6 +69,10 @@ class LockfileRun:
     failure: str | None = None
     """Why the audit gave no report (crash, unreadable output); None when it did."""
     flagged: list[Flag] = field(default_factory=list)
+    clean_with_findings: int = 0
+    """Releases judged clean that still carry findings (scored below the suspicious threshold)."""
+    rules: dict[str, int] = field(default_factory=dict)
+    """For each rule, how many judged releases of this lockfile carry at least one of its findings."""
 
 
 def read_sources() -> list[dict[str, str]]:
@@ -113,10 +120,12 @@ def run_audit(path: Path, cache_root: Path, jobs: int) -> tuple[float, float, in
         return seconds, usage.ru_maxrss / 1024, child.returncode, out.read().decode(), err.read().decode()
 
 
-def audit_one(row: dict[str, str], cache_root: Path, jobs: int) -> LockfileRun:
+def audit_one(row: dict[str, str], cache_root: Path, jobs: int, raw_dir: Path) -> LockfileRun:
     path = LOCKFILES / row["file"]
     run = LockfileRun(row["name"], row["file"], row["repository"], row["format"], count_pins(path))
     run.seconds, run.peak_rss_mib, run.exit_status, stdout, stderr = run_audit(path, cache_root, jobs)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    (raw_dir / f"{run.name}.json").write_text(stdout)
     try:
         report = json.loads(stdout)
     except json.JSONDecodeError:
@@ -126,6 +135,12 @@ def audit_one(row: dict[str, str], cache_root: Path, jobs: int) -> LockfileRun:
     run.judged = len(results)
     run.unjudged = len(report.get("unjudged", []))
     run.verdicts = dict(Counter(str(r.get("verdict")) for r in results).most_common())
+    rules: Counter[str] = Counter()
+    for result in results:
+        findings = [f for f in result.get("findings", []) if isinstance(f, dict)]
+        rules.update({str(f.get("rule")) for f in findings})
+        run.clean_with_findings += bool(findings) and result.get("verdict") == "clean"
+    run.rules = dict(rules.most_common())
     for result in results:
         if result.get("verdict") in FLAGGED:
             release = f"{result.get('name')}=={result.get('version')}"
@@ -139,16 +154,22 @@ def print_run(run: LockfileRun) -> None:
     print(f"\n{run.name}  ({run.format}, {run.repository})", flush=True)
     print(f"  pins {run.pins}, judged {run.judged}, unjudged {run.unjudged}; {verdicts}")
     print(f"  {run.seconds:.1f} s, peak RSS {run.peak_rss_mib:.0f} MiB, exit status {run.exit_status}")
+    if run.rules:
+        top = ", ".join(f"{rule} {n}" for rule, n in list(run.rules.items())[:6])
+        print(f"  clean with findings {run.clean_with_findings}; releases per rule: {top}")
     if run.failure:
         print(f"  FAILED: {run.failure}")
     for flag in run.flagged:
         print(f"  {flag.verdict:<10} {flag.release}: {flag.cause}")
+    sys.stdout.flush()  # a long run is watched through a log file
 
 
 def print_totals(runs: list[LockfileRun]) -> dict[str, object]:
     verdicts: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
     for run in runs:
         verdicts.update(run.verdicts)
+        rules.update(run.rules)
     distinct: dict[tuple[str, str], dict[str, object]] = {}
     for run in runs:
         for flag in run.flagged:
@@ -163,11 +184,19 @@ def print_totals(runs: list[LockfileRun]) -> dict[str, object]:
         "seconds": round(sum(r.seconds for r in runs), 1),
         "peak_rss_mib": round(max((r.peak_rss_mib for r in runs), default=0.0)),
         "failed": [r.name for r in runs if r.failure],
+        "clean_with_findings": sum(r.clean_with_findings for r in runs),
+        "releases_per_rule": dict(rules.most_common()),
     }
-    print(f"\nTOTAL  {totals['lockfiles']} lockfiles, {totals['pins']} pins, {totals['judged']} judged, "
-          f"{totals['unjudged']} unjudged; "
-          f"{', '.join(f'{n} {v}' for v, n in verdicts.most_common())}; {totals['seconds']} s; "
-          f"peak RSS {totals['peak_rss_mib']} MiB")
+    print(
+        f"\nTOTAL  {totals['lockfiles']} lockfiles, {totals['pins']} pins, {totals['judged']} judged, "
+        f"{totals['unjudged']} unjudged; "
+        f"{', '.join(f'{n} {v}' for v, n in verdicts.most_common())}; {totals['seconds']} s; "
+        f"peak RSS {totals['peak_rss_mib']} MiB"
+    )
+    print(
+        f"clean with findings {totals['clean_with_findings']}; releases per rule: "
+        f"{', '.join(f'{rule} {n}' for rule, n in rules.most_common())}"
+    )
     print(f"distinct flagged releases: {len(distinct)}")
     for (release, verdict), entry in sorted(distinct.items(), key=lambda i: (FLAGGED.index(i[0][1]), i[0][0])):
         print(f"  {verdict:<10} {release} [{', '.join(entry['lockfiles'])}]: {entry['cause']}")  # type: ignore[arg-type]
@@ -190,20 +219,22 @@ def main() -> int:
         if unknown:
             parser.error(f"not in SOURCES.tsv: {', '.join(sorted(unknown))}")
         rows = [row for row in rows if row["name"] in wanted]
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    raw_dir = RESULTS / f"real-lockfiles-{stamp}"
     with tempfile.TemporaryDirectory(prefix="interlock-real-lockfiles-") as scratch:
         cache_root = Path(scratch) if options.cold else SHARED_CACHE
         cache_root.mkdir(parents=True, exist_ok=True)
         print(f"cache {cache_root}{' (cold)' if options.cold else ''}; {options.jobs} jobs per audit", flush=True)
         runs = []
         for row in rows:
-            runs.append(audit_one(row, cache_root, options.jobs))
+            runs.append(audit_one(row, cache_root, options.jobs, raw_dir))
             print_run(runs[-1])
     totals = print_totals(runs)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"real-lockfiles-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = RESULTS / f"real-lockfiles-{stamp}.json"
     document = {"jobs": options.jobs, "cold": options.cold, "runs": [asdict(r) for r in runs], "totals": totals}
     out.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"\nwritten {out.relative_to(REPO)}")
+    print(f"\nwritten {out.relative_to(REPO)} (raw audit reports in {raw_dir.relative_to(REPO)}/)")
     return 0
 
 
