@@ -50,7 +50,10 @@ class Flag:
     release: str
     verdict: str
     cause: str
-    """The top finding as `rule (severity) path:line message`, or the error."""
+    """The top finding as `rule (severity, new|inherited) path:line message`, or the error."""
+    score: int | None = None
+    filename: str | None = None
+    """The file of the release the audit judged."""
 
 
 @dataclass
@@ -87,15 +90,16 @@ def count_pins(path: Path) -> int:
 
 
 def top_finding(result: dict[str, object]) -> str:
-    """The finding that explains the verdict: new ones before inherited ones, most severe first."""
+    """The finding that explains the verdict: the most severe, a new one before an inherited one."""
     findings = [f for f in result.get("findings", []) if isinstance(f, dict)]
     if not findings:
         return str(result.get("error") or "no finding")
-    findings.sort(key=lambda f: (f.get("new") is False, -SEVERITY_ORDER.get(str(f.get("severity")), 0)))
+    findings.sort(key=lambda f: (-SEVERITY_ORDER.get(str(f.get("severity")), 0), f.get("new") is False))
     best = findings[0]
     where = f"{best.get('path')}:{best.get('line') or ''}"
     message = " ".join(str(best.get("message", "")).split())
-    return f"{best.get('rule')} ({best.get('severity')}) {where} {message[:160]}"
+    age = {True: ", new", False: ", inherited"}.get(best.get("new"), "")  # type: ignore[arg-type]
+    return f"{best.get('rule')} ({best.get('severity')}{age}) {where} {message[:160]}"
 
 
 def run_audit(path: Path, cache_root: Path, jobs: int) -> tuple[float, float, int, str, str]:
@@ -144,7 +148,10 @@ def audit_one(row: dict[str, str], cache_root: Path, jobs: int, raw_dir: Path) -
     for result in results:
         if result.get("verdict") in FLAGGED:
             release = f"{result.get('name')}=={result.get('version')}"
-            run.flagged.append(Flag(release, str(result["verdict"]), top_finding(result)))
+            score = result.get("score")
+            flag = Flag(release, str(result["verdict"]), top_finding(result), score if isinstance(score, int) else None)
+            flag.filename = str(result.get("filename") or "") or None
+            run.flagged.append(flag)
     run.flagged.sort(key=lambda f: (FLAGGED.index(f.verdict), f.release))
     return run
 
@@ -160,7 +167,7 @@ def print_run(run: LockfileRun) -> None:
     if run.failure:
         print(f"  FAILED: {run.failure}")
     for flag in run.flagged:
-        print(f"  {flag.verdict:<10} {flag.release}: {flag.cause}")
+        print(f"  {flag.verdict:<10} {flag.release} (score {flag.score}, {flag.filename}): {flag.cause}")
     sys.stdout.flush()  # a long run is watched through a log file
 
 
