@@ -65,9 +65,10 @@ def _literal_exec_is_routine(fact: Fact, severity: Severity) -> Severity | None:
     # exec of a string written in the source hides nothing; the string itself is analysed.
     if Tag.LITERAL_CODE in fact.tags:
         return None
-    # Importing a module by computed name is how plugins load: low except at interpreter start.
-    if Tag.MODULE_NAME in fact.tags and fact.when is not When.STARTUP:
-        return Severity.LOW
+    # Importing a module by computed name is how plugins load: it runs installed code, not hidden
+    # code. Low, and medium at interpreter start (where a plugin hook is still worth a look).
+    if Tag.MODULE_NAME in fact.tags:
+        return Severity.MEDIUM if fact.when is When.STARTUP else Severity.LOW
     return severity
 
 
@@ -131,9 +132,9 @@ DYNAMIC_EXEC = _capability_rule(
     "exec/eval of a computed string, __import__ of a computed name, or a builtin reached through "
     "globals()/getattr with a computed key. Common in old setup.py files that exec a version file; "
     "alarming at every interpreter start. exec of a literal string is not reported (the string is analysed); "
-    "importing a module by a computed name (plugin loading) is low.",
+    "importing a module by a computed name (plugin loading) is low, medium at interpreter start.",
     _literal_exec_is_routine,
-    (Severity.LOW,),
+    (Severity.LOW, Severity.MEDIUM),
 )
 
 DECODED_EXEC = _capability_rule(
