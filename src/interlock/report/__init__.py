@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from interlock.model.result import ScanResult
+from interlock.report.common import Show
 from interlock.report.html import HtmlFormatter
 from interlock.report.interface import Formatter
 from interlock.report.json_format import JsonFormatter
@@ -22,17 +23,25 @@ FORMATS: dict[str, type[Formatter]] = {
 """`--format` value → formatter class."""
 
 
-def render(results: Sequence[ScanResult], fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render(
+    results: Sequence[ScanResult],
+    fmt: str,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    show: Show = Show.TRIAGE,
+) -> str:
     """The report for `results` in format `fmt`, ending with a newline.
 
     `color` allows terminal colour codes (text format only); `width` is the line width the text
-    format lays out for (default: the terminal's, or 100).
+    format lays out for (default: the terminal's, or 100); `show` says which of several results
+    the text, Markdown and HTML reports list in full (JSON and SARIF carry them all).
     """
     try:
         formatter = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(sorted(FORMATS))}") from None
-    return formatter(color=color, width=width).render(list(results))
+    return formatter(color=color, width=width, show=show).render(list(results))
 
 
-__all__ = ["FORMATS", "Formatter", "render"]
+__all__ = ["FORMATS", "Formatter", "Show", "render"]

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from interlock.model.result import ScanResult
+from interlock.report.common import Show
 
 
 class Formatter(ABC):
@@ -18,11 +19,13 @@ class Formatter(ABC):
     name: str
     """The `--format` value that selects this formatter."""
 
-    def __init__(self, *, color: bool = False, width: int | None = None) -> None:
+    def __init__(self, *, color: bool = False, width: int | None = None, show: Show = Show.TRIAGE) -> None:
         self.color = color
         """Whether terminal colour codes may be emitted (only the text format uses it)."""
         self.width = width
         """Target line width for formats laid out for a terminal; None picks one."""
+        self.show = show
+        """Which of several results are listed in full (formats for people; data formats carry all)."""
 
     @abstractmethod
     def render(self, results: Sequence[ScanResult]) -> str:
