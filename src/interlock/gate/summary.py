@@ -107,7 +107,8 @@ def _text(outcome: GateOutcome, *, color: bool, width: int) -> str:
         )
     style = "bold green" if outcome.status in (Status.INSTALLED, Status.JUDGED) else "bold red"
     console.print(Text(printable(outcome.message), style=style))
-    parts.append(buffer.getvalue().rstrip("\n"))
+    # Table cells are padded to the column width; trailing blanks only get in the way of copy-paste.
+    parts.append("\n".join(line.rstrip(" ") for line in buffer.getvalue().rstrip("\n").split("\n")))
     return "\n\n".join(part for part in parts if part) + "\n"
 
 

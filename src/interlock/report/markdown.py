@@ -16,6 +16,7 @@ from interlock.model.verdict import Verdict
 from interlock.report.common import (
     Place,
     Show,
+    accepted_by,
     accepted_findings,
     changes_line,
     counted_findings,
@@ -96,6 +97,9 @@ def _section(result: ScanResult) -> list[str]:
         details.append(code_span(printable(result.filename)))
     if result.sha256:
         details.append(f"sha256 {code_span(printable(result.sha256))}")
+    accepted = accepted_findings(result)
+    if accepted:
+        details.append(escape_text(f"{len(accepted)} accepted by {accepted_by(accepted)}"))
     if details:
         lines += [" · ".join(details), ""]
     notes = policy_notes(result)
@@ -113,7 +117,7 @@ def _section(result: ScanResult) -> list[str]:
     shown = shown[:MAX_ROWS]
     if not shown:
         if not result.error:
-            lines.append("No findings." if not accepted_findings(result) else "No findings count.")
+            lines.append("No findings count." if accepted else "No findings.")
         return lines
     added = result.changes.added if result.changes is not None else ()
     for place in group_by_place(shown, added):

@@ -2,7 +2,7 @@
 
 A rich table squeezed below its natural width cuts every column, its verdict and decision words
 included (`m…`, `decisi`/`on`). Here each column says how it may give way: a `FIXED` column (a
-verdict, a decision, a rule id) never does; a `NAME` folds onto more lines past a third of the
+verdict, a decision, a rule id) never does; a `NAME` folds onto more lines past a quarter of the
 width; a `MIDDLE` column (a file name) is shortened in the middle, and left out when even that
 leaves it too narrow to read; the `REST` column (a reason, a description) folds into whatever room
 is left. When the fixed columns leave the rest too little room, each row is stacked instead: its
@@ -28,8 +28,10 @@ GAP = 2
 """Blanks between two columns."""
 MIN_MIDDLE = 12
 """A file name shortened below this is no longer recognisable: the column is left out instead."""
-MIN_REST = 24
-"""The room a reason or description needs to read as prose rather than a column of fragments."""
+MIN_REST = 16
+"""The least room a reason or description gets before rows are stacked instead."""
+COMFORTABLE_REST = 40
+"""The room a reason or description gets, when there is room, before a file name grows past `MIN_MIDDLE`."""
 
 
 class Fit(Enum):
@@ -38,7 +40,7 @@ class Fit(Enum):
     FIXED = "fixed"
     """Never cut, never wrapped."""
     NAME = "name"
-    """Folds onto more lines past a third of the width."""
+    """Folds onto more lines past a quarter of the width (at least 16 cells)."""
     MIDDLE = "middle"
     """Shortened in the middle; left out when too narrow."""
     REST = "rest"
@@ -68,12 +70,11 @@ def fitted_table(
     kept = [index for index, column_width in enumerate(widths) if column_width > 0]
     for index in kept:
         column, column_width = columns[index], widths[index]
-        if column.fit is Fit.FIXED:
-            table.add_column(column.header, no_wrap=True, min_width=column_width)
-        elif column.fit is Fit.MIDDLE:
-            table.add_column(column.header, no_wrap=True, min_width=column_width, max_width=column_width)
+        # A set width keeps rich from squeezing the column when the rest column is long: only it gives way.
+        if column.fit is Fit.FIXED or column.fit is Fit.MIDDLE:
+            table.add_column(column.header, no_wrap=True, width=column_width)
         elif column.fit is Fit.NAME:
-            table.add_column(column.header, overflow="fold", max_width=column_width)
+            table.add_column(column.header, overflow="fold", width=column_width)
         else:
             table.add_column(column.header, overflow="fold")
     for row in rows:
@@ -88,28 +89,40 @@ def fitted_table(
 
 
 def _widths(columns: Sequence[Column], natural: list[int], width: int, show_header: bool) -> list[int] | None:
-    """Each column's width (0: left out), or None when the row must be stacked."""
-    widths = list(natural)
-    name_limit = max(16, width // 3)
-    for index, column in enumerate(columns):
-        if column.fit is Fit.NAME:
-            floor = cell_len(column.header) if show_header else 1
-            widths[index] = max(floor, min(natural[index], name_limit))
-    rest = [index for index, column in enumerate(columns) if column.fit is Fit.REST]
-    rest_room = sum(min(natural[index], MIN_REST) for index in rest)
-    middle = [index for index, column in enumerate(columns) if column.fit is Fit.MIDDLE]
-    for index in middle:
-        widths[index] = 0
-    used = sum(w for i, w in enumerate(widths) if i not in rest) + rest_room
-    shown = sum(1 for i, w in enumerate(widths) if w > 0 or i in rest)
-    if used + GAP * (shown - 1) > width:
+    """Each column's width (0: left out), or None when the rows must be stacked.
+
+    Everything starts at its least (names at a quarter of the width, the rest at `MIN_REST`, file
+    names left out); room left over goes to a file name's `MIN_MIDDLE`, then to the rest column up
+    to `COMFORTABLE_REST`, then half each to the names and the file names; the rest column takes
+    whatever remains when the table is drawn (the one column whose width is not set)."""
+    fits = [column.fit for column in columns]
+    widths = [natural[i] if fit is Fit.FIXED else 0 for i, fit in enumerate(fits)]
+    for index, fit in enumerate(fits):
+        floor = cell_len(columns[index].header) if show_header else 1
+        if fit is Fit.NAME:
+            widths[index] = max(floor, min(natural[index], max(16, width // 4)))
+        elif fit is Fit.REST:
+            widths[index] = max(floor, min(natural[index], MIN_REST))
+    shown = sum(1 for index, fit in enumerate(fits) if fit is not Fit.MIDDLE or widths[index])
+    left = width - sum(widths) - GAP * (shown - 1)
+    if left < 0:
         return None
+    middle = [index for index, fit in enumerate(fits) if fit is Fit.MIDDLE]
     for index in middle:
-        room = width - used - GAP * shown  # the column brings one more gap with it
-        if room >= min(MIN_MIDDLE, natural[index]):
-            widths[index] = min(natural[index], room)
-            used += widths[index]
-            shown += 1
+        least = min(natural[index], MIN_MIDDLE)
+        if least and left >= least + GAP:  # the column brings one more gap with it
+            widths[index] = least
+            left -= least + GAP
+    # A reason squeezed into a narrow column is a tower of fragments: it gets room before names and
+    # file names grow (the rest column's width is not set: what is kept back here is what it gets).
+    left -= sum(min(natural[i], COMFORTABLE_REST) - widths[i] for i, fit in enumerate(fits) if fit is Fit.REST)
+    # Names and file names share what is left: each may take half, then what the other did not need.
+    growing = [i for i, fit in enumerate(fits) if fit in (Fit.NAME, Fit.MIDDLE) and widths[i]]
+    for share in (left // 2, left):
+        for index in growing:
+            grow = max(0, min(natural[index] - widths[index], share, left))
+            widths[index] += grow
+            left -= grow
     return widths
 
 

@@ -165,7 +165,7 @@ def _headline(result: ScanResult, width: int) -> tuple[Text, bool]:
     accepted = accepted_findings(result)
     if not result.findings and not result.error:
         tail.append("  no findings", style="dim")
-    elif counted or not accepted:
+    elif counted or (result.findings and not accepted):
         tail.append(f"  {plural(len(counted), 'finding')}", style="dim")
     if accepted:
         tail.append(f"  {len(accepted)} accepted by {accepted_by(accepted)}", style="green")
