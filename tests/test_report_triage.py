@@ -242,3 +242,20 @@ def test_ignore_entries_record_which_finding_each_accepted() -> None:
         ("startup-pth-exec", "interlock.toml:2", "our hook")
     ]
     assert [f.rule for f in decision.findings] == ["decoded-exec"]
+
+
+def test_explain_says_what_the_policy_accepted_and_what_the_verdict_is_without_it(
+    demo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, trojaned = demo
+    rules = trojan_rules(trojaned, capsys)
+    policy = tmp_path / "interlock.toml"
+    policy.write_text(ignores(rules))
+    status, out, _ = run(capsys, "explain", "--policy", str(policy), str(trojaned))
+    assert status == 0
+    analysis = next(line for line in out.splitlines() if line.startswith("analysis"))
+    assert analysis.startswith("analysis    MALICIOUS, score 100")  # what the analysis itself found
+    assert analysis.endswith(
+        f"{len(rules)} of them accepted by interlock.toml:1,5,9,13 and {len(rules) - 4} more: CLEAN without them"
+    )
+    assert out.splitlines()[-1] == "decision    PASS"
