@@ -203,3 +203,13 @@ def test_the_gate_table_fits_and_never_cuts_a_verdict_or_action(width: int) -> N
     for verdict, action in (("malicious", "refused"), ("clean", "passed"), ("clean", "passed")):
         assert re.search(rf"\b{verdict}\s+{action}\b", table), (verdict, action, table)
     assert "fail-on suspicious; its .pth runs a hidden payload" in " ".join(table.split())
+
+
+def test_the_gate_markdown_reports_the_refused_and_its_own_table_lists_every_file() -> None:
+    output = render_outcome(gate_outcome(), "markdown", tool="pip", python="/usr/bin/python3")
+    assert [line for line in output.splitlines() if line.startswith("### ")] == [
+        "### demo 1.0.1: malicious (score 25)",
+        "### Install gate",
+    ]
+    assert "--all" not in output  # the gate has no such option: its own table has every file
+    assert sum(line.startswith("| acme") or line.startswith("| azure") for line in output.splitlines()) == 3

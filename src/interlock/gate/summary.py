@@ -19,7 +19,7 @@ from rich.text import Text
 from interlock.gate.judge import Decision
 from interlock.gate.run import GateOutcome, Status
 from interlock.model.verdict import Verdict
-from interlock.report import render
+from interlock.report import Show, render
 from interlock.report.common import printable
 from interlock.report.markdown import escape_text
 from interlock.report.tables import Column, Fit, fitted_table
@@ -38,9 +38,11 @@ def render_outcome(
         document["gate"] = gate_json(outcome, tool, python)
         return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
     if fmt == "markdown":
-        return render(results, "markdown").rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
+        # The gate's own table lists every file: the report above it needs only the flagged ones.
+        report = render(results, "markdown", show=Show.FLAGGED)
+        return report.rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
     if fmt != "text":
-        return render(results, fmt)
+        return render(results, fmt, show=Show.ALL)
     return _text(outcome, color=color, width=width or shutil.get_terminal_size((100, 24)).columns)
 
 
