@@ -12,6 +12,10 @@ Sections:
   speed      per-artifact median / p95 / throughput over the malicious corpus; the litellm 1.82.6
              wheel cold, with peak memory (measured in a fresh process)
 
+Each section reports the tuning and the validation part of the data separately (bench/split.py:
+by project name, about one in five held out). Only the tuning part's cases are listed, so rules are
+not fitted to the validation part; ``--show-validation`` lists those too, for a final report.
+
 Artifacts are only ever read as archives: nothing is installed, imported or run.
 """
 
@@ -39,6 +43,7 @@ from interlock.analysis.engine import scan_artifact  # noqa: E402
 from interlock.artifact.reader import read_artifact  # noqa: E402
 from interlock.model.result import ScanResult  # noqa: E402
 from interlock.model.verdict import Verdict  # noqa: E402
+from split import PARTS, TUNING, part_of  # noqa: E402
 
 
 def scan(path: Path) -> tuple[ScanResult, float]:
@@ -54,34 +59,56 @@ def _cause(result: ScanResult) -> str:
     return f"{worst.rule} ({worst.severity.label}) {worst.path}:{worst.line or ''} {worst.message[:90]}"
 
 
-def bench_malicious(report: dict[str, object]) -> list[float]:
-    files = sorted(p for p in (SHARED / "malicious").rglob("*") if p.is_file())
-    verdicts: Counter[str] = Counter()
-    times = []
-    missed = []
-    for path in files:
-        result, seconds = scan(path)
-        times.append(seconds)
-        verdicts[result.verdict.value] += 1
-        if result.verdict is not Verdict.MALICIOUS:
-            missed.append(f"{result.verdict.value:10} {path.relative_to(SHARED / 'malicious')}  {_cause(result)}")
-    total = len(files)
+def _rates(verdicts: Counter[str]) -> dict[str, object]:
+    total = sum(verdicts.values())
     malicious = verdicts["malicious"]
     flagged = malicious + verdicts["suspicious"]
-    report["malicious"] = {
+    return {
         "artifacts": total,
         "verdicts": dict(verdicts),
-        "malicious_rate": round(malicious / total, 4),
-        "flagged_rate": round(flagged / total, 4),
-        "not_malicious": missed,
+        "malicious_rate": round(malicious / total, 4) if total else None,
+        "flagged_rate": round(flagged / total, 4) if total else None,
     }
-    print(f"\n## Malicious corpus ({total} real malicious artifacts)")
-    print(
-        f"malicious {malicious} ({malicious / total:.2%}), "
-        f"malicious or suspicious {flagged} ({flagged / total:.2%}), verdicts {dict(verdicts)}"
+
+
+def _rates_line(part: str, figures: dict[str, object]) -> str:
+    total = figures["artifacts"]
+    verdicts: dict[str, int] = figures["verdicts"]  # type: ignore[assignment]
+    malicious = verdicts.get("malicious", 0)
+    flagged = malicious + verdicts.get("suspicious", 0)
+    return (
+        f"{part:10} {total:4} artifacts: malicious {malicious} ({malicious / max(total, 1):.2%}), "  # type: ignore[arg-type]
+        f"malicious or suspicious {flagged} ({flagged / max(total, 1):.2%}), verdicts {verdicts}"  # type: ignore[arg-type]
     )
-    for line in missed:
-        print("  " + line)
+
+
+def bench_malicious(report: dict[str, object], show_validation: bool) -> list[float]:
+    files = sorted(p for p in (SHARED / "malicious").rglob("*") if p.is_file())
+    verdicts: dict[str, Counter[str]] = {part: Counter() for part in PARTS}
+    times = []
+    missed: dict[str, list[str]] = {part: [] for part in PARTS}
+    for path in files:
+        relative = path.relative_to(SHARED / "malicious")
+        part = part_of(relative.parts[0])
+        result, seconds = scan(path)
+        times.append(seconds)
+        verdicts[part][result.verdict.value] += 1
+        if result.verdict is not Verdict.MALICIOUS:
+            missed[part].append(f"{result.verdict.value:10} {relative}  {_cause(result)}")
+    overall = _rates(verdicts[PARTS[0]] + verdicts[PARTS[1]])
+    report["malicious"] = {
+        **overall,
+        "parts": {part: {**_rates(verdicts[part]), "not_malicious": missed[part]} for part in PARTS},
+    }
+    print(f"\n## Malicious corpus ({len(files)} real malicious artifacts)")
+    print(_rates_line("all", overall))
+    for part in PARTS:
+        print(_rates_line(part, _rates(verdicts[part])))
+    for part in PARTS:
+        if part == TUNING or show_validation:
+            print(f"  not malicious, {part} part:")
+            for line in missed[part]:
+                print("    " + line)
     return times
 
 
@@ -111,7 +138,7 @@ def bench_attacks(report: dict[str, object]) -> None:
     report["attacks"] = cases
 
 
-def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False) -> None:
+def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False, show_validation: bool = False) -> None:
     """False positives on the latest releases of the most-downloaded projects: the file pip would
     install, or (``sdists``) each release's sdist, which a build from source reads."""
     cache = BENIGN_SDIST_CACHE if sdists else BENIGN_CACHE
@@ -124,35 +151,32 @@ def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False) -
         print("benign: no cache and fetching failed; skipped")
         return
     rows = sorted(csv.DictReader(manifest.open(), delimiter="\t"), key=lambda r: int(r["rank"]))[:top]
-    verdicts: Counter[str] = Counter()
-    flagged = []
+    verdicts: dict[str, Counter[str]] = {part: Counter() for part in PARTS}
+    flagged: dict[str, list[str]] = {part: [] for part in PARTS}
     for row in rows:
         path = cache / row["filename"]
         if not row.get("filename") or not path.exists():
             continue
+        part = part_of(row["name"])
         result, _ = scan(path)
-        verdicts[result.verdict.value] += 1
+        verdicts[part][result.verdict.value] += 1
         if result.verdict is not Verdict.CLEAN:
-            flagged.append(f"{result.verdict.value:10} #{row['rank']:>5} {row['filename']}  {_cause(result)}")
-    total = sum(verdicts.values())
-    malicious = verdicts["malicious"]
-    suspicious_or_worse = malicious + verdicts["suspicious"]
+            flagged[part].append(f"{result.verdict.value:10} #{row['rank']:>5} {row['filename']}  {_cause(result)}")
+    overall = _rates(verdicts[PARTS[0]] + verdicts[PARTS[1]])
     report["benign-sdists" if sdists else "benign"] = {
-        "artifacts": total,
-        "verdicts": dict(verdicts),
-        "malicious_rate": round(malicious / total, 4) if total else None,
-        "suspicious_or_worse_rate": round(suspicious_or_worse / total, 4) if total else None,
-        "flagged": flagged,
+        **overall,
+        "parts": {part: {**_rates(verdicts[part]), "flagged": flagged[part]} for part in PARTS},
     }
     what = "sdists of the latest releases" if sdists else "latest releases"
-    print(f"\n## False positives: {what} of the top {top} projects ({total} artifacts scanned)")
-    print(
-        f"malicious {malicious} ({malicious / max(total, 1):.2%}), "
-        f"suspicious or worse {suspicious_or_worse} ({suspicious_or_worse / max(total, 1):.2%}), "
-        f"verdicts {dict(verdicts)}"
-    )
-    for line in flagged:
-        print("  " + line)
+    print(f"\n## False positives: {what} of the top {top} projects ({overall['artifacts']} artifacts scanned)")
+    print(_rates_line("all", overall))
+    for part in PARTS:
+        print(_rates_line(part, _rates(verdicts[part])))
+    for part in PARTS:
+        if part == TUNING or show_validation:
+            print(f"  flagged, {part} part:")
+            for line in flagged[part]:
+                print("    " + line)
 
 
 _PEAK_PROBE = """
@@ -220,7 +244,12 @@ def bench_speed(report: dict[str, object], times: list[float]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="malicious,attacks,benign,speed", help="comma-separated sections")
-    parser.add_argument("--top", type=int, default=300, help="how many popular projects for the false-positive run")
+    parser.add_argument(
+        "--top", type=int, default=1000, help="how many popular projects for the false-positive run (default: all)"
+    )
+    parser.add_argument(
+        "--show-validation", action="store_true", help="also list the validation part's cases (for reports, not tuning)"
+    )
     arguments = parser.parse_args()
     sections = set(arguments.only.split(","))
     if not SHARED.exists():
@@ -229,13 +258,13 @@ def main() -> int:
     report: dict[str, object] = {"date": time.strftime("%Y-%m-%d %H:%M")}
     times: list[float] = []
     if "malicious" in sections or "speed" in sections:
-        times = bench_malicious(report)
+        times = bench_malicious(report, arguments.show_validation)
     if "attacks" in sections:
         bench_attacks(report)
     if "benign" in sections:
-        bench_benign(report, arguments.top)
+        bench_benign(report, arguments.top, show_validation=arguments.show_validation)
     if "benign-sdists" in sections:
-        bench_benign(report, arguments.top, sdists=True)
+        bench_benign(report, arguments.top, sdists=True, show_validation=arguments.show_validation)
     if "speed" in sections:
         bench_speed(report, times)
     RESULTS.mkdir(parents=True, exist_ok=True)

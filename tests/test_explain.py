@@ -82,3 +82,18 @@ def test_explain_takes_exactly_one_release(tmp_path: Path, capsys: pytest.Captur
     build_demo_releases(tmp_path)
     assert main(["explain", str(tmp_path)]) == 2
     assert "names 2 artifacts" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [("nosuchpkg==1.0", "nosuchpkg: no such project on"), ("greeter==9.9", "greeter==9.9: not on")],
+)
+def test_a_release_the_index_does_not_have_is_said_to_be_missing_from_the_index(
+    releases: str, capsys: pytest.CaptureFixture[str], target: str, why: str
+) -> None:
+    status = main(["explain", "--index-url", releases, target])
+    out = capsys.readouterr().out
+    assert status == 3
+    [source] = [line for line in out.splitlines() if line.startswith("  source")]
+    assert source.startswith(f"  source      the index did not serve this release: {why}")
+    assert releases in source and "local file" not in out

@@ -113,10 +113,6 @@ def test_json_syntax_errors_carry_their_line(tmp_path: Path) -> None:
             "default package 'six': malformed hash 'sha256:abc' (expected algorithm:hexdigest)",
         ),
         ({"version": "==not a version"}, "default package 'six': invalid version 'not a version'"),
-        (
-            {"version": "==1.0", "index": "nowhere"},
-            "default package 'six': 'index' names 'nowhere', which _meta.sources does not define",
-        ),
         ({"version": "==1.0", "markers": "python_version >< '3'"}, "default package 'six': invalid marker"),
         ("==1.0", "default package 'six': must be an object, not str"),
     ],
@@ -127,6 +123,19 @@ def test_malformed_entries_name_the_package_and_line(tmp_path: Path, entry: obje
         read_lockfile(path)
     assert caught.value.line == line_of(path, '"six"')
     assert caught.value.message.startswith(message)
+
+
+def test_an_index_the_lock_does_not_define_is_noted_and_every_source_used(tmp_path: Path) -> None:
+    sources = [{"name": "company", "url": INDEX, "verify_ssl": True}]
+    path = _write(tmp_path, {"_meta": {"sources": sources}, "default": {"six": {"version": "==1.0", "index": "gone"}}})
+    lockfile = read_lockfile(path)
+    [six] = lockfile.packages
+    assert six.status is PinStatus.PINNED and six.index_urls == (INDEX,)
+    [problem] = lockfile.problems
+    assert problem.line == line_of(path, '"six"')
+    assert problem.message == (
+        "default package 'six': 'index' names 'gone', which _meta.sources does not define; looked up in every source"
+    )
 
 
 def test_a_document_that_is_not_an_object_is_refused(tmp_path: Path) -> None:

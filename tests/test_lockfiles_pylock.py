@@ -148,11 +148,12 @@ GOOD = (
             "package version '2.0'",
         ),
         (
-            'name = "Bad_Name"\ndirectory = { path = "." }\n',
-            "invalid pylock: packages[1].name: Name 'Bad_Name' is not normalized",
+            'name = "bad name"\ndirectory = { path = "." }\n',
+            "invalid pylock: packages[1].name: Name 'bad name' is not normalized",
         ),
         (
-            'name = "bad"\nversion = "1.0"\n',
+            'name = "bad"\nversion = "1.0"\nvcs = { type = "git", path = ".", commit-id = "0a" }\n'
+            'archive = { path = "x.zip", hashes = { sha256 = "0a" } }\n',
             "invalid pylock: packages[1]: Exactly one of vcs, directory, archive must be set if sdist and wheels are "
             "not set",
         ),
@@ -193,3 +194,107 @@ def test_invalid_packages_name_the_entry_and_its_line(tmp_path: Path, package: s
 def test_invalid_documents(tmp_path: Path, text: str, line: int | None, message: str) -> None:
     error = _error(tmp_path, text)
     assert (error.line, error.message) == (line, message)
+
+
+# As pipenv writes a pylock.toml from its Pipfile.lock: names as Pipfile.lock keys them, one
+# made-up wheel entry per hash, and entries it has no hashes for with neither files nor a source.
+PIPENV_PYLOCK = f"""
+lock-version = '1.0'
+environments = []
+extras = []
+dependency-groups = ['dev']
+default-groups = ['default']
+created-by = 'pipenv'
+requires-python = '>=3.11'
+
+[[packages]]
+name = 'jaraco.classes'
+version = '3.4.0'
+index = '{INDEX}/'
+
+[[packages.wheels]]
+name = 'jaraco.classes-3.4.0-py3-none-any.whl'
+url = '{INDEX}/jaraco.classes/jaraco.classes-3.4.0-py3-none-any.whl'
+hashes = {{sha256 = '{digest("jaraco-wheel")}'}}
+
+[[packages.wheels]]
+name = 'jaraco.classes-3.4.0-py3-none-any.whl'
+url = '{INDEX}/jaraco.classes/jaraco.classes-3.4.0-py3-none-any.whl'
+hashes = {{sha256 = '{digest("jaraco-sdist")}'}}
+
+[[packages]]
+name = 'six'
+version = '1.16.0'
+index = '{INDEX}/'
+
+[[packages]]
+name = 'team_tool'
+marker = "'dev' in dependency_groups"
+index = '{INDEX}/'
+
+[tool.pipenv]
+generated_from = 'Pipfile.lock'
+"""
+
+
+def test_a_pylock_as_pipenv_writes_it_is_read_with_warnings(tmp_path: Path) -> None:
+    path = write(tmp_path, "pylock.toml", PIPENV_PYLOCK)
+
+    def header(name: str) -> int:  # the [[packages]] line above the package's name
+        return line_of(path, f"name = {name}") - 1
+
+    lockfile = read_lockfile(path)
+    packages = by_name(lockfile)
+    assert list(packages) == ["jaraco-classes", "six", "team-tool"]
+    jaraco = packages["jaraco-classes"]
+    assert (jaraco.status, jaraco.version, jaraco.line) == (
+        PinStatus.PINNED,
+        Version("3.4.0"),
+        header("'jaraco.classes'"),
+    )
+    assert jaraco.sha256s == {digest("jaraco-wheel"), digest("jaraco-sdist")}
+    assert jaraco.index_urls == (f"{INDEX}/",)
+    six = packages["six"]
+    assert (six.status, six.version, six.sha256s, six.line) == (
+        PinStatus.PINNED,
+        Version("1.16.0"),
+        frozenset(),
+        header("'six'"),
+    )
+    tool = packages["team-tool"]
+    assert tool.status is PinStatus.UNPINNED and tool.version is None
+    assert tool.reason == "the lock gives it no version, no files and no source"
+    assert tool.marker == Marker("'dev' in dependency_groups")
+    assert [(problem.line, problem.message) for problem in lockfile.problems] == [
+        (
+            header("'jaraco.classes'"),
+            "package name 'jaraco.classes' is not normalised (PEP 751 asks for 'jaraco-classes'); read as that",
+        ),
+        (
+            header("'team_tool'"),
+            "package name 'team_tool' is not normalised (PEP 751 asks for 'team-tool'); read as that",
+        ),
+        (
+            header("'six'"),
+            "package 'six' lists no files and no source; judged as the index's six==1.16.0, "
+            "with no hash to check it against",
+        ),
+    ]
+
+
+def test_unnormalised_extras_and_a_missing_created_by_are_noted(tmp_path: Path) -> None:
+    path = write(tmp_path, "pylock.toml", 'lock-version = "1.0"\nextras = ["Dev_Tools"]\n\n' + GOOD)
+    lockfile = read_lockfile(path)
+    assert [p.name for p in lockfile.packages] == ["ok"]
+    assert [str(problem) for problem in lockfile.problems] == [
+        f"{path}: no created-by: the tool that wrote this lock is not named",
+        f"{path}: extra 'Dev_Tools' is not normalised (PEP 751 asks for 'dev-tools'); read as that",
+    ]
+
+
+def test_an_error_after_a_bare_package_names_the_right_entry(tmp_path: Path) -> None:
+    bare = '[[packages]]\nname = "bare"\nversion = "2.0"\n\n'
+    broken = '[[packages]]\nname = "bad"\nversion = 3\ndirectory = { path = "." }\n'
+    error = _error(tmp_path, HEADER + bare + GOOD + broken)
+    assert error.line == line_of(error.path, 'name = "bad"') - 1
+    assert error.message == "invalid pylock: packages[2].version: Unexpected type int (expected str)"

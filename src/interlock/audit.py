@@ -3,18 +3,20 @@
 A requirement pinned with hashes names its file by sha256; the index's listing of that version
 is filtered to those hashes and the file pip would pick among them is judged. A pin without
 hashes judges the file pip would pick. Unpinned requirements, URLs, VCS and local paths cannot
-be judged ahead of an install and are reported as such — never silently dropped.
+be judged ahead of an install and are reported as such — never silently dropped; an audit with
+nothing to judge at all (an empty lockfile, or nothing but such entries) says so and fails
+(`nothing_judged`), since a gate that passes it would pass anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from interlock.index.errors import IndexProblem, VersionNotFound
-from interlock.lockfiles import LockedPackage, Lockfile, PinStatus
-from interlock.model.result import ScanResult
+from interlock.lockfiles import STDIN, LockedPackage, Lockfile, PinStatus
+from interlock.model.result import PinnedAt, ScanResult
 from interlock.model.verdict import Verdict
 from interlock.scanner import Scanner
 
@@ -51,6 +53,23 @@ def plan(lockfiles: Iterable[Lockfile]) -> tuple[list[LockedPackage], list[Unjud
     return list(pinned.values()), unjudged
 
 
+def nothing_judged(lockfiles: Sequence[Lockfile], unjudged: Sequence[Unjudged]) -> str:
+    """Why an audit that found no pin to judge cannot pass as it is: one line for the user."""
+    names = ", ".join(str(lockfile.path) for lockfile in lockfiles) or "the input"
+    if not unjudged:
+        pins = "pins" if len(lockfiles) <= 1 else "pin"
+        return f"nothing to judge: {names} {pins} no packages (--allow-unpinned lets an empty audit pass)"
+    which = (
+        "the one requirement in {names} does not name"
+        if len(unjudged) == 1
+        else f"none of the {len(unjudged)} requirements in {{names}} names"
+    ).format(names=names)
+    return (
+        f"nothing to judge: {which} one release from an index "
+        "(listed with why; --allow-unpinned lets such an audit pass)"
+    )
+
+
 def judge_all(
     packages: list[LockedPackage],
     scanner: Scanner,
@@ -73,7 +92,14 @@ def judge_all(
 
 
 def judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
-    """The verdict on the file that installing `package` would fetch."""
+    """The verdict on the file that installing `package` would fetch, with where the lockfile pins it."""
+    result = _judge_package(package, scanner)
+    if package.source != STDIN:  # standard input has no line a reviewer could open
+        result.pinned_at = PinnedAt(str(package.source), package.line)
+    return result
+
+
+def _judge_package(package: LockedPackage, scanner: Scanner) -> ScanResult:
     label = f"{package.label} ({package.location})"
     version = package.version
     if version is None:  # plan() passes on pinned packages only: without a version there is no file to judge

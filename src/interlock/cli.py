@@ -17,7 +17,7 @@ from rich.text import Text
 
 from interlock import __version__
 from interlock.analysis.extract.yara_rules import YaraError, YaraRules
-from interlock.audit import DEFAULT_WORKERS, judge_all, plan
+from interlock.audit import DEFAULT_WORKERS, judge_all, nothing_judged, plan
 from interlock.commands import (
     EXIT_ERROR,
     EXIT_FOUND,
@@ -56,7 +56,7 @@ _SCAN_EPILOG = """\
 examples:
   interlock scan requests-2.32.3-py3-none-any.whl      a local wheel or sdist
   interlock scan ./downloads/                          every artifact in a directory
-  interlock scan litellm==1.82.8                       fetched from the index pip uses
+  interlock scan requests==2.32.4                      fetched from the index pip uses
   interlock scan --format sarif -o out.sarif dist/     for GitHub code scanning
 
 exit status: 0 the policy lets everything pass, 1 it keeps something out (a verdict at or above
@@ -78,19 +78,21 @@ examples:
   interlock audit uv.lock poetry.lock pylock.toml   any of the supported lockfile formats
   interlock audit --env                             what this environment has installed
   interlock audit --format markdown requirements.txt > comment.md
+  uv export --format requirements-txt | interlock audit -     a lockfile on standard input
 
 Each pinned release is judged against the previous release on the index, like scan (--no-history
 judges each alone), and weighed by the policy (--policy, or the one found from here).
 
 exit status: 0 the policy lets everything pass, 1 it keeps something out, 2 usage error (an
              unreadable or malformed lockfile: file:line and why), 3 an artifact could not be
-             fetched or analysed
+             fetched or analysed, or nothing could be judged: an empty lockfile, or nothing but
+             unpinned, VCS, URL, local or editable entries (--allow-unpinned lets that pass)
 """
 
 _DIFF_EPILOG = """\
 examples:
-  interlock diff litellm-1.82.6-py3-none-any.whl litellm-1.82.8-py3-none-any.whl
-  interlock diff litellm==1.82.6 litellm==1.82.8         both fetched from the index pip uses
+  interlock diff .demo/acme_greeter-1.0.0-py3-none-any.whl .demo/acme_greeter-1.0.1-py3-none-any.whl
+  interlock diff requests==2.32.3 requests==2.32.4       both fetched from the index pip uses
   interlock diff --format html -o review.html OLD NEW    a report to read in a browser
 
 NEW is judged on what it adds: findings the OLD release had too are listed but not counted
@@ -181,9 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="LOCKFILE",
         type=Path,
-        help="requirements*.txt, uv.lock, poetry.lock, pylock.toml, Pipfile.lock",
+        help="requirements*.txt, uv.lock, poetry.lock, pylock.toml, Pipfile.lock; - reads one from standard "
+        "input (its format from its content, else requirements)",
     )
     audit.add_argument("--env", action="store_true", help="audit what the current Python environment has installed")
+    audit.add_argument(
+        "--allow-unpinned",
+        action="store_true",
+        help="let an audit with nothing to judge pass (an empty lockfile, or only unpinned, VCS, URL, local or "
+        "editable entries); without it that exits 3",
+    )
     audit.add_argument(
         "--python",
         metavar="PATH",
@@ -282,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _EXPLAIN_EPILOG = """\
 examples:
-  interlock explain litellm==1.82.8                   why it is blocked, signal by signal
+  interlock explain requests==2.32.4                  every signal about it, and how the policy weighed each
   interlock explain --min-age 3d requests==2.32.3     with a cooldown: too new? which version is not?
   interlock explain --policy ci/interlock.toml ./dist/acme-1.0.tar.gz
 
@@ -455,23 +464,35 @@ def run_diff(arguments: argparse.Namespace) -> int:
 
 
 def run_audit(arguments: argparse.Namespace) -> int:
-    from interlock.lockfiles import LockfileError, read_environment, read_lockfile
+    from interlock.lockfiles import LockfileError, read_environment, read_lockfile, read_lockfile_stream
 
     if not arguments.lockfiles and not arguments.env and arguments.python is None:
         return usage_error("audit: give a LOCKFILE, --env or --python PATH")
+    if arguments.lockfiles.count(Path("-")) > 1:
+        return usage_error("audit: standard input (-) can be read once")
     try:
-        lockfiles = [read_lockfile(path) for path in arguments.lockfiles]
+        lockfiles = [
+            read_lockfile_stream(sys.stdin.buffer) if path == Path("-") else read_lockfile(path)
+            for path in arguments.lockfiles
+        ]
         if arguments.env or arguments.python is not None:
             lockfiles.append(read_environment(arguments.python))
     except (LockfileError, OSError) as exc:
         return usage_error(str(exc))
+    for lockfile in lockfiles:
+        for problem in lockfile.problems:
+            print(f"interlock: warning: {printable(problem)}", file=sys.stderr)
     scanner = policy_scanner(arguments, arguments.index_url)
     if scanner is None:
         return EXIT_USAGE
     pinned, unjudged = plan(lockfiles)
     with _progress(len(pinned), "judging") as advance:
         results = judge_all(pinned, scanner, advance, workers=arguments.jobs)
-    return _report(results, arguments, unjudged=[item.to_json() for item in unjudged])
+    status = _report(results, arguments, unjudged=[item.to_json() for item in unjudged])
+    if not pinned and not arguments.allow_unpinned and status == EXIT_OK:
+        print(f"interlock: error: {printable(nothing_judged(lockfiles, unjudged))}", file=sys.stderr)
+        return EXIT_ERROR
+    return status
 
 
 def run_explain(arguments: argparse.Namespace) -> int:
@@ -594,7 +615,13 @@ def _report(
 ) -> int:
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
-    text = render(results, arguments.format, color=color, show=getattr(arguments, "show", Show.TRIAGE))
+    text = render(
+        results,
+        arguments.format,
+        color=color,
+        show=getattr(arguments, "show", Show.TRIAGE),
+        everything=getattr(arguments, "sarif_all", False),
+    )
     if unjudged:
         text = _with_unjudged(text, arguments.format, unjudged)
     if to_file:

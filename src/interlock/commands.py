@@ -31,12 +31,17 @@ def usage_error(message: str) -> int:
 
 
 def add_output_options(command: argparse.ArgumentParser) -> None:
-    """--format, --output, --fail-on and --policy: how a command reports, and against which policy."""
+    """--format, --output, --sarif-all, --fail-on and --policy: how a command reports, and against which policy."""
     command.add_argument(
         "--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)"
     )
     command.add_argument(
         "--output", "-o", metavar="FILE", type=Path, help="write the report to FILE instead of standard output"
+    )
+    command.add_argument(
+        "--sarif-all",
+        action="store_true",
+        help="SARIF: report the findings of every release; by default only flagged or blocked releases give results",
     )
     command.add_argument(
         "--fail-on",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import interlock.analysis.extract.yara_rules
 import interlock.analysis.rules
 import interlock.diff.metadata
+import interlock.diff.novelty
 import interlock.index.provenance.rules
 import interlock.intel.advisory_rules  # noqa: F401 - advisories
 from interlock.model.rules import RuleInfo, Stage, declared

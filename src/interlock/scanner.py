@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from packaging.version import Version
 
 from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.extract.yara_rules import YaraRules
+from interlock.analysis.rules.typosquat import TYPOSQUAT_DEPENDENCY, squatted_dependency
 from interlock.analysis.verdict import decide
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
@@ -23,6 +24,7 @@ from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.provenance.rules import PROVENANCE_INVALID
+from interlock.index.selection import is_established_project, upload_datetime
 from interlock.index.transport import redact
 from interlock.intel.advisory_rules import known_malicious
 from interlock.model.findings import Finding, Severity
@@ -148,10 +150,32 @@ class Scanner:
             failed.index = record
             return self.decided(failed)
         result = self.scan_file(path, label, file.sha256)  # download() hash-checked these bytes when it fetched them
+        result = self._without_established_dependencies(result)
         result.index = record
         if result.verdict is not Verdict.ERROR:
             result = with_signals(result, self.release_signals(file, path, result))
         return self.decided(with_signals_for_name(result, self.advisories()))
+
+    def _without_established_dependencies(self, result: ScanResult) -> ScanResult:
+        """`result` without the typosquat-dependency findings whose dependency the index shows to be
+        a project with years of releases of its own: a neighbour of a popular name, not its imitation.
+        (Without an index the finding stands: a scan of a local file cannot tell.)"""
+        squats = [f for f in result.findings if f.rule == TYPOSQUAT_DEPENDENCY.id]
+        if not squats:
+            return result
+        genuine = {f for f in squats if self._has_history(squatted_dependency(f))}
+        if not genuine:
+            return result
+        result.findings = [f for f in result.findings if f not in genuine]
+        previous = result.previous
+        result.verdict, result.score = decide([f for f in result.findings if previous is None or previous.counts(f)])
+        return result
+
+    def _has_history(self, project: str) -> bool:
+        try:
+            return is_established_project(self.client().project_files(project))
+        except IndexProblem:
+            return False  # not on the index, or the index cannot say: the imitation stays suspect
 
     def release_signals(self, file: IndexFile, path: Path, result: ScanResult) -> list[Finding]:
         """What the index says about a release it served: provenance, and the sdist beside a wheel.
@@ -257,7 +281,12 @@ class Scanner:
     def diff(self, old: Target, new: Target) -> ScanResult:
         """NEW judged against OLD. Raises DiffError when they cannot be compared."""
         try:
-            old_path = old.path if old.path is not None else self._fetch(old)
+            old_file = None
+            if old.path is not None:
+                old_path = old.path
+            else:
+                old_file = self._resolve(old)
+                old_path = self.client().download(old_file)
             new_path = new.path if new.path is not None else self._fetch(new)
         except IndexProblem as exc:
             return self.decided(_error_result(new, str(exc)))
@@ -275,6 +304,7 @@ class Scanner:
             yara=self.options.yara,
             deadline=deadline,
             facts=self.facts(),
+            established=old_file is not None and is_established(old_file),
         )
         return self.decided(with_signals_for_name(result, self.advisories()))
 
@@ -293,6 +323,7 @@ class Scanner:
                     yara=self.options.yara,
                     deadline=deadline,
                     facts=self.facts(),
+                    established=is_established(previous),
                 )
                 return result, False
             except (IndexProblem, UnsupportedArtifact, OSError, DiffError) as exc:
@@ -330,6 +361,16 @@ class Scanner:
         return self.client().download(self._resolve(target))
 
 
+ESTABLISHED_AFTER = timedelta(days=30)
+"""A predecessor public this long is the project's baseline in a diff: its findings are not news."""
+
+
+def is_established(file: IndexFile, now: datetime | None = None) -> bool:
+    """Whether `file` was uploaded at least ESTABLISHED_AFTER ago (unknown upload time: no)."""
+    uploaded = upload_datetime(file.upload_time)
+    return uploaded is not None and (now or datetime.now(UTC)) - uploaded >= ESTABLISHED_AFTER
+
+
 def with_signals_for_name(result: ScanResult, advisories: AdvisoryStore) -> ScanResult:
     """`result` with a critical finding when an imported advisory names its project and version."""
     if not result.name or not result.version:
@@ -344,7 +385,8 @@ def with_signals(result: ScanResult, findings: list[Finding]) -> ScanResult:
     if not findings:
         return result
     result.findings = tidy([*result.findings, *findings])
-    counted = [f for f in result.findings if f.new is not False or f.severity is Severity.CRITICAL]
+    previous = result.previous
+    counted = [f for f in result.findings if previous is None or previous.counts(f)]
     result.verdict, result.score = decide(counted)
     return result
 

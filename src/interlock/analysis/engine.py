@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import dataclasses
 import gc
 import time
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interlock.analysis.evidence import Evidence, Failure
-from interlock.analysis.extract import roles
+from interlock.analysis.extract import patterns, roles
 from interlock.analysis.extract.entry_points import console_scripts
 from interlock.analysis.extract.import_graph import ModuleIndex, follow_ups
 from interlock.analysis.extract.pth import executable_lines
@@ -326,8 +327,17 @@ def _analyse_install_scripts(
 
 
 def _has_command_aliases(artifact: Artifact) -> bool:
-    """setup.cfg's ``[aliases]`` can make a command pip runs run others too."""
-    return "[aliases]" in (artifact.text("setup.cfg") or "")
+    """Whether setup.cfg's ``[aliases]`` makes a command pip runs run others too (an alias named
+    `install` or `egg_info`); `docs = build_sphinx` changes nothing pip does. Unreadable: assume so."""
+    text = artifact.text("setup.cfg") or ""
+    if "[aliases]" not in text:
+        return False
+    config = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        config.read_string(text)
+    except configparser.Error:
+        return True
+    return any(alias in patterns.PIP_RUN_COMMANDS for alias in config["aliases"]) if "aliases" in config else True
 
 
 def _record(evidence: Evidence, path: str, report: SourceReport) -> None:

@@ -111,6 +111,11 @@ class Tag(StrEnum):
     """Seen inside a payload the source hides (decoded, decompressed, assembled) and Interlock revealed."""
     CLIPBOARD = "clipboard"
     """Input capture through the clipboard rather than a keyboard hook."""
+    FIXED_ADDRESS = "fixed-address"
+    """A request to an address the source writes (its scheme and host at least), not one a caller passes."""
+    OPT_OUT = "opt-out"
+    """Host identity collected in a file that names a telemetry opt-out (`DO_NOT_TRACK`, `…_TELEMETRY`):
+    product analytics, which users can switch off, rather than a probe."""
     DROP_SITE = "drop-site"
     """An endpoint no library has reason to hard-code (a chat-bot token URL, a paste or out-of-band site)."""
 

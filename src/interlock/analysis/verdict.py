@@ -19,16 +19,46 @@ LIMIT_RULES = frozenset(rule.id for rule in declared() if rule.limit)
 THREAT_RULES = frozenset(rule.id for rule in declared() if rule.threat)
 
 
+# The score bands each verdict keeps to, so that a score never contradicts its verdict (a clean
+# release with forty medium findings from two rules is not "score 100").
+_BANDS = {Verdict.CLEAN: (0, 29), Verdict.SUSPICIOUS: (30, 69), Verdict.MALICIOUS: (70, 100)}
+
+
 def decide(findings: Iterable[Finding]) -> tuple[Verdict, int]:
     """Verdict and a 0–100 score. Any critical finding, or high findings from two different threat
-    rules, is malicious; any high finding, or medium findings from three rules, is suspicious."""
+    rules, is malicious; any high finding, or medium findings from three rules, is suspicious. The
+    score is the findings' weight, kept within the verdict's band (clean 0–29, suspicious 30–69,
+    malicious 70–100)."""
     findings = list(findings)
-    score = min(100, sum(WEIGHTS[f.severity] for f in findings))
+    verdict = _verdict(findings)
+    low, high = _BANDS[verdict]
+    return verdict, max(low, min(high, sum(WEIGHTS[f.severity] for f in findings)))
+
+
+def _verdict(findings: list[Finding]) -> Verdict:
     if any(f.severity is Severity.CRITICAL for f in findings):
-        return Verdict.MALICIOUS, score
+        return Verdict.MALICIOUS
     if len({f.rule for f in findings if f.severity is Severity.HIGH and f.rule in THREAT_RULES}) >= 2:
-        return Verdict.MALICIOUS, score
-    medium_rules = {f.rule for f in findings if f.severity is Severity.MEDIUM} - LIMIT_RULES
-    if any(f.severity is Severity.HIGH for f in findings) or len(medium_rules) >= _MEDIUM_RULES_FOR_SUSPICIOUS:
-        return Verdict.SUSPICIOUS, score
-    return Verdict.CLEAN, score
+        return Verdict.MALICIOUS
+    if any(f.severity is Severity.HIGH for f in findings) or len(_corroborating_rules(findings)) >= (
+        _MEDIUM_RULES_FOR_SUSPICIOUS
+    ):
+        return Verdict.SUSPICIOUS
+    return Verdict.CLEAN
+
+
+def _corroborating_rules(findings: list[Finding]) -> set[str]:
+    """The rules of the medium findings, one per place: two rules describing the same line (a shell
+    download that is also a download-and-run) are one observation, not two that corroborate."""
+    rules: set[str] = set()
+    places: set[tuple[str, int]] = set()
+    for finding in findings:
+        if finding.severity is not Severity.MEDIUM or finding.rule in LIMIT_RULES:
+            continue
+        if finding.path and finding.line is not None:
+            place = (finding.path, finding.line)
+            if place in places:
+                continue
+            places.add(place)
+        rules.add(finding.rule)
+    return rules

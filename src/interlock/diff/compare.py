@@ -5,8 +5,13 @@ finding of the new release is *new* when the old release had no finding of the s
 the same file, about the same code, running at the same time. Code that moved earlier (from
 a function to import time, say) is therefore new too. The verdict is decided on the new
 findings alone — an established package's long-standing `subprocess` calls are its baseline —
-except that a critical finding always counts, whether new or not: a predecessor that was
-itself malicious must not launder its successor.
+except that a critical finding counts, new or not, unless the predecessor is established (public
+long enough that its code is the project's, not an attacker's first step): a malicious release
+uploaded minutes before its successor, as litellm 1.82.7 was before 1.82.8, must not launder it,
+while a long-public file that an over-cautious rule calls critical is no news in the next release.
+
+A capability that no code of the predecessor had, appearing in code that runs on its own, is a
+finding of its own (see `novelty.py`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from interlock.analysis.rules.structure import (
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
 from interlock.diff.metadata import history_metadata_findings
+from interlock.diff.novelty import novelty_findings
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import Changes, Previous, ScanResult
 
@@ -77,20 +83,27 @@ def diff_artifacts(
     yara: YaraRules | None = None,
     deadline: Deadline | None = None,
     facts: ReportStore | None = None,
+    established: bool = False,
 ) -> ScanResult:
-    """The NEW release's result, each finding marked new or not, decided on what changed."""
+    """The NEW release's result, each finding marked new or not, decided on what changed.
+
+    `established`: OLD has been public long enough to be the project's own baseline, so its
+    findings, critical ones included, are not counted again in NEW (see the module's docstring).
+    """
     check_comparable(old, new)
     old_analysis = analyse(old, yara, deadline, facts)
     new_analysis = analyse(new, yara, deadline, facts)
-    marked = mark_new(old_analysis, new_analysis) + [
-        dataclasses.replace(f, new=True) for f in history_metadata_findings(old, new)
-    ]
+    history = history_metadata_findings(old, new) + novelty_findings(
+        old_analysis.evidence.facts, new_analysis.evidence.facts
+    )
+    marked = mark_new(old_analysis, new_analysis) + [dataclasses.replace(f, new=True) for f in history]
     old_paths = {normalised_path(path, old.version): path for path in old.members}
     added_lines: dict[str, set[int] | None] = {}  # per file: computed once, however many findings it has
     with_context = [
         _with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked
     ]
-    counted = [f for f in with_context if f.new or f.severity is Severity.CRITICAL]
+    previous = Previous(previous_label, old.filename, old.version, old.sha256, established)
+    counted = [f for f in with_context if previous.counts(f)]
     shown = tidy(with_context)
     result = result_of(
         new,
@@ -102,7 +115,7 @@ def diff_artifacts(
     )
     verdict_result = result_of(new, target, tidy(counted), result.error, result.ruleset, 0)
     result.verdict, result.score = verdict_result.verdict, verdict_result.score
-    result.previous = Previous(previous_label, old.filename, old.version, old.sha256)
+    result.previous = previous
     result.changes = member_changes(old, new)
     return result
 

@@ -176,7 +176,14 @@ def _write(outcome: GateOutcome, arguments: argparse.Namespace, installer: Insta
 
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
-    text = render_outcome(outcome, arguments.format, tool=installer.tool, python=str(installer.python), color=color)
+    text = render_outcome(
+        outcome,
+        arguments.format,
+        tool=installer.tool,
+        python=str(installer.python),
+        color=color,
+        everything=arguments.sarif_all,
+    )
     if to_file:
         try:
             arguments.output.write_text(text, encoding="utf-8")

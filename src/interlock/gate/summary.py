@@ -28,9 +28,16 @@ _STYLE = {Verdict.MALICIOUS: "bold red", Verdict.SUSPICIOUS: "yellow", Verdict.E
 
 
 def render_outcome(
-    outcome: GateOutcome, fmt: str, *, tool: str, python: str, color: bool = False, width: int | None = None
+    outcome: GateOutcome,
+    fmt: str,
+    *,
+    tool: str,
+    python: str,
+    color: bool = False,
+    width: int | None = None,
+    everything: bool = False,
 ) -> str:
-    """The report for `outcome` in `fmt`, ending with a newline."""
+    """The report for `outcome` in `fmt`, ending with a newline (`everything`: see `render`)."""
     results = [decision.result for decision in outcome.decisions]
     if fmt == "json":
         document = json.loads(render(results, "json"))
@@ -42,7 +49,7 @@ def render_outcome(
         report = render(results, "markdown", show=Show.FLAGGED)
         return report.rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
     if fmt != "text":
-        return render(results, fmt, show=Show.ALL)
+        return render(results, fmt, show=Show.ALL, everything=everything)
     return _text(outcome, color=color, width=width or shutil.get_terminal_size((100, 24)).columns)
 
 

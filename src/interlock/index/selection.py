@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -192,3 +192,18 @@ def upload_datetime(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+ESTABLISHED_PROJECT_AGE = timedelta(days=365)
+ESTABLISHED_PROJECT_RELEASES = 3
+
+
+def is_established_project(files: Iterable[IndexFile], now: datetime | None = None) -> bool:
+    """Whether a project has a history of its own: at least ESTABLISHED_PROJECT_RELEASES live
+    releases, the first uploaded ESTABLISHED_PROJECT_AGE ago or more. A squat is days old and has
+    one or two releases; a genuine project that happens to sit one letter from a popular one has
+    years of them. Unknown upload times do not count as history."""
+    times = [uploaded for _version, uploaded in release_upload_times(files) if uploaded is not None]
+    if len(times) < ESTABLISHED_PROJECT_RELEASES:
+        return False
+    return (now or datetime.now(UTC)) - min(times) >= ESTABLISHED_PROJECT_AGE

@@ -8,7 +8,7 @@ import re
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from interlock.artifact.limits import describe_size
 from interlock.lockfiles.interface import MAX_FILE_BYTES, LockfileError
@@ -42,6 +42,22 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     if len(data) > max_bytes:
         raise LockfileError(path, None, f"file is larger than the {describe_size(max_bytes)} a lockfile may be")
     return decode(path, data)
+
+
+def read_stream(stream: BinaryIO, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of a stream (standard input), with the checks ``read_text`` makes; ``path`` names it in messages."""
+    try:
+        data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise LockfileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise LockfileError(path, None, f"larger than the {describe_size(max_bytes)} a lockfile may be")
+    return decode(path, data)
+
+
+def is_blank(text: str) -> bool:
+    """Whether the text holds nothing but blank lines and ``#`` comments: a lockfile that pins nothing."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def decode(path: Path, data: bytes) -> str:

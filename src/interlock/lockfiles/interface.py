@@ -204,5 +204,6 @@ class LockfileReader(ABC):
         """Whether text of a file with an unusual name looks like this format; cheap, never raises."""
 
     @abstractmethod
-    def read(self, path: Path) -> Lockfile:
-        """The packages the file installs; ``LockfileError`` when it cannot be read."""
+    def read(self, path: Path, text: str | None = None) -> Lockfile:
+        """The packages the file installs; ``LockfileError`` when it cannot be read. ``text`` is the
+        file's content when the caller already has it (standard input), else ``path`` is read."""

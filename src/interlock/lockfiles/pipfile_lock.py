@@ -4,7 +4,8 @@ Packages are in ``default`` and ``develop`` (the groups). An entry with ``"versi
 ``PINNED`` with its ``hashes`` (Pipfile.lock lists hashes, not files); ``git``, ``path``,
 ``file`` and ``editable`` entries are ``UNVERIFIABLE``; an entry without a version, or with
 ``"*"``, is ``UNPINNED``. ``_meta.sources`` gives the index URLs; an entry's ``index`` names one
-of them. A source with ``verify_ssl: false`` is noted as a problem.
+of them (one it does not define is noted, and every source used). A source with
+``verify_ssl: false`` is noted as a problem.
 """
 
 from __future__ import annotations
@@ -45,13 +46,13 @@ class PipfileLockReader(LockfileReader):
     def claims_content(self, text: str) -> bool:
         return text.lstrip().startswith("{") and '"_meta"' in text and ('"default"' in text or '"develop"' in text)
 
-    def read(self, path: Path) -> Lockfile:
-        return read_pipfile_lock(path)
+    def read(self, path: Path, text: str | None = None) -> Lockfile:
+        return read_pipfile_lock(path, text)
 
 
-def read_pipfile_lock(path: Path) -> Lockfile:
+def read_pipfile_lock(path: Path, text: str | None = None) -> Lockfile:
     """The packages of a ``Pipfile.lock``; see the module docstring."""
-    text = read_text(path)
+    text = read_text(path) if text is None else text
     document = load_json(path, text)
     if not isinstance(document, dict):
         raise LockfileError(path, 1, "a Pipfile.lock must be a JSON object")
@@ -69,7 +70,7 @@ def read_pipfile_lock(path: Path) -> Lockfile:
                 raise entry.error(f"must be an object, not {type(value).__name__}")
             if not _NAME.match(name):
                 raise entry.error("invalid project name")
-            packages.append(_package(entry, canonicalize_name(name), section, sources))
+            packages.append(_package(entry, canonicalize_name(name), section, sources, problems))
     return Lockfile(
         path=path,
         format=LockfileFormat.PIPFILE_LOCK,
@@ -117,12 +118,21 @@ class _KeyLines:
         return candidates[index] if index < len(candidates) else None
 
 
-def _package(entry: Entry, name: str, section: str, sources: dict[str, str]) -> LockedPackage:
+def _package(entry: Entry, name: str, section: str, sources: dict[str, str], problems: list[Problem]) -> LockedPackage:
     version_text = entry.string("version")
     extras = frozenset(canonicalize_name(e) for e in (entry.get("extras", list) or []) if isinstance(e, str))
     index = entry.string("index")
     if index is not None and index not in sources:
-        raise entry.error(f"'index' names {clip(index)!r}, which _meta.sources does not define", "index")
+        # Which source was meant cannot be known, but the package can still be judged: noted, not refused.
+        problems.append(
+            Problem(
+                entry.path,
+                entry.line,
+                f"{entry.what}: 'index' names {clip(index)!r}, which _meta.sources does not define; "
+                "looked up in every source",
+            )
+        )
+        index = None
     common: dict[str, Any] = dict(
         name=name,
         requirement=f"{name}{version_text or ''}",

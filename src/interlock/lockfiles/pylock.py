@@ -5,12 +5,18 @@ exact files (its ``index`` URL, when given, in ``index_urls``). Files given only
 ``path``, and ``vcs``, ``directory`` and ``archive`` packages, are ``UNVERIFIABLE``; an archive
 still lists its one file and hashes. Validation errors name the entry (``packages[2].wheels[0]``)
 and, where the lock has one header per package, its line.
+
+What real lockers write beyond the letter of PEP 751 is read with a warning (``Lockfile.problems``)
+rather than refused: unnormalised names, no ``created-by``, and a package with neither files nor a
+source (``PINNED`` at its version from the index, without a hash; ``UNPINNED`` without a version).
+See ``_pylock_tolerance``.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from packaging.pylock import (
     Package,
@@ -30,6 +36,7 @@ from interlock.lockfiles._fields import (
     LOCAL_DIRECTORY,
     LOCAL_FILE,
     Entry,
+    canonical_name,
     filename_from_url,
     first_line,
     hash_problems,
@@ -37,6 +44,7 @@ from interlock.lockfiles._fields import (
     index_urls_of,
     local_file_url,
 )
+from interlock.lockfiles._pylock_tolerance import is_bare, tolerated
 from interlock.lockfiles._text import load_toml, read_text, table_lines
 from interlock.lockfiles.interface import (
     ArtifactFile,
@@ -46,6 +54,7 @@ from interlock.lockfiles.interface import (
     LockfileFormat,
     LockfileReader,
     PinStatus,
+    Problem,
 )
 
 _CONTEXT_PACKAGE = re.compile(r"^packages\[(\d+)\]")
@@ -62,37 +71,80 @@ class PylockReader(LockfileReader):
             re.search(r"^\[\[packages\]\]|^packages\s*=", text, re.MULTILINE)
         )
 
-    def read(self, path: Path) -> Lockfile:
-        return read_pylock(path)
+    def read(self, path: Path, text: str | None = None) -> Lockfile:
+        return read_pylock(path, text)
 
 
-def read_pylock(path: Path) -> Lockfile:
+def read_pylock(path: Path, text: str | None = None) -> Lockfile:
     """The packages of a PEP 751 lock file; see the module docstring."""
-    text = read_text(path)
-    document = load_toml(path, text)
+    text = read_text(path) if text is None else text
     lines = table_lines(text, "packages")
-    raw_packages = document.get("packages")
-    count = len(raw_packages) if isinstance(raw_packages, list) else -1
+    parsed = load_toml(path, text)
+    count = len(parsed["packages"]) if isinstance(parsed.get("packages"), list) else -1
+
+    def line_of(index: int) -> int | None:
+        return lines[index] if len(lines) == count and 0 <= index < count else None
+
+    document, problems = tolerated(parsed, path, line_of)
+    raw_packages: list[Any] = document["packages"] if count >= 0 else []
+    bare = {i for i, raw in enumerate(raw_packages) if is_bare(raw)}
+    validated = [i for i in range(count) if i not in bare]  # packages[j] of what is validated is packages[validated[j]]
     try:
-        lock = Pylock.from_dict(document)
+        lock = Pylock.from_dict({**document, "packages": [raw_packages[i] for i in validated]} if bare else document)
     except PylockValidationError as exc:
         context = exc.context or ""
         match = _CONTEXT_PACKAGE.match(context)
-        line = lines[int(match[1])] if match and len(lines) == count and int(match[1]) < count else None
+        line = None
+        if match and int(match[1]) < len(validated):
+            original = validated[int(match[1])]
+            line = line_of(original)
+            context = f"packages[{original}]" + context[match.end() :]
         where = f"{context}: " if context else ""
         raise LockfileError(path, line, f"invalid pylock: {where}{first_line(ValueError(exc.message))}") from None
     packages = []
-    for index, package in enumerate(lock.packages):
-        line = lines[index] if len(lines) == count else None
-        entry = Entry(raw_packages[index], path, f"package {package.name!r}", line, text)  # type: ignore[index]
-        packages.append(_package(entry, package))
+    checked = iter(lock.packages)
+    for index in range(len(lock.packages) + len(bare)):
+        raw = raw_packages[index]
+        if index in bare:
+            packages.append(_bare_package(Entry(raw, path, f"package #{index + 1}", line_of(index), text), problems))
+            continue
+        package = next(checked)
+        packages.append(_package(Entry(raw, path, f"package {package.name!r}", line_of(index), text), package))
     return Lockfile(
         path=path,
         format=LockfileFormat.PYLOCK,
         packages=tuple(packages),
-        problems=tuple(hash_problems(packages)),
+        problems=(*problems, *hash_problems(packages)),
         index_urls=index_urls_of(packages),
         files_read=(path,),
+    )
+
+
+def _bare_package(entry: Entry, problems: list[Problem]) -> LockedPackage:
+    """A package the lock gives neither files nor a source: the index's release of its version, without
+    a hash to check, or nothing to judge without a version."""
+    name = canonical_name(entry)
+    version = entry.version()
+    index = entry.string("index")
+    if version is not None:
+        problems.append(
+            Problem(
+                entry.path,
+                entry.line,
+                f"package {name!r} lists no files and no source; judged as the index's {name}=={version}, "
+                "with no hash to check it against",
+            )
+        )
+    return LockedPackage(
+        name=name,
+        version=version,
+        status=PinStatus.PINNED if version is not None else PinStatus.UNPINNED,
+        requirement=f"{name}=={version}" if version is not None else name,
+        source=entry.path,
+        line=entry.line,
+        marker=entry.marker(entry.string("marker"), "marker"),
+        index_urls=(index,) if index else (),
+        reason=None if version is not None else "the lock gives it no version, no files and no source",
     )
 
 

@@ -110,14 +110,18 @@ class RequirementsReader(LockfileReader):
         lines = [line.text for line in _logical_lines(text)][:50]
         return bool(lines) and all(_REQUIREMENT_LINE.match(line) for line in lines)
 
-    def read(self, path: Path) -> Lockfile:
-        return read_requirements(path)
+    def read(self, path: Path, text: str | None = None) -> Lockfile:
+        return read_requirements(path, text=text)
 
 
-def read_requirements(path: Path, *, max_depth: int = MAX_INCLUDE_DEPTH, max_bytes: int = MAX_FILE_BYTES) -> Lockfile:
-    """The packages ``path`` (with its includes) asks pip to install; see the module docstring."""
+def read_requirements(
+    path: Path, *, text: str | None = None, max_depth: int = MAX_INCLUDE_DEPTH, max_bytes: int = MAX_FILE_BYTES
+) -> Lockfile:
+    """The packages ``path`` (with its includes) asks pip to install; see the module docstring.
+    ``text`` is the file's content when already read (standard input: includes are then relative
+    to the current directory)."""
     state = _State(max_depth=max_depth, max_bytes=max_bytes)
-    state.read_file(Path(path), constraint=False, stack=())
+    state.read_file(Path(path), constraint=False, stack=(), text=text)
     packages = _merge(state.requirements, state.constraints)
     index_urls = tuple(dict.fromkeys(([state.index_url] if state.index_url else []) + state.extra_index_urls))
     packages = [replace(p, index_urls=index_urls) if p.status is not PinStatus.UNVERIFIABLE else p for p in packages]
@@ -194,8 +198,9 @@ class _State:
     files_read: list[Path] = field(default_factory=list)
     seen: set[tuple[str, bool]] = field(default_factory=set)
 
-    def read_file(self, path: Path, *, constraint: bool, stack: tuple[Path, ...]) -> None:
-        text = read_text(path, max_bytes=self.max_bytes)
+    def read_file(self, path: Path, *, constraint: bool, stack: tuple[Path, ...], text: str | None = None) -> None:
+        if text is None:
+            text = read_text(path, max_bytes=self.max_bytes)
         self.files_read.append(path)
         for line in _logical_lines(text):
             if len(line.text) > MAX_LINE_CHARS:

@@ -68,13 +68,13 @@ class UvLockReader(LockfileReader):
             for pattern in (r"^version\s*=\s*\d+\s*$", r"^\[\[package\]\]", r"^source\s*=\s*\{")
         )
 
-    def read(self, path: Path) -> Lockfile:
-        return read_uv_lock(path)
+    def read(self, path: Path, text: str | None = None) -> Lockfile:
+        return read_uv_lock(path, text)
 
 
-def read_uv_lock(path: Path) -> Lockfile:
+def read_uv_lock(path: Path, text: str | None = None) -> Lockfile:
     """The packages of a ``uv.lock``; see the module docstring."""
-    text = read_text(path)
+    text = read_text(path) if text is None else text
     document = load_toml(path, text)
     top = Entry(document, path, "uv.lock", 1, text)
     version = top.get("version", int, required=True)

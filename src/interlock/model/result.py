@@ -19,9 +19,23 @@ class Previous:
     filename: str
     version: str | None
     sha256: str | None
+    established: bool = False
+    """Public long enough to be the project's baseline: what it already did is not counted again,
+    critical findings included (see `diff.compare`)."""
 
     def to_json(self) -> dict[str, object]:
-        return {"target": self.label, "filename": self.filename, "version": self.version, "sha256": self.sha256}
+        return {
+            "target": self.label,
+            "filename": self.filename,
+            "version": self.version,
+            "sha256": self.sha256,
+            "established": self.established,
+        }
+
+    def counts(self, finding: Finding) -> bool:
+        """Whether `finding` weighs in a verdict against this predecessor: new ones always; old ones
+        only when critical and the predecessor is not established (it must not launder its successor)."""
+        return finding.new is not False or (finding.severity is Severity.CRITICAL and not self.established)
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,19 @@ class Changes:
             "changed": list(self.changed),
             "unchanged": self.unchanged,
         }
+
+
+@dataclass(frozen=True)
+class PinnedAt:
+    """Where a lockfile pins a release: the line a reviewer would change."""
+
+    file: str
+    """The lockfile, as the user named it (or the file a `-r` include pulled in)."""
+    line: int | None
+    """1-based line of the pin, when the lockfile format gives one."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line}
 
 
 @dataclass
@@ -92,6 +119,8 @@ class ScanResult:
     """What the index said about the file, when it was judged as an index file (not a local one)."""
     decision: PolicyDecision | None = None
     """How the policy weighed everything above (set by the scanner; not cached: it depends on the day)."""
+    pinned_at: PinnedAt | None = None
+    """Where a lockfile pins this release (set by an audit; not cached: another lockfile may pin it)."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -116,6 +145,8 @@ class ScanResult:
             data["index"] = self.index.to_json()
         if self.decision is not None:
             data["policy"] = self.decision.to_json()
+        if self.pinned_at is not None:
+            data["pinned_at"] = self.pinned_at.to_json()
         return data
 
     @classmethod
@@ -155,7 +186,13 @@ class ScanResult:
 def _previous_from_json(data: object) -> Previous | None:
     if not isinstance(data, dict):
         return None
-    return Previous(str(data["target"]), str(data["filename"]), data.get("version"), data.get("sha256"))
+    return Previous(
+        str(data["target"]),
+        str(data["filename"]),
+        data.get("version"),
+        data.get("sha256"),
+        bool(data.get("established", False)),
+    )
 
 
 def _changes_from_json(data: object) -> Changes | None:

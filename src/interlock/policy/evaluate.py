@@ -68,7 +68,9 @@ def apply_policy(
     findings, accepted = _apply_ignores(policy.ignore, result, today, reasons)
     verdict, score = result.verdict, result.score
     if accepted and verdict is not Verdict.ERROR:
-        verdict, score = decide(findings)
+        # In a diff, what the predecessor had too still does not count (see Previous.counts).
+        previous = result.previous
+        verdict, score = decide([f for f in findings if previous is None or previous.counts(f)])
 
     deny = _matching(policy.deny, name, version, today, "deny", reasons, unknown_version=True)
     allow = _matching(policy.allow, name, version, today, "allow", reasons, unknown_version=False)

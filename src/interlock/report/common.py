@@ -122,11 +122,12 @@ def plural(count: int, noun: str) -> str:
 
 def split_baseline(result: ScanResult) -> tuple[list[Finding], list[Finding]]:
     """(findings that count, findings the previous release had too). Outside a diff all count;
-    a critical finding always counts, new or not."""
-    if result.previous is None:
+    in one, see `Previous.counts`."""
+    previous = result.previous
+    if previous is None:
         return list(result.findings), []
-    counted = [f for f in result.findings if f.new is not False or f.severity is Severity.CRITICAL]
-    baseline = [f for f in result.findings if f.new is False and f.severity is not Severity.CRITICAL]
+    counted = [f for f in result.findings if previous.counts(f)]
+    baseline = [f for f in result.findings if not previous.counts(f)]
     return counted, baseline
 
 

@@ -68,7 +68,10 @@ def _title(result: ScanResult) -> str:
 def _signals(result: ScanResult, now: datetime) -> list[str]:
     rows = [("sha256", result.sha256 or "not read")]
     record = result.index
-    if record is None:
+    if record is None and not result.filename:
+        # A NAME==VERSION the index never served (a local file always has a file name).
+        rows.append(("source", f"the index did not serve this release: {result.error or 'no reason given'}"))
+    elif record is None:
         rows.append(("source", "a local file: no upload time, provenance or index history"))
     else:
         rows.append(("source", record.url))

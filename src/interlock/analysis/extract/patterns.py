@@ -339,7 +339,9 @@ CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
         "git": r"\.git-credentials|(^|[/\\~])[._]netrc$|\.config[/\\]gh[/\\]hosts\.yml",
         "package-registry": r"(^|[/\\~])\.(npmrc|pypirc)$",
         "shell-history": r"\.(bash|zsh|sh|mysql|psql)_history\b",
-        "system": r"/etc/shadow|/proc/(self|\*|\{|\d)[^\"']*/(environ|mem|maps)",
+        # A process's own memory map is what loaders and profilers read; other processes' maps, and
+        # anyone's memory or environment, are another program's secrets.
+        "system": r"/etc/shadow|/proc/(self|\*|\{|\d)[^\"']*/(environ|mem)\b|/proc/(\*|\{|\d)[^\"']*/maps",
         "browser": r"\bLogin Data\b|\bWeb Data\b|\bLocal State\b|\bcookies\.sqlite\b|\blogins\.json\b"
         r"|\bkey[34]\.db\b|Local Storage[/\\]+leveldb",
         "wallet": r"\bwallet\.dat\b|\bExodus\b|\bElectrum\b|Ethereum[/\\]keystore|\bCoinomi\b|\batomic[/\\]"
@@ -403,6 +405,12 @@ SHELL_DOWNLOAD_PATTERN = re.compile(
 )
 ENCODED_SHELL_PATTERN = re.compile(
     r"powershell[^\n]{0,80}\s-(e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}|-w(indowstyle)?\s+hidden",
+    re.IGNORECASE,
+)
+
+# The switch product analytics offer to turn them off, named in the code that sends them.
+TELEMETRY_OPT_OUT = re.compile(
+    r"do_?not_?track|telemetry|analytics_?(enabled|disabled|opt)|opt_?out|usage_?stats|(disable|no)_?analytics",
     re.IGNORECASE,
 )
 

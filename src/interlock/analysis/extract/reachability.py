@@ -70,6 +70,11 @@ def _installs_an_import_hook(call: ast.Call) -> bool:
     )
 
 
+def _decorator_names(definition: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> set[str]:
+    """`@memoize` calls `memoize` as the definition runs (`@memoize(...)` is a call, seen as one)."""
+    return {decorator.id for decorator in definition.decorator_list if isinstance(decorator, ast.Name)}
+
+
 _Refs = tuple[set[str], set[str], set[str], set[str]]
 """(names, attributes) any mention of which may run them, then (names, attributes) certainly run."""
 
@@ -122,6 +127,7 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
             node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 # A definition's body runs only if referenced; its decorators and defaults run now.
+                called.update(_decorator_names(node))
                 stack.extend(node.decorator_list)
                 stack.extend(node.args.defaults)
                 stack.extend(default for default in node.args.kw_defaults if default is not None)
@@ -129,6 +135,7 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
             if isinstance(node, ast.ClassDef):
                 # The class body runs now; naming a base class instantiates nothing. But making the
                 # class runs its metaclass (`__new__`, `__init__`) and its bases' `__init_subclass__`.
+                called.update(_decorator_names(node))
                 stack.extend(node.decorator_list)
                 stack.extend(node.body)
                 stack.extend(keyword.value for keyword in node.keywords if keyword.arg != "metaclass")
@@ -165,10 +172,12 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
 
     top_level: list[ast.AST] = []
     registered: list[ast.AST] = []
+    decorators: set[str] = set()
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # A definition runs its decorators and default values now; `@atexit.register` and the
             # like also hand the function itself to something that will call it.
+            decorators.update(_decorator_names(statement))
             top_level.extend(statement.decorator_list)
             top_level.extend(statement.args.defaults)
             if any(_registers(decorator) for decorator in statement.decorator_list):
@@ -184,7 +193,8 @@ def reachability(tree: ast.Module, roots: frozenset[str] = frozenset()) -> tuple
             memo[key] = references(function.body)  # type: ignore[attr-defined]
         return memo[key]
 
-    module_refs = references(top_level)
+    names, attributes, called, called_attributes = references(top_level)
+    module_refs = (names, attributes, called | decorators, called_attributes)
 
     def closure(certain: bool) -> set[int]:
         pick = (lambda refs: (refs[2], refs[3])) if certain else (lambda refs: (refs[0], refs[1]))

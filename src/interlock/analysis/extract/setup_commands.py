@@ -35,9 +35,12 @@ def never_run_by_pip(tree: ast.Module, text: str) -> NeverRunByPip:
         if isinstance(value, ast.Name) and value.id in classes:
             registered.setdefault(value.id, set()).add(command)
     mentions: dict[str, int] = {}
+    strings: dict[str, int] = {}  # string constants in the code (comments and prose do not run)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             mentions[node.id] = mentions.get(node.id, 0) + 1
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings[node.value] = strings.get(node.value, 0) + 1
     functions: set[int] = set()
     for name, commands in registered.items():
         node = classes[name]
@@ -45,7 +48,7 @@ def never_run_by_pip(tree: ast.Module, text: str) -> NeverRunByPip:
             commands & patterns.PIP_RUN_COMMANDS
             or mentions.get(name, 0) != len(commands)
             or any(command_name(base) in patterns.PIP_RUN_COMMANDS for base in node.bases)
-            or any(text.count(f"'{command}'") + text.count(f'"{command}"') > 1 for command in commands)
+            or any(strings.get(command, 0) > 1 for command in commands)
         ):
             continue
         functions.update(

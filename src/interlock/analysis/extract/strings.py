@@ -13,6 +13,12 @@ from interlock.analysis.facts import Capability, Tag
 from interlock.artifact.limits import MAX_STRING_SCAN
 
 _BLOB_MIN = 1024
+# A bare (dotted) identifier such as `properties.exclusionPath` names a field of a data structure —
+# a cloud SDK's model of an antivirus setting — not an action: the setting is changed by a command
+# (`Add-MpPreference -ExclusionPath …`), which has spaces. (A bare `vmtoolsd` or `IsDebuggerPresent`
+# is still a sign: only sandbox checks look those names up.)
+_IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+_SETTING_NAMES = frozenset({"exclusionpath", "disablerealtimemonitoring"})
 
 
 class Sighting(NamedTuple):
@@ -48,7 +54,8 @@ def _data_capabilities(text: str) -> tuple[Sighting, ...]:
         found.append(Sighting(Capability.KUBERNETES, short(text)))
     if patterns.is_exfil_endpoint(text):
         found.append(endpoint_sighting(text))
-    if patterns.EVASION_PATTERN.search(text):
+    evasion = patterns.EVASION_PATTERN.search(text)
+    if evasion and not (_IDENTIFIER.match(text) and evasion.group(0).lower() in _SETTING_NAMES):
         found.append(Sighting(Capability.EVASION, short(text)))
     if patterns.MINER_PATTERN.search(text):
         found.append(Sighting(Capability.MINER, short(text)))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.extract import patterns
+from interlock.analysis.extract.roles import is_python, is_test_or_example
 from interlock.analysis.facts import Capability, Fact, Tag, When, action
 from interlock.analysis.rules.base import checks, files_rule, finding_from
 from interlock.model.findings import Finding, Severity
@@ -23,6 +24,7 @@ _ACTS = {Capability.EXEC, Capability.PROCESS, Capability.NETWORK, Capability.DEC
 _HARVEST_CATEGORIES = 3
 _CONTACTS = {Capability.NETWORK, Capability.DNS, Capability.PROCESS}
 _THREAT_KINDS_FOR_MALICIOUS = 3
+_LITTLE_ELSE_BYTES = 64 * 1024
 
 
 def _category(fact: Fact) -> str:
@@ -108,16 +110,21 @@ WALLET_SECRET_SENT = files_rule(
     (Severity.HIGH, Severity.CRITICAL),
     "A request whose JSON, form or query payload has a field named for a private key, mnemonic or seed "
     "phrase. Wallet libraries sign locally and send signatures; a key or seed leaves the machine only when "
-    "it is being stolen. High in a function that runs when called, critical at import or earlier.",
+    "it is being stolen. High in a function that runs when called, critical at import or earlier, or "
+    "in a release that has little else (then stealing is what it is for).",
 )
 
 
 @checks(WALLET_SECRET_SENT)
 def _wallet_secret_sent(evidence: Evidence) -> Iterable[Finding]:
+    small: bool | None = None
     for fact in evidence.facts:
         if fact.capability is Capability.CREDENTIALS and fact.kind == patterns.WALLET_SECRET_SENT:
-            severity = Severity.CRITICAL if fact.when >= When.IMPORT else Severity.HIGH
-            yield finding_from(WALLET_SECRET_SENT, severity, fact, f"{fact.detail} {fact.when.label}")
+            if small is None:
+                small = _has_little_else(evidence)
+            severity = Severity.CRITICAL if fact.when >= When.IMPORT or small else Severity.HIGH
+            purpose = ", in a release that has little else" if small and fact.when < When.IMPORT else ""
+            yield finding_from(WALLET_SECRET_SENT, severity, fact, f"{fact.detail} {fact.when.label}{purpose}")
 
 
 HOST_EXFILTRATION = files_rule(
@@ -127,7 +134,8 @@ HOST_EXFILTRATION = files_rule(
     "User name, host name, the environment, a secret-named environment variable (GITHUB_TOKEN) or credentials "
     "collected and sent (HTTP, socket, DNS) by setup.py, "
     "a build backend, a start-up hook, or one function or module body that runs at import: the "
-    "dependency-confusion probe and the install-time stealer.",
+    "dependency-confusion probe and the install-time stealer. Product analytics — host identity alone, "
+    "sent at import by code that names a telemetry opt-out — do not match.",
 )
 
 
@@ -142,13 +150,75 @@ def _host_exfiltration(evidence: Evidence) -> Iterable[Finding]:
             f for f in facts if f.capability in _IDENTITY and f.capability is not Capability.ENV_SECRET
         ] + stolen
         sends = [f for f in facts if f.capability in _SENDS]
-        if identity and sends:
+        if identity and sends and not all(_analytics(f) for f in identity):
             yield finding_from(
                 HOST_EXFILTRATION,
                 Severity.CRITICAL,
                 sends[0],
                 f"collects {identity[0].detail} and sends it out {sends[0].when.label}",
             )
+
+
+EXFILTRATION_WHEN_CALLED = files_rule(
+    "exfiltration-when-called",
+    "a function sends the environment or another program's secrets to a fixed address",
+    (Severity.HIGH, Severity.CRITICAL),
+    "One function that copies the whole environment, or reads a browser, chat, wallet or SSH secret "
+    "store, and sends to an address written in the source — even if nothing calls it at import: the "
+    "class that posts os.environ when constructed, the helper that steals when used. High; critical "
+    f"when the release has little else ({_LITTLE_ELSE_BYTES // 1024} KiB of Python or less outside tests), "
+    "so that stealing is what it is for. A client sending to an address its caller passes does not match.",
+    threat=True,
+)
+
+
+@checks(EXFILTRATION_WHEN_CALLED)
+def _exfiltration_when_called(evidence: Evidence) -> Iterable[Finding]:
+    small = _has_little_else(evidence)
+    reported: set[str] = set()
+    for (path, _), facts in _by_outer_function(evidence).items():
+        if path in reported or facts[0].when is not When.CALL:
+            continue
+        taken = [
+            f
+            for f in facts
+            if f.capability is Capability.ENV_DUMP
+            or (f.capability is Capability.CREDENTIALS and _category(f) in patterns.STEALER_CATEGORIES)
+        ]
+        sends = [
+            f
+            for f in facts
+            if (f.capability is Capability.NETWORK and Tag.FIXED_ADDRESS in f.tags)
+            or f.capability is Capability.EXFIL_ENDPOINT
+        ]
+        if taken and sends:
+            reported.add(path)
+            purpose = ", in a release that has little else" if small else ""
+            yield finding_from(
+                EXFILTRATION_WHEN_CALLED,
+                Severity.CRITICAL if small else Severity.HIGH,
+                taken[0],
+                f"{action(taken[0].capability)} ({taken[0].detail}) and sends it to a fixed address "
+                f"({sends[0].detail}) when called{purpose}",
+            )
+
+
+def _has_little_else(evidence: Evidence) -> bool:
+    """Whether the release's Python outside tests and examples is small enough that one stealing
+    function is its purpose rather than a corner of a library."""
+    total = 0
+    for path, member in evidence.artifact.members.items():
+        if is_python(path) and not is_test_or_example(path):
+            total += member.size
+            if total > _LITTLE_ELSE_BYTES:
+                return False
+    return True
+
+
+def _analytics(fact: Fact) -> bool:
+    """The platform or host name, read at import by code that offers a telemetry opt-out: product
+    analytics. (No secret is in it; install and start-up code has no business reporting either.)"""
+    return fact.capability is Capability.SYSINFO and Tag.OPT_OUT in fact.tags and fact.when is When.IMPORT
 
 
 def _variable_names(fact: Fact) -> list[str]:
@@ -292,11 +362,13 @@ def _groups_running_on_their_own(evidence: Evidence) -> Iterable[list[Fact]]:
 DOWNLOAD_AND_RUN = files_rule(
     "download-and-run",
     "fetches or unpacks code and executes it",
-    (Severity.HIGH, Severity.CRITICAL),
+    (Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL),
     "A network fetch (or decoded data written to a file) and a process, exec or chmod +x in setup.py, a "
-    "start-up hook, or one function or module body that runs at import: a dropper (critical). A shell "
-    "download (curl/wget) and execution in one function that only runs when called is high. Running one "
-    "program named bare, from PATH (`db2cli validate`, `chtag -r …`), is not running what was fetched.",
+    "start-up hook, or one function or module body that runs at import: a dropper (critical). A download "
+    "(a shell download, or a fetch written to a file) and execution in one function that only runs when "
+    "called is what tool installers do: medium in plain sight, high when the function also decodes or "
+    "hides something, critical from a raw IP or drop site. Running one program named bare, from PATH "
+    "(`db2cli validate`, `chtag -r …`), is not running what was fetched.",
     threat=True,
 )
 
@@ -337,8 +409,9 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
     for fact in evidence.facts:
         if fact.when is When.CALL:
             scopes.setdefault((fact.path, _outer_function(fact.scope)), []).append(fact)
+    corroborated = any(f.when >= When.CALL and f.capability in _CORROBORATING for f in evidence.facts)
     for facts in scopes.values():
-        dropper = _call_time_dropper(facts)
+        dropper = _call_time_dropper(facts, corroborated=corroborated)
         if dropper is not None:
             yield dropper
 
@@ -348,7 +421,22 @@ def _outer_function(scope: str) -> str:
     return ".".join(scope.split(".")[:2])
 
 
-def _call_time_dropper(facts: list[Fact]) -> Finding | None:
+# What a tool installer's file never also does: a dropper that waits to be called keeps such company.
+_CORROBORATING = {
+    Capability.PERSISTENCE,
+    Capability.EVASION,
+    Capability.ENCODED_SHELL,
+    Capability.DECODED_EXEC,
+    Capability.DOWNLOAD_EXEC,
+    Capability.EXFIL_ENDPOINT,
+    Capability.MINER,
+    Capability.INPUT_CAPTURE,
+}
+
+
+def _call_time_dropper(facts: list[Fact], *, corroborated: bool = True) -> Finding | None:
+    """A download and a run in one function that only runs when called. `corroborated`: the file
+    release also does something only malware does (_CORROBORATING), which a tool installer does not."""
     downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
     fetches = [f for f in facts if f.capability is Capability.NETWORK]
     writes = [f for f in facts if f.capability is Capability.FILE_WRITE]
@@ -359,17 +447,23 @@ def _call_time_dropper(facts: list[Fact]) -> Finding | None:
         and not _is_compiler_step(f)
         and not _runs_from_path(f)
     ]
+    # A tool installer fetches a named release in plain sight, in a release that does nothing else
+    # of note; a dropper that waits to be called hides something on the way, or keeps bad company.
+    hiding = any(
+        Tag.HIDDEN_PAYLOAD in f.tags or f.capability in (Capability.DECODE, Capability.OBFUSCATION) for f in facts
+    )
+    plain = Severity.HIGH if hiding or corroborated else Severity.MEDIUM
     if downloads and any(f.line != downloads[0].line for f in runs):
         return finding_from(
             DOWNLOAD_AND_RUN,
-            Severity.HIGH,
+            plain,
             downloads[0],
             f"downloads with a shell command ({downloads[0].detail}) and runs ({runs[0].detail}) when called",
         )
     if fetches and writes and runs:
         # Fetching from a raw IP address or a paste/drop site and running the result is no installer.
         endpoints = [f for f in facts if f.capability is Capability.EXFIL_ENDPOINT]
-        severity = Severity.CRITICAL if endpoints else Severity.HIGH
+        severity = Severity.CRITICAL if endpoints else plain
         source = f" from {endpoints[0].detail}" if endpoints else ""
         return finding_from(
             DOWNLOAD_AND_RUN,

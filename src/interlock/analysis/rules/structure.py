@@ -263,7 +263,8 @@ ARCHIVE_DISGUISED = files_rule(
     "such a file once it is on sys.path, so it is a way to ship code no reviewer opens. High when the hidden "
     "archive holds Python code (which is then analysed like any other member), medium when it holds programs "
     "or native libraries, low when it holds neither (many document formats are zips: .vsdx, .xlsm, .odg). "
-    "Formats that are zips by design (.jar, .docx, .npz, .pt, .pyz…) are not reported.",
+    "Formats that are zips by design (.jar, .docx, .npz, .pt, .pyz…), and PyTorch's saved-model layout "
+    "under any name (`data.pkl`, `version`, TorchScript in `code/`), are not reported.",
 )
 
 
@@ -277,6 +278,8 @@ def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
             continue
         inside = f"{member.path}!/"
         held = sorted(path[len(inside) :] for path in members if path.startswith(inside))
+        if _is_pytorch_archive(held):
+            continue  # a saved model (`torch.jit.save`): its code/ is TorchScript, its pickles are analysed
         code = [path for path in held if path.endswith(_CODE_SUFFIXES)]
         programs = [path for path in held if path.lower().endswith(_EXECUTABLE_SUFFIXES)]
         if code:
@@ -290,6 +293,18 @@ def _disguised_archives(evidence: Evidence) -> Iterable[Finding]:
                 "a zip archive under a name that is not an archive's, holding no code (a document format, perhaps)"
             )
             yield ARCHIVE_DISGUISED.finding(Severity.LOW, member.path, None, message, member.name)
+
+
+def _is_pytorch_archive(held: list[str]) -> bool:
+    """The layout PyTorch saves models in, under any extension (`.jit`, `.pth`, `.bin`): one top
+    directory with `data.pkl` and a `version` record, TorchScript under `code/__torch__/`. What runs
+    when it is loaded is its pickles, which the pickle rule reads like any other."""
+    tops = {path.split("/", 1)[0] for path in held}
+    if len(tops) != 1:
+        return False
+    top = tops.pop()
+    code_outside = [p for p in held if p.endswith(_CODE_SUFFIXES) and not p.startswith(f"{top}/code/")]
+    return {f"{top}/data.pkl", f"{top}/version"} <= set(held) and not code_outside
 
 
 PICKLE_CODE = files_rule(

@@ -101,6 +101,11 @@ def _check_dependencies(evidence: Evidence) -> Iterable[Finding]:
         )
 
 
+def squatted_dependency(finding: Finding) -> str:
+    """The dependency a typosquat-dependency finding names (its evidence is `dependency ~ imitated`)."""
+    return finding.evidence.split(" ~ ", 1)[0]
+
+
 def declared_dependencies(artifact: Artifact, deadline: Deadline) -> Iterator[tuple[str, int, str]]:
     """(member, line, dependency name) for each requirement the release declares in its metadata."""
     for path in artifact.members:

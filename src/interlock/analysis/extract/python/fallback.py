@@ -36,9 +36,14 @@ def scan_text_fallback(
 ) -> None:
     """Line-by-line scan used when the AST is unavailable; coarser, never silent. Every line is read
     (the text is bounded by what the archive reader keeps): a payload after padding is still seen."""
+    functions = _FunctionBodies()
+    base_when = when
     for number, line in enumerate(text.splitlines(), start=1):
         if origin is not None and number > MAX_PAYLOAD_FALLBACK_LINES:
             break  # a hidden payload: already reported as such, and every line of it is costly to read
+        if origin is None:
+            # Indentation still tells a function's body from the module's, as it does for Python 2.
+            when = min(base_when, When.CALL) if functions.inside(line) else base_when
         if origin is None and not _MAY_MATCH.search(line):
             continue  # no call, string literal or exec statement: nothing the patterns below can match
         if len(line) > MAX_STRING_SCAN:
@@ -76,6 +81,29 @@ def scan_text_fallback(
             report.facts.append(
                 Fact(Capability.OBFUSCATION, when, path, at_line, shown, detail, scope, tags=in_payload, kind="line")
             )
+
+
+_DEF = re.compile(r"(async\s+)?def\s")
+
+
+class _FunctionBodies:
+    """Follows `def` blocks by indentation, line by line: whether a line is inside a function body
+    (which runs when called), not the module's own code (which runs on import)."""
+
+    def __init__(self) -> None:
+        self._indents: list[int] = []  # of the `def` lines whose bodies are open
+
+    def inside(self, line: str) -> bool:
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
+            return bool(self._indents)  # blank lines and comments neither open nor close a block
+        indent = len(line) - len(stripped)
+        while self._indents and indent <= self._indents[-1]:
+            self._indents.pop()
+        inside = bool(self._indents)
+        if _DEF.match(stripped):
+            self._indents.append(indent)
+        return inside
 
 
 def snippet_of(line: str) -> str:

@@ -51,6 +51,23 @@ PayloadReader = Callable[..., None]
 # Calls that return the module they name (`builtins.__import__` bound to a name is the same call).
 _IMPORT_CALLS = ("__import__", "builtins.__import__", "__builtins__.__import__", "importlib.import_module")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
+# A file name with an extension that is not Python's: `cert.pem`, `logo.png`, `data/x.json`.
+_DATA_FILE_NAME = re.compile(r"^[\w./\\-]*\w\.(?!pyw?$)[A-Za-z][A-Za-z0-9]{0,9}$")
+# Calls that open or read a file named by their first argument (pkgutil.get_data: the last).
+_FILE_OPENERS = ("open", "io.open", "codecs.open", "pathlib.Path", "Path", "pkgutil.get_data")
+# importlib.resources' readers, which take (package, resource name).
+_RESOURCE_READERS = (
+    "importlib.resources.read_text",
+    "importlib.resources.read_binary",
+    "importlib.resources.open_text",
+    "importlib.resources.open_binary",
+    "importlib_resources.read_text",
+    "importlib_resources.read_binary",
+)
+# A URL whose scheme and host are written out: `https://collector.example.com/…`.
+_FIXED_URL = re.compile(r"^(https?|wss?)://[A-Za-z0-9._-]+[.:][A-Za-z0-9]")
+# Taint kinds, strongest first: what a name's value carries into exec or a process.
+_DOWNLOADED, _DECODED, _DATA_FILE = "downloaded", "decoded", "data-file"
 
 
 # Fields of `os.uname()` / `platform.uname()` that describe the platform (system, release, version,
@@ -106,6 +123,8 @@ class SourceVisitor(ast.NodeVisitor):
         """Per scope, string constants that name secret-holding environment variables."""
         self.never_run = NeverRunByPip(frozenset(), frozenset())
         """Code of a setup.py that pip never runs (see `analyse_python`'s `setup_script`)."""
+        self.opt_out = False
+        """The file names a telemetry opt-out (see Tag.OPT_OUT)."""
         self.platform_probes: set[int] = set()
         """`uname()` calls of which only a field naming the platform is read, not the host's name."""
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
@@ -117,8 +136,10 @@ class SourceVisitor(ast.NodeVisitor):
             self.reachable, self.certainly_reachable = reachability(tree, self.roots)
             if self.payload_depth == 0:
                 self.report.reached = _reached_names(tree, self.reachable)
-        if DECODER_HINT.search("\n".join(self.lines[:20000])):
+        head = "\n".join(self.lines[:20000])
+        if DECODER_HINT.search(head):
             self.decoder_functions = decoder_functions(tree)
+        self.opt_out = self.payload_depth == 0 and bool(patterns.TELEMETRY_OPT_OUT.search(head))
         self.visit(tree)
         if self.payload_depth == 0:
             self._check_identifiers()
@@ -289,12 +310,10 @@ class SourceVisitor(ast.NodeVisitor):
         saved = (self.when, self.scope, self.certain)
         if isinstance(node, ast.Lambda):
             pass  # lambdas run where they are used, which is almost always right here
-        elif not (self.everything_runs or id(node) in self.reachable) or id(node) in self.never_run.functions:
+        elif not (self.everything_runs or id(node) in self.certainly_reachable) or id(node) in self.never_run.functions:
+            # Only functions called (or handed to a runner) by code that runs do run: one merely
+            # named — a default argument, an alias, a registry entry — runs when someone calls it.
             self.when = min(self.when, When.CALL)
-        if (
-            not (isinstance(node, ast.Lambda) or self.everything_runs or id(node) in self.certainly_reachable)
-            or id(node) in self.never_run.functions
-        ):
             self.certain = False
         self.scope = f"{self.scope}.{name}"
         self.tainted.append({})
@@ -325,22 +344,23 @@ class SourceVisitor(ast.NodeVisitor):
     # -- data flow -----------------------------------------------------------------------
 
     def _taint_of(self, node: ast.AST) -> str | None:
-        """'decoded' or 'downloaded' if the expression carries such data."""
-        kind = None
+        """'downloaded', 'decoded' or 'data-file' (read from one of the release's data files) if
+        the expression carries such data; the strongest when it carries several."""
+        kinds: set[str] = set()
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name):
                 for scope in reversed(self.tainted):
                     if sub.id in scope:
-                        kind = kind or scope[sub.id]
+                        kinds.add(scope[sub.id])
                         break
             elif isinstance(sub, ast.Call):
                 name = self.qualify(sub.func) or ""
                 capability = self._capability_of(name)
                 if capability is Capability.NETWORK:
-                    return "downloaded"
+                    return _DOWNLOADED
                 if capability is Capability.DECODE or is_decode_method(sub) or is_chr_join(sub):
-                    kind = kind or "decoded"
-        return kind
+                    kinds.add(_DECODED)
+        return next((kind for kind in (_DOWNLOADED, _DECODED, _DATA_FILE) if kind in kinds), None)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         # Calls inside the value report what they are as they are visited (see visit_Call), which
@@ -350,9 +370,11 @@ class SourceVisitor(ast.NodeVisitor):
         seen = self.value_calls.pop()
         if self.value_calls:
             self.value_calls[-1] |= seen
-        taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
+        taint = _DOWNLOADED if Capability.NETWORK in seen else _DECODED if Capability.DECODE in seen else None
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
+        if taint is None and self._data_file_read(node.value) is not None:
+            taint = _DATA_FILE
         folded = self.folder.fold(node.value) if may_fold(node.value) else None
         client = self._client_of(node.value) or self._callable_alias(node.value) or self._module_alias(node.value)
         for target in node.targets:
@@ -379,7 +401,7 @@ class SourceVisitor(ast.NodeVisitor):
         if not isinstance(node.target, ast.Name):
             return
         self.constants[-1].pop(node.target.id, None)
-        taint = "downloaded" if Capability.NETWORK in seen else "decoded" if Capability.DECODE in seen else None
+        taint = _DOWNLOADED if Capability.NETWORK in seen else _DECODED if Capability.DECODE in seen else None
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
         if taint:
@@ -453,8 +475,14 @@ class SourceVisitor(ast.NodeVisitor):
         elif capability is Capability.SYSINFO and id(node) in self.platform_probes:
             pass  # `os.uname().machine`, `os.uname()[4]`: which build to fetch, not whose machine it is
         elif capability is not None:
-            clipboard = capability is Capability.INPUT_CAPTURE and "clip" in name.lower()
-            self.add(capability, node, name, tags=frozenset({Tag.CLIPBOARD}) if clipboard else frozenset())
+            tags: set[Tag] = set()
+            if capability is Capability.INPUT_CAPTURE and "clip" in name.lower():
+                tags.add(Tag.CLIPBOARD)
+            if capability is Capability.SYSINFO and self.opt_out:
+                tags.add(Tag.OPT_OUT)
+            if capability is Capability.NETWORK and self._fixed_address(node):
+                tags.add(Tag.FIXED_ADDRESS)
+            self.add(capability, node, name, tags=frozenset(tags))
             if capability is Capability.NETWORK and (field := _wallet_secret_field(node)) is not None:
                 detail = f"{name} sends the field '{field}'"
                 self.add(Capability.CREDENTIALS, node, detail, kind=patterns.WALLET_SECRET_SENT)
@@ -496,6 +524,15 @@ class SourceVisitor(ast.NodeVisitor):
             self._env_read(node, node.args[0])
         self.generic_visit(node)
 
+    def _fixed_address(self, node: ast.Call) -> bool:
+        """Whether a request's first argument (or `url=`) names its host in the source."""
+        target = node.args[0] if node.args else _keyword(node, "url")
+        if target is None:
+            return False
+        folded = self.folder.fold(target)
+        text = folded.value if folded is not None and isinstance(folded.value, str) else literal_parts(target)
+        return bool(_FIXED_URL.match(text))
+
     def _named_endpoint(self, node: ast.Call) -> None:
         """The address a request goes to, when the source names it elsewhere (`WEBHOOK = "https://…"`
         at module level, `requests.post(WEBHOOK)` at import): the constant alone reads as data for
@@ -530,25 +567,38 @@ class SourceVisitor(ast.NodeVisitor):
                 if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _is_secret_env_name(sub.value):
                     self.secret_env_names.setdefault(self.scope, []).append(sub.value)
         for generator in node.generators:
-            iterated = generator.iter
-            if (
-                isinstance(iterated, ast.Call)
-                and not iterated.args
-                and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values")
-            ):
-                iterated = iterated.func.value  # type: ignore[attr-defined]
-            if self.qualify(iterated) != "os.environ":
-                continue
-            kept_by = [
-                sub.value
-                for test in generator.ifs
-                for sub in ast.walk(test)
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
-            ]
-            if not generator.ifs or any(patterns.SECRET_ENV_WORD.search(text) for text in kept_by):
+            if self._copies_the_environment(generator.iter, generator.ifs):
                 self.add(Capability.ENV_DUMP, node, "entries of os.environ collected one by one")
                 break
         self.generic_visit(node)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        # `for key, value in os.environ.items(): data += value`: the loop form of the comprehension.
+        filters = [statement.test for statement in node.body if isinstance(statement, ast.If)]
+        if self._copies_the_environment(node.iter, filters):
+            self.add(Capability.ENV_DUMP, node, "entries of os.environ read one by one in a loop")
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def _copies_the_environment(self, iterated: ast.expr, filters: list[ast.expr]) -> bool:
+        """Iterating os.environ (or its items, keys, values) unfiltered, or filtered for secrets. A
+        filter on the program's own prefix (`k.startswith('COV_CORE')`, pytest-cov) is configuration."""
+        if (
+            isinstance(iterated, ast.Call)
+            and not iterated.args
+            and self.qualify(iterated.func) in ("os.environ.items", "os.environ.keys", "os.environ.values")
+        ):
+            iterated = iterated.func.value  # type: ignore[attr-defined]
+        if self.qualify(iterated) != "os.environ":
+            return False
+        kept_by = [
+            sub.value
+            for test in filters
+            for sub in ast.walk(test)
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+        ]
+        return not filters or any(patterns.SECRET_ENV_WORD.search(text) for text in kept_by)
 
     visit_ListComp = _visit_comprehension
     visit_SetComp = _visit_comprehension
@@ -605,13 +655,14 @@ class SourceVisitor(ast.NodeVisitor):
             argument = argument.args[0]
         folded = self.folder.fold(argument)
         taint = self._taint_of(argument)
-        if taint == "downloaded":
+        if taint == _DOWNLOADED:
             self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of data fetched from the network")
-        elif taint == "decoded" or (folded is not None and folded.decoded):
+        elif taint == _DECODED or (folded is not None and folded.decoded):
             self.add(Capability.DECODED_EXEC, node, f"{name} of decoded data")
-        elif (data_file := self._data_file_read(argument)) is not None:
+        elif (data_file := self._data_file_read(argument)) is not None or taint == _DATA_FILE:
             # exec(open('pkg/version.py').read()) is an old setup.py idiom; code kept in a data file is hidden.
-            self.add(Capability.DECODED_EXEC, node, f"{name} of code hidden in the data file {data_file}")
+            where = f"the data file {data_file}" if data_file else "a data file of the release"
+            self.add(Capability.DECODED_EXEC, node, f"{name} of code hidden in {where}")
         elif folded is None:
             self.add(Capability.EXEC, node, f"{name} of a computed string")
         else:
@@ -631,7 +682,7 @@ class SourceVisitor(ast.NodeVisitor):
     def _process_call(self, node: ast.Call, name: str) -> None:
         command = node.args[0] if node.args else _keyword(node, "args")
         words = self._command_words(command)
-        if all(word == "…" for word in words):
+        if all(not word.strip("…") for word in words):
             words = []  # nothing of the command is known
         program = words[0].rsplit("/", 1)[-1] if words else ""
         detail = f"{name}: {short(' '.join(words), 80)}" if words else name
@@ -654,10 +705,10 @@ class SourceVisitor(ast.NodeVisitor):
                 self.report.python_runs.add(words[1])
         if command is not None and not self._python_dash_c(words, command):
             folded_command = self.folder.fold(command) if not isinstance(command, (ast.List, ast.Tuple)) else None
-            if self._taint_of(command) == "decoded" or (folded_command is not None and folded_command.decoded):
+            if self._taint_of(command) == _DECODED or (folded_command is not None and folded_command.decoded):
                 detail = f"{name} of a decoded command line"
                 self.add(Capability.DECODED_EXEC, node, detail, tags=frozenset({Tag.DECODED_COMMAND}))
-            elif self._taint_of(command) == "downloaded":
+            elif self._taint_of(command) == _DOWNLOADED:
                 self.add(Capability.DOWNLOAD_EXEC, node, f"{name} of a command fetched from the network")
         joined = " ".join(words)
         for seen in command_capabilities(joined):
@@ -668,25 +719,44 @@ class SourceVisitor(ast.NodeVisitor):
             if code is not None:
                 folded = self.folder.fold(code)
                 taint = self._taint_of(code)
-                if taint == "downloaded":
+                if taint == _DOWNLOADED:
                     self.add(Capability.DOWNLOAD_EXEC, node, "python -c with data fetched from the network")
-                elif taint == "decoded" or (folded is not None and folded.decoded):
+                elif taint == _DECODED or (folded is not None and folded.decoded):
                     self.add(Capability.DECODED_EXEC, node, "python -c with decoded code")
                 if folded is not None:
                     self._analyse_payload(folded, node)
 
     def _data_file_read(self, node: ast.expr) -> str | None:
-        """The name of a non-Python file whose contents `node` reads (`open('x.dat').read()`,
-        `pkgutil.get_data(pkg, 'x.bin')`, `Path('x.png').read_bytes()`), if it names one."""
+        """The name of a non-Python file whose contents `node` reads, if it names one:
+        `open('x.dat').read()`, `open(os.path.join(here, 'cert.pem'))`, `pkgutil.get_data(pkg, 'x.bin')`,
+        `(Path(__file__).parent / 'logo.png').read_bytes()`, `importlib.resources.read_text(pkg, 'x.txt')`,
+        `files(pkg).joinpath('x.json').read_text()`."""
         for sub in ast.walk(node):
             if not isinstance(sub, ast.Call):
                 continue
             callee = self.qualify(sub.func) or ""
-            if callee in ("open", "io.open", "codecs.open", "pathlib.Path", "Path", "pkgutil.get_data") and sub.args:
+            if callee in _FILE_OPENERS and sub.args:
                 target = sub.args[-1] if callee == "pkgutil.get_data" else sub.args[0]
-                folded = self.folder.fold(target)
-                if folded is not None and isinstance(folded.value, str) and not folded.value.endswith((".py", ".pyw")):
-                    return folded.value
+            elif callee in _RESOURCE_READERS and len(sub.args) >= 2:
+                target = sub.args[1]
+            elif isinstance(sub.func, ast.Attribute) and sub.func.attr in ("read_text", "read_bytes", "open"):
+                target = sub.func.value  # a path object: Path(...) / 'x.bin', files(pkg).joinpath('x.bin')
+            else:
+                continue
+            name = self._data_file_named(target)
+            if name is not None:
+                return name
+        return None
+
+    def _data_file_named(self, target: ast.expr) -> str | None:
+        """The data file a path expression names: its folded value, or a file name written in it."""
+        folded = self.folder.fold(target)
+        if folded is not None:
+            value = folded.value
+            return value if isinstance(value, str) and value and not value.endswith((".py", ".pyw")) else None
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _DATA_FILE_NAME.match(sub.value):
+                return sub.value
         return None
 
     def _python_dash_c(self, words: list[str], command: ast.expr | None) -> bool:
@@ -726,7 +796,9 @@ class SourceVisitor(ast.NodeVisitor):
                 if folded is not None:
                     words.append(folded.value if isinstance(folded.value, str) else folded.value.decode("latin-1"))
                 else:
-                    words.append(self.qualify(element) or "…")
+                    # `sys.executable` names a program; a local variable (`[command] + args`) does not.
+                    name = self.qualify(element)
+                    words.append(name if name and "." in name else "…")
             return words
         folded = self.folder.fold(command)
         if folded is not None:
