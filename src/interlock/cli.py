@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.text import Text
 
 from interlock import __version__
 from interlock.analysis.extract.yara_rules import YaraError, YaraRules
@@ -27,6 +28,7 @@ from interlock.commands import (
     add_min_age,
     add_output_options,
     add_progress_options,
+    add_triage_options,
     command_progress,
     load_policy_or_report,
     no_policy_message,
@@ -40,7 +42,7 @@ from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
-from interlock.report import render
+from interlock.report import Show, render
 from interlock.report.common import printable
 from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
 from interlock.scanner import Scanner, ScanOptions
@@ -162,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         "targets", nargs="+", metavar="TARGET", help="artifact file, directory of artifacts, or NAME==VERSION"
     )
     add_output_options(scan)
+    add_triage_options(scan)
     scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
@@ -220,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="audit what another interpreter has installed (it is run with -I -S: no .pth runs)",
     )
     add_output_options(audit)
+    add_triage_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
     add_history_option(audit)
@@ -279,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)"
     )
     add_output_options(demo)
-    demo.set_defaults(handler=run_demo)
+    demo.set_defaults(handler=run_demo, show=Show.ALL)
 
     explain = commands.add_parser(
         "explain",
@@ -632,7 +636,13 @@ def _report(
 ) -> int:
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
-    text = render(results, arguments.format, color=color, everything=getattr(arguments, "sarif_all", False))
+    text = render(
+        results,
+        arguments.format,
+        color=color,
+        show=getattr(arguments, "show", Show.TRIAGE),
+        everything=getattr(arguments, "sarif_all", False),
+    )
     if unjudged:
         text = _with_unjudged(text, arguments.format, unjudged)
     if to_file:
@@ -649,6 +659,7 @@ def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
     """The report with the requirements that could not be judged: a JSON key, or a closing list."""
     if fmt == "json":
         document = json.loads(text)
+        document["summary"]["unjudged"] = len(unjudged)
         document["unjudged"] = unjudged
         return json.dumps(document, indent=2) + "\n"
     if fmt == "sarif":
@@ -675,10 +686,9 @@ def exit_status(results: list[ScanResult]) -> int:
 def run_rules(arguments: argparse.Namespace) -> int:
     console = Console(highlight=False)
     if arguments.rule is None:
-        width = max(len(rule.id) for rule in ALL_RULES)
-        for listed in ALL_RULES:
-            severities = "/".join(s.label for s in listed.severities)
-            console.print(f"{listed.id:<{width}}  [dim]{severities:<22}[/dim] {listed.summary}", markup=True)
+        from interlock.report.tables import rendered
+
+        sys.stdout.write(rendered(rules_table(console.width), console.width, color=console.is_terminal))
         console.print(f"\n{len(ALL_RULES)} rules (rule set {RULESET_VERSION}). 'interlock rules RULE_ID' explains one.")
         return EXIT_OK
     rule = RULES_BY_ID.get(arguments.rule)
@@ -690,6 +700,18 @@ def run_rules(arguments: argparse.Namespace) -> int:
     console.print(f"severity: {' / '.join(s.label for s in rule.severities)}\n")
     console.print(rule.description)
     return EXIT_OK
+
+
+def rules_table(width: int) -> RenderableType:
+    """Every rule, its severities and its summary, fitted to `width`: a summary wraps under itself."""
+    from interlock.report.tables import Column, Fit, fitted_table
+
+    columns = (Column("rule", Fit.FIXED), Column("severities", Fit.FIXED), Column("summary", Fit.REST))
+    rows = [
+        [Text(rule.id), Text("/".join(s.label for s in rule.severities), style="dim"), Text(rule.summary)]
+        for rule in ALL_RULES
+    ]
+    return fitted_table(columns, rows, width, show_header=False)
 
 
 def run_demo(arguments: argparse.Namespace) -> int:

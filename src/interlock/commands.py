@@ -19,7 +19,7 @@ from interlock.policy.duration import parse_duration
 from interlock.policy.model import FailOn, Policy
 from interlock.policy.show import expired_warnings
 from interlock.progress import CommandProgress, choose_mode
-from interlock.report import FORMATS
+from interlock.report import FORMATS, Show
 from interlock.scanner import Scanner, ScanOptions
 from interlock.store.artifacts import DEFAULT_MAX_BYTES, MAX_SIZE_ENV, describe_bytes, parse_size
 
@@ -58,6 +58,27 @@ def add_output_options(command: argparse.ArgumentParser) -> None:
         help="policy file (interlock.toml, or pyproject.toml with [tool.interlock]); default: found from the current "
         "directory upwards to the repository root, else the built-in policy",
     )
+
+
+def add_triage_options(command: argparse.ArgumentParser) -> None:
+    """--all and --only-flagged: which of several results the text, Markdown and HTML reports list."""
+    shown = command.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--all",
+        dest="show",
+        action="store_const",
+        const=Show.ALL,
+        help="list every release in full, clean ones too (by default the flagged ones come first and "
+        "the clean ones are only counted)",
+    )
+    shown.add_argument(
+        "--only-flagged",
+        dest="show",
+        action="store_const",
+        const=Show.FLAGGED,
+        help="list only the releases that are kept out, flagged or could not be analysed",
+    )
+    command.set_defaults(show=Show.TRIAGE)
 
 
 def add_history_option(command: argparse.ArgumentParser) -> None:
