@@ -603,6 +603,22 @@ NEGATIVE: dict[str, Negative] = {
             ICON = base64.b64decode("{PNG}")
         """}),
     ),
+    # svgelements' own `Path("M0,0Z")` is a shape, not a file read: its repr round-trips through eval.
+    "decoded-exec/own-class-named-path-round-trip": Negative(
+        "decoded-exec",
+        W({"pkg/shapes.py": """
+            class Path:
+                def __init__(self, d):
+                    self.d = d
+
+                def __repr__(self):
+                    return f"Path({self.d!r})"
+
+            def round_trip():
+                obj = Path("M0,0Z")
+                return eval(repr(obj))
+        """}),
+    ),
     "decoded-exec/package-data-parsed-and-literal-exec": Negative(
         "decoded-exec",
         W({
