@@ -198,6 +198,16 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/win.py", 3, "call",
     ),
+    # A desktop tool hiding the console of a readable command, when called.
+    "powershell-hidden/hidden-window-readable-command-when-called": Positive(
+        "powershell-hidden", M,
+        W({"pkg/win.py": """
+            import subprocess
+            def pick_file():
+                subprocess.run(["powershell", "-WindowStyle", "Hidden", "-Command", "Add-Type -AssemblyName System.Windows.Forms"])
+        """}),
+        "pkg/win.py", 3, "call",
+    ),
     "powershell-hidden/hidden-window-at-import": Positive(
         "powershell-hidden", C,
         W({"pkg/__init__.py": """

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from interlock.analysis.evidence import Evidence
+from interlock.analysis.extract.strings import HIDDEN_WINDOW
 from interlock.analysis.facts import Capability, Fact, Tag, When
 from interlock.analysis.rules.base import files_rule, finding_from, register_check
 from interlock.model.findings import Finding, Severity
@@ -57,6 +58,13 @@ def _build_tools_are_routine(fact: Fact, severity: Severity) -> Severity | None:
     # A command computed at run time (compiler paths, version probes) is common in native builds; a
     # fixed command that is not a build tool is what droppers write.
     if fact.when is When.INSTALL and Tag.COMPUTED_COMMAND in fact.tags:
+        return Severity.MEDIUM
+    return severity
+
+
+def _hidden_window_when_called(fact: Fact, severity: Severity) -> Severity | None:
+    # A readable command in a hidden window, run when called: a desktop tool hiding a console flash.
+    if fact.when is When.CALL and fact.kind == HIDDEN_WINDOW and Tag.HIDDEN_PAYLOAD not in fact.tags:
         return Severity.MEDIUM
     return severity
 
@@ -120,7 +128,11 @@ POWERSHELL_HIDDEN = _capability_rule(
     Capability.ENCODED_SHELL,
     {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
     "runs hidden or encoded PowerShell",
-    "PowerShell with -EncodedCommand or a hidden window: a command built to be unreadable and unseen.",
+    "PowerShell with -EncodedCommand or a hidden window: a command built to be unreadable and unseen. "
+    "A hidden window alone, in a function that runs when called, is medium: desktop tools hide the "
+    "console of a readable command (its command is judged by the other rules).",
+    _hidden_window_when_called,
+    (Severity.MEDIUM,),
     threat=True,
 )
 
