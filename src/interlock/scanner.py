@@ -427,17 +427,9 @@ class Scanner:
             try:
                 old_path = self._download(previous, leases)
                 old_artifact = read_artifact(old_path, self.options.limits, deadline)
-                result = diff_artifacts(
-                    old_artifact,
-                    artifact,
-                    target=label,
-                    previous_label=f"{previous.project}=={previous.version}",
-                    yara=self.options.yara,
-                    deadline=deadline,
-                    facts=self.facts(),
-                    established=is_established(previous),
-                )
-                return result, False
+                return self._diff_files(
+                    old_artifact, artifact, label, previous, deadline, is_established(previous)
+                ), False
             except (IndexProblem, UnsupportedArtifact, OSError, DiffError) as exc:
                 result = scan_artifact(artifact, label, self.options.yara, deadline, self.facts())
                 result.history_note = f"{_UNAVAILABLE} ({exc}); judged on its own"
@@ -447,6 +439,30 @@ class Scanner:
             if copied is not None:
                 return copied, False
         return scan_artifact(artifact, label, self.options.yara, deadline, self.facts()), False
+
+    def _diff_files(
+        self,
+        old: Artifact,
+        new: Artifact,
+        label: str,
+        old_file: IndexFile,
+        deadline: Deadline,
+        established: bool,
+        *,
+        copy: bool = False,
+    ) -> ScanResult:
+        """NEW judged against OLD, the release `old_file` names."""
+        return diff_artifacts(
+            old,
+            new,
+            target=label,
+            previous_label=f"{old_file.project}=={old_file.version}",
+            yara=self.options.yara,
+            deadline=deadline,
+            facts=self.facts(),
+            established=established,
+            copy=copy,
+        )
 
     def _judge_as_copy(
         self, artifact: Artifact, label: str, deadline: Deadline, leases: ExitStack
@@ -465,16 +481,8 @@ class Scanner:
         if share < MIN_SHARED:
             return None
         try:
-            result = diff_artifacts(
-                original_artifact,
-                artifact,
-                target=label,
-                previous_label=f"{original.project}=={original.version}",
-                yara=self.options.yara,
-                deadline=deadline,
-                facts=self.facts(),
-                established=True,
-                copy=True,
+            result = self._diff_files(
+                original_artifact, artifact, label, original, deadline, established=True, copy=True
             )
         except DiffError:
             return None
