@@ -2,11 +2,12 @@
 
     python bench/startup.py [--runs 20] [--top 15] [--interlock PATH]
 
-Runs `python -c pass` (the floor), `interlock --version`, `interlock --help` and `interlock rules` ``--runs`` times each as fresh
-processes (output discarded) and prints the median and the fastest wall time of each, then
-``python -X importtime -c "import interlock.cli"``: its total, the ``--top`` modules with the
-largest cumulative import time, and the packages whose own modules take longest to import. ``--interlock`` defaults to the `interlock` script beside this
-Python (the project's .venv). Target: `--version` and `--help` within 150 ms.
+Runs `python -c pass` (the floor), `interlock --version`, `interlock --help` and `interlock rules`
+``--runs`` times each as fresh processes (output discarded) and prints the median and the fastest
+wall time of each, then ``python -X importtime -c "import interlock.cli"``: its total, the
+``--top`` modules with the largest cumulative import time, and the packages whose own modules take
+longest to import. ``--interlock`` defaults to the `interlock` script beside this Python (the
+project's .venv). Target: `--version` and `--help` within 150 ms.
 """
 
 from __future__ import annotations
