@@ -7,6 +7,7 @@ run everything is already loaded, so each module is imported here by a new `pyth
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from interlock.demo import build_demo_releases
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "interlock"
 
@@ -68,7 +71,7 @@ the terminal renderer, the Unicode confusables table."""
 _MODULES_MARK = "--- modules loaded:"
 
 
-def _run_fresh(code: str) -> tuple[str, set[str]]:
+def _run_fresh(code: str, **env: str) -> tuple[str, set[str]]:
     """What `code` printed in a new interpreter, and the modules loaded by the end (each top-level
     package by its own name too)."""
     path = os.pathsep.join(filter(None, [str(PACKAGE.parent), os.environ.get("PYTHONPATH")]))
@@ -81,7 +84,7 @@ def _run_fresh(code: str) -> tuple[str, set[str]]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": path, "COLUMNS": "100"},
+        env={**os.environ, "PYTHONPATH": path, "COLUMNS": "100", **env},
     )
     assert run.returncode == 0, run.stderr
     output, _, modules = run.stdout.rpartition(_MODULES_MARK)
@@ -112,6 +115,16 @@ def test_listing_the_rules_loads_neither_the_index_client_nor_the_name_matchers(
     _, loaded = _run_fresh("import interlock.ruleset")
     heavy = {"httpx", "hishel", "sigstore", "pypi_attestations", "pydantic", "confusable_homoglyphs", "rapidfuzz"}
     assert loaded.isdisjoint(heavy | {"yara_x"}), sorted(loaded.intersection(heavy | {"yara_x"}))
+
+
+def test_scanning_a_local_wheel_without_history_loads_no_http_stack(tmp_path: Path) -> None:
+    _genuine, trojaned = build_demo_releases(tmp_path / "demo")
+    arguments = ["scan", "--no-history", "--no-progress", "--format", "json", str(trojaned)]
+    output, loaded = _run_fresh(
+        f"from interlock.cli import main\nmain({arguments!r})", INTERLOCK_CACHE_DIR=str(tmp_path / "cache")
+    )
+    assert [result["verdict"] for result in json.loads(output)["results"]] == ["malicious"]
+    assert loaded.isdisjoint({"httpx", "hishel", "sigstore", "pypi_attestations", "pydantic"})
 
 
 def test_an_index_error_alone_does_not_load_the_http_stack() -> None:

@@ -27,7 +27,7 @@ from interlock.index.errors import IndexProblem, ProjectNotFound
 from interlock.index.models import FileKind
 from interlock.index.provenance.rules import PROVENANCE_INVALID
 from interlock.index.selection import is_established_project, upload_datetime
-from interlock.index.transport import redact
+from interlock.index.urls import redact
 from interlock.intel.advisory_rules import known_malicious
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import IndexRecord, ScanResult
