@@ -209,7 +209,7 @@ def bench_speed(report: dict[str, object]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="attacks,pairs,speed", help="comma-separated sections")
-    parser.add_argument("--top", type=int, default=100, help="how many popular projects for the pairs section")
+    parser.add_argument("--top", type=int, default=300, help="how many popular projects for the pairs section")
     arguments = parser.parse_args()
     sections = set(arguments.only.split(","))
     if not SHARED.exists():

@@ -100,16 +100,29 @@ def bench_malicious(report: dict[str, object], show_validation: bool) -> list[fl
         **overall,
         "parts": {part: {**_rates(verdicts[part]), "not_malicious": missed[part]} for part in PARTS},
     }
-    print(f"\n## Malicious corpus ({len(files)} real malicious artifacts)")
+    heading = f"## Malicious corpus ({len(files)} real malicious artifacts)"
+    _print_parts(heading, overall, verdicts, "not malicious", missed, show_validation)
+    return times
+
+
+def _print_parts(
+    heading: str,
+    overall: dict[str, object],
+    verdicts: dict[str, Counter[str]],
+    what: str,
+    cases: dict[str, list[str]],
+    show_validation: bool,
+) -> None:
+    """The figures of both parts, and the cases behind them: the tuning part's only, unless asked."""
+    print(f"\n{heading}")
     print(_rates_line("all", overall))
     for part in PARTS:
         print(_rates_line(part, _rates(verdicts[part])))
     for part in PARTS:
         if part == TUNING or show_validation:
-            print(f"  not malicious, {part} part:")
-            for line in missed[part]:
+            print(f"  {what}, {part} part:")
+            for line in cases[part]:
                 print("    " + line)
-    return times
 
 
 def bench_attacks(report: dict[str, object]) -> None:
@@ -168,15 +181,8 @@ def bench_benign(report: dict[str, object], top: int, *, sdists: bool = False, s
         "parts": {part: {**_rates(verdicts[part]), "flagged": flagged[part]} for part in PARTS},
     }
     what = "sdists of the latest releases" if sdists else "latest releases"
-    print(f"\n## False positives: {what} of the top {top} projects ({overall['artifacts']} artifacts scanned)")
-    print(_rates_line("all", overall))
-    for part in PARTS:
-        print(_rates_line(part, _rates(verdicts[part])))
-    for part in PARTS:
-        if part == TUNING or show_validation:
-            print(f"  flagged, {part} part:")
-            for line in flagged[part]:
-                print("    " + line)
+    heading = f"## False positives: {what} of the top {top} projects ({overall['artifacts']} artifacts scanned)"
+    _print_parts(heading, overall, verdicts, "flagged", flagged, show_validation)
 
 
 _PEAK_PROBE = """

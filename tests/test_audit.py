@@ -106,7 +106,7 @@ def test_the_text_report_ends_with_a_summary_table_blocked_first(
     lock.write_text(f"acme-greeter==1.0.0 --hash=sha256:{sha256(genuine)}\n")
     other = tmp_path / "requirements-next.txt"
     other.write_text(f"acme-greeter==1.0.1 --hash=sha256:{sha256(trojaned)}\n")
-    status, out, _ = run(capsys, "audit", "--index-url", served_demo, str(lock), str(other))
+    status, out, _ = run(capsys, "audit", "--all", "--index-url", served_demo, str(lock), str(other))
     table = out[out.index("package ") :].splitlines()
     assert status == 1
     assert table[0].split() == ["package", "file", "verdict", "decision"]

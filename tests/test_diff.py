@@ -190,7 +190,9 @@ def test_text_output_names_the_previous_release_and_shows_added_lines(
     status, out, _ = run(capsys, "diff", str(old), str(new))
     assert status == 1
     assert "compared with" in out and old.name in out
-    assert "NEW credential-exfiltration" in out
+    headline = next(line for line in out.splitlines() if "NEW acme/util.py:" in line)
+    assert headline.split()[0] == "critical"
+    assert "credential-exfiltration" in out
     assert "+ data = open(os.path.expanduser('~/.aws/credentials')).read()" in out
     assert "files: 0 added, 0 removed, 3 changed, 2 unchanged" in out  # util.py, METADATA and RECORD
 

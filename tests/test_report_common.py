@@ -6,10 +6,19 @@ import json
 
 import pytest
 
+from interlock.model.decision import Accepted
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
 from interlock.report import FORMATS, Formatter, render
-from interlock.report.common import by_severity, location, printable, shorten, split_shown
+from interlock.report.common import (
+    accepted_by,
+    by_severity,
+    group_by_place,
+    location,
+    printable,
+    shorten,
+    split_shown,
+)
 from tests.report_values import finding, result
 
 ODD_INPUTS = {
@@ -121,3 +130,44 @@ def test_location_formats_line_only_when_it_is_a_real_line() -> None:
     assert location(finding(path="a/b.py", line=None)) == "a/b.py"
     assert location(finding(path="a/b.py", line=0)) == "a/b.py"
     assert location(finding(path="", line=None)) == "(whole artifact)"
+
+
+def test_group_by_place_puts_the_worst_place_first_and_its_worst_finding_at_its_head() -> None:
+    pth = {"path": "evil.pth", "line": 1}
+    findings = [
+        finding(Severity.CRITICAL, rule="beacon", path="pkg/net.py", line=9),
+        finding(Severity.HIGH, rule="startup-pth-exec", **pth),
+        finding(Severity.CRITICAL, rule="decoded-exec", **pth),
+        finding(Severity.CRITICAL, rule="network-access", **pth),
+        finding(Severity.LOW, rule="process-spawn", path="pkg/net.py", line=None),
+    ]
+    places = group_by_place(findings, added=("evil.pth",))
+    assert [(p.location, p.kind) for p in places] == [
+        ("evil.pth:1", "new start-up hook"),  # two criticals outrank one
+        ("pkg/net.py:9", ""),
+        ("pkg/net.py", ""),  # the whole file is a place of its own
+    ]
+    assert [f.rule for f in places[0].findings] == ["decoded-exec", "network-access", "startup-pth-exec"]
+    assert places[0].tags == ["decoded-exec", "network-access", "startup-pth-exec"]
+    assert places[0].headline() == "evil.pth:1 — new start-up hook: executes decoded data at import"
+    assert group_by_place([]) == []
+
+
+def test_a_place_in_an_sdist_is_new_when_its_file_as_installed_was_added() -> None:
+    (place,) = group_by_place([finding(path="demo-1.1/setup.py", line=2)], added=("setup.py",))
+    assert place.kind == "new install script"
+    (place,) = group_by_place([finding(path="demo/util.py")], added=("demo/util.py",))
+    assert place.kind == "new file"
+
+
+def test_accepted_by_names_each_policy_line_once_and_compactly() -> None:
+    def accepted(origin: str) -> Accepted:
+        return Accepted(finding(), origin, "reviewed")
+
+    assert accepted_by([accepted("interlock.toml:3")] * 2) == "interlock.toml:3"
+    lines = [accepted(f"interlock.toml:{n}") for n in (1, 5, 9, 13, 17, 21)]
+    assert accepted_by(lines) == "interlock.toml:1,5,9,13 and 2 more"
+    assert accepted_by([accepted("pyproject.toml:40"), accepted("interlock.toml:2")]) == (
+        "pyproject.toml:40, interlock.toml:2"
+    )
+    assert accepted_by([accepted("")]) == "the policy"

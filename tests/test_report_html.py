@@ -85,3 +85,27 @@ def test_markdown_and_sarif_mark_what_is_new() -> None:
     sarif = json.loads(render([diff_result()], "sarif"))
     states = [r["baselineState"] for r in sarif["runs"][0]["results"]]
     assert states == ["new", "unchanged"]
+
+
+def test_findings_at_one_place_share_a_headline_and_the_rest_are_folded() -> None:
+    shared = {"path": "evil.pth", "line": 1, "evidence": "import os; exec(blob)"}
+    findings = [
+        finding(Severity.HIGH, rule="startup-pth-exec", message="runs at every start", **shared),
+        finding(Severity.CRITICAL, rule="decoded-exec", message="runs decoded data", **shared),
+        finding(Severity.CRITICAL, rule="network-access", message="opens a connection", **shared),
+        finding(Severity.MEDIUM, rule="dynamic-exec", path="other.py", line=9, evidence="eval(s)"),
+    ]
+    html = render([result(findings, Verdict.MALICIOUS)], "html")
+    headlines = re.findall(r'<p class="headline">(.*?)</p>', html)
+    assert len(headlines) == 2 and "evil.pth:1" in headlines[0] and "other.py:9" in headlines[1]
+    assert "<strong>start-up hook</strong>: runs decoded data" in headlines[0]
+    assert html.count("import os; exec(blob)") == 1
+    assert re.findall(r'<span class="tag">([^<]*)</span>', html) == [
+        "decoded-exec",
+        "network-access",
+        "startup-pth-exec",
+        "dynamic-exec",
+    ]
+    folded = re.findall(r"<details><summary>(.*?)</summary>", html)
+    assert folded == ["2 more findings here"]
+    assert "white-space: pre-wrap" in html and "overflow-wrap: anywhere" in html

@@ -6,7 +6,7 @@ import re
 
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
-from interlock.report import render
+from interlock.report import Show, render
 from interlock.report.common import printable
 from interlock.report.markdown import MAX_ROWS, code_span, escape_text
 from tests.report_values import finding, result
@@ -52,26 +52,44 @@ def tables(output: str) -> list[list[str]]:
     return found + ([current] if current else [])
 
 
-def test_heading_summary_table_and_sections_only_for_non_clean() -> None:
+def fenced_blocks(output: str) -> list[list[str]]:
+    """The lines inside each fenced code block (the fence's backticks matched by length)."""
+    blocks: list[list[str]] = []
+    lines = output.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = re.match(r"^(`{3,})", lines[index])
+        if opening is None:
+            index += 1
+            continue
+        fence = opening.group(1)
+        end = next(i for i in range(index + 1, len(lines)) if lines[i] == fence)
+        blocks.append(lines[index + 1 : end])
+        index = end + 1
+    return blocks
+
+
+def test_heading_summary_table_and_sections_only_for_what_is_flagged() -> None:
     results = [
-        result([finding(Severity.CRITICAL)], Verdict.MALICIOUS, score=100),
         result([], Verdict.CLEAN, name="fine", version="2.0", filename="fine-2.0.tar.gz", score=0),
         result([], Verdict.ERROR, name=None, version=None, filename="", target="gone==3", error="index said 404"),
+        result([finding(Severity.CRITICAL)], Verdict.MALICIOUS, score=100),
     ]
-    output = render(results, "markdown")
+    output = render(results, "markdown", show=Show.ALL)
     assert output.startswith("## Interlock scan\n")
     summary = tables(output)[0]
-    assert summary[0] == "| Target | Verdict | Score | Findings |"
-    assert [cells(row)[1].strip() for row in summary[2:]] == ["**malicious**", "**clean**", "**error**"]
-    assert [cells(row)[2].strip() for row in summary[2:]] == ["100", "0", "n/a"]
-    assert [cells(row)[3].strip() for row in summary[2:]] == ["1", "0", "0"]
+    assert summary[0] == "| Release | Verdict | Decision | Score | Findings |"
+    # Most urgent first, whatever the order they were judged in.
+    assert [cells(row)[1].strip() for row in summary[2:]] == ["**malicious**", "**error**", "**clean**"]
+    assert [cells(row)[3].strip() for row in summary[2:]] == ["100", "n/a", "0"]
+    assert [cells(row)[4].strip() for row in summary[2:]] == ["1", "0", "0"]
     headings = [line for line in output.splitlines() if line.startswith("### ")]
     assert headings == ["### demo 1.0.1: malicious (score 100)", "### gone==3: error"]
     assert "**Could not analyse:** index said 404" in output
-    assert "1 malicious, 1 error, 1 clean" in output
+    assert "3 artifacts\\: 1 malicious, 1 error, 1 clean." in output
 
 
-def test_findings_table_has_severity_rule_location_message_with_evidence() -> None:
+def test_each_place_has_a_headline_its_rules_as_tags_and_its_code() -> None:
     output = render(
         [
             result(
@@ -89,36 +107,61 @@ def test_findings_table_has_severity_rule_location_message_with_evidence() -> No
         ],
         "markdown",
     )
-    findings_table = tables(output)[1]
-    assert findings_table[0] == "| Severity | Rule | Location | Message |"
-    row = [cell.strip() for cell in cells(findings_table[2])]
-    assert row == ["**critical**", "`beacon`", "`pkg/net.py:9`", "contacts a drop<br>`post(u)`"]
+    assert "**critical** `pkg/net.py:9` — contacts a drop\n\n`beacon`\n\n```text\npost(u)\n```" in output
+    assert len(tables(output)) == 1  # nothing else at that place: nothing folded
 
 
-def test_hostile_evidence_never_breaks_a_table_and_reads_back_exactly() -> None:
-    evidence_findings = [finding(evidence=HOSTILE), finding(evidence="`starts and ends`"), finding(evidence="```")]
+def test_the_other_findings_at_a_place_are_folded_under_it() -> None:
+    shared = {"path": "evil.pth", "line": 1, "evidence": "import os; exec(blob)"}
+    findings = [
+        finding(Severity.HIGH, rule="startup-pth-exec", message="runs at start", **shared),
+        finding(Severity.CRITICAL, rule="decoded-exec", message="runs decoded data", **shared),
+        finding(Severity.MEDIUM, rule="dynamic-exec", path="other.py", line=9, evidence="eval(s)"),
+    ]
+    output = render([result(findings, Verdict.MALICIOUS)], "markdown")
+    assert "**critical** `evil.pth:1` — start-up hook: runs decoded data" in output
+    assert "`decoded-exec` · `startup-pth-exec`" in output
+    assert fenced_blocks(output) == [["import os; exec(blob)"], ["eval(s)"]]
+    folded = output[output.index("<details>") : output.index("</details>")]
+    assert "<summary>1 more finding here</summary>\n\n| Severity | Rule | Message |" in folded
+    assert [cells(row) for row in tables(folded)[0][2:]] == [[" **high** ", " `startup-pth-exec` ", " runs at start "]]
+    assert output.index("evil.pth:1") < output.index("other.py:9")
+
+
+def test_long_code_is_wrapped_in_its_block() -> None:
+    evidence = "exec(" + "QUFB" * 60 + ")"
+    output = render([result([finding(evidence=evidence)])], "markdown")
+    (block,) = fenced_blocks(output)
+    assert "".join(block) == evidence and max(len(line) for line in block) <= 100
+
+
+def test_hostile_evidence_never_escapes_its_code_block_and_reads_back_exactly() -> None:
+    evidence_findings = [
+        finding(evidence=HOSTILE, path="a.py"),
+        finding(evidence="`starts and ends`", path="b.py"),
+        finding(evidence="```", path="c.py"),
+    ]
     output = render([result(evidence_findings)], "markdown")
-    findings_table = tables(output)[1]
-    assert len(findings_table) == 2 + len(evidence_findings)  # no row was split by a newline
-    for row, item in zip(findings_table[2:], evidence_findings, strict=True):
-        row_cells = cells(row)
-        assert len(row_cells) == 4, row
-        assert code_span_contents(row_cells[3])[-1] == printable(item.evidence)
+    blocks = fenced_blocks(output)
+    assert ["".join(block) for block in blocks] == [printable(item.evidence) for item in evidence_findings]
 
 
 def test_hostile_text_outside_code_spans_is_escaped() -> None:
     message = "sends to http://evil.example | <img src=x onerror=alert(1)> [x](y) *b* @octocat $m$ `c` www.evil.example"
+    shared = {"message": message, "path": "p<b>|`.py"}
     output = render(
-        [result([finding(message=message, path="p<b>|`.py")], name="evil<script>", version="1|0")], "markdown"
+        [result([finding(**shared), finding(rule="other", **shared)], name="evil<script>", version="1|0")],
+        "markdown",
     )
     for table in tables(output):
         assert {len(cells(row)) for row in table} == {len(cells(table[0]))}
     summary_target = cells(tables(output)[0][2])[0]
-    message_cell = cells(tables(output)[1][2])[3]
-    for prose in (outside_code(summary_target), outside_code(message_cell).replace("<br>", "")):
-        assert not re.search(r"(?<!\\)[<>\[\]*$|@`]", prose), prose
-    assert "http\\://" in message_cell and "www\\." in message_cell
-    assert code_span_contents(cells(tables(output)[1][2])[2]) == ["p<b>|`.py:3"]
+    headline = next(line for line in output.splitlines() if line.startswith("**high**"))
+    folded_message = cells(tables(output)[1][2])[2]
+    for prose in (outside_code(summary_target), outside_code(headline), outside_code(folded_message)):
+        assert not re.search(r"(?<!\\)[<>\[\]*$|@`]", prose.replace("**high**", "")), prose
+    assert "http\\://" in headline and "www\\." in headline
+    assert code_span_contents(headline) == ["p<b>|`.py:3"]
 
 
 def test_escape_text_and_code_span_units() -> None:
@@ -139,17 +182,17 @@ def test_control_characters_are_escaped_not_emitted() -> None:
     assert "a\\x1b[2J\\u202eb\\x00" in output
 
 
-def test_row_count_is_capped_for_comment_size() -> None:
+def test_findings_listed_are_capped_for_comment_size() -> None:
     findings = [finding(Severity.HIGH, path=f"f{i}.py") for i in range(MAX_ROWS + 10)]
     output = render([result(findings)], "markdown")
-    assert len(tables(output)[1]) == 2 + MAX_ROWS
+    assert sum(line.startswith("**high** `f") for line in output.splitlines()) == MAX_ROWS
     assert "… and 10 more findings of lower severity" in output
 
 
 def test_minor_findings_are_capped_like_the_text_report() -> None:
     findings = [finding(Severity.LOW, path=f"l{i}.py") for i in range(8)]
     output = render([result(findings)], "markdown")
-    assert len(tables(output)[1]) == 2 + 5
+    assert sum(line.startswith("**low** `l") for line in output.splitlines()) == 5
     assert "… and 3 more findings" in output
 
 
@@ -166,13 +209,3 @@ def test_empty_results() -> None:
 def test_clean_only_report_has_no_sections() -> None:
     output = render([result([finding(Severity.INFO)], Verdict.CLEAN)], "markdown")
     assert "###" not in output and len(tables(output)) == 1
-
-
-def test_evidence_shared_by_consecutive_rows_is_shown_once() -> None:
-    shared = {"path": "evil.pth", "line": 1, "evidence": "import os; exec(blob)"}
-    findings = [
-        finding(Severity.CRITICAL, rule="decoded-exec", **shared),
-        finding(Severity.HIGH, rule="startup-pth-exec", **shared),
-    ]
-    rows = tables(render([result(findings)], "markdown"))[1][2:]
-    assert [code_span_contents(cells(row)[3]) for row in rows] == [["import os; exec(blob)"], []]

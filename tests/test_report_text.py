@@ -7,9 +7,9 @@ import re
 import pytest
 
 from interlock.model.findings import Severity
-from interlock.model.result import ScanResult
+from interlock.model.result import Changes, Previous, ScanResult
 from interlock.model.verdict import Verdict
-from interlock.report import render
+from interlock.report import Show, render
 from tests.report_values import finding, result
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -36,7 +36,7 @@ def test_headline_names_verdict_project_file_and_score() -> None:
 
 
 def test_plain_output_has_no_escape_sequences_at_all() -> None:
-    output = text([result([finding()], Verdict.MALICIOUS), result([], Verdict.CLEAN)], color=False)
+    output = text([result([finding()], Verdict.MALICIOUS), result([], Verdict.CLEAN)], color=False, show=Show.ALL)
     assert "\x1b" not in output
     assert "MALICIOUS" in output and "CLEAN" in output
 
@@ -72,18 +72,23 @@ def test_findings_are_listed_most_severe_first_with_location_and_message() -> No
         for rule in ("credential-exfiltration", "startup-pth-exec", "network-access", "process-spawn")
     ]
     assert positions == sorted(positions)
-    line = next(line for line in output.splitlines() if "credential-exfiltration" in line)
-    assert re.search(r"^\s+critical\s+credential-exfiltration\s+crit\.py:12\s+reads ssh keys and posts them$", line)
-    assert "med.py:None" not in output and "med.py  opens a connection" in output
+    lines = output.splitlines()
+    index = next(i for i, line in enumerate(lines) if "crit.py" in line)
+    assert re.search(r"^\s+critical\s+crit\.py:12 — reads ssh keys and posts them$", lines[index])
+    assert lines[index + 1].strip() == "credential-exfiltration"  # the rule, to look up with `interlock rules`
+    assert "evil.pth:1 — start-up hook: runs at every start" in output  # what the file is, when that matters
+    assert "med.py:None" not in output and "med.py — opens a connection" in output
 
 
-def test_evidence_is_indented_on_the_line_after_its_finding() -> None:
+def test_evidence_is_indented_under_its_finding() -> None:
     output = text([result([finding(evidence="exec(base64.b64decode(blob))")])])
     lines = output.splitlines()
     index = next(i for i, line in enumerate(lines) if "decoded-exec" in line)
     evidence_line = lines[index + 1]
     assert evidence_line.strip() == "│ exec(base64.b64decode(blob))"
-    assert len(evidence_line) - len(evidence_line.lstrip()) > len(lines[index]) - len(lines[index].lstrip())
+    headline = lines[index - 1]
+    assert "pkg/__init__.py:3" in headline
+    assert len(evidence_line) - len(evidence_line.lstrip()) > len(headline) - len(headline.lstrip())
 
 
 def test_findings_without_path_or_line_are_placed_on_the_artifact() -> None:
@@ -176,14 +181,49 @@ def test_non_ascii_is_kept() -> None:
     assert "dèmo 1.0.1" in output
 
 
-def test_evidence_shared_by_several_rules_is_shown_once_under_the_last() -> None:
+def test_findings_at_one_place_share_one_headline_the_code_once_and_a_line_each() -> None:
     shared = {"path": "evil.pth", "line": 1, "evidence": "import os; exec(blob)"}
     findings = [
-        finding(Severity.CRITICAL, rule="decoded-exec", **shared),
-        finding(Severity.HIGH, rule="startup-pth-exec", **shared),
+        finding(Severity.HIGH, rule="startup-pth-exec", message="runs code at every interpreter start", **shared),
+        finding(Severity.MEDIUM, rule="dynamic-exec", path="other.py", line=9, evidence="eval(s)"),
+        finding(Severity.CRITICAL, rule="decoded-exec", message="executes decoded data at start", **shared),
+        finding(Severity.CRITICAL, rule="network-access", message="opens a connection at start", **shared),
     ]
-    findings.append(finding(Severity.MEDIUM, rule="dynamic-exec", path="other.py", line=9, evidence="eval(s)"))
-    lines = text([result(findings)]).splitlines()
+    lines = text([result(findings, Verdict.MALICIOUS)]).splitlines()
+    headlines = [line for line in lines if " — " in line]
+    assert [line.split()[:2] for line in headlines] == [["critical", "evil.pth:1"], ["medium", "other.py:9"]]
+    assert headlines[0].endswith("evil.pth:1 — start-up hook: executes decoded data at start")
+    place = lines[lines.index(headlines[0]) :]
+    assert place[1].strip() == "decoded-exec · network-access · startup-pth-exec"
+    assert place[2].strip() == "│ import os; exec(blob)"
     assert sum("import os; exec(blob)" in line for line in lines) == 1
-    assert "import os; exec(blob)" in lines[lines.index(next(line for line in lines if "startup-pth-exec" in line)) + 1]
+    assert place[3].split() == ["critical", "network-access", "opens", "a", "connection", "at", "start"]
+    assert place[4].split()[:2] == ["high", "startup-pth-exec"]
     assert "eval(s)" in lines[-1]
+
+
+def test_the_other_findings_at_a_place_take_one_line_each_cut_at_the_width() -> None:
+    shared = {"path": "evil.pth", "line": 1}
+    findings = [finding(Severity.CRITICAL, rule="decoded-exec", **shared)]
+    findings += [finding(Severity.HIGH, rule=f"rule-{i}", message="word " * 40, **shared) for i in range(3)]
+    lines = text([result(findings)], width=80).splitlines()
+    others = [line for line in lines if line.split()[:1] == ["high"]]
+    assert len(others) == 3 and all(len(line) <= 80 and line.endswith("…") for line in others)
+
+
+def test_a_place_in_a_file_the_previous_release_lacked_is_called_new() -> None:
+    hook = finding(Severity.CRITICAL, rule="startup-pth-exec", path="demo_init.pth", line=1, new=True)
+    changed = finding(Severity.HIGH, path="demo/core.py", line=5, new=True, message="runs decoded data at import")
+    output = text(
+        [
+            result(
+                [changed, hook],
+                Verdict.MALICIOUS,
+                previous=Previous("demo==1.0.0", "demo-1.0.0-py3-none-any.whl", "1.0.0", None),
+                changes=Changes(("demo_init.pth",), (), ("demo/core.py",), 3),
+            )
+        ]
+    )
+    assert "NEW demo_init.pth:1 — new start-up hook: executes decoded data at import" in output
+    assert "NEW demo/core.py:5 — runs decoded data at import" in output
+    assert output.index("demo_init.pth:1 —") < output.index("demo/core.py:5 —")

@@ -198,6 +198,16 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/win.py", 3, "call",
     ),
+    # A desktop tool hiding the console of a readable command, when called.
+    "powershell-hidden/hidden-window-readable-command-when-called": Positive(
+        "powershell-hidden", M,
+        W({"pkg/win.py": """
+            import subprocess
+            def pick_file():
+                subprocess.run(["powershell", "-WindowStyle", "Hidden", "-Command", "Add-Type -AssemblyName System.Windows.Forms"])
+        """}),
+        "pkg/win.py", 3, "call",
+    ),
     "powershell-hidden/hidden-window-at-import": Positive(
         "powershell-hidden", C,
         W({"pkg/__init__.py": """
@@ -601,6 +611,22 @@ NEGATIVE: dict[str, Negative] = {
             import base64
 
             ICON = base64.b64decode("{PNG}")
+        """}),
+    ),
+    # svgelements' own `Path("M0,0Z")` is a shape, not a file read: its repr round-trips through eval.
+    "decoded-exec/own-class-named-path-round-trip": Negative(
+        "decoded-exec",
+        W({"pkg/shapes.py": """
+            class Path:
+                def __init__(self, d):
+                    self.d = d
+
+                def __repr__(self):
+                    return f"Path({self.d!r})"
+
+            def round_trip():
+                obj = Path("M0,0Z")
+                return eval(repr(obj))
         """}),
     ),
     "decoded-exec/package-data-parsed-and-literal-exec": Negative(

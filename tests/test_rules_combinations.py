@@ -807,6 +807,18 @@ NEGATIVE: dict[str, Negative] = {
             process.terminate()
         """}),
     ),
+    # flash-attn's setup.py: a prebuilt wheel fetched, and the compiler asked its version.
+    "download-and-run/setup-fetches-and-asks-a-compiler-its-version": Negative(
+        "download-and-run",
+        S({"setup.py": """
+            import os, subprocess, urllib.request
+            from setuptools import setup
+            nvcc = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "nvcc")
+            release = subprocess.check_output([nvcc, "-V"], text=True)
+            urllib.request.urlretrieve("https://example.org/wheels/prebuilt.whl", "prebuilt.whl")
+            setup(name="demo")
+        """}),
+    ),
     "download-and-run/utilities-merely-named-at-import": Negative(
         # setuptools' vendored jaraco.context: one function downloads a tarball, another is an
         # rmtree error handler that chmods; both are only handed to helpers at import.

@@ -210,10 +210,26 @@ POSITIVE: dict[str, Positive] = {
     "startup-pth-exec/pth-spawns-process": Positive(
         "startup-pth-exec", H, W({"demo_init.pth": "import os; os.system('id')\n"}), "demo_init.pth", 1, "startup"
     ),
+    # A hook into the release's own module: that module is judged as start-up code.
     "startup-pth-exec/pth-imports-shipped-module": Positive(
-        "startup-pth-exec", M,
+        "startup-pth-exec", L,
         W({"demo_init.pth": "/opt/demo\nimport demo_hook\n", "demo_hook.py": "VALUE = 1\n"}),
         "demo_init.pth", 2, "startup",
+    ),
+    # coverage 7.13's subprocess hook: literal code, handed to exec, importing the release's own package.
+    "startup-pth-exec/literal-exec-into-own-package": Positive(
+        "startup-pth-exec", L,
+        W({
+            "a1_demo.pth": "import sys; exec('import os\\nif os.getenv(\"DEMO_START\"):\\n import demo\\n demo.start()')\n",
+            "demo/__init__.py": "def start():\n    return None\n",
+        }),
+        "a1_demo.pth", 1, "startup",
+    ),
+    # A module this release does not ship: what runs is not here to judge.
+    "startup-pth-exec/pth-imports-another-distribution": Positive(
+        "startup-pth-exec", M,
+        W({"demo_init.pth": "import other_hook; other_hook.install()\n", "demo/__init__.py": ""}),
+        "demo_init.pth", 1, "startup",
     ),
     "startup-pth-exec/namespace-package-shape-is-info": Positive(
         "startup-pth-exec", I, W({"zope.interface-5.0-nspkg.pth": NSPKG + "\n"}), "zope.interface-5.0-nspkg.pth", 1, "startup"

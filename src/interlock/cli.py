@@ -25,6 +25,7 @@ from interlock.commands import (
     add_min_age,
     add_output_options,
     add_progress_options,
+    add_triage_options,
     command_progress,
     load_policy_or_report,
     no_policy_message,
@@ -35,6 +36,8 @@ from interlock.commands import (
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from rich.console import RenderableType
 
     from interlock.analysis.extract.yara_rules import YaraRules
     from interlock.model.result import ScanResult
@@ -193,6 +196,7 @@ def _add_scan(commands: Subcommands, name: str, summary: str) -> None:
         "targets", nargs="+", metavar="TARGET", help="artifact file, directory of artifacts, or NAME==VERSION"
     )
     add_output_options(scan)
+    add_triage_options(scan)
     scan.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch NAME==VERSION from")
     scan.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
     scan.add_argument("--yara-rules", metavar="DIR", type=Path, help="also apply the YARA rules (.yar/.yara) in DIR")
@@ -257,6 +261,7 @@ def _add_audit(commands: Subcommands, name: str, summary: str) -> None:
         help="audit what another interpreter has installed (it is run with -I -S: no .pth runs)",
     )
     add_output_options(audit)
+    add_triage_options(audit)
     audit.add_argument("--index-url", metavar="URL", help="package index (simple API) to fetch artifacts from")
     audit.add_argument("--no-cache", action="store_true", help="ignore and do not update the local caches")
     add_history_option(audit)
@@ -312,6 +317,8 @@ def _add_rules(commands: Subcommands, name: str, summary: str) -> None:
 
 
 def _add_demo(commands: Subcommands, name: str, summary: str) -> None:
+    from interlock.report import Show
+
     demo = commands.add_parser(
         name,
         help=summary,
@@ -322,7 +329,7 @@ def _add_demo(commands: Subcommands, name: str, summary: str) -> None:
         "--dir", type=Path, default=Path(".demo"), help="where to write the demo artifacts (default: .demo)"
     )
     add_output_options(demo)
-    demo.set_defaults(handler=run_demo)
+    demo.set_defaults(handler=run_demo, show=Show.ALL)
 
 
 def _add_explain(commands: Subcommands, name: str, summary: str) -> None:
@@ -720,11 +727,17 @@ def _scan_with_progress(scanner: Scanner, targets: list[Target], arguments: argp
 def _report(
     results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None
 ) -> int:
-    from interlock.report import render
+    from interlock.report import Show, render
 
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
-    text = render(results, arguments.format, color=color, everything=getattr(arguments, "sarif_all", False))
+    text = render(
+        results,
+        arguments.format,
+        color=color,
+        show=getattr(arguments, "show", Show.TRIAGE),
+        everything=getattr(arguments, "sarif_all", False),
+    )
     if unjudged:
         text = _with_unjudged(text, arguments.format, unjudged)
     if to_file:
@@ -745,6 +758,7 @@ def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
 
     if fmt == "json":
         document = json.loads(text)
+        document["summary"]["unjudged"] = len(unjudged)
         document["unjudged"] = unjudged
         return json.dumps(document, indent=2) + "\n"
     if fmt == "sarif":
@@ -777,10 +791,9 @@ def run_rules(arguments: argparse.Namespace) -> int:
 
     console = Console(highlight=False)
     if arguments.rule is None:
-        width = max(len(rule.id) for rule in ALL_RULES)
-        for listed in ALL_RULES:
-            severities = "/".join(s.label for s in listed.severities)
-            console.print(f"{listed.id:<{width}}  [dim]{severities:<22}[/dim] {listed.summary}", markup=True)
+        from interlock.report.tables import rendered
+
+        sys.stdout.write(rendered(rules_table(console.width), console.width, color=console.is_terminal))
         console.print(f"\n{len(ALL_RULES)} rules (rule set {RULESET_VERSION}). 'interlock rules RULE_ID' explains one.")
         return EXIT_OK
     rule = RULES_BY_ID.get(arguments.rule)
@@ -792,6 +805,21 @@ def run_rules(arguments: argparse.Namespace) -> int:
     console.print(f"severity: {' / '.join(s.label for s in rule.severities)}\n")
     console.print(rule.description)
     return EXIT_OK
+
+
+def rules_table(width: int) -> RenderableType:
+    """Every rule, its severities and its summary, fitted to `width`: a summary wraps under itself."""
+    from rich.text import Text
+
+    from interlock.report.tables import Column, Fit, fitted_table
+    from interlock.ruleset import ALL_RULES
+
+    columns = (Column("rule", Fit.FIXED), Column("severities", Fit.FIXED), Column("summary", Fit.REST))
+    rows = [
+        [Text(rule.id), Text("/".join(s.label for s in rule.severities), style="dim"), Text(rule.summary)]
+        for rule in ALL_RULES
+    ]
+    return fitted_table(columns, rows, width, show_header=False)
 
 
 def run_demo(arguments: argparse.Namespace) -> int:

@@ -62,6 +62,29 @@ def add_output_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def add_triage_options(command: argparse.ArgumentParser) -> None:
+    """--all and --only-flagged: which of several results the text, Markdown and HTML reports list."""
+    from interlock.report import Show
+
+    shown = command.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--all",
+        dest="show",
+        action="store_const",
+        const=Show.ALL,
+        help="list every release in full, clean ones too (by default the flagged ones come first and "
+        "the clean ones are only counted)",
+    )
+    shown.add_argument(
+        "--only-flagged",
+        dest="show",
+        action="store_const",
+        const=Show.FLAGGED,
+        help="list only the releases that are kept out, flagged or could not be analysed",
+    )
+    command.set_defaults(show=Show.TRIAGE)
+
+
 def add_history_option(command: argparse.ArgumentParser) -> None:
     """--no-history: judge each release alone."""
     command.add_argument(

@@ -17,18 +17,20 @@ from interlock.analysis.engine import ruleset_of, scan_artifact, tidy
 from interlock.analysis.extract.yara_rules import YaraRules
 from interlock.analysis.rules.typosquat import TYPOSQUAT_DEPENDENCY, squatted_dependency
 from interlock.analysis.verdict import decide
-from interlock.artifact.limits import DEFAULT_LIMITS, Limits
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, Limits
 from interlock.artifact.model import Artifact
 from interlock.artifact.reader import UnsupportedArtifact, file_sha256, read_artifact
+from interlock.diff.clone import MIN_SHARED, copied_project, shared_share
 from interlock.diff.compare import DiffError, diff_artifacts
 from interlock.diff.metadata import sdist_wheel_findings
 from interlock.index.cache_location import CacheLayout
-from interlock.index.errors import IndexProblem, ProjectNotFound
+from interlock.index.errors import IndexProblem, ProjectNotFound, VersionNotFound
 from interlock.index.models import FileKind
 from interlock.index.provenance.rules import PROVENANCE_INVALID
 from interlock.index.selection import is_established_project, upload_datetime
 from interlock.index.urls import redact
 from interlock.intel.advisory_rules import known_malicious
+from interlock.intel.popular import shipped_popular_names
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import IndexRecord, ScanResult
 from interlock.model.verdict import Verdict
@@ -425,22 +427,82 @@ class Scanner:
             try:
                 old_path = self._download(previous, leases)
                 old_artifact = read_artifact(old_path, self.options.limits, deadline)
-                result = diff_artifacts(
-                    old_artifact,
-                    artifact,
-                    target=label,
-                    previous_label=f"{previous.project}=={previous.version}",
-                    yara=self.options.yara,
-                    deadline=deadline,
-                    facts=self.facts(),
-                    established=is_established(previous),
-                )
-                return result, False
+                return self._diff_files(
+                    old_artifact, artifact, label, previous, deadline, is_established(previous)
+                ), False
             except (IndexProblem, UnsupportedArtifact, OSError, DiffError) as exc:
                 result = scan_artifact(artifact, label, self.options.yara, deadline, self.facts())
                 result.history_note = f"{_UNAVAILABLE} ({exc}); judged on its own"
                 return result, True
+        if self.options.history and self._index_down is None:
+            copied = self._judge_as_copy(artifact, label, deadline, leases)
+            if copied is not None:
+                return copied, False
         return scan_artifact(artifact, label, self.options.yara, deadline, self.facts()), False
+
+    def _diff_files(
+        self,
+        old: Artifact,
+        new: Artifact,
+        label: str,
+        old_file: IndexFile,
+        deadline: Deadline,
+        established: bool,
+        *,
+        copy: bool = False,
+    ) -> ScanResult:
+        """NEW judged against OLD, the release `old_file` names."""
+        return diff_artifacts(
+            old,
+            new,
+            target=label,
+            previous_label=f"{old_file.project}=={old_file.version}",
+            yara=self.options.yara,
+            deadline=deadline,
+            facts=self.facts(),
+            established=established,
+            copy=copy,
+        )
+
+    def _judge_as_copy(
+        self, artifact: Artifact, label: str, deadline: Deadline, leases: ExitStack
+    ) -> ScanResult | None:
+        """A release with no history of its own that ships a popular project's package, judged
+        against that project's release (see `diff.clone`); None when it is no such copy."""
+        original_name = copied_project(artifact, shipped_popular_names())
+        if original_name is None:
+            return None
+        try:
+            original = self._original_release(original_name, artifact.version)
+            original_artifact = read_artifact(self._download(original, leases), self.options.limits, deadline)
+        except (IndexProblem, UnsupportedArtifact, OSError):
+            return None  # the original cannot be had: the copy is judged on its own, as before
+        share = shared_share(original_artifact, artifact)
+        if share < MIN_SHARED:
+            return None
+        try:
+            result = self._diff_files(
+                original_artifact, artifact, label, original, deadline, established=True, copy=True
+            )
+        except DiffError:
+            return None
+        result.history_note = (
+            f"ships {original.project}'s package ({share:.0%} of its Python files identical to "
+            f"{original.project}=={original.version}): judged on what it adds to that project"
+        )
+        return result
+
+    def _original_release(self, name: str, version: str | None) -> IndexFile:
+        """The release of `name` a copy is compared with: the copy's own version when the original
+        has it, else the original's latest final release."""
+        client = self.client()
+        versions = client.release_versions(name)
+        chosen = next((v for v in versions if version is not None and str(v) == version), None)
+        if chosen is None:
+            if not versions:
+                raise VersionNotFound(f"{name}: no final release on the index")
+            chosen = max(versions)
+        return client.select_file(client.release_files(name, chosen), chosen)
 
     def _previous_file(self, filename: str) -> tuple[IndexFile | None, str | None]:
         """The previous release's file to compare with, or why there is none."""

@@ -165,7 +165,7 @@ def _failures_summary(failures: list[Failure]) -> str:
 
 def gather_evidence(artifact: Artifact, deadline: Deadline, facts: ReportStore | None = None) -> Evidence:
     evidence = Evidence(artifact, deadline)
-    evidence.shipped_modules = _shipped_modules(artifact)
+    evidence.shipped_modules = shipped_modules(artifact)
     evidence.console_scripts = console_scripts(artifact)
     startup_files = _read_pth_files(artifact, evidence, deadline)
     install_scripts, install_imports, install_calls = _analyse_install_scripts(artifact, evidence, deadline)
@@ -418,7 +418,8 @@ def _local_module_files(artifact: Artifact, modules: Iterable[str]) -> set[str]:
     return files
 
 
-def _shipped_modules(artifact: Artifact) -> set[str]:
+def shipped_modules(artifact: Artifact) -> set[str]:
+    """Top-level module and package names the artifact installs."""
     modules = set()
     for path in artifact.members:
         if "!/" in path:

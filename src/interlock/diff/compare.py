@@ -63,10 +63,13 @@ class DiffError(ValueError):
     """OLD and NEW cannot be compared: different projects, the same file, or swapped."""
 
 
-def check_comparable(old: Artifact, new: Artifact) -> None:
-    """Raise DiffError with a one-line reason when comparing the two would mislead."""
+def check_comparable(old: Artifact, new: Artifact, *, copy: bool = False) -> None:
+    """Raise DiffError with a one-line reason when comparing the two would mislead. `copy`: NEW is
+    another project's copy of OLD (see `clone.py`), so names and versions are its own."""
     if old.sha256 == new.sha256:
         raise DiffError(f"OLD and NEW are the same file ({new.filename}, sha256 {new.sha256[:12]}…): nothing changed")
+    if copy:
+        return
     if old.name and new.name and canonicalize_name(old.name) != canonicalize_name(new.name):
         raise DiffError(f"OLD is {old.name} and NEW is {new.name}: not releases of the same project")
     old_version, new_version = _version(old), _version(new)
@@ -84,16 +87,19 @@ def diff_artifacts(
     deadline: Deadline | None = None,
     facts: ReportStore | None = None,
     established: bool = False,
+    copy: bool = False,
 ) -> ScanResult:
     """The NEW release's result, each finding marked new or not, decided on what changed.
 
     `established`: OLD has been public long enough to be the project's own baseline, so its
     findings, critical ones included, are not counted again in NEW (see the module's docstring).
+    `copy`: NEW is another project's copy of OLD (see `clone.py`); its metadata is its own, so the
+    history rules over metadata are not applied.
     """
-    check_comparable(old, new)
+    check_comparable(old, new, copy=copy)
     old_analysis = analyse(old, yara, deadline, facts)
     new_analysis = analyse(new, yara, deadline, facts)
-    history = history_metadata_findings(old, new) + novelty_findings(
+    history = ([] if copy else history_metadata_findings(old, new)) + novelty_findings(
         old_analysis.evidence.facts, new_analysis.evidence.facts
     )
     marked = mark_new(old_analysis, new_analysis) + [dataclasses.replace(f, new=True) for f in history]

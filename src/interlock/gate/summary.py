@@ -1,7 +1,8 @@
 """The gate's report: the verdicts in any report format, with what was installed or refused and why.
 
 Text is for a person at a terminal: the evidence for each refused file, then one table of every
-file the gate judged (package, version, file, verdict, what happened, reason), then the outcome.
+file the gate judged (package and version, file, verdict, what happened, reason), fitted to the
+terminal's width, then the outcome.
 JSON adds a `gate` object to the usual `results`; Markdown adds the table; SARIF and HTML carry
 the verdicts only.
 """
@@ -12,16 +13,16 @@ import io
 import json
 import shutil
 
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from interlock.gate.judge import Decision
 from interlock.gate.run import GateOutcome, Status
 from interlock.model.verdict import Verdict
-from interlock.report import render
+from interlock.report import Show, render
 from interlock.report.common import printable
 from interlock.report.markdown import escape_text
+from interlock.report.tables import Column, Fit, fitted_table
 
 _STYLE = {Verdict.MALICIOUS: "bold red", Verdict.SUSPICIOUS: "yellow", Verdict.ERROR: "magenta", Verdict.CLEAN: "green"}
 
@@ -40,12 +41,15 @@ def render_outcome(
     results = [decision.result for decision in outcome.decisions]
     if fmt == "json":
         document = json.loads(render(results, "json"))
+        document["summary"]["unjudged"] = len(outcome.unjudged)
         document["gate"] = gate_json(outcome, tool, python)
         return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
     if fmt == "markdown":
-        return render(results, "markdown").rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
+        # The gate's own table lists every file: the report above it needs only the flagged ones.
+        report = render(results, "markdown", show=Show.FLAGGED)
+        return report.rstrip("\n") + "\n\n" + _markdown_summary(outcome) + "\n"
     if fmt != "text":
-        return render(results, fmt, everything=everything)
+        return render(results, fmt, show=Show.ALL, everything=everything)
     return _text(outcome, color=color, width=width or shutil.get_terminal_size((100, 24)).columns)
 
 
@@ -96,7 +100,7 @@ def _text(outcome: GateOutcome, *, color: bool, width: int) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
     if outcome.decisions:
-        console.print(_table(outcome))
+        console.print(_table(outcome, width))
     for item in outcome.unjudged:
         console.print(
             Text(f"not judged: {printable(item.requirement)}  ({printable(item.location)})  {printable(item.reason)}")
@@ -112,29 +116,36 @@ def _text(outcome: GateOutcome, *, color: bool, width: int) -> str:
         )
     style = "bold green" if outcome.status in (Status.INSTALLED, Status.JUDGED) else "bold red"
     console.print(Text(printable(outcome.message), style=style))
-    parts.append(buffer.getvalue().rstrip("\n"))
+    # Table cells are padded to the column width; trailing blanks only get in the way of copy-paste.
+    parts.append("\n".join(line.rstrip(" ") for line in buffer.getvalue().rstrip("\n").split("\n")))
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
-def _table(outcome: GateOutcome) -> Table:
-    table = Table(title="Files judged by the gate", title_justify="left", show_lines=False)
-    for column in ("package", "version"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("file", overflow="fold", ratio=2, min_width=16)
-    for column in ("verdict", "action"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("reason", overflow="fold", ratio=3, min_width=20)
+_COLUMNS = (
+    Column("package", Fit.NAME),
+    Column("file", Fit.MIDDLE),
+    Column("verdict", Fit.FIXED),
+    Column("action", Fit.FIXED),
+    Column("reason", Fit.REST),
+)
+
+
+def _table(outcome: GateOutcome, width: int) -> RenderableType:
+    """Every file judged, fitted to `width`: the verdict and the action are never cut, the file name
+    is shortened in the middle, the reason wraps in its column."""
+    rows = []
     for decision in outcome.decisions:
         verdict = decision.result.verdict
-        table.add_row(
-            Text(printable(decision.file.project)),
-            Text(printable(str(decision.file.version))),
-            Text(printable(decision.file.filename)),
-            Text(verdict.value, style=_STYLE[verdict]),
-            Text(action(decision, outcome)),
-            Text(printable(decision.reason)),
+        rows.append(
+            [
+                Text(printable(f"{decision.file.project} {decision.file.version}")),
+                Text(printable(decision.file.filename)),
+                Text(verdict.value, style=_STYLE[verdict]),
+                Text(action(decision, outcome)),
+                Text(printable(decision.reason)),
+            ]
         )
-    return table
+    return Group(Text("Files judged by the gate", style="bold"), fitted_table(_COLUMNS, rows, width))
 
 
 def _markdown_summary(outcome: GateOutcome) -> str:

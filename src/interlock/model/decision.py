@@ -55,6 +55,26 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """A finding an `ignore` entry took out of the count: reviewed, and accepted as it is."""
+
+    finding: Finding
+    origin: str
+    """Where the entry that accepted it is written, `interlock.toml:20`."""
+    reason: str
+    """The entry's reason, as the policy gives it."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.finding.rule,
+            "path": self.finding.path,
+            "line": self.finding.line,
+            "origin": self.origin,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class PolicyDecision:
     """The policy's answer for one scan result."""
 
@@ -69,6 +89,8 @@ class PolicyDecision:
     """Everything the policy weighed, blocking reasons first."""
     age: timedelta | None = None
     """How old the release was at decision time; None when its upload time is unknown."""
+    accepted: tuple[Accepted, ...] = ()
+    """The findings ignore entries took out of the count, each with the entry that did."""
 
     @property
     def blocked(self) -> bool:
@@ -89,4 +111,6 @@ class PolicyDecision:
         }
         if self.age is not None:
             data["age_seconds"] = int(self.age.total_seconds())
+        if self.accepted:
+            data["accepted"] = [a.to_json() for a in self.accepted]
         return data

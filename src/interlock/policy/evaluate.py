@@ -33,7 +33,7 @@ from packaging.version import InvalidVersion, Version
 
 from interlock.analysis.verdict import decide
 from interlock.index.selection import upload_datetime
-from interlock.model.decision import PolicyDecision, Reason, ReasonCode, Status
+from interlock.model.decision import Accepted, PolicyDecision, Reason, ReasonCode, Status
 from interlock.model.findings import Finding
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
@@ -65,9 +65,9 @@ def apply_policy(
     reasons: list[Reason] = []
     name, version = result.name, result.version
 
-    findings, dropped = _apply_ignores(policy.ignore, result, today, reasons)
+    findings, accepted = _apply_ignores(policy.ignore, result, today, reasons)
     verdict, score = result.verdict, result.score
-    if dropped and verdict is not Verdict.ERROR:
+    if accepted and verdict is not Verdict.ERROR:
         # In a diff, what the predecessor had too still does not count (see Previous.counts).
         previous = result.previous
         verdict, score = decide([f for f in findings if previous is None or previous.counts(f)])
@@ -102,7 +102,7 @@ def apply_policy(
     else:
         status = Status.BLOCK
     ordered = tuple(sorted(reasons, key=lambda r: not r.blocks))
-    return PolicyDecision(status, verdict, score, tuple(findings), ordered, age)
+    return PolicyDecision(status, verdict, score, tuple(findings), ordered, age, accepted)
 
 
 def newest_passing(
@@ -132,10 +132,11 @@ def newest_passing(
 
 def _apply_ignores(
     ignores: tuple[IgnoreEntry, ...], result: ScanResult, today: date, reasons: list[Reason]
-) -> tuple[list[Finding], bool]:
-    """The findings that still count, and whether any were dropped. A finding is dropped by the
-    first live entry covering it; an expired entry that covers it is only noted."""
+) -> tuple[list[Finding], tuple[Accepted, ...]]:
+    """The findings that still count, and those dropped with the entry that dropped each. A finding
+    is dropped by the first live entry covering it; an expired entry that covers it is only noted."""
     kept: list[Finding] = []
+    accepted: list[Accepted] = []
     dropped: dict[IgnoreEntry, int] = {}
     expired: dict[IgnoreEntry, None] = {}
     for finding in result.findings:
@@ -143,6 +144,7 @@ def _apply_ignores(
         live = next((e for e in covering if not e.expired(today)), None)
         if live is not None and finding.rule != KNOWN_MALICIOUS_RULE:
             dropped[live] = dropped.get(live, 0) + 1
+            accepted.append(Accepted(finding, live.origin, live.reason))
             continue
         kept.append(finding)
         expired.update(dict.fromkeys(e for e in covering if e.expired(today)))
@@ -154,7 +156,7 @@ def _apply_ignores(
             )
         )
     reasons.extend(_expired_reason("ignore", entry) for entry in expired)
-    return kept, bool(dropped)
+    return kept, tuple(accepted)
 
 
 def _matching(

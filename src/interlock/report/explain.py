@@ -16,7 +16,15 @@ from interlock.model.result import ScanResult
 from interlock.policy.duration import format_age, format_duration
 from interlock.policy.model import Policy
 from interlock.policy.show import summarise
-from interlock.report.common import history_line, plural, printable, split_baseline
+from interlock.report.common import (
+    accepted_by,
+    accepted_findings,
+    history_line,
+    plural,
+    printable,
+    split_baseline,
+    verdict_after_policy,
+)
 from interlock.report.text import TextFormatter
 
 _MARKS = {True: "✗", False: "·"}
@@ -97,6 +105,10 @@ def _analysis_line(result: ScanResult) -> str:
     )
     if baseline:
         line += f" ({len(baseline)} more the previous release had too)"
+    accepted = accepted_findings(result)
+    if accepted:
+        after = verdict_after_policy(result).value.upper()
+        line += f"; {len(accepted)} of them accepted by {accepted_by(accepted)}: {after} without them"
     return line
 
 

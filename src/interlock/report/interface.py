@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from interlock.model.result import ScanResult
+from interlock.report.common import Show
 
 
 class Formatter(ABC):
@@ -18,11 +19,15 @@ class Formatter(ABC):
     name: str
     """The `--format` value that selects this formatter."""
 
-    def __init__(self, *, color: bool = False, width: int | None = None, everything: bool = False) -> None:
+    def __init__(
+        self, *, color: bool = False, width: int | None = None, show: Show = Show.TRIAGE, everything: bool = False
+    ) -> None:
         self.color = color
         """Whether terminal colour codes may be emitted (only the text format uses it)."""
         self.width = width
         """Target line width for formats laid out for a terminal; None picks one."""
+        self.show = show
+        """Which of several results are listed in full (formats for people; data formats carry all)."""
         self.everything = everything
         """Report the findings of every release, clean ones too (SARIF: `--sarif-all`); by default a
         format may leave out what needs no one's attention."""

@@ -407,6 +407,10 @@ ENCODED_SHELL_PATTERN = re.compile(
     r"powershell[^\n]{0,80}\s-(e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}|-w(indowstyle)?\s+hidden",
     re.IGNORECASE,
 )
+# Of those, the command that cannot be read: a hidden window alone still shows what it runs.
+ENCODED_COMMAND_PATTERN = re.compile(
+    r"powershell[^\n]{0,80}\s-(e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}", re.IGNORECASE
+)
 
 # The switch product analytics offer to turn them off, named in the code that sends them.
 TELEMETRY_OPT_OUT = re.compile(

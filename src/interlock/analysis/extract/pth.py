@@ -45,6 +45,9 @@ _NSPKG_IMPORTS = {"importlib.util", "importlib.machinery"}
 _NSPKG_STRINGS = re.compile(r"^(sitedir|__path__|importlib\.util|importlib\.machinery|[A-Za-z_][\w.]*)$")
 
 
+_MAX_EXEC_DEPTH = 2
+
+
 @dataclass(frozen=True)
 class PthLine:
     """An executable line of a .pth file."""
@@ -116,13 +119,25 @@ def _is_allowed_subscript(node: ast.Subscript) -> bool:
     return isinstance(node.value, ast.Attribute) and node.value.attr == "modules"
 
 
-def _imported_modules(code: str) -> set[str]:
+def _imported_modules(code: str, depth: int = 0) -> set[str]:
+    """Top-level modules the code imports, including those of literal code it hands to exec
+    (`exec('import coverage; …')`), a level or two deep."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError):
         return set()
     modules: set[str] = set()
     for node in ast.walk(tree):
+        if (
+            depth < _MAX_EXEC_DEPTH
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "exec"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            modules.update(_imported_modules(node.args[0].value, depth + 1))
         if isinstance(node, ast.Import):
             modules.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -13,6 +13,8 @@ from interlock.analysis.facts import Capability, Tag
 from interlock.artifact.limits import MAX_STRING_SCAN
 
 _BLOB_MIN = 1024
+# Kinds of hidden PowerShell: a base64 -EncodedCommand, or only a hidden window (the command readable).
+ENCODED, HIDDEN_WINDOW = "encoded-command", "hidden-window"
 # A bare (dotted) identifier such as `properties.exclusionPath` names a field of a data structure —
 # a cloud SDK's model of an antivirus setting — not an action: the setting is changed by a command
 # (`Add-MpPreference -ExclusionPath …`), which has spaces. (A bare `vmtoolsd` or `IsDebuggerPresent`
@@ -74,7 +76,8 @@ def command_capabilities(command: str) -> list[Sighting]:
     if patterns.SHELL_DOWNLOAD_PATTERN.search(command[:MAX_STRING_SCAN]):
         found.append(Sighting(Capability.SHELL_DOWNLOAD, short(command)))
     if patterns.ENCODED_SHELL_PATTERN.search(command[:MAX_STRING_SCAN]):
-        found.append(Sighting(Capability.ENCODED_SHELL, short(command)))
+        encoded = patterns.ENCODED_COMMAND_PATTERN.search(command[:MAX_STRING_SCAN])
+        found.append(Sighting(Capability.ENCODED_SHELL, short(command), kind=ENCODED if encoded else HIDDEN_WINDOW))
     return found
 
 

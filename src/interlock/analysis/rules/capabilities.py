@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from interlock.analysis.evidence import Evidence
+from interlock.analysis.extract.strings import HIDDEN_WINDOW
 from interlock.analysis.facts import Capability, Fact, Tag, When
 from interlock.analysis.rules.base import files_rule, finding_from, register_check
 from interlock.model.findings import Finding, Severity
@@ -61,13 +62,21 @@ def _build_tools_are_routine(fact: Fact, severity: Severity) -> Severity | None:
     return severity
 
 
+def _hidden_window_when_called(fact: Fact, severity: Severity) -> Severity | None:
+    # A readable command in a hidden window, run when called: a desktop tool hiding a console flash.
+    if fact.when is When.CALL and fact.kind == HIDDEN_WINDOW and Tag.HIDDEN_PAYLOAD not in fact.tags:
+        return Severity.MEDIUM
+    return severity
+
+
 def _literal_exec_is_routine(fact: Fact, severity: Severity) -> Severity | None:
     # exec of a string written in the source hides nothing; the string itself is analysed.
     if Tag.LITERAL_CODE in fact.tags:
         return None
-    # Importing a module by computed name is how plugins load: low except at interpreter start.
-    if Tag.MODULE_NAME in fact.tags and fact.when is not When.STARTUP:
-        return Severity.LOW
+    # Importing a module by computed name is how plugins load: it runs installed code, not hidden
+    # code. Low, and medium at interpreter start (where a plugin hook is still worth a look).
+    if Tag.MODULE_NAME in fact.tags:
+        return Severity.MEDIUM if fact.when is When.STARTUP else Severity.LOW
     return severity
 
 
@@ -119,7 +128,11 @@ POWERSHELL_HIDDEN = _capability_rule(
     Capability.ENCODED_SHELL,
     {When.CALL: H, When.IMPORT: C, When.STARTUP: C, When.INSTALL: C},
     "runs hidden or encoded PowerShell",
-    "PowerShell with -EncodedCommand or a hidden window: a command built to be unreadable and unseen.",
+    "PowerShell with -EncodedCommand or a hidden window: a command built to be unreadable and unseen. "
+    "A hidden window alone, in a function that runs when called, is medium: desktop tools hide the "
+    "console of a readable command (its command is judged by the other rules).",
+    _hidden_window_when_called,
+    (Severity.MEDIUM,),
     threat=True,
 )
 
@@ -131,9 +144,9 @@ DYNAMIC_EXEC = _capability_rule(
     "exec/eval of a computed string, __import__ of a computed name, or a builtin reached through "
     "globals()/getattr with a computed key. Common in old setup.py files that exec a version file; "
     "alarming at every interpreter start. exec of a literal string is not reported (the string is analysed); "
-    "importing a module by a computed name (plugin loading) is low.",
+    "importing a module by a computed name (plugin loading) is low, medium at interpreter start.",
     _literal_exec_is_routine,
-    (Severity.LOW,),
+    (Severity.LOW, Severity.MEDIUM),
 )
 
 DECODED_EXEC = _capability_rule(

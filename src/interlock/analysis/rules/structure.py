@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 
 from packaging.utils import canonicalize_name
@@ -119,12 +120,14 @@ _HARMLESS_AT_STARTUP = {Capability.FILE_WRITE}
 STARTUP_PTH_EXEC = files_rule(
     "startup-pth-exec",
     "a .pth file line that runs code at every interpreter start",
-    (Severity.INFO, Severity.MEDIUM, Severity.HIGH),
+    (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH),
     "site.py executes `.pth` lines starting with `import`. Known shapes (setuptools' distutils hook, "
     "namespace packages, virtualenv, editable finders, coverage and pytest-cov) are info only when they "
-    "match exactly. Any other line is medium when nothing in it is dangerous (modules of the same release "
-    "it imports are analysed as start-up code), and high when it spawns, decodes, executes or connects — "
-    "those capabilities are then critical in their own rules. litellm 1.82.8's litellm_init.pth is the example.",
+    "match exactly. A line that only imports the release's own modules (and the standard library), even "
+    "through literal exec'd code, is low: it hooks the release's own code, which is analysed as start-up "
+    "code. Any other line is medium when nothing in it is dangerous, and high when it spawns, decodes, "
+    "executes or connects — those capabilities are then critical in their own rules. litellm 1.82.8's "
+    "litellm_init.pth is the example.",
 )
 
 
@@ -145,11 +148,20 @@ def _pth_exec(evidence: Evidence) -> Iterable[Finding]:
             and Tag.LITERAL_CODE not in f.tags
         ]
         shipped = [module for module in line.imports if module in evidence.shipped_modules]
+        foreign = [m for m in line.imports if m not in evidence.shipped_modules and m not in sys.stdlib_module_names]
         if dangerous:
             message = (
                 f"runs code at every interpreter start that {action(dangerous[0].capability)} ({dangerous[0].detail})"
             )
             yield STARTUP_PTH_EXEC.finding(Severity.HIGH, path, line.line, message, evidence_text, "startup")
+        elif shipped and not foreign:
+            # A hook into the release's own code (coverage's subprocess hook): what runs is that
+            # code, judged as start-up code by every other rule; the line itself hides nothing.
+            message = (
+                f"runs at every interpreter start: a hook into this release's own {', '.join(shipped)} "
+                "(analysed as start-up code; nothing dangerous in the line itself)"
+            )
+            yield STARTUP_PTH_EXEC.finding(Severity.LOW, path, line.line, message, evidence_text, "startup")
         else:
             imported = f"; imports {', '.join(shipped)} from this release, analysed as start-up code" if shipped else ""
             message = (

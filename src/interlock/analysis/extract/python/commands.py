@@ -120,8 +120,14 @@ def is_build_step(program: str, words: list[str]) -> bool:
     # pkg-config's kin (mecab-config, llvm-config, pg_config) report where a library is installed.
     if _PLAIN_PROGRAM.match(program) and program.endswith(("-config", "_config")) and words[0] == program:
         return True
+    # `nvcc -V`, `[compiler, "--version"]`: asking a tool its version runs nothing it was handed.
+    if len(words) == 2 and words[1] in _VERSION_FLAGS:
+        return True
     # `rm -rf build dist` in a release helper; removing anything under / or ~ is not a build step.
     return program == "rm" and all(not w.startswith(("/", "~", "$", "…")) for w in words[1:])
+
+
+_VERSION_FLAGS = frozenset({"-V", "--version", "-version", "-dumpversion"})
 
 
 def literal_parts(node: ast.expr) -> str:

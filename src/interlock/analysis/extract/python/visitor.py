@@ -53,8 +53,9 @@ _IMPORT_CALLS = ("__import__", "builtins.__import__", "__builtins__.__import__",
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 # A file name with an extension that is not Python's: `cert.pem`, `logo.png`, `data/x.json`.
 _DATA_FILE_NAME = re.compile(r"^[\w./\\-]*\w\.(?!pyw?$)[A-Za-z][A-Za-z0-9]{0,9}$")
-# Calls that open or read a file named by their first argument (pkgutil.get_data: the last).
-_FILE_OPENERS = ("open", "io.open", "codecs.open", "pathlib.Path", "Path", "pkgutil.get_data")
+# Calls that open or read a file named by their first argument (pkgutil.get_data: the last). A
+# `pathlib.Path(...)` reads nothing until `.read_text()`/`.read_bytes()`/`.open()` (see _data_file_read).
+_FILE_OPENERS = ("open", "io.open", "codecs.open", "pkgutil.get_data")
 # importlib.resources' readers, which take (package, resource name).
 _RESOURCE_READERS = (
     "importlib.resources.read_text",
