@@ -42,7 +42,7 @@ from packaging.version import Version  # noqa: E402
 from interlock.index import IndexClient, IndexProblem, configured_index  # noqa: E402
 from interlock.index.client import PAGE_LIMIT  # noqa: E402
 from interlock.index.simple_api import ACCEPT  # noqa: E402
-from interlock.index.transport import redact  # noqa: E402
+from interlock.index.urls import redact  # noqa: E402
 from interlock.lockfiles import PinStatus, read_lockfile  # noqa: E402
 from tests.fake_index import FakeIndex, Reply  # noqa: E402
 

@@ -23,7 +23,7 @@ from interlock.index import (
 )
 from interlock.index.artifacts import artifact_path, safe_filename
 from interlock.index.simple_api import parse_html_page, parse_json_page, parse_page
-from interlock.index.transport import redact
+from interlock.index.urls import redact
 
 PAGE = "http://127.0.0.1:8080/simple/demo/"
 SHA = "ab" * 32

@@ -119,7 +119,7 @@ def test_a_finding_of_an_undeclared_severity_is_refused() -> None:
 def _copy_of_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "interlock"
     shutil.copytree(Path(str(resources.files("interlock"))), copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(version.resources, "files", lambda package: copy)
+    monkeypatch.setattr(version, "_ROOT", copy)
     return copy
 
 

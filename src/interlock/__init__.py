@@ -1,8 +1,5 @@
 """Interlock: static inspection of Python package releases for malicious code."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("interlock")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"
+"""The release's version; pyproject.toml reads it from here (reading the installed metadata instead
+would load importlib.metadata, a fifth of a short command's start-up)."""

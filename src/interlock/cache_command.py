@@ -24,11 +24,11 @@ the least recently used beyond the cap are evicted, never one a running judgemen
 """
 
 
-def add_cache_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `cache` with its actions `info` and `prune`."""
+def add_cache_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str) -> None:
+    """Register `cache` with its actions `info` and `prune`; `summary` is its line in `interlock --help`."""
     cache = commands.add_parser(
-        "cache",
-        help="show or prune the cache (downloaded artifacts, results, facts, index pages)",
+        name,
+        help=summary,
         description="Show where Interlock caches what it downloads and works out, and make room in it.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -1,23 +1,20 @@
-"""The `interlock` command: thin, delegating to functions that tests call directly."""
+"""The `interlock` command: thin, delegating to functions that tests call directly.
+
+Every hook, CI step and gate run pays for this module's start-up, so it imports next to nothing:
+only the command being run gets its options (their choices and defaults come from the modules that
+do the work), and each handler imports what it uses when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import os
 import sys
-import threading
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from rich.console import Console, RenderableType
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from interlock import __version__
-from interlock.analysis.extract.yara_rules import YaraError, YaraRules
-from interlock.audit import DEFAULT_WORKERS, judge_all, nothing_judged, plan
 from interlock.commands import (
     EXIT_ERROR,
     EXIT_FOUND,
@@ -36,17 +33,21 @@ from interlock.commands import (
     policy_scanner,
     usage_error,
 )
-from interlock.diff.compare import DiffError
-from interlock.model.decision import Status
-from interlock.model.result import ScanResult
-from interlock.model.verdict import Verdict
-from interlock.policy.model import FailOn, Policy
-from interlock.policy.show import expired_warnings
-from interlock.report import Show, render
-from interlock.report.common import printable
-from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
-from interlock.scanner import Scanner, ScanOptions
-from interlock.targets import Target, TargetError, expand
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rich.console import RenderableType
+
+    from interlock.analysis.extract.yara_rules import YaraRules
+    from interlock.model.result import ScanResult
+    from interlock.policy.model import Policy
+    from interlock.scanner import Scanner
+    from interlock.targets import Target
+
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
+    AddCommand = Callable[[Subcommands, str, str], None]
+    """Registers a command with its options, given its name and its line in `interlock --help`."""
 
 _DESCRIPTION = """\
 Interlock reads Python package releases the way a careful reviewer would — what runs at install
@@ -111,10 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    # hishel logs a damaged cache entry with its traceback; the HTTP cache passes over such entries
-    # (a miss), so with no logging configured that would only be noise on the terminal.
-    logging.getLogger("hishel").addHandler(logging.NullHandler())
-    parser = build_parser()
+    parser = build_parser(_command_named(sys.argv[1:] if argv is None else argv))
     arguments = parser.parse_args(argv)
     if not hasattr(arguments, "handler"):
         parser.print_help()
@@ -128,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _interrupted() -> int:
     """Ctrl-C: ask every worker to stop, remove the partial downloads, say so in one line, and end
     with status 130 at once — not after the downloads and analyses under way would have ended."""
+    import threading
+
     from interlock.artifact.limits import request_stop
     from interlock.index.artifacts import abandon_partial_downloads
 
@@ -143,19 +143,51 @@ def _interrupted() -> int:
     return 130
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `interlock` parser. Given `command`, only that command gets its options; the others are
+    only listed, as `interlock --help` shows them (their options would load what they run on)."""
     parser = argparse.ArgumentParser(
         prog="interlock",
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Run 'interlock COMMAND --help' for each command's options. Start with 'interlock demo'.",
     )
-    parser.add_argument("--version", action="version", version=f"interlock {__version__} (rules {RULESET_VERSION})")
+    parser.add_argument("--version", action=_VersionWithRules)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name, (summary, add) in _COMMANDS.items():
+        if command is None or command == name:
+            add(commands, name, summary)
+        else:
+            commands.add_parser(name, help=summary)
+    return parser
 
+
+def _command_named(argv: Sequence[str]) -> str:
+    """The command `argv` runs: its first word that is not an option (the top level's take no value)."""
+    return next((word for word in argv if not word.startswith("-")), "")
+
+
+class _VersionWithRules(argparse._VersionAction):
+    """--version: Interlock's and the rule set's. The rule set's is a digest of the rule sources,
+    taken only when asked for."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from interlock.model.version import ruleset_version
+
+        self.version = f"interlock {__version__} (rules {ruleset_version()})"
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _add_scan(commands: Subcommands, name: str, summary: str) -> None:
     scan = commands.add_parser(
-        "scan",
-        help="scan artifacts (files, directories, NAME==VERSION) and give verdicts",
+        name,
+        help=summary,
         description="Scan release artifacts statically and give a verdict with evidence for each.",
         epilog=_SCAN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -174,9 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_progress_options(scan)
     scan.set_defaults(handler=run_scan)
 
+
+def _add_diff(commands: Subcommands, name: str, summary: str) -> None:
     diff = commands.add_parser(
-        "diff",
-        help="judge a release against an earlier one: what it adds that matters",
+        name,
+        help=summary,
         description="Compare two releases of one project and judge NEW on what changed: new files, new "
         "capabilities in existing files (with the added lines), code that runs earlier than before.",
         epilog=_DIFF_EPILOG,
@@ -192,9 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_progress_options(diff)
     diff.set_defaults(handler=run_diff)
 
+
+def _add_audit(commands: Subcommands, name: str, summary: str) -> None:
+    from interlock.audit import DEFAULT_WORKERS
+
     audit = commands.add_parser(
-        "audit",
-        help="judge every artifact a lockfile (or an environment) pins",
+        name,
+        help=summary,
         description="Judge the exact artifact each pinned requirement would install (found by its hash where "
         "the lockfile has one), and report what cannot be judged ahead of an install (unpinned requirements, "
         "URLs, VCS and local paths).",
@@ -240,9 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_progress_options(audit)
     audit.set_defaults(handler=run_audit)
 
+
+def _add_intel(commands: Subcommands, name: str, summary: str) -> None:
     intel = commands.add_parser(
-        "intel",
-        help="known-malicious advisories: import OSV records, look a project up",
+        name,
+        help=summary,
         description="Releases named in an imported advisory are malicious without analysis; the advisory id is cited.",
         epilog="examples:\n  interlock intel update --from malicious-packages/osv/malicious/pypi/\n"
         "  interlock intel update --from osv-pypi.zip\n  interlock intel show litellm==1.82.8\n",
@@ -265,17 +305,23 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("project", metavar="NAME[==VERSION]")
     show.set_defaults(handler=run_intel_show)
 
+
+def _add_rules(commands: Subcommands, name: str, summary: str) -> None:
     rules = commands.add_parser(
-        "rules",
-        help="list the detection rules, or explain one",
+        name,
+        help=summary,
         description="Without an argument, list every rule; with a rule id, explain what it looks for and why.",
     )
     rules.add_argument("rule", nargs="?", metavar="RULE_ID", help="e.g. decoded-exec")
     rules.set_defaults(handler=run_rules)
 
+
+def _add_demo(commands: Subcommands, name: str, summary: str) -> None:
+    from interlock.report import Show
+
     demo = commands.add_parser(
-        "demo",
-        help="build a genuine and a trojaned demo release and scan both",
+        name,
+        help=summary,
         description="Builds two releases of a made-up project — a genuine 1.0.0 and a 1.0.1 trojaned the way "
         "litellm 1.82.8 was — into DIR, and scans them. Nothing is installed or run.",
     )
@@ -285,9 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_output_options(demo)
     demo.set_defaults(handler=run_demo, show=Show.ALL)
 
+
+def _add_explain(commands: Subcommands, name: str, summary: str) -> None:
+    from interlock.policy.model import FailOn
+
     explain = commands.add_parser(
-        "explain",
-        help="every signal about one release, and how the policy weighed it",
+        name,
+        help=summary,
         description="Judge one release with everything Interlock knows — its code, its history, its upload time, "
         "its provenance, advisories, its name — and show how the policy weighed each signal into the decision.",
         epilog=_EXPLAIN_EPILOG,
@@ -309,13 +359,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_progress_options(explain)
     explain.set_defaults(handler=run_explain)
 
-    _add_policy_commands(commands)
-    from interlock.cache_command import add_cache_command
-    from interlock.gate.command import add_gate_commands
 
-    add_gate_commands(commands)
-    add_cache_command(commands)
-    return parser
+def _add_gate(commands: Subcommands, name: str, summary: str) -> None:
+    from interlock.gate.command import add_gate_command
+
+    add_gate_command(commands, name, summary)
+
+
+def _add_cache(commands: Subcommands, name: str, summary: str) -> None:
+    from interlock.cache_command import add_cache_command
+
+    add_cache_command(commands, name, summary)
 
 
 _EXPLAIN_EPILOG = """\
@@ -376,10 +430,10 @@ exit status: 0 the policy is valid, 2 it is not (every problem printed as FILE:L
 """
 
 
-def _add_policy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_policy(commands: Subcommands, name: str, summary: str) -> None:
     policy = commands.add_parser(
-        "policy",
-        help="check or show the policy (pyproject [tool.interlock] or interlock.toml)",
+        name,
+        help=summary,
         description="Check a policy file for mistakes, or show the policy in effect.",
         epilog=_POLICY_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -416,8 +470,26 @@ def _print_help_as_usage_error(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
+_COMMANDS: dict[str, tuple[str, AddCommand]] = {
+    "scan": ("scan artifacts (files, directories, NAME==VERSION) and give verdicts", _add_scan),
+    "diff": ("judge a release against an earlier one: what it adds that matters", _add_diff),
+    "audit": ("judge every artifact a lockfile (or an environment) pins", _add_audit),
+    "intel": ("known-malicious advisories: import OSV records, look a project up", _add_intel),
+    "rules": ("list the detection rules, or explain one", _add_rules),
+    "demo": ("build a genuine and a trojaned demo release and scan both", _add_demo),
+    "explain": ("every signal about one release, and how the policy weighed it", _add_explain),
+    "policy": ("check or show the policy (pyproject [tool.interlock] or interlock.toml)", _add_policy),
+    "install": ("pip install through the gate: every file judged before it is installed or built", _add_gate),
+    "uv": ("uv pip install through the gate: every file judged before it is installed or built", _add_gate),
+    "cache": ("show or prune the cache (downloaded artifacts, results, facts, index pages)", _add_cache),
+}
+"""Every command in the order `interlock --help` lists them: its line there, and what registers it."""
+
+
 def run_policy_check(arguments: argparse.Namespace) -> int:
-    from interlock.policy.show import summarise
+    from datetime import date
+
+    from interlock.policy.show import expired_warnings, summarise
 
     path = policy_path(arguments.path)
     if path is None:
@@ -432,6 +504,9 @@ def run_policy_check(arguments: argparse.Namespace) -> int:
 
 
 def run_policy_show(arguments: argparse.Namespace) -> int:
+    from datetime import date
+
+    from interlock.policy.model import Policy
     from interlock.policy.show import format_policy
 
     path = policy_path(arguments.path)
@@ -443,6 +518,8 @@ def run_policy_show(arguments: argparse.Namespace) -> int:
 
 
 def run_scan(arguments: argparse.Namespace) -> int:
+    from interlock.targets import TargetError, expand
+
     try:
         targets = expand(arguments.targets)
     except TargetError as exc:
@@ -459,6 +536,10 @@ def run_scan(arguments: argparse.Namespace) -> int:
 
 
 def run_diff(arguments: argparse.Namespace) -> int:
+    from interlock.diff.compare import DiffError
+    from interlock.model.result import ScanResult
+    from interlock.model.verdict import Verdict
+
     try:
         old, new = (_single_target(text) for text in (arguments.old, arguments.new))
         yara = _yara(arguments)
@@ -493,7 +574,9 @@ def run_diff(arguments: argparse.Namespace) -> int:
 
 
 def run_audit(arguments: argparse.Namespace) -> int:
+    from interlock.audit import judge_all, nothing_judged, plan
     from interlock.lockfiles import LockfileError, read_environment, read_lockfile, read_lockfile_stream
+    from interlock.report.common import printable
 
     if not arguments.lockfiles and not arguments.env and arguments.python is None:
         return usage_error("audit: give a LOCKFILE, --env or --python PATH")
@@ -527,6 +610,10 @@ def run_audit(arguments: argparse.Namespace) -> int:
 
 
 def run_explain(arguments: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from interlock.model.decision import Status
+    from interlock.report import render
     from interlock.report.explain import Cooldown, explain
 
     try:
@@ -567,6 +654,7 @@ def _newest_old_enough(scanner: Scanner, name: str, policy: Policy, now: datetim
 
 def run_intel_update(arguments: argparse.Namespace) -> int:
     from interlock.intel.osv import Advisory, Skipped, read_records
+    from interlock.report.common import printable
     from interlock.store.advisories import AdvisoryStore
 
     advisories: list[Advisory] = []
@@ -594,6 +682,7 @@ def run_intel_update(arguments: argparse.Namespace) -> int:
 
 
 def run_intel_show(arguments: argparse.Namespace) -> int:
+    from interlock.report.common import printable
     from interlock.store.advisories import AdvisoryStore
 
     name, _, version = arguments.project.partition("==")
@@ -608,6 +697,8 @@ def run_intel_show(arguments: argparse.Namespace) -> int:
 
 
 def _single_target(text: str) -> Target:
+    from interlock.targets import TargetError, expand
+
     targets = expand([text])
     if len(targets) != 1:
         raise TargetError(f"{text}: names {len(targets)} artifacts; diff compares one release with one other")
@@ -615,6 +706,8 @@ def _single_target(text: str) -> Target:
 
 
 def _yara(arguments: argparse.Namespace) -> YaraRules | None:
+    from interlock.analysis.extract.yara_rules import YaraError, YaraRules
+
     if arguments.yara_rules is None:
         return None
     try:
@@ -634,6 +727,8 @@ def _scan_with_progress(scanner: Scanner, targets: list[Target], arguments: argp
 def _report(
     results: list[ScanResult], arguments: argparse.Namespace, unjudged: list[dict[str, str]] | None = None
 ) -> int:
+    from interlock.report import Show, render
+
     to_file = arguments.output is not None
     color = arguments.format == "text" and not to_file and sys.stdout.isatty()
     text = render(
@@ -657,6 +752,10 @@ def _report(
 
 def _with_unjudged(text: str, fmt: str, unjudged: list[dict[str, str]]) -> str:
     """The report with the requirements that could not be judged: a JSON key, or a closing list."""
+    import json
+
+    from interlock.report.common import printable
+
     if fmt == "json":
         document = json.loads(text)
         document["summary"]["unjudged"] = len(unjudged)
@@ -676,6 +775,8 @@ def exit_status(results: list[ScanResult]) -> int:
     """1 if the policy keeps any release out for what it is (its verdict at or above fail-on,
     denied, known malicious, too new, provenance required); else 3 if any target could not be
     analysed; else 0."""
+    from interlock.model.verdict import Verdict
+
     if any(r.decision is not None and r.decision.blocked and not r.decision.only_unanalysed for r in results):
         return EXIT_FOUND
     if any(r.verdict is Verdict.ERROR for r in results):
@@ -684,6 +785,10 @@ def exit_status(results: list[ScanResult]) -> int:
 
 
 def run_rules(arguments: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from interlock.ruleset import ALL_RULES, RULES_BY_ID, RULESET_VERSION
+
     console = Console(highlight=False)
     if arguments.rule is None:
         from interlock.report.tables import rendered
@@ -704,7 +809,10 @@ def run_rules(arguments: argparse.Namespace) -> int:
 
 def rules_table(width: int) -> RenderableType:
     """Every rule, its severities and its summary, fitted to `width`: a summary wraps under itself."""
+    from rich.text import Text
+
     from interlock.report.tables import Column, Fit, fitted_table
+    from interlock.ruleset import ALL_RULES
 
     columns = (Column("rule", Fit.FIXED), Column("severities", Fit.FIXED), Column("summary", Fit.REST))
     rows = [
@@ -716,6 +824,9 @@ def rules_table(width: int) -> RenderableType:
 
 def run_demo(arguments: argparse.Namespace) -> int:
     from interlock.demo import build_demo_releases
+    from interlock.policy.model import FailOn, Policy
+    from interlock.scanner import Scanner, ScanOptions
+    from interlock.targets import Target
 
     try:
         paths = build_demo_releases(arguments.dir)

@@ -1,7 +1,9 @@
 """What the commands share: exit statuses, common options, the policy in effect and a scanner for it.
 
 The `interlock` command (cli.py) and the install gate's commands (gate/command.py) both build on
-these, so neither has to reach into the other.
+these, so neither has to reach into the other. Every command imports this module before its
+arguments are parsed, `interlock --version` too: what a function here needs (the scanner, the report
+formats, the policy) it imports itself, so a command loads only what it uses.
 """
 
 from __future__ import annotations
@@ -9,19 +11,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
-from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from interlock.analysis.extract.yara_rules import YaraRules
-from interlock.index.cache_location import CACHE_DIR_ENV
-from interlock.policy.duration import parse_duration
-from interlock.policy.model import FailOn, Policy
-from interlock.policy.show import expired_warnings
-from interlock.progress import CommandProgress, choose_mode
-from interlock.report import FORMATS, Show
-from interlock.scanner import Scanner, ScanOptions
-from interlock.store.artifacts import DEFAULT_MAX_BYTES, MAX_SIZE_ENV, describe_bytes, parse_size
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from interlock.analysis.extract.yara_rules import YaraRules
+    from interlock.policy.model import Policy
+    from interlock.progress import CommandProgress
+    from interlock.scanner import Scanner
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 """The policy lets everything pass; it keeps something out; usage error; something could not be analysed."""
@@ -35,6 +34,9 @@ def usage_error(message: str) -> int:
 
 def add_output_options(command: argparse.ArgumentParser) -> None:
     """--format, --output, --sarif-all, --fail-on and --policy: how a command reports, and against which policy."""
+    from interlock.policy.model import FailOn
+    from interlock.report import FORMATS
+
     command.add_argument(
         "--format", "-f", choices=sorted(FORMATS), default="text", help="output format (default: text)"
     )
@@ -62,6 +64,8 @@ def add_output_options(command: argparse.ArgumentParser) -> None:
 
 def add_triage_options(command: argparse.ArgumentParser) -> None:
     """--all and --only-flagged: which of several results the text, Markdown and HTML reports list."""
+    from interlock.report import Show
+
     shown = command.add_mutually_exclusive_group()
     shown.add_argument(
         "--all",
@@ -103,6 +107,9 @@ def add_min_age(command: argparse.ArgumentParser) -> None:
 
 def add_cache_options(command: argparse.ArgumentParser) -> None:
     """--cache-dir and --cache-max-size: where the caches live, and how much the downloads may take."""
+    from interlock.index.cache_location import CACHE_DIR_ENV
+    from interlock.store.artifacts import DEFAULT_MAX_BYTES, MAX_SIZE_ENV, describe_bytes
+
     command.add_argument(
         "--cache-dir",
         metavar="DIR",
@@ -135,6 +142,8 @@ def add_progress_options(command: argparse.ArgumentParser) -> None:
 
 def cache_max_bytes(arguments: argparse.Namespace) -> int:
     """--cache-max-size, else $INTERLOCK_CACHE_MAX_SIZE, else the default; ValueError for a bad variable."""
+    from interlock.store.artifacts import DEFAULT_MAX_BYTES, MAX_SIZE_ENV, parse_size
+
     given: int | None = getattr(arguments, "cache_max_size", None)
     if given is not None:
         return given
@@ -149,10 +158,14 @@ def cache_max_bytes(arguments: argparse.Namespace) -> int:
 
 def command_progress(arguments: argparse.Namespace, total: int | None, phase: str) -> CommandProgress:
     """The progress display the flags and standard error call for (see `interlock.progress`)."""
+    from interlock.progress import CommandProgress, choose_mode
+
     return CommandProgress(mode=choose_mode(getattr(arguments, "progress", None)), total=total, phase=phase)
 
 
 def _size(text: str) -> int:
+    from interlock.store.artifacts import parse_size
+
     try:
         return parse_size(text)
     except ValueError as exc:
@@ -160,6 +173,8 @@ def _size(text: str) -> int:
 
 
 def _duration(text: str) -> timedelta:
+    from interlock.policy.duration import parse_duration
+
     try:
         return parse_duration(text)
     except ValueError as exc:
@@ -171,6 +186,8 @@ def policy_scanner(
 ) -> Scanner | None:
     """A scanner for `index_url` with the policy in effect, the caches and history as the flags say;
     None after printing why the policy or the cache settings are unusable."""
+    from interlock.scanner import Scanner, ScanOptions
+
     policy = policy_in_effect(arguments)
     if policy is None:
         return None
@@ -199,6 +216,12 @@ def _history_wanted(arguments: argparse.Namespace) -> bool:
 def policy_in_effect(arguments: argparse.Namespace) -> Policy | None:
     """The policy file's (named by --policy, else found from the current directory), or the
     built-in one; --fail-on and --min-age override it. None after printing why it is unusable."""
+    from dataclasses import replace
+    from datetime import date
+
+    from interlock.policy.model import FailOn, Policy
+    from interlock.policy.show import expired_warnings
+
     given: Path | None = arguments.policy
     path = policy_path(given)
     if path is None and given is not None:

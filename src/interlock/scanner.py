@@ -28,7 +28,7 @@ from interlock.index.errors import IndexProblem, ProjectNotFound, VersionNotFoun
 from interlock.index.models import FileKind
 from interlock.index.provenance.rules import PROVENANCE_INVALID
 from interlock.index.selection import is_established_project, upload_datetime
-from interlock.index.transport import redact
+from interlock.index.urls import redact
 from interlock.intel.advisory_rules import known_malicious
 from interlock.intel.popular import shipped_popular_names
 from interlock.model.findings import Finding, Severity

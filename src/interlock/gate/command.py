@@ -77,48 +77,49 @@ examples:
 """ + _HOW_IT_WORKS.format(tool="uv", extra="\n        uv: the uv on PATH, else the one installed beside Interlock.")
 
 
-def add_gate_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `install` (pip) and `uv` (uv pip install)."""
-    for name, tool, epilog, what in (
-        ("install", "pip", _PIP_EPILOG, "pip install"),
-        ("uv", "uv", _UV_EPILOG, "uv pip install"),
-    ):
-        command = commands.add_parser(
-            name,
-            help=f"{what} through the gate: every file judged before it is installed or built",
-            description=f"Run '{what}' through Interlock: every release it would install, dependencies and "
-            "sdists included, is judged before any of its code can run; then exactly those files are installed.",
-            epilog=epilog,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-            usage=f"interlock {name} [options] -- <{what} arguments>",
-        )
-        command.add_argument(
-            "installer_args",
-            nargs=argparse.REMAINDER,
-            metavar=f"-- {tool.upper()}_ARGS",
-            help=f"arguments for {what}, after --",
-        )
-        command.add_argument(
-            "--python",
-            metavar="PATH",
-            type=Path,
-            help="interpreter or virtualenv to install into (default: $VIRTUAL_ENV, else python3 on PATH)",
-        )
-        add_output_options(command)
-        command.add_argument(
-            "--jobs",
-            "-j",
-            type=int,
-            default=min(4, os.cpu_count() or 1),
-            metavar="N",
-            help="files downloaded and judged at once (default: %(default)s)",
-        )
-        command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
-        add_history_option(command)
-        add_min_age(command)
-        add_cache_options(command)
-        add_progress_options(command)
-        command.set_defaults(handler=run_gate, tool=tool)
+_GATES = {"install": ("pip", _PIP_EPILOG, "pip install"), "uv": ("uv", _UV_EPILOG, "uv pip install")}
+"""Each gate command: the installer it drives, its --help epilog, and the installer command it runs."""
+
+
+def add_gate_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str) -> None:
+    """Register `install` (pip) or `uv` (uv pip install) with its options; `summary`: its line in --help."""
+    tool, epilog, what = _GATES[name]
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=f"Run '{what}' through Interlock: every release it would install, dependencies and "
+        "sdists included, is judged before any of its code can run; then exactly those files are installed.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage=f"interlock {name} [options] -- <{what} arguments>",
+    )
+    command.add_argument(
+        "installer_args",
+        nargs=argparse.REMAINDER,
+        metavar=f"-- {tool.upper()}_ARGS",
+        help=f"arguments for {what}, after --",
+    )
+    command.add_argument(
+        "--python",
+        metavar="PATH",
+        type=Path,
+        help="interpreter or virtualenv to install into (default: $VIRTUAL_ENV, else python3 on PATH)",
+    )
+    add_output_options(command)
+    command.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        metavar="N",
+        help="files downloaded and judged at once (default: %(default)s)",
+    )
+    command.add_argument("--no-cache", action="store_true", help="ignore and do not update the local result cache")
+    add_history_option(command)
+    add_min_age(command)
+    add_cache_options(command)
+    add_progress_options(command)
+    command.set_defaults(handler=run_gate, tool=tool)
 
 
 def run_gate(arguments: argparse.Namespace) -> int:

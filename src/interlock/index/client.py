@@ -34,7 +34,8 @@ from interlock.index.page import ProjectPage
 from interlock.index.page_memo import PageMemo
 from interlock.index.selection import previous_release_file, select_file
 from interlock.index.simple_api import ACCEPT, kept_json_page, looks_like_json, parse_html_page, read_json_page
-from interlock.index.transport import Http, Page, Traffic, redact
+from interlock.index.transport import Http, Page, Traffic
+from interlock.index.urls import redact
 
 GiB = 1024**3
 MiB = 1024**2

@@ -20,6 +20,7 @@ afresh, and one that cannot be opened at all means running without it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import ssl
 import uuid
@@ -31,6 +32,10 @@ from hishel import CacheOptions, SqliteStorage
 from hishel.httpx import CacheClient, CacheTransport
 
 from interlock.index.cache_location import CacheLayout
+
+# hishel logs a damaged cache entry with its traceback; the cache passes over such entries (a miss),
+# so with no logging configured that would only be noise on the terminal.
+logging.getLogger("hishel").addHandler(logging.NullHandler())
 
 # What a damaged cache raises while a stored body is read back (hishel's storage reports a missing
 # stream chunk as RuntimeError); the caller treats it as a miss.

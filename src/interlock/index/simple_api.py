@@ -21,7 +21,7 @@ from packaging.version import Version
 from interlock.index.errors import BadIndexResponse
 from interlock.index.models import FileKind, IndexFile, parse_filename, parse_version, split_filename, valid_sha256
 from interlock.index.page import ProjectPage
-from interlock.index.transport import redact
+from interlock.index.urls import redact
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_TYPE = "application/vnd.pypi.simple.v1+html"

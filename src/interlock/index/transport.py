@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -21,6 +20,7 @@ from interlock import __version__
 from interlock.artifact.limits import check_stop, pause
 from interlock.index.errors import BadIndexResponse, FileTooLarge, IndexUnavailable
 from interlock.index.http_cache import BODY_ID_HEADER, CACHE_FAILURES, caching_client, discard
+from interlock.index.urls import redact
 
 # Worth another try: the server is overloaded or restarting, not saying no.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -28,16 +28,6 @@ _MAX_RETRY_AFTER = 10.0
 _CHUNK = 256 * 1024
 
 T = TypeVar("T")
-
-
-def redact(url: str) -> str:
-    """The URL without user:password, for messages (pip's configured index URLs may carry credentials)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 @dataclass(frozen=True)

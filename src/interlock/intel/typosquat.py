@@ -42,10 +42,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from confusable_homoglyphs.confusables import confusables_data
 from packaging.utils import NormalizedName, canonicalize_name
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
 from interlock.intel.popular import PopularNames, is_project_name, shipped_popular_names
 
@@ -206,6 +203,9 @@ def _fold(name: str) -> tuple[str, str]:
 @lru_cache(maxsize=4096)
 def _ascii_lookalike(char: str) -> str | None:
     """The ASCII letter, digit or separator a Unicode character imitates (UTS #39 confusables)."""
+    # Imported here, like rapidfuzz below: listing the rules (`interlock rules`) needs neither.
+    from confusable_homoglyphs.confusables import confusables_data
+
     for variant in (char, char.lower()):
         for glyph in confusables_data.get(variant, ()):
             ascii_char = glyph["c"]
@@ -368,6 +368,9 @@ class _Index:
     @staticmethod
     def _near_keys(key: str, keys_by_length: dict[int, list[str]]) -> Iterator[tuple[str, int]]:
         """Keys within two edits of ``key`` (compared only with keys of a length two edits can reach)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
         for length in range(len(key) - 2, len(key) + 3):
             keys = keys_by_length.get(length)
             if keys:

@@ -18,7 +18,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
-from interlock.index.transport import redact
+from interlock.index.urls import redact
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 32 * MiB

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
+from pathlib import Path
 
 _ANALYSER_PACKAGES = ("model", "artifact", "analysis")
 """What decides the facts a source file yields."""
@@ -32,17 +31,20 @@ def ruleset_version() -> str:
     return _digest(_RULESET_PACKAGES)[:_SHOWN]
 
 
+_ROOT = Path(__file__).resolve().parent.parent
+"""The interlock package's folder (read as files: importlib.resources would add a fifth to `--version`)."""
+
+
 def _digest(packages: tuple[str, ...]) -> str:
-    root = resources.files("interlock")
     digest = hashlib.sha256()
     for package in packages:
-        folder = root.joinpath(*package.split("/"))
+        folder = _ROOT.joinpath(*package.split("/"))
         for relative, item in sorted(_source_files(folder, package)):
             digest.update(relative.encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _source_files(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+def _source_files(folder: Path, prefix: str) -> list[tuple[str, Path]]:
     found = []
     for item in folder.iterdir():
         if item.is_dir():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import yara_x
-
 from interlock.analysis.rules.base import files_rule
 from interlock.artifact.limits import Deadline
 from interlock.artifact.model import Artifact
@@ -34,6 +32,8 @@ class YaraRules:
     """
 
     def __init__(self, directory: Path) -> None:
+        import yara_x  # only with --yara-rules: every command declares this module's rule, few use YARA
+
         files = sorted(p for p in directory.rglob("*") if p.suffix in (".yar", ".yara") and p.is_file())
         if not files:
             raise YaraError(f"{directory}: no .yar or .yara files")
@@ -51,6 +51,8 @@ class YaraRules:
         self.count = len(files)
 
     def scan(self, artifact: Artifact, deadline: Deadline) -> list[Finding]:
+        import yara_x
+
         scanner = yara_x.Scanner(self.rules)
         scanner.set_timeout(_SCAN_TIMEOUT_SECONDS)
         findings = []

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from interlock.index.client import IndexClient
 from interlock.index.errors import BadIndexResponse, BadProvenance
 from interlock.index.models import IndexFile
-from interlock.index.transport import redact
+from interlock.index.urls import redact
+
+if TYPE_CHECKING:
+    from interlock.index.client import IndexClient
 
 KiB = 1024
 # A real provenance object is about 10 KiB per attestation; the caps bound memory and the

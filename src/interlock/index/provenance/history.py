@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from interlock.index.client import IndexClient
 from interlock.index.errors import BadProvenance
 from interlock.index.models import IndexFile
 from interlock.index.provenance.continuity import check_continuity
@@ -27,6 +27,9 @@ from interlock.index.provenance.verify import (
 )
 from interlock.index.selection import select_file
 from interlock.model.findings import Finding
+
+if TYPE_CHECKING:
+    from interlock.index.client import IndexClient
 
 
 def file_provenance(
