@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 MiB = 1024 * 1024
 
@@ -56,6 +57,16 @@ class Limits:
     def deadline(self) -> Deadline:
         """A fresh budget for one artifact (or one pair of releases, in a diff)."""
         return Deadline(self.max_seconds, self.seconds_per_source_mib)
+
+    def content_digest(self) -> str:
+        """A digest of the bounds that decide what is read of a member (whole, as an excerpt, or not at
+        all), and so what its analysis says: part of a cached report's key. The time budget is left out:
+        it decides whether an analysis finishes, never what a finished one says."""
+        values = [f"{item.name}={getattr(self, item.name)!r}" for item in fields(self) if item.name not in _TIME_BOUNDS]
+        return hashlib.sha256("\0".join(values).encode()).hexdigest()[:16]
+
+
+_TIME_BOUNDS = frozenset({"max_seconds", "seconds_per_source_mib"})
 
 
 DEFAULT_LIMITS = Limits()
