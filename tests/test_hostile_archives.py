@@ -220,6 +220,36 @@ def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
     assert peak.mib < 30, f"peak {peak.mib:.1f} MiB"
 
 
+def hidden_code_zip(padding: int) -> bytes:
+    """A zip of code that runs a hidden payload, padded with `padding` incompressible bytes."""
+    return zip_bytes([("hook.py", HIDDEN), ("blob.dat", random.Random(padding).randbytes(padding))])
+
+
+KEPT_SMALL = Limits(max_kept_bytes=64 * 1024)
+
+
+@pytest.mark.parametrize("filename", [WHEEL, SDIST])
+def test_an_archive_too_large_to_keep_is_still_read(filename: str) -> None:
+    # Over the kept limit, a nested archive used to keep only its first bytes: the code in it went unseen.
+    hidden = hidden_code_zip(200_000)
+    files = {"demo/__init__.py": "", "demo/_types.typed": hidden}
+    data = bare_wheel_bytes(files) if filename == WHEEL else bare_sdist_bytes(files)
+    artifact, result = scan_bytes(filename, data, KEPT_SMALL)
+    assert artifact.members["demo/_types.typed"].data is None  # held only while it was read
+    assert "demo/_types.typed!/hook.py" in artifact.members
+    assert "hook.py" in message_of(result, "archive-disguised")
+    assert "decoded-exec" in rule_ids(result)
+    assert result.verdict is Verdict.MALICIOUS
+
+
+def test_an_archive_beyond_the_memory_for_holding_it_is_reported_not_read() -> None:
+    data = bare_wheel_bytes({"demo/__init__.py": "", "demo/vendor.zip": hidden_code_zip(200_000)})
+    artifact, result = scan_bytes(WHEEL, data, Limits(max_kept_bytes=64 * 1024, max_kept_total_bytes=128 * 1024))
+    assert not any("!/" in path for path in artifact.members)
+    message = message_of(result, "archive-member-too-large")
+    assert message.startswith("an archive of 2") and message.endswith("the files in it are not read")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK])
 def test_tar_header_record_bomb_is_refused_before_it_is_read(kind: bytes) -> None:
