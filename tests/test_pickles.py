@@ -26,7 +26,7 @@ from interlock.artifact.pickles import pickle_excerpt
 from interlock.artifact.reader import read_artifact_bytes
 from interlock.model.findings import Severity
 from interlock.model.verdict import Verdict
-from tests.builders import findings_of, scan_wheel, wheel, zip_artifact, zip_bytes
+from tests.builders import findings_of, scan, scan_wheel, wheel, zip_artifact, zip_bytes
 
 
 class _Reduces:
@@ -173,3 +173,19 @@ def test_a_huge_pickle_is_read_in_bounded_memory() -> None:
         "system"
     ]
     assert peak < 20, f"peak {peak:.1f} MiB"
+
+
+def test_a_pickle_padded_past_the_memory_limit_still_makes_the_release_malicious() -> None:
+    result = scan_wheel({"pkg/__init__.py": "", "pkg/model.pkl": pickle.dumps([bytes(9 * MiB), SYSTEM], protocol=4)})
+    assert [(f.path, f.severity) for f in findings_of(result, "pickle-code")] == [("pkg/model.pkl", Severity.CRITICAL)]
+    assert result.verdict is Verdict.MALICIOUS
+
+
+def test_a_large_model_of_plain_data_is_clean() -> None:
+    # Over the kept limit, read from its excerpt: arrays and a vocabulary name nothing that runs.
+    arrays = [bytes([number]) * 2 * MiB for number in range(5)]
+    model = {"coef": arrays, "vocab": {f"token{n}": n for n in range(50_000)}, "names": ["os", "system", "eval"]}
+    artifact = wheel({"pkg/__init__.py": "", "pkg/model.pkl": pickle.dumps(model, protocol=4)})
+    assert artifact.members["pkg/model.pkl"].data is None
+    result = scan(artifact)
+    assert not findings_of(result, "pickle-code") and result.verdict is Verdict.CLEAN
