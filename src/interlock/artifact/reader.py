@@ -375,7 +375,7 @@ def _read_archive(
         elif member.data is not None or held is not None:
             _read_nested(member.data or held or b"", member.name, full_path, depth, budget, out, problems)
             if held is not None:
-                budget.release(len(held))
+                budget.release(entry.declared_size)
         else:
             # A limit must not hide what is inside: say that it was not read.
             problems.append(
