@@ -17,6 +17,7 @@ import io
 import json
 import os
 import pickle
+import pickletools
 import string
 import sys
 import tarfile
@@ -38,8 +39,9 @@ from interlock.analysis.extract.pth import executable_lines
 from interlock.analysis.extract.python.reader import analyse_python
 from interlock.analysis.extract.python.report import FAILED
 from interlock.analysis.facts import When
-from interlock.artifact.limits import Deadline, Limits
+from interlock.artifact.limits import EXCERPT_LINE_BYTES, Deadline, Limits
 from interlock.artifact.model import Artifact
+from interlock.artifact.pickles import pickle_excerpt
 from interlock.artifact.reader import UnsupportedArtifact, is_artifact_name, read_artifact_bytes
 from interlock.diff.metadata import history_metadata_findings, sdist_wheel_findings
 from interlock.index.errors import BadIndexResponse
@@ -63,6 +65,18 @@ FUZZ_LIMITS = Limits(
     min_bomb_bytes=64 * 1024,
     max_seconds=20.0,
 )
+KEPT_LITTLE = Limits(
+    max_total_bytes=8 * MiB,
+    max_members=200,
+    max_member_bytes=4 * MiB,
+    max_kept_bytes=128,
+    max_excerpt_bytes=1024,
+    max_kept_total_bytes=2048,
+    min_bomb_bytes=64 * 1024,
+    max_seconds=20.0,
+)
+"""The same, keeping almost nothing whole: members are read the cheaper ways (text and pickle excerpts,
+archives held while read, or past the budget reported)."""
 
 
 def one_line(message: str) -> None:
@@ -266,6 +280,8 @@ MEMBER_DATA = st.one_of(
             b"cos\nsystem\n(S'id'\ntR.",
             b"PK\x03\x04",
             b"\x00" * 4096,
+            pickle.dumps([b"x" * 300, "\u00e9" * 200, {"os": "system"}], protocol=4) + b"\x8c\x02os\x8c\x06system\x93.",
+            b"(V" + b"x" * 300 + b"\ncos\nsystem\n(S'id'\ntR.",
         ]
     ),
     st.binary(max_size=512),
@@ -364,19 +380,28 @@ ARCHIVE_BYTES = st.one_of(
 
 def check_archive(case: tuple[str, bytes]) -> None:
     filename, data = case
-    with guarded():
-        try:
-            artifact = read_artifact_bytes(filename, data, FUZZ_LIMITS)
-        except UnsupportedArtifact as exc:
-            assert not is_artifact_name(filename), f"refused an artifact name: {exc}"
-            one_line(str(exc))
-            return
+    for limits in (FUZZ_LIMITS, KEPT_LITTLE):
+        with guarded():
+            try:
+                artifact = read_artifact_bytes(filename, data, limits)
+            except UnsupportedArtifact as exc:
+                assert not is_artifact_name(filename), f"refused an artifact name: {exc}"
+                one_line(str(exc))
+                return
+        check_artifact(artifact, limits)
+
+
+def check_artifact(artifact: Artifact, limits: Limits) -> None:
     assert isinstance(artifact, Artifact)
     if artifact.fatal is not None:
         one_line(artifact.fatal)
     for path, member in artifact.members.items():
         assert "\x00" not in path and not path.startswith("/") and ".." not in path.split("/"), path
         assert member.data is None or len(member.data) == member.size
+        assert member.data is None or member.excerpt is None, path
+        if member.excerpt is not None:
+            # Whole lines within the limit; a pickle's may end with one opcode past it (two lines at most).
+            assert len(member.excerpt.data) <= limits.max_excerpt_bytes + 2 * EXCERPT_LINE_BYTES + 16, path
     for problem in artifact.problems:
         one_line(problem.detail)
 
@@ -694,6 +719,8 @@ PICKLABLE = st.recursive(
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
     | st.binary(max_size=20)
+    | st.text(min_size=250, max_size=300)  # around the length past which an excerpt cuts an argument
+    | st.binary(min_size=250, max_size=300)
     | st.sampled_from(["os", "system", "builtins", "eval", "posix"]),
     lambda children: (
         st.lists(children, max_size=4)
@@ -736,7 +763,27 @@ def check_pickle(data: bytes) -> None:
     with guarded():
         calls = dangerous_calls(data)
         looks_like_pickle("model.pkl", data[:512])
+        # Read three bytes at a time, as a member streamed in awkward chunks would be.
+        stream = io.BytesIO(data)
+        excerpt = pickle_excerpt(lambda size: stream.read(min(size, 3)), b"", 1 << 20, Deadline(10))
+        excerpt_calls = dangerous_calls(excerpt.data)
     assert isinstance(calls, list) and all(isinstance(call, str) for call in calls)
+    # The excerpt is a pickle of the same opcodes as far as the whole one reads (further where a cut
+    # argument hid what stopped it), naming the same callables.
+    whole, kept = opcodes_read(data), opcodes_read(excerpt.data)
+    assert kept[: len(whole)] == whole, (whole, kept)
+    assert [call.split(".")[0] for call in excerpt_calls][: len(calls)] == [call.split(".")[0] for call in calls]
+
+
+def opcodes_read(data: bytes) -> list[str]:
+    """The names of a pickle's opcodes, as far as pickletools reads them."""
+    names: list[str] = []
+    try:
+        for opcode, _, _ in pickletools.genops(data):
+            names.append(opcode.name)
+    except Exception:
+        pass  # damaged: what was read before counts
+    return names
 
 
 # -- lockfiles and installed environments ------------------------------------------------------------

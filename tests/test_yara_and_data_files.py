@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from interlock.analysis.extract.yara_rules import YaraError, YaraRules
-from interlock.artifact.limits import Deadline
+from interlock.artifact.limits import Deadline, Limits
+from interlock.artifact.reader import read_artifact_bytes
 from interlock.cli import main
 from interlock.demo.wheel import wheel_bytes, wheel_filename, write
 from tests.builders import findings_of, scan_sdist, scan_wheel, wheel
@@ -36,6 +37,27 @@ def test_yara_rule_match_becomes_a_finding_with_its_severity_and_line(tmp_path: 
         ("yara:crypto_miner_pool", "critical", "pkg/__init__.py", 2)
     ]
     assert findings[0].message == "names a mining pool protocol"
+
+
+def test_yara_rules_see_the_excerpt_of_a_file_too_large_to_keep_whole(tmp_path: Path) -> None:
+    (tmp_path / "miner.yar").write_text(RULE)
+    padding = "".join(f"value_{number} = {number}\n" for number in range(20_000))  # ~300 KiB
+    data = wheel_bytes("demo", "1.0", {"pkg/__init__.py": padding + "POOL = 'stratum+tcp://pool.example.com:3333'\n"})
+    artifact = read_artifact_bytes(wheel_filename("demo", "1.0"), data, Limits(max_kept_bytes=64 * 1024))
+    assert artifact.members["pkg/__init__.py"].data is None  # kept as an excerpt
+    findings = YaraRules(tmp_path).scan(artifact, Deadline(10))
+    assert [(f.rule, f.path, f.line) for f in findings] == [("yara:crypto_miner_pool", "pkg/__init__.py", 20_001)]
+    assert "too large to keep whole" in findings[0].message
+
+
+def test_members_the_yara_rules_cannot_be_given_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "miner.yar").write_text(RULE)
+    files: dict[str, str | bytes] = {"pkg/__init__.py": "", "pkg/_native.so": b"\x7fELF" + bytes(200_000)}
+    data = wheel_bytes("demo", "1.0", {**files, "pkg/_other.so": b"\x7fELF" + bytes(100_000)})
+    artifact = read_artifact_bytes(wheel_filename("demo", "1.0"), data, Limits(max_kept_bytes=64 * 1024))
+    findings = YaraRules(tmp_path).scan(artifact, Deadline(10))
+    assert [(f.rule, f.severity.label, f.path) for f in findings] == [("yara-error", "low", "pkg/_native.so")]
+    assert findings[0].message.startswith("pkg/_native.so (200004 bytes) and 1 other member(s) too large")
 
 
 def test_yara_rule_that_does_not_match_reports_nothing(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ class Scanner:
             return None
         with self._lock:
             if self._facts is None:
-                self._facts = FactCache(self.layout.facts)
+                self._facts = FactCache(self.layout.facts, self.options.limits)
             return self._facts
 
     def artifacts(self) -> ArtifactCache:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 MiB = 1024 * 1024
 
@@ -27,16 +28,19 @@ class Limits:
     high for code and start-up files, which then count as not judged: at least `suspicious`)."""
     max_kept_bytes: int = 8 * MiB
     """Members up to this size are kept in memory whole for analysis. Larger text members (source,
-    .pth, metadata) are kept as an excerpt instead (see `max_excerpt_bytes`); larger binary members
-    are hashed and skipped. A source file read from its excerpt gets `source-too-large` (medium)."""
+    .pth, metadata) are kept as an excerpt instead (see `max_excerpt_bytes`), larger pickles as an
+    excerpt of their opcodes (long arguments cut), larger archives are held only while the files in
+    them are read (within `max_kept_total_bytes`); other larger members are hashed and skipped. A
+    source file read from its excerpt gets `source-too-large` (medium)."""
     max_excerpt_bytes: int = 32 * MiB
     """The excerpt of a text member over `max_kept_bytes`: every line in order, comment lines emptied and
     lines over `EXCERPT_LINE_BYTES` cut to their first and last bytes, up to this many bytes. Passed: the
     rest of the member is not read; if it is code that runs at install, start-up or import, finding
-    `source-not-judged` (high: at least `suspicious`)."""
+    `source-not-judged` (high: at least `suspicious`). A pickle's excerpt stops there too."""
     max_kept_total_bytes: int = 256 * MiB
-    """Content of non-text members (native libraries, data) kept in memory in all; past it they are
-    hashed and skipped (pickles and YARA rules then do not see them). No finding."""
+    """Content of non-text members kept in memory in all, archives held while their files are read
+    included; past it members are hashed and skipped (YARA rules then name them in one `yara-error`,
+    low), and an archive's files are not read: `archive-member-too-large` (medium)."""
     max_ratio: float = 1000.0
     """Uncompressed/compressed size of one member; above it (and above `min_bomb_bytes`) it is a zip bomb:
     not read, finding `archive-compression-ratio` (high: `suspicious`).
@@ -56,6 +60,16 @@ class Limits:
     def deadline(self) -> Deadline:
         """A fresh budget for one artifact (or one pair of releases, in a diff)."""
         return Deadline(self.max_seconds, self.seconds_per_source_mib)
+
+    def content_digest(self) -> str:
+        """A digest of the bounds that decide what is read of a member (whole, as an excerpt, or not at
+        all), and so what its analysis says: part of a cached report's key. The time budget is left out:
+        it decides whether an analysis finishes, never what a finished one says."""
+        values = [f"{item.name}={getattr(self, item.name)!r}" for item in fields(self) if item.name not in _TIME_BOUNDS]
+        return hashlib.sha256("\0".join(values).encode()).hexdigest()[:16]
+
+
+_TIME_BOUNDS = frozenset({"max_seconds", "seconds_per_source_mib"})
 
 
 DEFAULT_LIMITS = Limits()
@@ -90,8 +104,8 @@ MAX_FOLD_DEPTH = 60
 MAX_STRING_SCAN = 64 * 1024
 """Only the first this-many characters of one string (or fallback line) are matched against patterns."""
 MAX_PICKLE_OPCODES = 1_000_000
-"""A pickle's opcodes are read this far for the callables it names; past it the rest is not read
-(no finding; a pickle naming no dangerous module is never walked at all)."""
+"""A pickle's opcodes are read this far for the callables it names, and a pickle's excerpt keeps this
+many; past it the rest is not read (no finding; a pickle naming no dangerous module is never walked)."""
 MAX_RECORD_BYTES = 16 * MiB
 """A wheel RECORD larger than this is not compared with the files: `record-mismatch` (high: `suspicious`)
 says nothing vouches for them."""

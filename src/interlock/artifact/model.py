@@ -39,14 +39,16 @@ class ArchiveProblem:
 
 @dataclass(frozen=True)
 class Excerpt:
-    """What is kept of a text member too large to keep whole (see `Limits.max_excerpt_bytes`): its
-    lines in order, comment lines emptied (so line numbers stay true), long lines cut to their ends."""
+    """What is kept of a member too large to keep whole (see `Limits.max_excerpt_bytes`). Of a text
+    member: its lines in order, comment lines emptied (so line numbers stay true), long lines cut to
+    their ends. Of a pickle: its opcodes in order, long arguments cut to their first bytes (still a
+    pickle, see `interlock.artifact.pickles`)."""
 
     data: bytes
     cut_lines: int
-    """Lines cut to their first and last bytes (a giant string literal, usually)."""
+    """Lines cut to their first and last bytes (a giant string literal, usually); in a pickle's, arguments cut."""
     complete: bool
-    """False when the excerpt limit was reached: lines after `data` were not read."""
+    """False when the excerpt limit was reached: what follows `data` was not read."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,11 @@ class Member:
     data: bytes | None
     """Full content, or None when the member is over the analysis size limit."""
     excerpt: Excerpt | None = None
-    """For a text member over the size limit (`data` None): what is kept of it instead."""
+    """For a text member or a pickle over the size limit (`data` None): what is kept of it instead."""
 
     @property
     def readable(self) -> bytes | None:
-        """The content to analyse: whole, or the excerpt of a text member too large to keep whole."""
+        """The content to analyse: whole, or the excerpt of a member too large to keep whole."""
         if self.data is not None:
             return self.data
         return self.excerpt.data if self.excerpt is not None else None

@@ -33,6 +33,7 @@ from interlock.artifact.limits import (
     describe_size,
 )
 from interlock.artifact.model import ArchiveProblem, Artifact, ArtifactKind, Excerpt, Member, ProblemKind
+from interlock.artifact.pickles import looks_like_pickle, pickle_excerpt
 
 HEAD_BYTES = 512
 _CHUNK = 1024 * 1024
@@ -207,6 +208,17 @@ class _Budget:
         self.kept_bytes += size
         return True
 
+    def may_hold(self, size: int) -> bool:
+        """Whether an archive too large to keep may be held while the files in it are read (the kept
+        budget for non-text content lasting); `release` gives the room back once they are."""
+        if self.kept_bytes + size > self.limits.max_kept_total_bytes:
+            return False
+        self.kept_bytes += size
+        return True
+
+    def release(self, size: int) -> None:
+        self.kept_bytes -= size
+
     def add_entry(self, declared_size: int) -> None:
         """Count every entry (directories, links and rejected names too): each costs memory to list."""
         self.members += 1
@@ -338,8 +350,9 @@ def _read_archive(
                 )
             )
             continue
+        nest = depth + 1 <= budget.limits.max_nesting
         try:
-            member = _read_member(entry, full_path, budget)
+            member, held = _read_member(entry, full_path, budget, nest)
         except LimitExceeded:
             raise
         except Exception as exc:
@@ -349,28 +362,59 @@ def _read_archive(
             continue
         out.pop(full_path, None)  # keep the order of appearance of the copy that is kept
         out[full_path] = member
-        if member.data is not None and (path.lower().endswith(_NESTED_SUFFIXES) or is_disguised_zip(member)):
-            _read_nested(member, full_path, depth, budget, out, problems)
+        if not is_archive(member.name, member.head):
+            continue
+        if not nest:
+            problems.append(
+                ArchiveProblem(
+                    ProblemKind.NESTING,
+                    full_path,
+                    f"archive nested more than {budget.limits.max_nesting} deep; not read",
+                )
+            )
+        elif member.data is not None or held is not None:
+            _read_nested(member.data or held or b"", member.name, full_path, depth, budget, out, problems)
+            if held is not None:
+                budget.release(entry.declared_size)
+        else:
+            # A limit must not hide what is inside: say that it was not read.
+            problems.append(
+                ArchiveProblem(
+                    ProblemKind.MEMBER_TOO_LARGE,
+                    full_path,
+                    f"an archive of {member.size} bytes, more than the "
+                    f"{describe_size(budget.limits.max_kept_total_bytes)} of archives and data held in memory "
+                    "allow: the files in it are not read",
+                )
+            )
+
+
+def is_archive(name: str, head: bytes) -> bool:
+    """An archive whose files are read as part of the release: by its name, or a zip under a name that
+    does not say so (code hidden as `_websocket.typed`, say)."""
+    return name.lower().endswith(_NESTED_SUFFIXES) or _is_disguised(name, head)
 
 
 def is_disguised_zip(member: Member) -> bool:
     """A zip archive under a name that does not say so (code hidden as `_websocket.typed`, say)."""
-    return member.head.startswith(ZIP_MAGIC) and not member.name.lower().endswith(ZIP_BASED_SUFFIXES)
+    return _is_disguised(member.name, member.head)
+
+
+def _is_disguised(name: str, head: bytes) -> bool:
+    return head.startswith(ZIP_MAGIC) and not name.lower().endswith(ZIP_BASED_SUFFIXES)
 
 
 def _read_nested(
-    member: Member, full_path: str, depth: int, budget: _Budget, out: dict[str, Member], problems: list[ArchiveProblem]
+    data: bytes,
+    name: str,
+    full_path: str,
+    depth: int,
+    budget: _Budget,
+    out: dict[str, Member],
+    problems: list[ArchiveProblem],
 ) -> None:
-    if depth + 1 > budget.limits.max_nesting:
-        problems.append(
-            ArchiveProblem(
-                ProblemKind.NESTING, full_path, f"archive nested more than {budget.limits.max_nesting} deep; not read"
-            )
-        )
-        return
-    assert member.data is not None
     try:
-        _read_archive(io.BytesIO(member.data), member.name, full_path + "!/", depth + 1, budget, out, problems)
+        _read_archive(io.BytesIO(data), name, full_path + "!/", depth + 1, budget, out, problems)
     except LimitExceeded:
         raise
     except Exception as exc:
@@ -391,30 +435,85 @@ def is_text_name(path: str) -> bool:
     return path.lower().endswith(_TEXT_SUFFIXES)
 
 
-def _read_member(entry: _Entry, path: str, budget: _Budget) -> Member:
-    digest = hashlib.sha256()
+def _read_member(entry: _Entry, path: str, budget: _Budget, nest: bool) -> tuple[Member, bytes | None]:
+    """The member, and (with `nest`) the bytes of an archive too large to keep, held only until it is read.
+
+    What is kept of a member over the kept limit depends on what it is: a text file keeps an excerpt
+    of its lines, a pickle an excerpt of its opcodes, an archive is held while the kept budget lasts
+    (its files are what counts), anything else only its size, digest and first bytes.
+    """
     keep = budget.may_keep(path, entry.declared_size)
-    excerpt = None if keep or not is_text_name(path) else _ExcerptBuilder(budget.limits.max_excerpt_bytes)
-    chunks: list[bytes] = []
-    head = b""
-    total = 0
-    with entry.open() as stream:  # type: ignore[operator]
-        while chunk := stream.read(_CHUNK):
-            budget.deadline.check()  # one member may be up to max_member_bytes of inflating
-            total += len(chunk)
-            if total > entry.declared_size:
-                # The stream produced more than the header declared: never trust it further.
-                raise ValueError(f"member produces more bytes than its declared {entry.declared_size}")
-            digest.update(chunk)
-            if len(head) < HEAD_BYTES:
-                head += chunk[: HEAD_BYTES - len(head)]
-            if keep:
-                chunks.append(chunk)
-            elif excerpt is not None:
-                excerpt.feed(chunk)
-    data = b"".join(chunks) if keep else None
-    kept = excerpt.finish() if excerpt is not None else None
-    return Member(path=path, size=total, sha256=digest.hexdigest(), head=head, data=data, excerpt=kept)
+    name = path.rsplit("/", 1)[-1]
+    data = held = None
+    excerpt = None
+    with entry.open() as raw:  # type: ignore[operator]
+        stream = _MemberStream(raw, entry.declared_size, budget.deadline)
+        first = stream.read_head()
+        if keep:
+            data = stream.read_all(first)
+        elif is_text_name(path):
+            excerpt = _text_excerpt(stream, first, budget.limits.max_excerpt_bytes)
+        elif nest and is_archive(name, stream.head) and budget.may_hold(entry.declared_size):
+            held = stream.read_all(first)
+        elif looks_like_pickle(name, stream.head):
+            excerpt = pickle_excerpt(stream.read, first, budget.limits.max_excerpt_bytes, budget.deadline)
+        stream.drain()
+    digest = stream.digest.hexdigest()
+    return Member(path, stream.total, digest, stream.head, data, excerpt), held
+
+
+class _MemberStream:
+    """A member's bytes as they are read: hashed, counted against the size its header declared (never
+    trusted further), the deadline checked at every chunk — one member may inflate for a long time."""
+
+    def __init__(self, raw: IO[bytes], declared_size: int, deadline: Deadline) -> None:
+        self.raw = raw
+        self.declared_size = declared_size
+        self.deadline = deadline
+        self.digest = hashlib.sha256()
+        self.total = 0
+        self.head = b""
+
+    def read(self, size: int = _CHUNK) -> bytes:
+        """Up to `size` bytes; b'' at the end."""
+        chunk = self.raw.read(size)
+        self.deadline.check()
+        if not chunk:
+            return b""
+        self.total += len(chunk)
+        if self.total > self.declared_size:
+            raise ValueError(f"member produces more bytes than its declared {self.declared_size}")
+        self.digest.update(chunk)
+        if len(self.head) < HEAD_BYTES:
+            self.head += chunk[: HEAD_BYTES - len(self.head)]
+        return chunk
+
+    def read_head(self) -> bytes:
+        """The first chunk, long enough to hold `head` (unless the member is shorter)."""
+        first = self.read()
+        while first and len(self.head) < HEAD_BYTES and (more := self.read()):
+            first += more
+        return first
+
+    def read_all(self, first: bytes) -> bytes:
+        chunks = [first]
+        while chunk := self.read():
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def drain(self) -> None:
+        """Read the rest, for the digest and the size."""
+        while self.read():
+            pass
+
+
+def _text_excerpt(stream: _MemberStream, first: bytes, limit: int) -> Excerpt:
+    builder = _ExcerptBuilder(limit)
+    chunk = first
+    while chunk:
+        builder.feed(chunk)
+        chunk = stream.read()
+    return builder.finish()
 
 
 # Comment lines are emptied in an excerpt (so that padding with comments costs nothing), except an

@@ -34,7 +34,7 @@ from interlock.analysis.rules.structure import (
     STARTUP_PTH_EXEC,
     STARTUP_SITECUSTOMIZE,
 )
-from interlock.artifact.limits import Deadline
+from interlock.artifact.limits import DEFAULT_LIMITS, Deadline, LimitExceeded
 from interlock.artifact.model import Artifact
 from interlock.diff.metadata import history_metadata_findings
 from interlock.diff.novelty import novelty_findings
@@ -47,6 +47,11 @@ _MAX_LINE = 160
 # Above this many lines or characters, a file's line diff is skipped (difflib is quadratic at worst).
 _MAX_DIFF_LINES = 60_000
 _MAX_DIFF_CHARS = 4 * 1024 * 1024
+# Nor when difflib's first search for the longest match would compare more pairs of equal lines than
+# this: the deadline is checked between searches only, and a file of a hundred distinct lines
+# repeated took 13 s in that one search. Genuine files stay far below (kubernetes_asyncio's
+# 38,000-line core_v1_api.py, 3.9 million, is the one exception seen: 12 s to diff).
+_MAX_DIFF_PROBES = 1_000_000
 
 
 # Hooks an established package does not grow overnight: appearing in a release, they weigh more
@@ -97,17 +102,18 @@ def diff_artifacts(
     history rules over metadata are not applied.
     """
     check_comparable(old, new, copy=copy)
+    deadline = deadline or DEFAULT_LIMITS.deadline()  # one budget for the pair, comparison included
     old_analysis = analyse(old, yara, deadline, facts)
     new_analysis = analyse(new, yara, deadline, facts)
-    history = ([] if copy else history_metadata_findings(old, new)) + novelty_findings(
-        old_analysis.evidence.facts, new_analysis.evidence.facts
-    )
-    marked = mark_new(old_analysis, new_analysis) + [dataclasses.replace(f, new=True) for f in history]
-    old_paths = {normalised_path(path, old.version): path for path in old.members}
-    added_lines: dict[str, set[int] | None] = {}  # per file: computed once, however many findings it has
-    with_context = [
-        _with_context(finding, old, new, old_paths, added_lines) if finding.new else finding for finding in marked
-    ]
+    error = new_analysis.error or old_analysis.error
+    marked = mark_new(old_analysis, new_analysis)
+    try:
+        marked += _compared(old, new, old_analysis, new_analysis, deadline, copy=copy)
+        with_context = _with_contexts(marked, old, new, deadline)
+    except LimitExceeded as exc:
+        # Like an analysis past its budget: `error`, which a gate blocks; the findings made so far still show.
+        error = error or str(exc)
+        with_context = marked
     previous = Previous(previous_label, old.filename, old.version, old.sha256, established)
     counted = [f for f in with_context if previous.counts(f)]
     shown = tidy(with_context)
@@ -115,7 +121,7 @@ def diff_artifacts(
         new,
         target,
         shown,
-        new_analysis.error or old_analysis.error,
+        error,
         ruleset_of(yara),
         old_analysis.seconds + new_analysis.seconds,
     )
@@ -124,6 +130,34 @@ def diff_artifacts(
     result.previous = previous
     result.changes = member_changes(old, new)
     return result
+
+
+def _compared(
+    old: Artifact, new: Artifact, old_analysis: Analysis, new_analysis: Analysis, deadline: Deadline, *, copy: bool
+) -> list[Finding]:
+    """The history findings (metadata, novel capabilities), all new; the deadline is checked between
+    stages. A copy's metadata is its own project's, so it is not compared (see `clone.py`)."""
+    deadline.doing("comparing the metadata with the previous release")
+    deadline.check()
+    history = [] if copy else history_metadata_findings(old, new)
+    deadline.doing("comparing capabilities with the previous release")
+    deadline.check()
+    history += novelty_findings(old_analysis.evidence.facts, new_analysis.evidence.facts)
+    return [dataclasses.replace(f, new=True) for f in history]
+
+
+def _with_contexts(marked: list[Finding], old: Artifact, new: Artifact, deadline: Deadline) -> list[Finding]:
+    """Each new finding with the change around it, within the deadline."""
+    old_paths = {normalised_path(path, old.version): path for path in old.members}
+    added_lines: dict[str, set[int] | None] = {}  # per file: computed once, however many findings it has
+    with_context = []
+    for finding in marked:
+        if finding.new:
+            deadline.doing(f"comparing {finding.path} with the previous release")
+            deadline.check()
+            finding = _with_context(finding, old, new, old_paths, added_lines, deadline)
+        with_context.append(finding)
+    return with_context
 
 
 def mark_new(old: Analysis, new: Analysis) -> list[Finding]:
@@ -182,7 +216,12 @@ def _version(artifact: Artifact) -> Version | None:
 
 
 def _with_context(
-    finding: Finding, old: Artifact, new: Artifact, old_paths: dict[str, str], added_lines: dict[str, set[int] | None]
+    finding: Finding,
+    old: Artifact,
+    new: Artifact,
+    old_paths: dict[str, str],
+    added_lines: dict[str, set[int] | None],
+    deadline: Deadline,
 ) -> Finding:
     """Attach the change around a new finding's line: the added lines, review style."""
     if finding.line is None or not finding.path:
@@ -200,16 +239,38 @@ def _with_context(
         too_long = (
             max(len(old_lines), len(new_lines)) > _MAX_DIFF_LINES or max(len(old_text), len(new_text)) > _MAX_DIFF_CHARS
         )
-        added_lines[finding.path] = None if too_long else _added_lines(old_lines, new_lines)
+        added_lines[finding.path] = None if too_long else _added_lines(old_lines, new_lines, deadline)
     added = added_lines[finding.path]
     if added is None:
         return finding
     return dataclasses.replace(finding, context=_excerpt(new_lines, finding.line, added))
 
 
-def _added_lines(old_lines: list[str], new_lines: list[str]) -> set[int]:
-    """1-based numbers of NEW's lines that OLD did not have."""
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines)
+class _BoundedMatcher(difflib.SequenceMatcher[str]):
+    """difflib's matcher, checking the deadline before each search for a longest match (its unit of work)."""
+
+    def __init__(self, old_lines: list[str], new_lines: list[str], deadline: Deadline) -> None:
+        self.deadline = deadline
+        self.old_lines = old_lines
+        super().__init__(None, old_lines, new_lines)
+
+    def find_longest_match(
+        self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None
+    ) -> difflib.Match:
+        self.deadline.check()
+        return super().find_longest_match(alo, ahi, blo, bhi)
+
+    def first_search_cost(self) -> int:
+        """Pairs of equal lines the first search compares (OLD's lines times their copies in NEW)."""
+        where: dict[str, list[int]] = self.b2j  # type: ignore[attr-defined]  # NEW's line -> where it is
+        return sum(len(where.get(line, [])) for line in self.old_lines)
+
+
+def _added_lines(old_lines: list[str], new_lines: list[str], deadline: Deadline) -> set[int] | None:
+    """1-based numbers of NEW's lines that OLD did not have; None when too costly to work out."""
+    matcher = _BoundedMatcher(old_lines, new_lines, deadline)
+    if matcher.first_search_cost() > _MAX_DIFF_PROBES:
+        return None
     added: set[int] = set()
     for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag in ("insert", "replace"):

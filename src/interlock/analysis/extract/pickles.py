@@ -2,7 +2,9 @@
 
 Unpickling runs whatever callables the pickle names (GLOBAL / STACK_GLOBAL, then REDUCE): a model
 file naming `os.system` is a program. `pickletools.genops` walks the opcodes without building any
-object, so nothing of the file runs here.
+object, so nothing of the file runs here. A pickle too large to keep whole is walked the same way on
+its excerpt (`interlock.artifact.pickles`: its opcodes with long arguments cut), which names the
+same callables.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import pickletools
 import re
 
 from interlock.artifact.limits import MAX_PICKLE_OPCODES
+from interlock.artifact.pickles import looks_like_pickle
+
+__all__ = ["dangerous_calls", "looks_like_pickle"]
 
 # Callables no data file has a reason to name: they start programs, run code or open connections.
 _DANGEROUS_MODULES = frozenset(
@@ -19,7 +24,6 @@ _DANGEROUS_MODULES = frozenset(
 )
 _DANGEROUS_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "open", "breakpoint"})
 _BUILTINS = frozenset({"builtins", "__builtin__"})
-_PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".pt", ".pth.tar", ".ckpt", ".joblib", ".sav", ".bin", ".data")
 _STRING_OPS = frozenset(
     {"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE", "SHORT_BINSTRING", "BINSTRING", "STRING"}
 )
@@ -46,13 +50,6 @@ _MARKERS = re.compile(
         )
     )
 )
-
-
-def looks_like_pickle(name: str, head: bytes) -> bool:
-    """A protocol 2+ pickle by its first bytes, or a file named like one that starts like protocol 0/1."""
-    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
-        return True
-    return name.lower().endswith(_PICKLE_SUFFIXES) and head[:1] in (b"c", b"(", b"]", b"}")
 
 
 def dangerous_calls(data: bytes) -> list[str]:

@@ -334,9 +334,10 @@ def _pickled_code(evidence: Evidence) -> Iterable[Finding]:
     """Pickles that start programs or run code when loaded. Test data of a pickle scanner may hold
     such files on purpose: low there."""
     for member in evidence.artifact.members.values():
-        if member.data is None or not looks_like_pickle(member.name, member.head):
+        content = member.readable  # whole, or (too large to keep) its opcodes with long arguments cut
+        if content is None or not looks_like_pickle(member.name, member.head):
             continue
-        calls = dangerous_calls(member.data)
+        calls = dangerous_calls(content)
         if calls:
             where = member.path.split("!/")[0]
             severity = Severity.LOW if is_test_or_example(where) else Severity.CRITICAL
