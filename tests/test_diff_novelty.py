@@ -118,3 +118,34 @@ def test_an_established_predecessor_is_one_uploaded_long_enough_ago() -> None:
     assert is_established(file(now - ESTABLISHED_AFTER - timedelta(hours=1)), now)
     assert not is_established(file(now - timedelta(minutes=40)), now)
     assert not is_established(file(None), now)  # unknown upload time: not trusted as a baseline
+
+
+def test_a_setup_py_that_starts_execing_its_version_file_is_not_new(tmp_path: Path) -> None:
+    from interlock.demo.wheel import write as write_file
+
+    def sdist(version: str, setup_py: str) -> Path:
+        import io
+        import tarfile
+
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for name, text in {
+                f"acme-{version}/setup.py": setup_py,
+                f"acme-{version}/acme/__init__.py": HARMLESS,
+                f"acme-{version}/PKG-INFO": f"Metadata-Version: 2.1\nName: acme\nVersion: {version}\n",
+            }.items():
+                data = text.encode()
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        return write_file(tmp_path, f"acme-{version}.tar.gz", buffer.getvalue())
+
+    old = sdist("2.1.0", "from setuptools import setup\nsetup(name='acme', version='2.1.0')\n")
+    new = sdist(
+        "2.2.0",
+        "from setuptools import setup\nabout = {}\nexec(open('acme/version.py').read(), about)\n"
+        "setup(name='acme', version=about['__version__'])\n",
+    )
+    result = diff(old, new)
+    assert "new-capability-on-its-own" not in {f.rule for f in result.findings}
+    assert result.verdict.value == "clean"
