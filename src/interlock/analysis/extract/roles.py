@@ -13,7 +13,19 @@ from interlock.analysis.facts import When
 from interlock.artifact.model import Artifact, ArtifactKind
 from interlock.artifact.reader import is_disguised_zip
 
-_TEST_DIRS = {"tests", "test", "testing_data", "docs", "doc", "examples", "example", "benchmarks", "bench"}
+_TEST_DIRS = {
+    "tests",
+    "test",
+    "testing_data",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "samples",
+    "sample",
+    "benchmarks",
+    "bench",
+}
 # Directories of an sdist that hold the maintainers' helper scripts; they are neither
 # installed nor imported (unless they are packages, or setup.py runs or imports them: see engine).
 _SDIST_HELPER_DIRS = {

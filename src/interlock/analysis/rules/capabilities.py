@@ -59,6 +59,10 @@ def _build_tools_are_routine(fact: Fact, severity: Severity) -> Severity | None:
     # fixed command that is not a build tool is what droppers write.
     if fact.when is When.INSTALL and Tag.COMPUTED_COMMAND in fact.tags:
         return Severity.MEDIUM
+    # One installed program asked something directly, no shell in between (`tesseract -v`,
+    # `brew --prefix libomp`): a probe of the build machine, every word of it in plain sight.
+    if fact.when is When.INSTALL and Tag.PROGRAM_FROM_PATH in fact.tags and Tag.VIA_SHELL not in fact.tags:
+        return Severity.MEDIUM
     return severity
 
 
@@ -107,7 +111,8 @@ PROCESS_SPAWN = _capability_rule(
     "Code that starts another program without anyone calling it: in setup.py or a build backend "
     "(install time), at every interpreter start, or at import. Build tools (git, cmake, compilers, "
     "pkg-config and its kin such as mecab-config) at install time are routine and reported as info only; "
-    "a command computed at run time is medium. Commands setup.py defines for people to type "
+    "a command computed at run time, or one installed program run directly without a shell, is medium. "
+    "Commands setup.py defines for people to type "
     "(`setup.py publish`, `if sys.argv[1] == 'upload':`) are never run by pip: they count as called code.",
     _build_tools_are_routine,
     (Severity.INFO, Severity.MEDIUM),

@@ -410,8 +410,9 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
         if fact.when is When.CALL:
             scopes.setdefault((fact.path, _outer_function(fact.scope)), []).append(fact)
     corroborated = any(f.when >= When.CALL and f.capability in _CORROBORATING for f in evidence.facts)
-    for facts in scopes.values():
-        dropper = _call_time_dropper(facts, corroborated=corroborated)
+    for (path, _), facts in scopes.items():
+        # Tests start servers, fetch fixtures and run snippets of code: there it is worth a look only.
+        dropper = _call_time_dropper(facts, corroborated=corroborated, in_tests=is_test_or_example(path))
         if dropper is not None:
             yield dropper
 
@@ -434,7 +435,7 @@ _CORROBORATING = {
 }
 
 
-def _call_time_dropper(facts: list[Fact], *, corroborated: bool = True) -> Finding | None:
+def _call_time_dropper(facts: list[Fact], *, corroborated: bool = True, in_tests: bool = False) -> Finding | None:
     """A download and a run in one function that only runs when called. `corroborated`: the file
     release also does something only malware does (_CORROBORATING), which a tool installer does not."""
     downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
@@ -452,7 +453,7 @@ def _call_time_dropper(facts: list[Fact], *, corroborated: bool = True) -> Findi
     hiding = any(
         Tag.HIDDEN_PAYLOAD in f.tags or f.capability in (Capability.DECODE, Capability.OBFUSCATION) for f in facts
     )
-    plain = Severity.HIGH if hiding or corroborated else Severity.MEDIUM
+    plain = Severity.HIGH if (hiding or corroborated) and not in_tests else Severity.MEDIUM
     if downloads and any(f.line != downloads[0].line for f in runs):
         return finding_from(
             DOWNLOAD_AND_RUN,

@@ -67,6 +67,10 @@ _RESOURCE_READERS = (
 )
 # A URL whose scheme and host are written out: `https://collector.example.com/…`.
 _FIXED_URL = re.compile(r"^(https?|wss?)://[A-Za-z0-9._-]+[.:][A-Za-z0-9]")
+# Process calls that always hand their command line to a shell.
+_SHELL_CALLS = frozenset(
+    {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput", "commands.getoutput"}
+)
 # Taint kinds, strongest first: what a name's value carries into exec or a process.
 _DOWNLOADED, _DECODED, _DATA_FILE = "downloaded", "decoded", "data-file"
 
@@ -688,6 +692,10 @@ class SourceVisitor(ast.NodeVisitor):
         program = words[0].rsplit("/", 1)[-1] if words else ""
         detail = f"{name}: {short(' '.join(words), 80)}" if words else name
         tags: set[Tag] = set() if words else {Tag.COMPUTED_COMMAND}
+        if name in _SHELL_CALLS or any(
+            k.arg == "shell" and not (isinstance(k.value, ast.Constant) and not k.value.value) for k in node.keywords
+        ):
+            tags.add(Tag.VIA_SHELL)
         if any("python" in word or word == "sys.executable" for word in words):
             tags.add(Tag.RUNS_PYTHON)
         if words and is_build_step(program, words) and not self._python_dash_c(words, command):
