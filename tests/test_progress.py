@@ -36,7 +36,8 @@ def test_with_progress_an_audit_says_each_release_as_it_is_judged(
 ) -> None:
     status, out, err = run(capsys, "audit", str(lockfile), "--index-url", index.simple, "--progress")
     assert status == 0, out + err
-    lines = err.splitlines()
+    opening, *lines = err.splitlines()
+    assert opening == "interlock: judging 3 releases (auditing)"  # said at once, before the first is done
     assert len(lines) == 3, err
     assert sorted(re.sub(r"^interlock: \[\d/3\] ", "", line).split(":")[0] for line in lines) == sorted(
         f"{project}==1.0" for project in PROJECTS

@@ -159,6 +159,9 @@ class CommandProgress:
     def __enter__(self) -> CommandProgress:
         if self.mode is Mode.LIVE:
             self._start_live()
+        elif self.mode is Mode.LINES and self._total and self._total > 1:
+            # Said at once: the first of many releases may take a while to fetch and judge.
+            self._print(f"judging {self._total} releases{self._phase_text()}")
         if self.mode is not Mode.QUIET:
             # Named as a display thread: it must not stop the analysis from forking its workers.
             self._thread = threading.Thread(target=self._run, name=f"{DISPLAY_THREAD_PREFIX}-progress", daemon=True)
@@ -173,6 +176,9 @@ class CommandProgress:
             self._live.stop()
 
     # -- events -------------------------------------------------------------------------------
+
+    def _phase_text(self) -> str:
+        return f" ({self._phase})" if self._phase else ""
 
     def set_phase(self, phase: str) -> None:
         self._phase = phase
