@@ -315,3 +315,20 @@ def test_demoted_module_imported_by_package_code_runs_at_import() -> None:
     assert [(f.path, f.line, f.when) for f in findings_of(result, "credential-exfiltration")] == [
         ("pkg/tests/helpers.py", 3, "import")
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("pkg/tests/test_server.py", True),
+        ("tests/helpers.py", True),
+        ("pkg/conftest.py", True),
+        ("examples/run.py", False),
+        ("docs/conf.py", False),
+        ("src/pyobf/example/encryptor.py", False),
+    ],
+)
+def test_a_test_suite_is_told_from_examples_and_documentation(path: str, expected: bool) -> None:
+    from interlock.analysis.extract.roles import is_test
+
+    assert is_test(path) is expected

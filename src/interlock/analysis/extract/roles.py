@@ -69,6 +69,18 @@ def is_test_or_example(path: str) -> bool:
     )
 
 
+def is_test(path: str) -> bool:
+    """A test suite's file (not documentation or an example), by its directory or file name."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in ("test", "testing") or part.endswith("tests") for part in parts[:-1])
+        or name == "conftest.py"
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+    )
+
+
 def is_python_script(artifact: Artifact, path: str) -> bool:
     """A file a wheel installs to bin/ whose first line runs it with Python (`#!python`, which the
     installer rewrites to the environment's interpreter, or any `#!…python…`)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from interlock.analysis.evidence import Evidence
 from interlock.analysis.extract import patterns
-from interlock.analysis.extract.roles import is_python, is_test_or_example
+from interlock.analysis.extract.roles import is_python, is_test, is_test_or_example
 from interlock.analysis.facts import Capability, Fact, Tag, When, action
 from interlock.analysis.rules.base import checks, files_rule, finding_from
 from interlock.model.findings import Finding, Severity
@@ -411,8 +411,8 @@ def _download_and_run(evidence: Evidence) -> Iterable[Finding]:
             scopes.setdefault((fact.path, _outer_function(fact.scope)), []).append(fact)
     corroborated = any(f.when >= When.CALL and f.capability in _CORROBORATING for f in evidence.facts)
     for (path, _), facts in scopes.items():
-        # Tests start servers, fetch fixtures and run snippets of code: there it is worth a look only.
-        dropper = _call_time_dropper(facts, corroborated=corroborated, in_tests=is_test_or_example(path))
+        # Test suites start servers, fetch fixtures and run snippets of code: there it is worth a look only.
+        dropper = _call_time_dropper(facts, corroborated=corroborated, in_tests=is_test(path))
         if dropper is not None:
             yield dropper
 
