@@ -149,3 +149,17 @@ def test_a_setup_py_that_starts_execing_its_version_file_is_not_new(tmp_path: Pa
     result = diff(old, new)
     assert "new-capability-on-its-own" not in {f.rule for f in result.findings}
     assert result.verdict.value == "clean"
+
+
+def test_a_settings_class_reading_dotenv_is_not_a_new_capability(tmp_path: Path) -> None:
+    # mcp 1.2.0's FastMCP settings: pydantic-settings reads the working directory's .env.
+    old = release(tmp_path, "1.1.0", {"acme/__init__.py": HARMLESS})
+    settings = (
+        "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\n"
+        "class Settings(BaseSettings):\n"
+        "    model_config = SettingsConfigDict(env_prefix='ACME_', env_file='.env', extra='ignore')\n"
+        "    debug: bool = False\n"
+    )
+    result = diff(old, release(tmp_path, "1.2.0", {"acme/__init__.py": HARMLESS, "acme/server.py": settings}))
+    assert "new-capability-on-its-own" not in {f.rule for f in result.findings}
+    assert any(f.rule == "credential-access" for f in result.findings)  # still reported, just not news

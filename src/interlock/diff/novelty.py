@@ -24,8 +24,9 @@ NEW_CAPABILITY = declare(
     "computed code, reads credentials or the environment, or persists — a capability that no file of "
     "the previous release had, even in functions that only run when called. High alone; critical "
     "when the same file's code that runs on its own also reads secrets, runs a hidden payload, starts "
-    "a process or persists. Build tools (git, compilers), plugin imports, literal exec and setup.py's "
-    "exec of its version file are not counted.",
+    "a process or persists. Build tools (git, compilers), plugin imports, literal exec, setup.py's "
+    "exec of its version file and reading the working directory's `.env` (settings classes do) are not "
+    "counted.",
     Stage.HISTORY,
 )
 
@@ -72,6 +73,8 @@ def _counts(fact: Fact) -> bool:
     """A fact that says what the code does, not routine build or plugin machinery."""
     if fact.capability is Capability.PROCESS and Tag.BUILD_TOOL in fact.tags and Tag.RUNS_PYTHON not in fact.tags:
         return False
+    if fact.capability is Capability.CREDENTIALS and fact.kind == "dotenv":
+        return False  # a settings class reading the project's own `.env` (pydantic-settings' env_file)
     if fact.capability is Capability.EXEC and fact.when is When.INSTALL:
         return False  # setup.py exec'ing its version file: the old idiom, new in a release when it is rewritten
     return not (fact.capability is Capability.EXEC and (Tag.LITERAL_CODE in fact.tags or Tag.MODULE_NAME in fact.tags))
