@@ -71,6 +71,25 @@ _FIXED_URL = re.compile(r"^(https?|wss?)://[A-Za-z0-9._-]+[.:][A-Za-z0-9]")
 _SHELL_CALLS = frozenset(
     {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput", "commands.getoutput"}
 )
+# The last call of an expression that may hand over a file's contents (`open(p).read()`,
+# `json.loads(...)`, `files(pkg).joinpath(n).read_text()`, `pkgutil.get_data(...)`): only such
+# assignments are searched for a data file read, which spares a walk of every other one.
+_READING_CALLS = frozenset(
+    {"read", "read_text", "read_bytes", "readlines", "get_data", "load", "loads", "decode", "open"}
+    | {"read_binary", "open_text", "open_binary"}
+)
+
+
+def _may_read_a_file(value: ast.expr) -> bool:
+    while isinstance(value, ast.Subscript):
+        value = value.value  # `...read_bytes()[2048:]`
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in _READING_CALLS
+
+
 # Taint kinds, strongest first: what a name's value carries into exec or a process.
 _DOWNLOADED, _DECODED, _DATA_FILE = "downloaded", "decoded", "data-file"
 
@@ -128,8 +147,8 @@ class SourceVisitor(ast.NodeVisitor):
         """Per scope, string constants that name secret-holding environment variables."""
         self.never_run = NeverRunByPip(frozenset(), frozenset())
         """Code of a setup.py that pip never runs (see `analyse_python`'s `setup_script`)."""
-        self.opt_out = False
-        """The file names a telemetry opt-out (see Tag.OPT_OUT)."""
+        self._opt_out: bool | None = None
+        """Whether the file names a telemetry opt-out (see Tag.OPT_OUT); read on first need."""
         self.platform_probes: set[int] = set()
         """`uname()` calls of which only a field naming the platform is read, not the host's name."""
         self.folder = ConstantFolder(self.qualify, _ChainMap(self.constants))
@@ -141,10 +160,8 @@ class SourceVisitor(ast.NodeVisitor):
             self.reachable, self.certainly_reachable = reachability(tree, self.roots)
             if self.payload_depth == 0:
                 self.report.reached = _reached_names(tree, self.reachable)
-        head = "\n".join(self.lines[:20000])
-        if DECODER_HINT.search(head):
+        if DECODER_HINT.search("\n".join(self.lines[:20000])):
             self.decoder_functions = decoder_functions(tree)
-        self.opt_out = self.payload_depth == 0 and bool(patterns.TELEMETRY_OPT_OUT.search(head))
         self.visit(tree)
         if self.payload_depth == 0:
             self._check_identifiers()
@@ -378,7 +395,7 @@ class SourceVisitor(ast.NodeVisitor):
         taint = _DOWNLOADED if Capability.NETWORK in seen else _DECODED if Capability.DECODE in seen else None
         if taint is None and any(self.tainted):
             taint = self._taint_of(node.value)
-        if taint is None and self._data_file_read(node.value) is not None:
+        if taint is None and _may_read_a_file(node.value) and self._data_file_read(node.value) is not None:
             taint = _DATA_FILE
         folded = self.folder.fold(node.value) if may_fold(node.value) else None
         client = self._client_of(node.value) or self._callable_alias(node.value) or self._module_alias(node.value)
@@ -483,7 +500,7 @@ class SourceVisitor(ast.NodeVisitor):
             tags: set[Tag] = set()
             if capability is Capability.INPUT_CAPTURE and "clip" in name.lower():
                 tags.add(Tag.CLIPBOARD)
-            if capability is Capability.SYSINFO and self.opt_out:
+            if capability is Capability.SYSINFO and self._names_an_opt_out():
                 tags.add(Tag.OPT_OUT)
             if capability is Capability.NETWORK and self._fixed_address(node):
                 tags.add(Tag.FIXED_ADDRESS)
@@ -528,6 +545,14 @@ class SourceVisitor(ast.NodeVisitor):
         if name in ("os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault") and node.args:
             self._env_read(node, node.args[0])
         self.generic_visit(node)
+
+    def _names_an_opt_out(self) -> bool:
+        """Whether the file (not a payload it hides) names a telemetry opt-out: searched once, and
+        only in files that collect host identity."""
+        if self._opt_out is None:
+            head = "\n".join(self.lines[:20000])
+            self._opt_out = self.payload_depth == 0 and bool(patterns.TELEMETRY_OPT_OUT.search(head))
+        return self._opt_out
 
     def _fixed_address(self, node: ast.Call) -> bool:
         """Whether a request's first argument (or `url=`) names its host in the source."""
